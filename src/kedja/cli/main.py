@@ -1,0 +1,140 @@
+"""``kedja``: build the demo region, serve the web app, migrate the database.
+
+Errors that Kedja raises on purpose (bad configuration, bad input) are printed as one
+paragraph that says what to do, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from kedja import services
+from kedja.core.errors import ConfigurationError, KedjaError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="kedja",
+    help="Kedja: regional competence supply and labour-market inclusion.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLite file path or database URL (default: $KEDJA_DATABASE_URL, "
+                              "else kedja.db)."),
+]
+
+
+@contextmanager
+def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
+    """A rich spinner with elapsed time; yields a function that names the current step."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        task = progress.add_task(title)
+        yield lambda step: progress.update(task, description=f"{title}: {step}")
+        progress.update(task, description=f"{title}: done")
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="Where to build the demo database.")] = "kedja-demo.db",
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same region.")] = 42,
+    job_seekers: Annotated[int, typer.Option(help="Number of job seekers.")] = 12_000,
+    employed: Annotated[int, typer.Option(help="Number of employed people.")] = 40_000,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the web app afterwards.")] = True,
+    replace: Annotated[bool, typer.Option(help="Rebuild a database that already holds a region.")] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+) -> None:
+    """Build the upper Norrland demo region in an embedded database, then serve the web app."""
+    with progress_steps("Building the demo region") as step:
+        step("Migrating the database")
+        engine = services.prepare_database(db)
+        summary = services.build_demo_database(
+            engine, seed=seed, job_seekers=job_seekers, employed=employed, replace=replace,
+            progress=step,
+        )
+    console.print(
+        f"[green]Demo region ready[/green] in {db}: {summary.municipalities} municipalities, "
+        f"{summary.organisations} organisations, {summary.people} people "
+        f"({summary.job_seekers} job seekers), {summary.opportunities} opportunities, "
+        f"{summary.establishments} establishments (seed {summary.seed})."
+    )
+    if serve:
+        _serve(engine, host, port)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+) -> None:
+    """Serve the web app and JSON API over an existing database."""
+    _serve(services.prepare_database(db), host, port)
+
+
+def _serve(engine: Any, host: str, port: int) -> None:
+    import uvicorn
+
+    from kedja.web import create_app
+
+    console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Migrate the database to the newest schema (creates it if needed)."""
+    engine = services.prepare_database(db)
+    health = services.database_health(engine)
+    console.print(f"Database at revision {health['schema_revision']} ({health['backend']}).")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision; 'base' empties the schema.")],
+    db: DbOption = None,
+) -> None:
+    """Migrate the database down to REVISION."""
+    services.downgrade_database(db, revision)
+    console.print(f"Database downgraded to {revision}.")
+
+
+def _explain(error: KedjaError) -> str:
+    title = "Configuration problem" if isinstance(error, ConfigurationError) else "Kedja stopped"
+    return f"{title}: " + textwrap.fill(str(error), width=100)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning Kedja's errors into a paragraph and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except KedjaError as error:
+        console.print(_explain(error), markup=False, highlight=False)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as error:  # click usage errors carry their own exit code
+        code = getattr(error, "exit_code", None)
+        if code is None:
+            raise
+        show = getattr(error, "show", None)
+        if show:
+            show()
+        sys.exit(code)

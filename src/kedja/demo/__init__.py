@@ -1,0 +1,14 @@
+"""The demo region: the region pack, the compact taxonomy pack and the seeded generator."""
+
+from kedja.demo.generator import DEMO_DATE, DemoRegion, generate_demo
+from kedja.demo.packs import RegionPack, TaxonomyPack, load_region_pack, load_taxonomy_pack
+
+__all__ = [
+    "DEMO_DATE",
+    "DemoRegion",
+    "RegionPack",
+    "TaxonomyPack",
+    "generate_demo",
+    "load_region_pack",
+    "load_taxonomy_pack",
+]

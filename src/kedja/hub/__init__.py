@@ -1,0 +1,6 @@
+"""Directory of actors, offers and needs, referrals.
+
+This engine is pure: core types in, results out; it never imports the store, web or CLI.
+"""
+
+__all__: list[str] = []

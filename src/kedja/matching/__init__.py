@@ -1,0 +1,6 @@
+"""Each person's next step: reach, constraints, explained scores, fair allocation.
+
+This engine is pure: core types in, results out; it never imports the store, web or CLI.
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,90 @@
+"""Building the demo region's database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+
+from kedja.core.errors import Conflict
+from kedja.demo import generate_demo, load_region_pack, load_taxonomy_pack
+from kedja.store import repositories as repo
+from kedja.store import session_scope
+from kedja.store import tables as t
+
+__all__ = ["DemoSummary", "build_demo_database"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the demo database holds."""
+
+    seed: int
+    municipalities: int
+    organisations: int
+    people: int
+    job_seekers: int
+    opportunities: int
+    establishments: int
+
+
+def build_demo_database(
+    engine: Engine,
+    *,
+    seed: int = 42,
+    job_seekers: int = 12_000,
+    employed: int = 40_000,
+    replace: bool = False,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Fill a migrated, empty database with the demo region, in one transaction.
+
+    Raises:
+        Conflict: the database already holds a region and ``replace`` is false.
+    """
+    step = progress or (lambda _message: None)
+    step("Reading the region and taxonomy packs")
+    region, taxonomy = load_region_pack(), load_taxonomy_pack()
+    step("Generating the population")
+    demo = generate_demo(region, taxonomy, seed=seed, job_seekers=job_seekers, employed=employed)
+    with session_scope(engine) as session:
+        if repo.count_rows(session, t.MunicipalityRow):
+            if not replace:
+                raise Conflict(
+                    "the database already holds a region",
+                    field="--db",
+                    hint="use a new database path, or pass --replace to rebuild it",
+                )
+            step("Emptying the database")
+            _empty(session)
+        step("Storing the region")
+        repo.save_region(session, counties=region.counties, areas=region.areas,
+                         municipalities=region.municipalities, localities=region.localities,
+                         source=region.citation())
+        step("Storing the taxonomy")
+        repo.save_occupations(session, occupations=taxonomy.occupations, skills=taxonomy.skills,
+                              links=taxonomy.links, source="kedja-taxonomy-pack")
+        step("Storing organisations and people")
+        repo.save_organisations(session, demo.organisations)
+        repo.save_people(session, demo.people, demo.protected)
+        step("Storing opportunities and establishments")
+        repo.save_opportunities(session, demo.opportunities)
+        repo.save_establishments(session, demo.establishments)
+        repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code}))
+    return DemoSummary(
+        seed=seed, municipalities=len(region.municipalities),
+        organisations=len(demo.organisations), people=len(demo.people),
+        job_seekers=sum(p.is_job_seeker for p in demo.people),
+        opportunities=len(demo.opportunities), establishments=len(demo.establishments),
+    )
+
+
+def _empty(session: Session) -> None:
+    for table in reversed(t.Base.metadata.sorted_tables):
+        if table.name != "alembic_version":
+            session.execute(delete(table))

@@ -1,0 +1,346 @@
+"""The relational schema: one table per domain concept, SQLAlchemy 2 declarative.
+
+Lists inside a record that are never queried on their own (licences, adaptations, preferences)
+are JSON columns; lists that engines join on (a person's skills, an opportunity's skills,
+occupation–skill links) are tables. Protected attributes have a table of their own so that no
+query that builds a score can reach them by accident.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "AuditEntryRow",
+    "Base",
+    "CountyRow",
+    "DatasetInfoRow",
+    "EnrolmentRow",
+    "EstablishmentHeadcountRow",
+    "EstablishmentRow",
+    "ExitRow",
+    "FunctionalAreaRow",
+    "LocalityRow",
+    "MunicipalityRow",
+    "OccupationRow",
+    "OccupationSkillRow",
+    "OpportunityRow",
+    "OpportunitySkillRow",
+    "OrganisationRow",
+    "OutcomeRow",
+    "PersonLanguageRow",
+    "PersonOccupationRow",
+    "PersonRow",
+    "PersonSkillRow",
+    "ProtectedAttributesRow",
+    "ReferralEventRow",
+    "ReferralRow",
+    "SkillRow",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(64)
+CODE = String(16)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so migrations are stable on every database."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class DatasetInfoRow(Base):
+    """Facts about the database's contents: demo seed, pack versions, import sources."""
+
+    __tablename__ = "dataset_info"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CountyRow(Base):
+    __tablename__ = "counties"
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class FunctionalAreaRow(Base):
+    __tablename__ = "functional_areas"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class MunicipalityRow(Base):
+    __tablename__ = "municipalities"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    county_code: Mapped[str] = mapped_column(ForeignKey("counties.code"))
+    functional_area_code: Mapped[str | None] = mapped_column(ForeignKey("functional_areas.code"))
+    seat_lat: Mapped[float] = mapped_column(Float)
+    seat_lon: Mapped[float] = mapped_column(Float)
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_year: Mapped[int | None] = mapped_column(Integer)
+    share_0_19: Mapped[float | None] = mapped_column(Float)
+    share_20_64: Mapped[float | None] = mapped_column(Float)
+    share_65_plus: Mapped[float | None] = mapped_column(Float)
+    age_year: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+class LocalityRow(Base):
+    __tablename__ = "localities"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class OccupationRow(Base):
+    __tablename__ = "occupations"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name_sv: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str | None] = mapped_column(String(255))
+    isco_codes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    jobtech_id: Mapped[str | None] = mapped_column(String(32))
+    esco_uris: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sector: Mapped[str] = mapped_column(String(32))
+    no_educational_requirement: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str | None] = mapped_column(String(64))
+
+
+class SkillRow(Base):
+    __tablename__ = "skills"
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    name_sv: Mapped[str | None] = mapped_column(String(255))
+    name_en: Mapped[str | None] = mapped_column(String(255))
+    jobtech_id: Mapped[str | None] = mapped_column(String(32))
+    esco_uri: Mapped[str | None] = mapped_column(String(255))
+    source: Mapped[str | None] = mapped_column(String(64))
+
+
+class OccupationSkillRow(Base):
+    __tablename__ = "occupation_skills"
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupations.code"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    org_number: Mapped[str | None] = mapped_column(String(11), unique=True)
+    sni: Mapped[str | None] = mapped_column(String(8))
+    asf_services: Mapped[list[Any] | None] = mapped_column(JSON)
+    asf_placement_capacity: Mapped[int | None] = mapped_column(Integer)
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    locality_id: Mapped[str | None] = mapped_column(ForeignKey("localities.id"))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    status_since: Mapped[date | None] = mapped_column(Date)
+    occupation_code: Mapped[str | None] = mapped_column(ForeignKey("occupations.code"))
+    employer_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    support_forms: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sun_level: Mapped[str | None] = mapped_column(String(1))
+    sun_field: Mapped[str | None] = mapped_column(String(8))
+    driving_licences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    max_commute_minutes: Mapped[int] = mapped_column(Integer)
+    hours_per_week: Mapped[int] = mapped_column(Integer)
+    adaptations: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    preferred_occupations: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    preferred_sectors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class PersonSkillRow(Base):
+    __tablename__ = "person_skills"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True, index=True)
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class PersonOccupationRow(Base):
+    __tablename__ = "person_occupations"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupations.code"), primary_key=True)
+    years: Mapped[float] = mapped_column(Float)
+
+
+class PersonLanguageRow(Base):
+    __tablename__ = "person_languages"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    level: Mapped[str] = mapped_column(String(8))
+
+
+class ProtectedAttributesRow(Base):
+    """Kept apart: read only by equal-treatment audits and aggregated indicators."""
+
+    __tablename__ = "protected_attributes"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    born_abroad: Mapped[bool | None] = mapped_column(Boolean)
+    disability: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class OpportunityRow(Base):
+    __tablename__ = "opportunities"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    occupation_code: Mapped[str | None] = mapped_column(ForeignKey("occupations.code"), index=True)
+    locality_id: Mapped[str | None] = mapped_column(ForeignKey("localities.id"))
+    remote_share: Mapped[float] = mapped_column(Float, default=0.0)
+    hours_per_week: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[date | None] = mapped_column(Date)
+    ends: Mapped[date | None] = mapped_column(Date)
+    driving_licences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    swedish_level: Mapped[str | None] = mapped_column(String(8))
+    adaptations_offered: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    training_weeks: Mapped[int | None] = mapped_column(Integer)
+    training_provider_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    training_leads_to: Mapped[list[Any] | None] = mapped_column(JSON)
+    training_cost_sek: Mapped[int | None] = mapped_column(Integer)
+
+
+class OpportunitySkillRow(Base):
+    __tablename__ = "opportunity_skills"
+    opportunity_id: Mapped[str] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    required: Mapped[bool] = mapped_column(Boolean)
+
+
+class EstablishmentRow(Base):
+    __tablename__ = "establishments"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    occupation_mix: Mapped[dict[str, Any]] = mapped_column(JSON)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class EstablishmentHeadcountRow(Base):
+    __tablename__ = "establishment_headcounts"
+    establishment_id: Mapped[str] = mapped_column(
+        ForeignKey("establishments.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    headcount: Mapped[int] = mapped_column(Integer)
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    from_organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    to_organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    opportunity_id: Mapped[str | None] = mapped_column(ForeignKey("opportunities.id"))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    created: Mapped[date] = mapped_column(Date)
+    consent_given: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ReferralEventRow(Base):
+    """Every state change of a referral, so that none is ever lost."""
+
+    __tablename__ = "referral_events"
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class EnrolmentRow(Base):
+    __tablename__ = "enrolments"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+
+
+class ExitRow(Base):
+    __tablename__ = "exits"
+    enrolment_id: Mapped[str] = mapped_column(ForeignKey("enrolments.id"), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    destination: Mapped[str] = mapped_column(String(32))
+
+
+class OutcomeRow(Base):
+    __tablename__ = "outcomes"
+    enrolment_id: Mapped[str] = mapped_column(ForeignKey("enrolments.id"), primary_key=True)
+    days_after_exit: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+
+
+class AuditEntryRow(Base):
+    """Append-only record of every read and write of a person's data."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject_id"),)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(255))
+    purpose: Mapped[str | None] = mapped_column(Text)
+
+

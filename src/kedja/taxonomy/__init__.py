@@ -1,0 +1,6 @@
+"""Occupations and skills: importers, skill vectors, similarity, transitions.
+
+This engine is pure: core types in, results out; it never imports the store, web or CLI.
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,102 @@
+"""Swedish first, English available: Babel catalogs and locale-aware formatting.
+
+Message ids are English; ``locale/sv/LC_MESSAGES/messages.po`` holds the Swedish. The catalogs
+are compiled in memory at start-up, so no build step is needed.
+
+Examples:
+    >>> choose_locale("en", None)
+    'en'
+    >>> choose_locale(None, "xx")
+    'sv'
+    >>> format_number(1234567, "sv")
+    '1\\xa0234\\xa0567'
+    >>> format_share(0.2049, "en"), format_share(0.2049, "sv")
+    ('20.5%', '20,5\xa0%')
+"""
+
+from __future__ import annotations
+
+import contextvars
+from functools import cache
+from importlib import resources
+from io import BytesIO
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "LOCALES",
+    "choose_locale",
+    "current_locale",
+    "format_number",
+    "format_share",
+    "gettext",
+    "ngettext",
+    "use_locale",
+]
+
+LOCALES = ("sv", "en")
+DEFAULT_LOCALE = "sv"
+BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("kedja_locale", default=DEFAULT_LOCALE)
+
+
+def choose_locale(requested: str | None, remembered: str | None) -> str:
+    """The page locale: an explicit request, else the remembered choice, else Swedish."""
+    for candidate in (requested, remembered):
+        if candidate in LOCALES:
+            return candidate  # type: ignore[return-value]
+    return DEFAULT_LOCALE
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog for ``locale`` (English falls back to the message ids)."""
+    source = resources.files("kedja.web").joinpath("locale", locale, "LC_MESSAGES", "messages.po")
+    if not source.is_file():
+        return NullTranslations()
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def use_locale(locale: str) -> None:
+    """Make ``locale`` the current one for this request's rendering."""
+    _current.set(locale)
+
+
+def current_locale() -> str:
+    """The locale in use."""
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current locale."""
+    return translations(current_locale()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural of a message in the current locale."""
+    return translations(current_locale()).ngettext(singular, plural, n)
+
+
+def format_number(value: float | int | None, locale: str | None = None) -> str:
+    """A number in the locale's style (``1 234 567`` in Swedish); ``–`` for missing."""
+    if value is None:
+        return "–"
+    return format_decimal(value, locale=BABEL_LOCALES[locale or current_locale()])
+
+
+def format_share(value: float | None, locale: str | None = None) -> str:
+    """A share as a percentage to one decimal at most (``20,5 %`` in Swedish)."""
+    if value is None:
+        return "–"
+    return format_percent(round(value, 3), locale=BABEL_LOCALES[locale or current_locale()],
+                          decimal_quantization=False)
