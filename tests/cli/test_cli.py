@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.services.test_demo_database import table_digest
-
 from kedja.store import open_engine
+from tests.services.test_demo_database import table_digest
 
 KEDJA = str(Path(sys.executable).with_name("kedja"))
 

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from kedja.core.organisations import OrganisationKind
 from kedja.core.opportunities import OpportunityKind
+from kedja.core.organisations import OrganisationKind
 from kedja.demo import generate_demo, load_region_pack, load_taxonomy_pack
 from kedja.demo.generator import JobSeekerProfile
 

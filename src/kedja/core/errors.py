@@ -9,7 +9,7 @@ Examples:
     >>> err.status, err.code
     (422, 'invalid_input')
     >>> str(err)
-    "'25x0' is not a municipality code (field 'code'). Fix: use the four digits of SCB's code, for instance '2580'."
+    "'25x0' is not a municipality code (field 'code'). Fix: use the four digits of SCB's code, ..."
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ Examples:
     >>> r.advance(ReferralState.COMPLETED)
     Traceback (most recent call last):
     ...
-    kedja.core.errors.Conflict: a referral cannot go from 'proposed' to 'completed' (field 'referral.state'). Fix: from 'proposed' it can go to 'accepted', 'ended'.
+    kedja.core.errors.Conflict: a referral cannot go from 'proposed' to 'completed'
+    (field 'referral.state'). Fix: from 'proposed' it can go to 'accepted', 'ended'.
 """
 
 from __future__ import annotations

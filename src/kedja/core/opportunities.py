@@ -5,7 +5,8 @@ Examples:
     ...             organisation_id=OrganisationId("ORG1"), municipality_code=MunicipalityCode("2580"))
     Traceback (most recent call last):
     ...
-    kedja.core.errors.InvalidInput: a training opportunity needs its training details (field 'opportunity.training'). Fix: give duration_weeks, provider and the occupations it leads to.
+    kedja.core.errors.InvalidInput: a training opportunity needs its training details
+    (field 'opportunity.training'). Fix: give duration_weeks, provider and the occupations it leads to.
 """
 
 from __future__ import annotations

@@ -43,7 +43,9 @@ __all__ = [
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 """Language levels (Common European Framework), ``native`` above C2."""
-DRIVING_LICENCES = frozenset({"AM", "A1", "A2", "A", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"})
+DRIVING_LICENCES = frozenset(
+    {"AM", "A1", "A2", "A", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"}
+)
 """Swedish driving licence categories."""
 SUN_LEVELS = ("0", "1", "2", "3", "4", "5", "6")
 """SUN 2020 level, first digit: 0 pre-school … 3 upper-secondary, 4 post-secondary < 2 yrs,

@@ -8,11 +8,13 @@ Examples:
     >>> digits("258", 4, field="municipality_code")
     Traceback (most recent call last):
     ...
-    kedja.core.errors.InvalidInput: '258' is not a 4-digit code (field 'municipality_code'). Fix: write the code as 4 digits, with leading zeros.
+    kedja.core.errors.InvalidInput: '258' is not a 4-digit code (field 'municipality_code').
+    Fix: write the code as 4 digits, with leading zeros.
     >>> fraction(1.2, field="remote_share")
     Traceback (most recent call last):
     ...
-    kedja.core.errors.InvalidInput: 1.2 is outside [0, 1] (field 'remote_share'). Fix: give a share between 0 and 1, for instance 0.25 for a quarter.
+    kedja.core.errors.InvalidInput: 1.2 is outside [0, 1] (field 'remote_share').
+    Fix: give a share between 0 and 1, for instance 0.25 for a quarter.
 """
 
 from __future__ import annotations
@@ -140,7 +142,8 @@ def organisation_number(value: str, *, field: str = "org_number") -> str:
         >>> organisation_number("556036-0794")
         Traceback (most recent call last):
         ...
-        kedja.core.errors.InvalidInput: '556036-0794' fails the check digit of an organisation number (field 'org_number'). Fix: check the last digit against the Bolagsverket register.
+        kedja.core.errors.InvalidInput: '556036-0794' fails the check digit of an organisation
+        number (field 'org_number'). Fix: check the last digit against the Bolagsverket register.
     """
     compact = value.replace("-", "").strip() if isinstance(value, str) else ""
     if not re.fullmatch(r"[0-9]{10}", compact):

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 __all__ = [
     "ASF_SERVICES",
     "COURSES",
-    "ESTABLISHMENTS",
     "EMPLOYER_WORDS",
+    "ESTABLISHMENTS",
     "CourseTemplate",
     "EstablishmentTemplate",
 ]
@@ -89,7 +89,8 @@ COURSES: tuple[CourseTemplate, ...] = (
     CourseTemplate("Underhållstekniker, industri", ("7233", "7231"), 40, "yh", 25, 120_000),
     CourseTemplate("Skogsmaskinförare", ("8341",), 36, "folkhogskola", 12, 150_000),
     CourseTemplate("Förskollärare, behörighetsgivande", ("2343",), 80, "yh", 10, 180_000, "C1"),
-    CourseTemplate("Svenska från start med yrkesinriktning", ("9111", "5330", "9412"), 26, "folkhogskola", 24, 30_000, "A1"),
+    CourseTemplate("Svenska från start med yrkesinriktning", ("9111", "5330", "9412"), 26,
+                   "folkhogskola", 24, 30_000, "A1"),
     CourseTemplate("Allmän kurs, gymnasiebehörighet", (), 40, "folkhogskola", 30, 60_000, "A2"),
     CourseTemplate("Personlig assistent", ("5343",), 16, "folkhogskola", 20, 30_000),
     CourseTemplate("Kundtjänst och handel", ("5223", "4222"), 20, "komvux", 20, 40_000),

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import ClassVar
 
 import numpy as np
 
@@ -68,7 +69,7 @@ class JobSeekerProfile:
     NEW_ARRIVAL = "foreign_born_learning_swedish"
     REDUCED_CAPACITY = "reduced_work_capacity"
     YOUNG = "young_without_upper_secondary"
-    SHARES = {NEWLY_UNEMPLOYED: 0.30, LONG_TERM: 0.25, NEW_ARRIVAL: 0.20,
+    SHARES: ClassVar[dict[str, float]] = {NEWLY_UNEMPLOYED: 0.30, LONG_TERM: 0.25, NEW_ARRIVAL: 0.20,
               REDUCED_CAPACITY: 0.12, YOUNG: 0.13}
 
 
@@ -283,7 +284,9 @@ def _occupation_weights(ctx: _Context, *, employed: bool) -> tuple[list[Occupati
     return codes, weights / weights.sum()
 
 
-def _home(ctx: _Context, municipalities: list[Municipality], weights: np.ndarray) -> tuple[Municipality, Locality | None]:
+def _home(
+    ctx: _Context, municipalities: list[Municipality], weights: np.ndarray
+) -> tuple[Municipality, Locality | None]:
     m = municipalities[int(ctx.rng.choice(len(municipalities), p=weights))]
     localities = ctx.localities[m.code]
     if not localities:

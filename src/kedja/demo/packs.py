@@ -16,7 +16,14 @@ from typing import Any
 
 from kedja.core.errors import InvalidInput, KedjaError
 from kedja.core.geography import AgeShares, Coordinates, County, FunctionalArea, Locality, Municipality
-from kedja.core.ids import CountyCode, FunctionalAreaCode, LocalityId, MunicipalityCode, OccupationCode, SkillId
+from kedja.core.ids import (
+    CountyCode,
+    FunctionalAreaCode,
+    LocalityId,
+    MunicipalityCode,
+    OccupationCode,
+    SkillId,
+)
 from kedja.core.taxonomy import Occupation, OccupationSkill, Skill
 
 __all__ = ["RegionPack", "TaxonomyPack", "load_region_pack", "load_taxonomy_pack", "locality_id"]

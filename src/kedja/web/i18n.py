@@ -1,4 +1,4 @@
-"""Swedish first, English available: Babel catalogs and locale-aware formatting.
+r"""Swedish first, English available: Babel catalogs and locale-aware formatting.
 
 Message ids are English; ``locale/sv/LC_MESSAGES/messages.po`` holds the Swedish. The catalogs
 are compiled in memory at start-up, so no build step is needed.
@@ -9,7 +9,7 @@ Examples:
     >>> choose_locale(None, "xx")
     'sv'
     >>> format_number(1234567, "sv")
-    '1\\xa0234\\xa0567'
+    '1\xa0234\xa0567'
     >>> format_share(0.2049, "en"), format_share(0.2049, "sv")
     ('20.5%', '20,5\xa0%')
 """
