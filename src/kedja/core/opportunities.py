@@ -24,7 +24,7 @@ from kedja.core.ids import (
     OrganisationId,
     SkillId,
 )
-from kedja.core.people import CEFR_LEVELS
+from kedja.core.people import CEFR_LEVELS, SUN_LEVELS
 from kedja.core.validation import digits, enum_value, fraction, in_range, non_empty, ordered_dates
 
 __all__ = ["Opportunity", "OpportunityKind", "TrainingDetails"]
@@ -48,10 +48,12 @@ class TrainingDetails:
     provider_id: OrganisationId
     leads_to: tuple[OccupationCode, ...]
     cost_sek: int = 0
+    requires_experience_in: tuple[OccupationCode, ...] = ()
+    """Admission needs experience in one of these occupations (e.g. a nurse for specialist nursing)."""
 
     def __post_init__(self) -> None:
         in_range(self.duration_weeks, 1, 52 * 4, field="training.duration_weeks")
-        for code in self.leads_to:
+        for code in (*self.leads_to, *self.requires_experience_in):
             digits(code, 4, field="training.leads_to")
         in_range(self.cost_sek, 0, None, field="training.cost_sek")
 
@@ -78,6 +80,10 @@ class Opportunity:
     swedish_level: str | None = None
     adaptations_offered: frozenset[str] = frozenset()
     training: TrainingDetails | None = None
+    min_education_level: str | None = None
+    """Lowest SUN 2020 level (first digit) a person needs, e.g. '5' for a graduate job."""
+    max_swedish_level: str | None = None
+    """For courses in Swedish as a second language: open to people at this level or below."""
 
     def __post_init__(self) -> None:
         non_empty(self.id, field="opportunity.id")
@@ -91,12 +97,21 @@ class Opportunity:
         in_range(self.hours_per_week, 1, 60, field="opportunity.hours_per_week")
         in_range(self.capacity, 1, 100_000, field="opportunity.capacity")
         ordered_dates(self.starts, self.ends, field="opportunity.ends")
-        if self.swedish_level is not None and self.swedish_level not in CEFR_LEVELS:
+        for name in ("swedish_level", "max_swedish_level"):
+            level = getattr(self, name)
+            if level is not None and level not in CEFR_LEVELS:
+                raise InvalidInput(
+                    f"{level!r} is not a CEFR level",
+                    field=f"opportunity.{name}",
+                    value=level,
+                    hint=f"use one of {', '.join(CEFR_LEVELS)}",
+                )
+        if self.min_education_level is not None and self.min_education_level not in SUN_LEVELS:
             raise InvalidInput(
-                f"{self.swedish_level!r} is not a CEFR level",
-                field="opportunity.swedish_level",
-                value=self.swedish_level,
-                hint=f"use one of {', '.join(CEFR_LEVELS)}",
+                f"{self.min_education_level!r} is not a SUN 2020 level",
+                field="opportunity.min_education_level",
+                value=self.min_education_level,
+                hint="use the first digit of the SUN 2020 level, '1' to '6'",
             )
         if (kind is OpportunityKind.TRAINING) != (self.training is not None):
             raise InvalidInput(

@@ -33,6 +33,7 @@ __all__ = [
     "LabourSituation",
     "LabourStatus",
     "LanguageSkill",
+    "SUN_LEVELS",
     "PastOccupation",
     "Person",
     "Preferences",

@@ -64,6 +64,15 @@ class CourseTemplate:
     seats: int
     cost_sek: int
     swedish_level: str | None = "B1"
+    min_education_level: str | None = None
+    requires_experience_in: tuple[str, ...] = ()
+    everywhere: bool = False
+    distance: bool = False
+    max_swedish_level: str | None = None
+    """Set for courses in Swedish as a second language: open to learners only."""
+    """Can be taken partly or wholly at a distance (theory-heavy courses only)."""
+    """Offered by every municipality's adult education (Komvux), as SFI and upper-secondary
+    courses are by law."""
 
 
 COURSES: tuple[CourseTemplate, ...] = (
@@ -72,9 +81,12 @@ COURSES: tuple[CourseTemplate, ...] = (
     CourseTemplate("Barnskötare", ("5311",), 40, "komvux", 20, 60_000),
     CourseTemplate("Elevassistent", ("5312",), 30, "folkhogskola", 16, 50_000),
     CourseTemplate("Svetsutbildning, grund", ("7212",), 26, "komvux", 12, 80_000, "A2"),
-    CourseTemplate("Industriteknik och automation", ("8129", "7233"), 40, "yh", 25, 110_000),
-    CourseTemplate("Processoperatör, basindustri", ("8129", "8193", "8112"), 36, "yh", 30, 100_000),
-    CourseTemplate("Gruvteknik och bergarbete", ("8111", "8113"), 30, "yh", 20, 120_000),
+    CourseTemplate("Industriteknik och automation", ("8129", "7233"), 40, "yh", 25, 110_000,
+                   min_education_level="3"),
+    CourseTemplate("Processoperatör, basindustri", ("8129", "8193", "8112"), 36, "yh", 30, 100_000,
+                   min_education_level="3"),
+    CourseTemplate("Gruvteknik och bergarbete", ("8111", "8113"), 30, "yh", 20, 120_000,
+                   min_education_level="3"),
     CourseTemplate("Truckkort och lager", ("8344", "4322"), 6, "komvux", 30, 15_000, "A2"),
     CourseTemplate("Yrkesförare godstrafik, CE", ("8332",), 30, "komvux", 16, 140_000),
     CourseTemplate("Bussförare", ("8331",), 24, "komvux", 12, 120_000),
@@ -82,18 +94,28 @@ COURSES: tuple[CourseTemplate, ...] = (
     CourseTemplate("Bygg och anläggning", ("7111", "7114", "9310"), 40, "komvux", 20, 100_000),
     CourseTemplate("Restaurang och storkök", ("5120", "9412"), 30, "komvux", 18, 60_000, "A2"),
     CourseTemplate("Lokalvård med branschcertifikat", ("9111",), 10, "folkhogskola", 20, 20_000, "A1"),
-    CourseTemplate("Specialistsjuksköterska", ("2223", "2224", "2226"), 52, "yh", 15, 150_000, "C1"),
-    CourseTemplate("Mjukvaruutveckling", ("2512", "2514"), 80, "yh", 30, 160_000, "B2"),
-    CourseTemplate("Drifttekniker, IT", ("3511", "3512"), 40, "yh", 20, 100_000, "B2"),
-    CourseTemplate("Battericellsproduktion", ("8213", "8129", "3115"), 30, "yh", 40, 110_000),
-    CourseTemplate("Underhållstekniker, industri", ("7233", "7231"), 40, "yh", 25, 120_000),
+    CourseTemplate("Specialistsjuksköterska", ("2223", "2224", "2226"), 52, "yh", 15, 150_000, "C1",
+                   min_education_level="5", requires_experience_in=("2221",), distance=True),
+    CourseTemplate("Mjukvaruutveckling", ("2512", "2514"), 80, "yh", 30, 160_000, "B2",
+                   min_education_level="3", distance=True),
+    CourseTemplate("Drifttekniker, IT", ("3511", "3512"), 40, "yh", 20, 100_000, "B2",
+                   min_education_level="3", distance=True),
+    CourseTemplate("Battericellsproduktion", ("8213", "8129", "3115"), 30, "yh", 40, 110_000,
+                   min_education_level="3"),
+    CourseTemplate("Underhållstekniker, industri", ("7233", "7231"), 40, "yh", 25, 120_000,
+                   min_education_level="3"),
     CourseTemplate("Skogsmaskinförare", ("8341",), 36, "folkhogskola", 12, 150_000),
-    CourseTemplate("Förskollärare, behörighetsgivande", ("2343",), 80, "yh", 10, 180_000, "C1"),
+    CourseTemplate("Förskollärare, behörighetsgivande", ("2343",), 80, "yh", 10, 180_000, "C1",
+                   min_education_level="3", requires_experience_in=("5311",), distance=True),
     CourseTemplate("Svenska från start med yrkesinriktning", ("9111", "5330", "9412"), 26,
-                   "folkhogskola", 24, 30_000, "A1"),
-    CourseTemplate("Allmän kurs, gymnasiebehörighet", (), 40, "folkhogskola", 30, 60_000, "A2"),
-    CourseTemplate("Personlig assistent", ("5343",), 16, "folkhogskola", 20, 30_000),
-    CourseTemplate("Kundtjänst och handel", ("5223", "4222"), 20, "komvux", 20, 40_000),
+                   "folkhogskola", 24, 30_000, "A1", distance=True, max_swedish_level="B1"),
+    CourseTemplate("Allmän kurs, gymnasiebehörighet", (), 40, "folkhogskola", 30, 60_000, "A2", distance=True),
+    CourseTemplate("Gymnasial vuxenutbildning, grundbehörighet", (), 40, "komvux", 15, 50_000, "A2",
+                   everywhere=True),
+    CourseTemplate("SFI med yrkesinriktning", ("9111", "5330", "9412"), 30, "komvux", 12, 30_000,
+                   "A1", everywhere=True, max_swedish_level="B1"),
+    CourseTemplate("Personlig assistent", ("5343",), 16, "folkhogskola", 20, 30_000, distance=True),
+    CourseTemplate("Kundtjänst och handel", ("5223", "4222"), 20, "komvux", 20, 40_000, distance=True),
 )
 """Courses, with the occupation groups they lead to."""
 

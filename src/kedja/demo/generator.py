@@ -552,8 +552,14 @@ def _vacancies(ctx: _Context, count: int) -> list[Opportunity]:
             driving_licences=_licences(ctx, code, 0.3),
             swedish_level=None if occ.no_educational_requirement and ctx.rng.random() < 0.5
             else ctx.pick(("B1", "B2", "B2", "C1")),
+            min_education_level=_education_for(code),
         ))
     return result
+
+
+def _education_for(code: OccupationCode) -> str | None:
+    """The usual entry level by SSYK major group: a degree for 1–2, upper-secondary for 3."""
+    return {"1": "5", "2": "5", "3": "3"}.get(code[0])
 
 
 def _asf_placements(ctx: _Context, asfs: list[Organisation]) -> list[Opportunity]:
@@ -584,33 +590,43 @@ def _courses(ctx: _Context, providers: list[Organisation]) -> list[Opportunity]:
     kind_of = {"komvux": "KVX", "folkhogskola": "FHS", "yh": "YH"}
     result = []
     for template in catalogue.COURSES:
-        leads_to = tuple(OccupationCode(c) for c in template.leads_to if c in ctx.occupations)
         candidates = by_kind[kind_of[template.provider_kind]]
-        n = 1 + int(ctx.rng.integers(0, min(4, len(candidates))))
-        chosen = sorted(int(i) for i in ctx.rng.choice(len(candidates), size=n, replace=False))
-        for index in chosen:
-            provider = candidates[index]
-            locality = ctx.localities[provider.municipality_code]
-            start = DEMO_DATE + timedelta(days=int(ctx.rng.integers(14, 200)))
-            result.append(Opportunity(
-                id=OpportunityId(ctx.next_id("EDU")), kind=OpportunityKind.TRAINING,
-                title=template.title, organisation_id=provider.id,
-                municipality_code=provider.municipality_code,
-                occupation_code=leads_to[0] if leads_to else None,
-                locality_id=locality[0].id if locality else None,
-                merit_skills=(), remote_share=float(ctx.rng.choice([0.0, 0.0, 0.25, 0.5])),
-                hours_per_week=40 if template.provider_kind == "yh" else 30,
-                capacity=template.seats, starts=start,
-                ends=start + timedelta(weeks=template.weeks),
-                swedish_level=template.swedish_level,
-                training=TrainingDetails(template.weeks, provider.id, leads_to, template.cost_sek),
-            ))
+        if template.everywhere:
+            chosen = list(range(len(candidates)))
+        else:
+            n = 1 + int(ctx.rng.integers(0, min(4, len(candidates))))
+            chosen = sorted(int(i) for i in ctx.rng.choice(len(candidates), size=n, replace=False))
+        result += [_course(ctx, template, candidates[index]) for index in chosen]
     return result
+
+
+def _course(ctx: _Context, template: catalogue.CourseTemplate, provider: Organisation) -> Opportunity:
+    leads_to = tuple(OccupationCode(c) for c in template.leads_to if c in ctx.occupations)
+    locality = ctx.localities[provider.municipality_code]
+    start = DEMO_DATE + timedelta(days=int(ctx.rng.integers(14, 200)))
+    # distance courses through the municipalities' learning centres are common in the north
+    remote = float(ctx.rng.choice([0.0, 0.25, 0.5, 1.0])) if template.distance else 0.0
+    return Opportunity(
+        id=OpportunityId(ctx.next_id("EDU")), kind=OpportunityKind.TRAINING,
+        title=template.title, organisation_id=provider.id,
+        municipality_code=provider.municipality_code,
+        occupation_code=leads_to[0] if leads_to else None,
+        locality_id=locality[0].id if locality else None, remote_share=remote,
+        hours_per_week=40 if template.provider_kind == "yh" else 30,
+        capacity=template.seats, starts=start, ends=start + timedelta(weeks=template.weeks),
+        swedish_level=template.swedish_level, min_education_level=template.min_education_level,
+        max_swedish_level=template.max_swedish_level,
+        training=TrainingDetails(template.weeks, provider.id, leads_to, template.cost_sek,
+                                 tuple(OccupationCode(c) for c in template.requires_experience_in)),
+    )
 
 
 def _internships(ctx: _Context, count: int) -> list[Opportunity]:
     municipalities, weights = _municipality_weights(ctx)
-    codes, o_w = _occupation_weights(ctx, employed=False)
+    all_codes, all_w = _occupation_weights(ctx, employed=False)
+    # internships are for occupations one can enter without a degree (SSYK major groups 4–9)
+    keep = [i for i, c in enumerate(all_codes) if c[0] >= "4"]
+    codes, o_w = [all_codes[i] for i in keep], all_w[keep] / all_w[keep].sum()
     result = []
     for _ in range(count):
         m = municipalities[int(ctx.rng.choice(len(municipalities), p=weights))]

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from kedja.core.errors import Conflict
-from kedja.demo import generate_demo, load_region_pack, load_taxonomy_pack
+from kedja.demo import DEMO_DATE, generate_demo, load_region_pack, load_taxonomy_pack
 from kedja.store import repositories as repo
 from kedja.store import session_scope
 from kedja.store import tables as t
@@ -75,7 +75,8 @@ def build_demo_database(
         step("Storing opportunities and establishments")
         repo.save_opportunities(session, demo.opportunities)
         repo.save_establishments(session, demo.establishments)
-        repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code}))
+        repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code,
+                                                   "today": DEMO_DATE.isoformat()}))
     return DemoSummary(
         seed=seed, municipalities=len(region.municipalities),
         organisations=len(demo.organisations), people=len(demo.people),

@@ -255,6 +255,10 @@ def save_opportunities(session: Session, opportunities: Iterable[Opportunity]) -
             "training_provider_id": training.provider_id if training else None,
             "training_leads_to": list(training.leads_to) if training else None,
             "training_cost_sek": training.cost_sek if training else None,
+            "training_requires_experience": list(training.requires_experience_in)
+            if training else None,
+            "min_education_level": o.min_education_level,
+            "max_swedish_level": o.max_swedish_level,
         })
         skills += [{"opportunity_id": o.id, "skill_id": s, "required": True}
                    for s in o.required_skills]

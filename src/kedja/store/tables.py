@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "AllocationAssignmentRow",
+    "AllocationRow",
     "AuditEntryRow",
     "Base",
     "CountyRow",
@@ -244,6 +246,9 @@ class OpportunityRow(Base):
     training_provider_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
     training_leads_to: Mapped[list[Any] | None] = mapped_column(JSON)
     training_cost_sek: Mapped[int | None] = mapped_column(Integer)
+    training_requires_experience: Mapped[list[Any] | None] = mapped_column(JSON)
+    min_education_level: Mapped[str | None] = mapped_column(String(1))
+    max_swedish_level: Mapped[str | None] = mapped_column(String(8))
 
 
 class OpportunitySkillRow(Base):
@@ -344,3 +349,31 @@ class AuditEntryRow(Base):
     purpose: Mapped[str | None] = mapped_column(Text)
 
 
+
+
+# Matching: region-wide allocations and their audit ---------------------------------------------
+
+
+class AllocationRow(Base):
+    """One run of the region-wide allocation, with its summary and equal-treatment audit."""
+
+    __tablename__ = "allocations"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scenario: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    audit: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AllocationAssignmentRow(Base):
+    """A person's place in an allocation, with the fit and its breakdown."""
+
+    __tablename__ = "allocation_assignments"
+    allocation_id: Mapped[str] = mapped_column(
+        ForeignKey("allocations.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    fit: Mapped[float] = mapped_column(Float)
+    factors: Mapped[dict[str, Any]] = mapped_column(JSON)

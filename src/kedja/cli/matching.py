@@ -1,0 +1,69 @@
+"""``kedja pathways`` and ``kedja match``: a person's next steps and the region-wide allocation."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kedja import services
+
+__all__ = ["register"]
+
+out = Console()
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
+
+
+def pathways(
+    person_id: Annotated[str, typer.Argument(help="The person's pseudonymous id, e.g. P040305.")],
+    db: DbOption = None,
+    k: Annotated[int, typer.Option(help="How many steps to show.")] = 5,
+    lang: Annotated[str, typer.Option(help="Language of the explanations: sv or en.")] = "sv",
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Show a person's best next steps, with the breakdown and explanation of each."""
+    engine = services.prepare_database(db)
+    steps = services.pathways_for_person(engine, person_id, k=k)
+    if fmt == "json":
+        print(json.dumps([step.__dict__ for step in steps], ensure_ascii=False, indent=1))
+        return
+    table = Table(title=f"Next steps for {person_id}", show_lines=True)
+    for column in ("fit", "kind", "step", "where", "why"):
+        table.add_column(column)
+    for step in steps:
+        table.add_row(f"{step.fit:.1f}", step.kind, step.title,
+                      f"{step.municipality_code} ({step.travel_minutes:.0f} min)",
+                      " ".join(step.explanation.get(lang, step.explanation["sv"])))
+    out.print(table)
+
+
+def match(
+    db: DbOption = None,
+    scenario: Annotated[str, typer.Option(help="A name for this run.")] = "baseline",
+    long_term_priority: Annotated[float, typer.Option(
+        help="Priority weight (≥ 1) for people unemployed a year or more.")] = 1.0,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Allocate the region's places among all job seekers, store the result with its audit."""
+    engine = services.prepare_database(db)
+    summary = services.run_allocation(engine, scenario=scenario, long_term_priority=long_term_priority)
+    if fmt == "json":
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    out.print(f"Allocation {summary['allocation_id']} ({scenario}): {summary['placed']} of "
+              f"{summary['people']} people placed, total fit {summary['total_fit']:.0f} "
+              f"(greedy: {summary['greedy_placed']} placed, {summary['greedy_total_fit']:.0f}); "
+              f"checker {'ok' if summary['checker_ok'] else 'FAILED'}.")
+    out.print(f"By kind: {summary['placed_by_kind']}")
+    for dimension, ratios in summary["group_ratios"].items():
+        flagged = summary["flagged_groups"].get(dimension, [])
+        out.print(f"  {dimension}: {ratios}" + (f"  below four fifths: {flagged}" if flagged else ""))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the matching commands to the ``kedja`` app."""
+    app.command()(pathways)
+    app.command()(match)

@@ -1,0 +1,82 @@
+"""Plain-language explanations of a recommendation, in Swedish and English.
+
+Examples:
+    >>> factors = {"skills": 0.75, "experience": 0.9, "travel": 0.5, "preference": 1.0,
+    ...            "shortage": 0.8, "step": 0.85}
+    >>> explain(factors, kind="job", minutes=30, max_minutes=60, locale="en")[:2]
+    ['You have most of the skills the job asks for (75 %).', 'Your past occupations are close to this one.']
+    >>> explain(factors, kind="asf_placement", minutes=30, max_minutes=60, locale="sv")[-1]
+    'Ett steg in: arbetsträning i ett arbetsintegrerande socialt företag är en väg tillbaka till arbete.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["explain"]
+
+TEXT = {
+    "skills_high": ("Du har de flesta kompetenser som efterfrågas ({pct} %).",
+                    "You have most of the skills the job asks for ({pct} %)."),
+    "skills_some": ("Du har en del av de efterfrågade kompetenserna ({pct} %); resten kan läras in.",
+                    "You have some of the skills asked for ({pct} %); the rest can be learnt."),
+    "skills_none": ("Inga särskilda förkunskaper krävs.", "No particular skills are required."),
+    "experience_high": ("Dina tidigare yrken ligger nära det här.",
+                        "Your past occupations are close to this one."),
+    "experience_some": ("Dina tidigare yrken har en del gemensamt med det här.",
+                        "Your past occupations have something in common with this one."),
+    "travel": ("Resväg {minutes} min (du har angett högst {max} min).",
+               "Travel {minutes} min (you said at most {max} min)."),
+    "remote": ("Arbetet kan delvis göras på distans.", "Part of the work can be done remotely."),
+    "distance": ("Helt på distans: ingen resväg.", "Fully at a distance: no travel."),
+    "step_general": ("Du saknar gymnasiebehörighet: den här kursen öppnar vägen till fler yrken.",
+                     "You lack upper-secondary school: this course opens the way to more occupations."),
+    "preference": ("Det är ett yrke du själv har önskat.", "It is an occupation you asked for."),
+    "shortage": ("Regionen har brist på folk i yrket.", "The region is short of people in this occupation."),
+    "step_job": ("Du står nära arbetsmarknaden: ett jobb är ett rimligt nästa steg.",
+                 "You are close to the labour market: a job is a sensible next step."),
+    "step_asf_placement": (
+        "Ett steg in: arbetsträning i ett arbetsintegrerande socialt företag är en väg tillbaka till arbete.",
+        "An entry step: a placement in a work-integrated social enterprise is a way back to work."),
+    "step_training": ("En utbildning mot ett yrke där det behövs folk.",
+                      "A course towards an occupation that needs people."),
+    "step_internship": ("Praktik ger erfarenhet och kontakter hos en arbetsgivare.",
+                        "An internship gives experience and contacts with an employer."),
+    "step_rotation_substitute": ("Ett vikariat medan en anställd utbildar sig.",
+                                 "A substitute post while an employee is in training."),
+}
+
+
+def _say(key: str, locale: str, **values: object) -> str:
+    sv, en = TEXT[key]
+    return (sv if locale == "sv" else en).format(**values)
+
+
+def explain(factors: Mapping[str, float], *, kind: str, minutes: float, max_minutes: float,
+            locale: str = "sv", remote_share: float = 0.0, skills_required: bool = True,
+            general: bool = False) -> list[str]:
+    """Sentences that explain a fit, strongest reasons first, in ``locale`` ('sv' or 'en')."""
+    lines = []
+    pct = round(factors["skills"] * 100)
+    if not skills_required:
+        lines.append(_say("skills_none", locale))
+    elif factors["skills"] >= 0.6:
+        lines.append(_say("skills_high", locale, pct=pct))
+    elif factors["skills"] > 0:
+        lines.append(_say("skills_some", locale, pct=pct))
+    if factors["experience"] >= 0.6:
+        lines.append(_say("experience_high", locale))
+    elif factors["experience"] >= 0.25:
+        lines.append(_say("experience_some", locale))
+    if remote_share >= 0.99:
+        lines.append(_say("distance", locale))
+    else:
+        lines.append(_say("travel", locale, minutes=round(minutes), max=round(max_minutes)))
+        if remote_share > 0:
+            lines.append(_say("remote", locale))
+    if factors["preference"] >= 0.5:
+        lines.append(_say("preference", locale))
+    if factors["shortage"] >= 0.6 and not general:
+        lines.append(_say("shortage", locale))
+    lines.append(_say("step_general" if general else f"step_{kind}", locale))
+    return lines

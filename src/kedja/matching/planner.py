@@ -1,0 +1,189 @@
+"""Pathways for one person and the region-wide allocation, from plain domain objects.
+
+:func:`prepare_matching` encodes people and opportunities once; :func:`person_pathways` gives one
+person's best next steps with their breakdown and explanation; :func:`allocate_region` shares
+the region's places among everybody, optimally and greedily, and checks both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from kedja.core.errors import NotFound
+from kedja.core.geography import Locality
+from kedja.core.ids import LocalityId, MunicipalityCode, OccupationCode
+from kedja.core.opportunities import Opportunity, OpportunityKind
+from kedja.core.people import Person
+from kedja.core.taxonomy import Occupation
+from kedja.matching.allocation import (
+    Allocation,
+    AllocationProblem,
+    greedy_allocation,
+    is_feasible_allocation,
+    optimal_allocation,
+)
+from kedja.matching.encoding import (
+    EncodedOpportunities,
+    EncodedPeople,
+    Vocabulary,
+    encode_opportunities,
+    encode_people,
+)
+from kedja.matching.explain import explain
+from kedja.matching.reach import TravelTimes
+from kedja.matching.scoring import FACTORS, Candidates, ScoringInput, generate_candidates
+
+__all__ = [
+    "MatchingData",
+    "Pathway",
+    "PreparedMatching",
+    "RegionAllocation",
+    "allocate_region",
+    "person_pathways",
+    "placed_kinds",
+    "prepare_matching",
+]
+
+
+@dataclass
+class MatchingData:
+    """The plain inputs of matching; ``similarity`` and ``shortage`` follow ``occupations``."""
+
+    people: Sequence[Person]
+    opportunities: Sequence[Opportunity]
+    localities: Sequence[Locality]
+    occupations: Sequence[Occupation]
+    similarity: np.ndarray
+    shortage: np.ndarray
+    today: date
+    seat_of: Mapping[MunicipalityCode, LocalityId]
+    travel: TravelTimes | None = None
+    excluded: set[tuple[str, str]] = field(default_factory=set)
+    k: int = 20
+
+
+@dataclass
+class PreparedMatching:
+    """Encoded inputs, ready for candidate generation."""
+
+    data: MatchingData
+    people: EncodedPeople
+    opportunities: EncodedOpportunities
+    scoring: ScoringInput
+    person_index: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One recommended next step with its fit, breakdown and explanation."""
+
+    opportunity_id: str
+    kind: str
+    title: str
+    organisation_id: str
+    municipality_code: str
+    occupation_code: str | None
+    fit: float
+    factors: dict[str, float]
+    travel_minutes: float
+    explanation: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class RegionAllocation:
+    """The optimal and greedy allocations of the region's places, checked."""
+
+    problem: AllocationProblem
+    candidates: Candidates
+    optimal: Allocation
+    greedy: Allocation
+    checker_ok: bool
+
+
+def prepare_matching(data: MatchingData) -> PreparedMatching:
+    """Encode everything once; O(P·k + O·k) plus the locality travel matrix."""
+    travel = data.travel or TravelTimes.from_points({loc.id: loc.point for loc in data.localities})
+    vocabulary = Vocabulary(
+        skills={}, occupations={o.code: i for i, o in enumerate(data.occupations)},
+        localities=dict(travel.index), adaptations={},
+    )
+    for source in ([c.skill_id for p in data.people for c in p.skills],
+                   [s for o in data.opportunities for s in (*o.required_skills, *o.merit_skills)]):
+        for skill in source:
+            vocabulary.skills.setdefault(skill, len(vocabulary.skills))
+    home = {p.id: p.locality_id or data.seat_of[p.municipality_code] for p in data.people}
+    site = {o.id: o.locality_id or data.seat_of[o.municipality_code] for o in data.opportunities}
+    sectors = {o.code: o.sector.value for o in data.occupations}
+    people = encode_people(data.people, vocabulary, home, data.today)
+    entry = frozenset(o.code for o in data.occupations if o.no_educational_requirement)
+    opportunities = encode_opportunities(data.opportunities, vocabulary, site, sectors, entry)
+    person_index = {pid: i for i, pid in enumerate(people.ids)}
+    opp_index = {oid: j for j, oid in enumerate(opportunities.ids)}
+    excluded = {(person_index[p], opp_index[o]) for p, o in data.excluded
+                if p in person_index and o in opp_index}
+    scoring = ScoringInput(people, opportunities, travel.car, data.similarity.astype(np.float32),
+                           data.shortage.astype(np.float32), excluded, data.k)
+    return PreparedMatching(data, people, opportunities, scoring, person_index)
+
+
+def person_pathways(prepared: PreparedMatching, person_id: str, k: int = 10) -> list[Pathway]:
+    """The ``k`` best next steps for one person, best first, explained in Swedish and English."""
+    if person_id not in prepared.person_index:
+        raise NotFound(f"no job seeker has the id {person_id!r}", field="person_id",
+                       value=person_id, hint="give the id of a person without a job")
+    row = prepared.person_index[person_id]
+    candidates = generate_candidates(prepared.scoring, np.array([row]))
+    order = np.argsort(-candidates.fit, kind="stable")[:k]
+    return [_pathway(prepared, candidates, int(arc)) for arc in order]
+
+
+def _pathway(prepared: PreparedMatching, c: Candidates, arc: int) -> Pathway:
+    opportunity = prepared.data.opportunities[int(c.opportunity[arc])]
+    person = prepared.data.people[int(c.person[arc])]
+    factors = {f: round(float(c.factors[f][arc]), 3) for f in FACTORS}
+    target: OccupationCode | None = opportunity.occupation_code
+    if opportunity.training is not None and opportunity.training.leads_to:
+        target = opportunity.training.leads_to[0]
+    texts = {locale: explain(factors, kind=opportunity.kind.value, minutes=float(c.minutes[arc]),
+                             max_minutes=person.constraints.max_commute_minutes, locale=locale,
+                             remote_share=opportunity.remote_share,
+                             skills_required=bool(opportunity.required_skills),
+                             general=opportunity.kind is OpportunityKind.TRAINING and target is None)
+             for locale in ("sv", "en")}
+    return Pathway(
+        opportunity_id=opportunity.id, kind=opportunity.kind.value, title=opportunity.title,
+        organisation_id=opportunity.organisation_id, municipality_code=opportunity.municipality_code,
+        occupation_code=target, fit=round(float(c.fit[arc]), 2), factors=factors,
+        travel_minutes=round(float(c.minutes[arc]), 1), explanation=texts,
+    )
+
+
+def allocate_region(prepared: PreparedMatching,
+                    priority: Mapping[str, float] | None = None) -> RegionAllocation:
+    """Allocate every job seeker at most one step, capacities respected, fit maximised.
+
+    ``priority`` gives optional weights ≥ 1 by person id (e.g. 1.5 for the long-term
+    unemployed); the reported total fit is unweighted.
+    """
+    candidates = generate_candidates(prepared.scoring)
+    weight = None
+    if priority:
+        weight = np.array([priority.get(pid, 1.0) for pid in prepared.people.ids])
+    problem = AllocationProblem(
+        n_people=len(prepared.people.ids), capacities=prepared.opportunities.capacity.astype(np.int64),
+        person=candidates.person, place=candidates.opportunity, fit=candidates.fit, weight=weight,
+    )
+    optimal, greedy = optimal_allocation(problem), greedy_allocation(problem)
+    ok = is_feasible_allocation(problem, optimal) and is_feasible_allocation(problem, greedy)
+    return RegionAllocation(problem, candidates, optimal, greedy, ok)
+
+
+def placed_kinds(prepared: PreparedMatching, allocation: Allocation) -> list[str | None]:
+    """The kind of step each person got, or ``None``."""
+    kinds = list(OpportunityKind)
+    return [None if j < 0 else kinds[int(prepared.opportunities.kind[j])].value
+            for j in allocation.place_of]

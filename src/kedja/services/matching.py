@@ -1,0 +1,156 @@
+"""Pathways for a person and the region-wide allocation, with audit entries and stored results."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from kedja.core.geography import Locality
+from kedja.core.ids import LocalityId, MunicipalityCode
+from kedja.core.people import Person
+from kedja.core.protected import ProtectedAttributes
+from kedja.matching import (
+    MatchingData,
+    Pathway,
+    allocate_region,
+    audit_allocation,
+    person_pathways,
+    placed_kinds,
+    prepare_matching,
+)
+from kedja.matching.occupations import occupation_similarity, shortage_index
+from kedja.store import loaders, session_scope
+from kedja.store import repositories as repo
+from kedja.store import tables as t
+from kedja.store.audit import record_access
+
+__all__ = ["ALLOCATION_KEYS", "pathways_for_person", "run_allocation"]
+
+ALLOCATION_KEYS = ("people", "placed", "placed_by_kind", "total_fit", "greedy_placed",
+                   "greedy_total_fit", "checker_ok", "group_ratios")
+
+
+def reference_date(session: Session) -> date:
+    """The database's 'today': the demo's fixed date, else the real date."""
+    info = repo.get_info(session, "demo")
+    if info and "today" in json.loads(info):
+        return date.fromisoformat(json.loads(info)["today"])
+    return datetime.now(UTC).date()
+
+
+def _matching_data(session: Session, people: list[Person]) -> MatchingData:
+    occupations = repo.list_occupations(session)
+    codes = [o.code for o in occupations]
+    links = [(o, s) for o, s, _ in loaders.list_occupation_links(session)]
+    vacancies = dict(session.execute(
+        select(t.OpportunityRow.occupation_code, func.sum(t.OpportunityRow.capacity))
+        .where(t.OpportunityRow.kind == "job").group_by(t.OpportunityRow.occupation_code)).all())
+    employed = dict(session.execute(
+        select(t.PersonRow.occupation_code, func.count()).where(t.PersonRow.status == "employed")
+        .group_by(t.PersonRow.occupation_code)).all())
+    localities = repo.list_localities(session)
+    return MatchingData(
+        people=people, opportunities=loaders.list_opportunities(session), localities=localities,
+        occupations=occupations, similarity=occupation_similarity(codes, links),
+        shortage=shortage_index([vacancies.get(c, 0) for c in codes],
+                                [employed.get(c, 0) for c in codes]),
+        today=reference_date(session), seat_of=_seats(session, localities),
+    )
+
+
+def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCode, LocalityId]:
+    seats: dict[MunicipalityCode, LocalityId] = {}
+    by_municipality = {m.code: m for m in repo.list_municipalities(session)}
+    for locality in localities:
+        current = seats.get(locality.municipality_code)
+        seat = by_municipality[locality.municipality_code].seat
+        if current is None or locality.point == seat:
+            seats[locality.municipality_code] = locality.id
+    return seats
+
+
+def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10, actor: str = "cli",
+                        purpose: str = "pathway planning") -> list[Pathway]:
+    """The best next steps for one person; the read of their record is audited."""
+    with session_scope(engine) as session:
+        person = repo.get_person(session, person_id)
+        record_access(session, actor=actor, action="read", subject_type="person",
+                      subject_id=person_id, purpose=purpose)
+        prepared = prepare_matching(_matching_data(session, [person]))
+    return person_pathways(prepared, person_id, k)
+
+
+def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:
+    def band(year: int | None) -> str:
+        if year is None:
+            return "unknown"
+        age = today.year - year
+        return "16-24" if age < 25 else "25-34" if age < 35 else "35-54" if age < 55 else "55+"
+
+    def flag(value: bool | None, yes: str, no: str) -> str:
+        return "unknown" if value is None else yes if value else no
+
+    return {
+        "gender": {p: a.gender or "unknown" for p, a in protected.items()},
+        "age_band": {p: band(a.birth_year) for p, a in protected.items()},
+        "born_abroad": {p: flag(a.born_abroad, "born_abroad", "born_in_sweden")
+                        for p, a in protected.items()},
+        "disability": {p: flag(a.disability, "disability", "no_disability")
+                       for p, a in protected.items()},
+    }
+
+
+def run_allocation(engine: Engine, *, scenario: str = "baseline",
+                   long_term_priority: float = 1.0) -> dict[str, Any]:
+    """Allocate the region's places among all job seekers, audit by group, store the result."""
+    with session_scope(engine) as session:
+        people = loaders.list_people(session, job_seekers_only=True)
+        data = _matching_data(session, people)
+        prepared = prepare_matching(data)
+        priority = {p.id: long_term_priority for p in people
+                    if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
+        result = allocate_region(prepared, priority)
+        kinds = placed_kinds(prepared, result.optimal)
+        fits = [float(result.problem.fit[a]) if a >= 0 else 0.0 for a in result.optimal.arc_of]
+        audit = audit_allocation(person_ids=prepared.people.ids, placed_kind=kinds, fit=fits,
+                                 groups=_groups(loaders.list_protected(session), data.today))
+        summary = _summary(result, kinds, audit)
+        _store(session, scenario, prepared.people.ids, prepared.opportunities.ids, result, summary, audit)
+    return summary
+
+
+def _summary(result: Any, kinds: list[str | None], audit: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "people": len(kinds),
+        "placed": result.optimal.placed,
+        "placed_by_kind": dict(sorted(Counter(k for k in kinds if k).items())),
+        "total_fit": round(result.optimal.total_fit, 2),
+        "greedy_placed": result.greedy.placed,
+        "greedy_total_fit": round(result.greedy.total_fit, 2),
+        "checker_ok": bool(result.checker_ok),
+        "candidate_arcs": len(result.candidates),
+        "group_ratios": {d: a["ratios"] for d, a in audit.items()},
+        "flagged_groups": {d: a["flagged"] for d, a in audit.items() if a["flagged"]},
+    }
+
+
+def _store(session: Session, scenario: str, people: list[str], opportunities: list[str],
+           result: Any, summary: dict[str, Any], audit: dict[str, Any]) -> None:
+    allocation_id = f"ALLOC-{uuid.uuid4().hex[:12]}"
+    summary["allocation_id"] = allocation_id
+    session.add(t.AllocationRow(id=allocation_id, created_at=datetime.now(UTC), scenario=scenario,
+                                method=result.optimal.method, summary=summary, audit=audit))
+    session.flush()
+    factors = result.candidates.factors
+    rows = [{"allocation_id": allocation_id, "person_id": people[i],
+             "opportunity_id": opportunities[int(result.optimal.place_of[i])],
+             "fit": float(result.problem.fit[a]),
+             "factors": {f: round(float(v[a]), 3) for f, v in factors.items()}}
+            for i, a in enumerate(result.optimal.arc_of) if a >= 0]
+    repo.insert_many(session, t.AllocationAssignmentRow, rows)

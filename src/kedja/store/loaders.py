@@ -1,0 +1,93 @@
+"""Bulk loaders: whole populations and catalogues in a handful of queries, for the engines.
+
+Where :mod:`kedja.store.repositories` reads one record at a time, these read every row of a kind
+at once (one query per table, joined in memory), as the matching and forecast engines need.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kedja.core.ids import OccupationCode, OpportunityId, OrganisationId, SkillId
+from kedja.core.opportunities import Opportunity, TrainingDetails
+from kedja.core.people import LanguageSkill, PastOccupation, Person, SkillClaim
+from kedja.core.protected import ProtectedAttributes
+from kedja.store import tables as t
+from kedja.store.repositories import _person
+
+__all__ = ["list_occupation_links", "list_opportunities", "list_people", "list_protected"]
+
+
+def list_people(session: Session, *, job_seekers_only: bool = False) -> list[Person]:
+    """Every person (or every job seeker), ordered by id, with skills, history and languages."""
+    query = select(t.PersonRow).order_by(t.PersonRow.id)
+    if job_seekers_only:
+        query = query.where(t.PersonRow.status != "employed")
+    rows = list(session.scalars(query))
+    wanted = {r.id for r in rows}
+    skills: dict[str, list[SkillClaim]] = defaultdict(list)
+    for s in session.execute(select(t.PersonSkillRow.person_id, t.PersonSkillRow.skill_id,
+                                    t.PersonSkillRow.source).order_by(t.PersonSkillRow.skill_id)):
+        if s.person_id in wanted:
+            skills[s.person_id].append(SkillClaim(SkillId(s.skill_id), s.source))
+    past: dict[str, list[PastOccupation]] = defaultdict(list)
+    for o in session.execute(select(t.PersonOccupationRow.person_id, t.PersonOccupationRow.occupation_code,
+                                    t.PersonOccupationRow.years)):
+        if o.person_id in wanted:
+            past[o.person_id].append(PastOccupation(OccupationCode(o.occupation_code), o.years))
+    langs: dict[str, list[LanguageSkill]] = defaultdict(list)
+    for lang in session.execute(select(t.PersonLanguageRow.person_id, t.PersonLanguageRow.language,
+                                       t.PersonLanguageRow.level)):
+        if lang.person_id in wanted:
+            langs[lang.person_id].append(LanguageSkill(lang.language, lang.level))
+    return [_person(r, skills[r.id], past[r.id], langs[r.id]) for r in rows]
+
+
+def list_protected(session: Session) -> dict[str, ProtectedAttributes]:
+    """Protected attributes by person id: for equal-treatment audits and aggregates only."""
+    return {r.person_id: ProtectedAttributes(r.person_id, r.gender, r.birth_year, r.born_abroad,
+                                             r.disability)
+            for r in session.scalars(select(t.ProtectedAttributesRow))}
+
+
+def list_opportunities(session: Session) -> list[Opportunity]:
+    """Every opportunity, ordered by id, with its required and merit skills."""
+    required: dict[str, list[SkillId]] = defaultdict(list)
+    merit: dict[str, list[SkillId]] = defaultdict(list)
+    for s in session.scalars(select(t.OpportunitySkillRow).order_by(t.OpportunitySkillRow.skill_id)):
+        (required if s.required else merit)[s.opportunity_id].append(SkillId(s.skill_id))
+    rows = session.scalars(select(t.OpportunityRow).order_by(t.OpportunityRow.id))
+    return [_opportunity(r, required[r.id], merit[r.id]) for r in rows]
+
+
+def _opportunity(r: t.OpportunityRow, required: list[SkillId], merit: list[SkillId]) -> Opportunity:
+    training = None
+    if r.training_weeks is not None and r.training_provider_id is not None:
+        training = TrainingDetails(r.training_weeks, OrganisationId(r.training_provider_id),
+                                   tuple(OccupationCode(c) for c in r.training_leads_to or ()),
+                                   r.training_cost_sek or 0,
+                                   tuple(OccupationCode(c) for c in r.training_requires_experience or ()))
+    kwargs: dict[str, Any] = {
+        "id": OpportunityId(r.id), "kind": r.kind, "title": r.title,
+        "organisation_id": OrganisationId(r.organisation_id), "municipality_code": r.municipality_code,
+        "occupation_code": r.occupation_code, "locality_id": r.locality_id,
+        "required_skills": tuple(required), "merit_skills": tuple(merit),
+        "remote_share": r.remote_share, "hours_per_week": r.hours_per_week, "capacity": r.capacity,
+        "starts": r.starts, "ends": r.ends, "driving_licences": frozenset(r.driving_licences),
+        "swedish_level": r.swedish_level, "adaptations_offered": frozenset(r.adaptations_offered),
+        "training": training, "min_education_level": r.min_education_level,
+        "max_swedish_level": r.max_swedish_level,
+    }
+    return Opportunity(**kwargs)
+
+
+def list_occupation_links(session: Session) -> list[tuple[str, str, str]]:
+    """Every occupation–skill link as (occupation code, skill id, relation)."""
+    rows = session.execute(select(t.OccupationSkillRow.occupation_code, t.OccupationSkillRow.skill_id,
+                                  t.OccupationSkillRow.relation)
+                           .order_by(t.OccupationSkillRow.occupation_code, t.OccupationSkillRow.skill_id))
+    return [(r.occupation_code, r.skill_id, r.relation) for r in rows]
