@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from kedja.core.errors import NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -30,7 +31,13 @@ from kedja.store import repositories as repo
 from kedja.store import tables as t
 from kedja.store.audit import record_access
 
-__all__ = ["ALLOCATION_KEYS", "pathways_for_person", "run_allocation"]
+__all__ = [
+    "ALLOCATION_KEYS",
+    "get_allocation",
+    "list_allocations",
+    "pathways_for_person",
+    "run_allocation",
+]
 
 ALLOCATION_KEYS = ("people", "placed", "placed_by_kind", "total_fit", "greedy_placed",
                    "greedy_total_fit", "checker_ok", "group_ratios")
@@ -154,3 +161,22 @@ def _store(session: Session, scenario: str, people: list[str], opportunities: li
              "factors": {f: round(float(v[a]), 3) for f, v in factors.items()}}
             for i, a in enumerate(result.optimal.arc_of) if a >= 0]
     repo.insert_many(session, t.AllocationAssignmentRow, rows)
+
+
+def list_allocations(engine: Engine) -> list[dict[str, Any]]:
+    """Stored allocations, newest first: id, time, scenario and summary (aggregates only)."""
+    with session_scope(engine) as session:
+        rows = session.scalars(select(t.AllocationRow).order_by(t.AllocationRow.created_at.desc()))
+        return [{"id": r.id, "created_at": r.created_at.isoformat(), "scenario": r.scenario,
+                 "method": r.method, "summary": r.summary} for r in rows]
+
+
+def get_allocation(engine: Engine, allocation_id: str) -> dict[str, Any]:
+    """One stored allocation with its summary and equal-treatment audit (aggregates only)."""
+    with session_scope(engine) as session:
+        row = session.get(t.AllocationRow, allocation_id)
+        if row is None:
+            raise NotFound(f"no allocation has the id {allocation_id!r}", field="allocation_id",
+                           value=allocation_id, hint="list allocations at /api/v1/allocations")
+        return {"id": row.id, "created_at": row.created_at.isoformat(), "scenario": row.scenario,
+                "method": row.method, "summary": row.summary, "audit": row.audit}

@@ -28,23 +28,28 @@ def list_people(session: Session, *, job_seekers_only: bool = False) -> list[Per
     if job_seekers_only:
         query = query.where(t.PersonRow.status != "employed")
     rows = list(session.scalars(query))
-    wanted = {r.id for r in rows}
     skills: dict[str, list[SkillClaim]] = defaultdict(list)
-    for s in session.execute(select(t.PersonSkillRow.person_id, t.PersonSkillRow.skill_id,
-                                    t.PersonSkillRow.source).order_by(t.PersonSkillRow.skill_id)):
-        if s.person_id in wanted:
-            skills[s.person_id].append(SkillClaim(SkillId(s.skill_id), s.source))
+    for pid, skill, source in _children(session, t.PersonSkillRow, job_seekers_only,
+                                        t.PersonSkillRow.skill_id, t.PersonSkillRow.source):
+        skills[pid].append(SkillClaim(SkillId(skill), source))
     past: dict[str, list[PastOccupation]] = defaultdict(list)
-    for o in session.execute(select(t.PersonOccupationRow.person_id, t.PersonOccupationRow.occupation_code,
-                                    t.PersonOccupationRow.years)):
-        if o.person_id in wanted:
-            past[o.person_id].append(PastOccupation(OccupationCode(o.occupation_code), o.years))
+    for pid, code, years in _children(session, t.PersonOccupationRow, job_seekers_only,
+                                      t.PersonOccupationRow.occupation_code,
+                                      t.PersonOccupationRow.years):
+        past[pid].append(PastOccupation(OccupationCode(code), years))
     langs: dict[str, list[LanguageSkill]] = defaultdict(list)
-    for lang in session.execute(select(t.PersonLanguageRow.person_id, t.PersonLanguageRow.language,
-                                       t.PersonLanguageRow.level)):
-        if lang.person_id in wanted:
-            langs[lang.person_id].append(LanguageSkill(lang.language, lang.level))
+    for pid, language, level in _children(session, t.PersonLanguageRow, job_seekers_only,
+                                          t.PersonLanguageRow.language, t.PersonLanguageRow.level):
+        langs[pid].append(LanguageSkill(language, level))
     return [_person(r, skills[r.id], past[r.id], langs[r.id]) for r in rows]
+
+
+def _children(session: Session, table: Any, job_seekers_only: bool, *columns: Any) -> Any:
+    query = select(table.person_id, *columns).order_by(table.person_id, columns[0])
+    if job_seekers_only:
+        query = query.join(t.PersonRow, t.PersonRow.id == table.person_id).where(
+            t.PersonRow.status != "employed")
+    return session.execute(query)
 
 
 def list_protected(session: Session) -> dict[str, ProtectedAttributes]:

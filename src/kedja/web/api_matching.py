@@ -1,0 +1,96 @@
+"""JSON API for pathways and region-wide allocations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from kedja.services import matching
+from kedja.web.deps import EngineDep
+from kedja.web.errors import ErrorResponse
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["matching"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No such person or allocation"},
+    422: {"model": ErrorResponse, "description": "Invalid input"},
+}
+
+
+class PathwayPublic(BaseModel):
+    """A recommended next step with its fit, breakdown and explanation."""
+
+    opportunity_id: str
+    kind: str
+    title: str
+    organisation_id: str
+    municipality_code: str
+    occupation_code: str | None
+    fit: float
+    factors: dict[str, float]
+    travel_minutes: float
+    explanation: dict[str, list[str]]
+
+
+class PathwayList(BaseModel):
+    """A person's next steps, best first."""
+
+    person_id: str
+    items: list[PathwayPublic]
+
+
+class AllocationPublic(BaseModel):
+    """A stored allocation: summary, and the equal-treatment audit when asked for one."""
+
+    id: str
+    created_at: str
+    scenario: str
+    method: str
+    summary: dict[str, Any]
+    audit: dict[str, Any] | None = None
+
+
+class AllocationList(BaseModel):
+    """Stored allocations, newest first."""
+
+    items: list[AllocationPublic]
+    total: int
+
+
+class AllocationRequest(BaseModel):
+    """Parameters of an allocation run."""
+
+    scenario: str = "baseline"
+    long_term_priority: float = 1.0
+
+
+@router.get("/pathways/{person_id}", response_model=PathwayList, responses=ERRORS)
+def pathways(person_id: str, engine: EngineDep,
+             k: int = Query(10, ge=1, le=50)) -> PathwayList:
+    """A person's best next steps, each with its breakdown and explanation in sv and en."""
+    steps = matching.pathways_for_person(engine, person_id, k=k, actor="api")
+    return PathwayList(person_id=person_id, items=[PathwayPublic(**s.__dict__) for s in steps])
+
+
+@router.get("/allocations", response_model=AllocationList, responses=ERRORS)
+def allocations(engine: EngineDep) -> AllocationList:
+    """Stored allocations with their summaries."""
+    items = [AllocationPublic(**a) for a in matching.list_allocations(engine)]
+    return AllocationList(items=items, total=len(items))
+
+
+@router.post("/allocations", response_model=AllocationPublic, status_code=201, responses=ERRORS)
+def run_allocation(request: AllocationRequest, engine: EngineDep) -> AllocationPublic:
+    """Run the region-wide allocation now and store it."""
+    summary = matching.run_allocation(engine, scenario=request.scenario,
+                                      long_term_priority=max(1.0, request.long_term_priority))
+    return AllocationPublic(**matching.get_allocation(engine, summary["allocation_id"]))
+
+
+@router.get("/allocations/{allocation_id}", response_model=AllocationPublic, responses=ERRORS)
+def allocation(allocation_id: str, engine: EngineDep) -> AllocationPublic:
+    """One allocation with its equal-treatment audit by group."""
+    return AllocationPublic(**matching.get_allocation(engine, allocation_id))

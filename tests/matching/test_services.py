@@ -1,0 +1,129 @@
+"""Matching on the demo region: sensible pathways, a checked allocation, equal treatment."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from sqlalchemy import Engine, text, update
+
+from kedja import services
+from kedja.services.matching import ALLOCATION_KEYS
+from kedja.store import session_scope
+from kedja.store import tables as t
+
+
+def _one(engine: Engine, sql: str) -> str:
+    with engine.connect() as connection:
+        value = connection.execute(text(sql)).scalar()
+    if value is None:
+        pytest.skip(f"the small demo has no such person: {sql}")
+    return str(value)
+
+
+def test_experienced_job_seeker_gets_jobs_in_their_occupation(demo_engine: Engine) -> None:
+    person = _one(demo_engine, """
+        select p.id from people p join person_occupations o on o.person_id = p.id
+        where p.status = 'unemployed' and p.sun_level >= '3' and o.years >= 3
+          and p.status_since > '2026-06-01' and p.support_forms = '[]'
+          and exists (select 1 from person_languages l where l.person_id = p.id
+                      and l.language = 'sv' and l.level = 'native')
+        order by p.id limit 1""")
+    steps = services.pathways_for_person(demo_engine, person, k=5)
+    assert steps, "a newly unemployed person with experience gets some step"
+    assert all(s.fit == max(s.fit for s in steps[i:]) for i, s in enumerate(steps))
+    for step in steps:
+        assert set(step.factors) == {"skills", "experience", "travel", "preference", "shortage", "step"}
+        assert step.explanation["sv"] and step.explanation["en"]
+        assert len(step.explanation["sv"]) == len(step.explanation["en"])
+
+
+def test_person_far_from_the_labour_market_gets_entry_steps(demo_engine: Engine) -> None:
+    person = _one(demo_engine, """
+        select p.id from people p join person_languages l on l.person_id = p.id
+        where p.status != 'employed' and l.language = 'sv' and l.level = 'A1'
+          and p.status_since < '2024-06-01' order by p.id limit 1""")
+    steps = services.pathways_for_person(demo_engine, person, k=3)
+    assert steps and all(s.kind != "job" or s.factors["step"] < 0.3 for s in steps)
+    assert steps[0].kind in {"asf_placement", "training", "internship"}
+
+
+def test_reading_pathways_is_audited(demo_engine: Engine) -> None:
+    person = _one(demo_engine, "select id from people where status != 'employed' order by id limit 1")
+    with demo_engine.connect() as c:
+        before = c.execute(text("select count(*) from audit_log where subject_id = :p"), {"p": person}).scalar()
+    services.pathways_for_person(demo_engine, person, k=1, actor="officer@af", purpose="planning")
+    with demo_engine.connect() as c:
+        row = c.execute(text("select actor, action, purpose from audit_log where subject_id = :p "
+                             "order by id desc"), {"p": person}).first()
+        after = c.execute(text("select count(*) from audit_log where subject_id = :p"), {"p": person}).scalar()
+    assert after == before + 1 and tuple(row) == ("officer@af", "read", "planning")
+
+
+def _assignments(engine: Engine, allocation_id: str) -> list[tuple[str, str]]:
+    with engine.connect() as c:
+        return [tuple(r) for r in c.execute(text(
+            "select person_id, opportunity_id from allocation_assignments where allocation_id = :a "
+            "order by person_id"), {"a": allocation_id})]
+
+
+def test_allocation_is_checked_stored_and_beats_greedy(demo_engine: Engine) -> None:
+    summary = services.run_allocation(demo_engine)
+    assert set(ALLOCATION_KEYS) <= set(summary)
+    assert summary["checker_ok"] is True
+    assert summary["total_fit"] >= summary["greedy_total_fit"]
+    assert summary["placed"] == sum(summary["placed_by_kind"].values()) > 0
+    stored = _assignments(demo_engine, summary["allocation_id"])
+    assert len(stored) == summary["placed"]
+    with demo_engine.connect() as c:
+        over = c.execute(text("""
+            select count(*) from (select a.opportunity_id, count(*) n, o.capacity
+            from allocation_assignments a join opportunities o on o.id = a.opportunity_id
+            where a.allocation_id = :a group by a.opportunity_id, o.capacity) x where n > capacity"""),
+            {"a": summary["allocation_id"]}).scalar()
+    assert over == 0
+    assert set(summary["group_ratios"]) == {"gender", "age_band", "born_abroad", "disability"}
+
+
+def test_permuting_protected_attributes_changes_no_score_and_no_allocation(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = services.prepare_database(tmp_path / "perm.db")
+    services.build_demo_database(engine, seed=11, job_seekers=300, employed=600)
+    person = _one(engine, "select id from people where status != 'employed' order by id limit 1")
+    before_steps = services.pathways_for_person(engine, person, k=5)
+    before = services.run_allocation(engine)
+    with session_scope(engine) as session:
+        rows = session.execute(text("select person_id, gender, birth_year, born_abroad, disability "
+                                    "from protected_attributes order by person_id")).all()
+        shuffled = [r[1:] for r in rows]
+        random.Random(3).shuffle(shuffled)
+        for (pid, *_), values in zip(rows, shuffled, strict=True):
+            session.execute(update(t.ProtectedAttributesRow).where(t.ProtectedAttributesRow.person_id == pid)
+                            .values(gender=values[0], birth_year=values[1], born_abroad=values[2],
+                                    disability=values[3]))
+    after_steps = services.pathways_for_person(engine, person, k=5)
+    after = services.run_allocation(engine)
+    assert [(s.opportunity_id, s.fit, s.factors) for s in before_steps] == \
+           [(s.opportunity_id, s.fit, s.factors) for s in after_steps]
+    assert _assignments(engine, before["allocation_id"]) == _assignments(engine, after["allocation_id"])
+    assert before["total_fit"] == after["total_fit"]
+    assert json.dumps(before["group_ratios"]) != json.dumps(after["group_ratios"])  # the audit did look
+    engine.dispose()
+
+
+def test_api_pathways_and_allocations(demo_engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from kedja.web import create_app
+
+    client = TestClient(create_app(demo_engine))
+    person = _one(demo_engine, "select id from people where status != 'employed' order by id limit 1")
+    body = client.get(f"/api/v1/pathways/{person}?k=3").json()
+    assert body["person_id"] == person and len(body["items"]) <= 3
+    assert client.get("/api/v1/pathways/nobody").json()["error"]["code"] == "not_found"
+    created = client.post("/api/v1/allocations", json={"scenario": "api-test"})
+    assert created.status_code == 201 and created.json()["summary"]["checker_ok"] is True
+    listed = client.get("/api/v1/allocations").json()
+    assert any(a["id"] == created.json()["id"] for a in listed["items"])
+    one = client.get(f"/api/v1/allocations/{created.json()['id']}").json()
+    assert "gender" in one["audit"]
