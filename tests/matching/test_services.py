@@ -13,6 +13,8 @@ from kedja.services.matching import ALLOCATION_KEYS
 from kedja.store import session_scope
 from kedja.store import tables as t
 
+COUNT_AUDIT = text("select count(*) from audit_log where subject_id = :p")
+
 
 def _one(engine: Engine, sql: str) -> str:
     with engine.connect() as connection:
@@ -52,12 +54,12 @@ def test_person_far_from_the_labour_market_gets_entry_steps(demo_engine: Engine)
 def test_reading_pathways_is_audited(demo_engine: Engine) -> None:
     person = _one(demo_engine, "select id from people where status != 'employed' order by id limit 1")
     with demo_engine.connect() as c:
-        before = c.execute(text("select count(*) from audit_log where subject_id = :p"), {"p": person}).scalar()
+        before = c.execute(COUNT_AUDIT, {"p": person}).scalar()
     services.pathways_for_person(demo_engine, person, k=1, actor="officer@af", purpose="planning")
     with demo_engine.connect() as c:
         row = c.execute(text("select actor, action, purpose from audit_log where subject_id = :p "
                              "order by id desc"), {"p": person}).first()
-        after = c.execute(text("select count(*) from audit_log where subject_id = :p"), {"p": person}).scalar()
+        after = c.execute(COUNT_AUDIT, {"p": person}).scalar()
     assert after == before + 1 and tuple(row) == ("officer@af", "read", "planning")
 
 

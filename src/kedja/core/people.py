@@ -28,12 +28,12 @@ from kedja.core.validation import digits, enum_value, in_range, non_empty
 __all__ = [
     "CEFR_LEVELS",
     "DRIVING_LICENCES",
+    "SUN_LEVELS",
     "Constraints",
     "Education",
     "LabourSituation",
     "LabourStatus",
     "LanguageSkill",
-    "SUN_LEVELS",
     "PastOccupation",
     "Person",
     "Preferences",

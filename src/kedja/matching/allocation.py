@@ -157,7 +157,9 @@ def is_feasible_allocation(problem: AllocationProblem, allocation: Allocation) -
     arcs = allocation.arc_of[placed]
     if (arcs < 0).any() or (arcs >= problem.person.size).any():
         return False
-    if not (problem.person[arcs] == placed).all() or not (problem.place[arcs] == allocation.place_of[placed]).all():
+    if not (problem.person[arcs] == placed).all():
+        return False
+    if not (problem.place[arcs] == allocation.place_of[placed]).all():
         return False
     if np.unique(arcs).size != arcs.size:
         return False

@@ -7,13 +7,13 @@ become day ordinals. Built once per run: O(P·k + O·k) for P people, O opportun
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
 
-from kedja.core.ids import LocalityId, MunicipalityCode, OccupationCode, SkillId
+from kedja.core.ids import LocalityId, OccupationCode, SkillId
 from kedja.core.opportunities import Opportunity, OpportunityKind
 from kedja.core.people import (
     CEFR_LEVELS,
@@ -51,6 +51,14 @@ class Vocabulary:
     occupations: dict[OccupationCode, int]
     localities: dict[LocalityId, int]
     adaptations: dict[str, int]
+    sectors: dict[str, int] = field(default_factory=dict)
+
+    def sector_mask(self, names: frozenset[str]) -> int:
+        """Bit mask of sectors (unknown names get new bits)."""
+        mask = 0
+        for name in sorted(names):
+            mask |= 1 << self.sectors.setdefault(name, len(self.sectors))
+        return mask
 
     def adaptation_mask(self, names: frozenset[str]) -> int:
         """Bit mask of adaptations (unknown names get new bits)."""
@@ -78,7 +86,7 @@ class EncodedPeople:
     skills: sp.csr_matrix
     experience: sp.csr_matrix
     preferred: sp.csr_matrix
-    preferred_sectors: list[frozenset[str]]
+    preferred_sectors: np.ndarray
 
 
 @dataclass
@@ -88,7 +96,7 @@ class EncodedOpportunities:
     ids: list[str]
     kind: np.ndarray
     occupation: np.ndarray
-    sector: list[str]
+    sector: np.ndarray
     locality: np.ndarray
     remote: np.ndarray
     hours: np.ndarray
@@ -177,7 +185,8 @@ def encode_people(people: Sequence[Person], vocabulary: Vocabulary,
         skills=_sparse(skills, len(voc.skills)),
         experience=_sparse(experience, len(voc.occupations)),
         preferred=_sparse(preferred, len(voc.occupations)),
-        preferred_sectors=[frozenset(p.preferences.sectors) for p in people],
+        preferred_sectors=np.array([voc.sector_mask(frozenset(p.preferences.sectors))
+                                    for p in people], dtype=np.int64),
     )
 
 
@@ -201,7 +210,8 @@ def encode_opportunities(opportunities: Sequence[Opportunity], vocabulary: Vocab
         kind=np.array([KIND_CODES[o.kind] for o in opportunities], dtype=np.int8),
         occupation=np.array([voc.occupations.get(c, -1) if c else -1 for c in occupation],
                             dtype=np.int32),
-        sector=[sectors.get(c, "") if c else "" for c in occupation],
+        sector=np.array([voc.sector_mask(frozenset({sectors[c]})) if c in sectors else 0
+                         for c in occupation], dtype=np.int64),
         locality=np.array([voc.localities[site[o.id]] for o in opportunities], dtype=np.int32),
         remote=np.array([o.remote_share for o in opportunities], dtype=np.float32),
         hours=np.array([o.hours_per_week for o in opportunities], dtype=np.int16),

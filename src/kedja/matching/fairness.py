@@ -46,7 +46,7 @@ def _audit_dimension(person_ids: Sequence[str], placed_kind: Sequence[str | None
     members: dict[str, list[int]] = defaultdict(list)
     for index, person in enumerate(person_ids):
         members[labels.get(person, "unknown")].append(index)
-    stats = {}
+    stats: dict[str, dict[str, Any]] = {}
     for group, rows in sorted(members.items()):
         if len(rows) < min_cell:
             stats[group] = {"people": None, "suppressed": True}
@@ -57,7 +57,7 @@ def _audit_dimension(person_ids: Sequence[str], placed_kind: Sequence[str | None
             "placed": len(placed),
             "share_placed": round(len(placed) / len(rows), 4),
             "mean_fit": round(sum(fit[r] for r in placed) / len(placed), 2) if placed else None,
-            "kinds": dict(sorted(Counter(placed_kind[r] for r in placed).items())),  # type: ignore[arg-type]
+            "kinds": dict(sorted(Counter(str(placed_kind[r]) for r in placed).items())),
         }
     ratios = group_ratios({g: s["share_placed"] for g, s in stats.items() if "share_placed" in s})
     return {"groups": stats, "ratios": ratios,

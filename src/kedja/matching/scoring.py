@@ -164,11 +164,11 @@ def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray,
     skills = p.skills[group]
     required = o.required[cols]
     need = np.asarray(required.sum(axis=1)).ravel()
-    covered = (skills @ required.T).toarray()
+    covered = np.asarray(skills @ required.T.toarray())
     coverage = np.where(need > 0, covered / np.maximum(need, 1), 0.8)
     merit = o.merit[cols]
     merit_n = np.asarray(merit.sum(axis=1)).ravel()
-    merit_cov = (skills @ merit.T).toarray() / np.maximum(merit_n, 1)
+    merit_cov = np.asarray(skills @ merit.T.toarray()) / np.maximum(merit_n, 1)
     skill = np.where(merit_n > 0, 0.85 * coverage + 0.15 * merit_cov, coverage)
     occ = o.occupation[cols]
     known = occ >= 0
@@ -177,8 +177,7 @@ def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray,
     experience = np.minimum(1.0, (p.experience[group] @ sim))
     preferred = np.zeros((group.size, cols.size), dtype=np.float32)
     preferred[:, known] = p.preferred[group][:, occ[known]].toarray()
-    sectors = [[0.5 if o.sector[c] and o.sector[c] in p.preferred_sectors[i] else 0.0 for c in cols]
-               for i in group] if any(p.preferred_sectors[i] for i in group) else 0.0
+    sectors = np.where((p.preferred_sectors[group, None] & o.sector[cols][None, :]) != 0, 0.5, 0.0)
     step = step_value(o.kind[cols][None, :], p.distance[group, None])
     # a course towards the occupation one already has years in is not a step up
     own = np.zeros((group.size, cols.size), dtype=np.float32)
@@ -193,7 +192,7 @@ def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray,
         "skills": skill,
         "experience": experience,
         "travel": np.clip(1.0 - on_site[None, :] / np.maximum(p.max_commute[group, None], 1.0), 0, 1),
-        "preference": np.maximum(preferred, np.asarray(sectors, dtype=np.float32)),
+        "preference": np.maximum(preferred, sectors),
         "shortage": np.broadcast_to(np.where(known, data.shortage[np.maximum(occ, 0)], GENERAL),
                                     (group.size, cols.size)),
         "step": step,

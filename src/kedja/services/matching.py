@@ -120,7 +120,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline",
         people = loaders.list_people(session, job_seekers_only=True)
         data = _matching_data(session, people)
         prepared = prepare_matching(data)
-        priority = {p.id: long_term_priority for p in people
+        priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
         result = allocate_region(prepared, priority)
         kinds = placed_kinds(prepared, result.optimal)

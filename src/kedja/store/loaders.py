@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kedja.core.ids import OccupationCode, OpportunityId, OrganisationId, SkillId
+from kedja.core.ids import OccupationCode, OpportunityId, OrganisationId, PersonId, SkillId
 from kedja.core.opportunities import Opportunity, TrainingDetails
 from kedja.core.people import LanguageSkill, PastOccupation, Person, SkillClaim
 from kedja.core.protected import ProtectedAttributes
@@ -54,7 +54,7 @@ def _children(session: Session, table: Any, job_seekers_only: bool, *columns: An
 
 def list_protected(session: Session) -> dict[str, ProtectedAttributes]:
     """Protected attributes by person id: for equal-treatment audits and aggregates only."""
-    return {r.person_id: ProtectedAttributes(r.person_id, r.gender, r.birth_year, r.born_abroad,
+    return {r.person_id: ProtectedAttributes(PersonId(r.person_id), r.gender, r.birth_year, r.born_abroad,
                                              r.disability)
             for r in session.scalars(select(t.ProtectedAttributesRow))}
 
