@@ -115,8 +115,10 @@ def prepare_matching(data: MatchingData) -> PreparedMatching:
                    [s for o in data.opportunities for s in (*o.required_skills, *o.merit_skills)]):
         for skill in source:
             vocabulary.skills.setdefault(skill, len(vocabulary.skills))
-    home: dict[str, LocalityId] = {p.id: p.locality_id or data.seat_of[p.municipality_code] for p in data.people}
-    site: dict[str, LocalityId] = {o.id: o.locality_id or data.seat_of[o.municipality_code] for o in data.opportunities}
+    home: dict[str, LocalityId] = {p.id: p.locality_id or data.seat_of[p.municipality_code]
+                                   for p in data.people}
+    site: dict[str, LocalityId] = {o.id: o.locality_id or data.seat_of[o.municipality_code]
+                                   for o in data.opportunities}
     sectors = {o.code: o.sector.value for o in data.occupations}
     people = encode_people(data.people, vocabulary, home, data.today)
     entry = frozenset(o.code for o in data.occupations if o.no_educational_requirement)
