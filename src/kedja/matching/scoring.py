@@ -1,13 +1,17 @@
 """Candidate generation and scoring with a breakdown, vectorised per home locality.
 
-For each group of people who live in the same locality, the opportunities within reach are
-scored as one dense block: skills by sparse products (person skills × required skills), past
-occupations through the occupation-similarity matrix, travel from the locality matrix. Hard
-constraints (licence, Swedish, hours, adaptations, dates, exclusions) are boolean masks; only
-feasible pairs become candidates, and each person keeps the ``k`` best.
+People who live in the same locality form a block; the opportunities within reach of that
+locality are its columns. Not every pair in a block is scored: a job is a candidate only if
+the person shares a required skill with it or has worked in a related occupation (a sparse
+product finds those pairs), and entry steps (courses, ASF placements, internships, jobs that
+need no particular skills) come from a short list per kind ranked by travel and shortage, plus
+those in occupations related to the person's own. Every candidate pair is then checked against
+the hard constraints (licence, Swedish, hours, adaptations, dates, education, prerequisites,
+exclusions) and scored element-wise; each person keeps the ``k`` best.
 
-Complexity: O(Σ_groups g·c) for a group of g people with c opportunities in reach, plus the
-sparse products; memory is one block at a time.
+Complexity: O(P·k' + Σ_blocks c) for P people with k' candidate pairs each and c reachable
+opportunities per block, plus the sparse products; memory is one block at a time. The
+national-scale benchmark (``bench/bench_matching_national.py``) measures it.
 
 The fit is ``100 × Σ weight × factor`` with every factor in [0, 1]:
 
@@ -32,17 +36,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from kedja.core.opportunities import OpportunityKind
 from kedja.matching.encoding import KIND_CODES, EncodedOpportunities, EncodedPeople
 
-__all__ = ["FACTORS", "WEIGHTS", "Candidates", "ScoringInput", "generate_candidates", "step_value"]
+__all__ = [
+    "FACTORS",
+    "SHORTLIST",
+    "WEIGHTS",
+    "Candidates",
+    "ScoringInput",
+    "generate_candidates",
+    "step_value",
+]
 
 WEIGHTS = {"skills": 0.30, "experience": 0.20, "travel": 0.10, "preference": 0.10,
            "shortage": 0.10, "step": 0.20}
 FACTORS = tuple(WEIGHTS)
 JOB = KIND_CODES[OpportunityKind.JOB]
 TRAINING = KIND_CODES[OpportunityKind.TRAINING]
+SHORTLIST = 150
+"""Entry steps of each kind that every person in a block is scored against."""
+RELATED = 0.5
+"""Occupation similarity from which a job in that occupation is worth scoring."""
 GENERAL = 0.6
 """Shortage value of a general course: it opens the door to every occupation in short supply."""
 MIN_JOB_READINESS = 0.34
@@ -83,6 +100,11 @@ class ScoringInput:
     shortage: np.ndarray
     excluded: set[tuple[int, int]] = field(default_factory=set)
     k: int = 20
+    related: sp.csr_matrix = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.related = sp.csr_matrix(np.where(self.similarity >= RELATED, self.similarity, 0.0)
+                                     .astype(np.float32))
 
 
 @dataclass
@@ -135,93 +157,136 @@ def _reachable(data: ScoringInput, group: np.ndarray, locality: int) -> tuple[np
     return columns, minutes[columns]
 
 
-def _feasible(data: ScoringInput, group: np.ndarray, cols: np.ndarray,
-              on_site: np.ndarray) -> np.ndarray:
+def _pairs(data: ScoringInput, group: np.ndarray, cols: np.ndarray,
+           minutes: np.ndarray) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix, sp.csr_matrix]:
+    """Candidate pairs of a block (local row, local column), with skill overlap matrices."""
     p, o = data.people, data.opportunities
-    mask = (on_site[None, :] <= p.max_commute[group, None]) | (o.remote[cols] >= 0.99)[None, :]
-    mask &= (o.licences[cols][None, :] & ~p.licences[group, None]) == 0
-    mask &= p.swedish[group, None] >= o.swedish[cols][None, :]
-    mask &= p.swedish[group, None] <= o.max_swedish[cols][None, :]
-    mask &= o.hours[cols][None, :] <= p.hours[group, None]
-    mask &= (p.adaptations[group, None] & ~o.adaptations[cols][None, :]) == 0
-    mask &= p.available[group, None] <= o.ends[cols][None, :]
-    mask &= p.education[group, None] >= o.min_education[cols][None, :]
-    prerequisite = o.prerequisite[cols]
-    if prerequisite.nnz:
-        needs = np.asarray(prerequisite.sum(axis=1)).ravel() > 0
-        has = (p.experience[group] @ prerequisite.T).toarray() > 0
-        mask &= ~needs[None, :] | has
-    for i, j in data.excluded:
-        hit_i, hit_j = np.flatnonzero(group == i), np.flatnonzero(cols == j)
-        if hit_i.size and hit_j.size:
-            mask[hit_i[0], hit_j[0]] = False
+    skills = p.skills[group]
+    covered = (skills @ o.required[cols].T).tocsr()
+    merit = (skills @ o.merit[cols].T).tocsr()
+    occ = o.occupation[cols]
+    known = occ >= 0
+    onehot = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32),
+                            (occ[known], np.flatnonzero(known))),
+                           shape=(data.similarity.shape[0], cols.size))
+    related = (p.experience[group] @ data.related) + p.preferred[group]
+    linked = (related @ onehot).tocsr()
+    entry = _shortlist(data, cols, minutes)
+    short = sp.csr_matrix((np.ones(group.size * entry.size, dtype=np.float32),
+                           (np.repeat(np.arange(group.size), entry.size), np.tile(entry, group.size))),
+                          shape=(group.size, cols.size))
+    union = (abs(covered) + abs(merit) + abs(linked) + short).tocoo()
+    return union.row.astype(np.int64), union.col.astype(np.int64), covered, merit
+
+
+def _shortlist(data: ScoringInput, cols: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+    """Local columns of entry steps: per kind, the best by travel and shortage."""
+    o = data.opportunities
+    need = np.diff(o.required.indptr)[cols]
+    kind = o.kind[cols]
+    entry = (kind != JOB) | o.entry[cols] | (need == 0)
+    occ = o.occupation[cols]
+    value = np.where(occ >= 0, data.shortage[np.maximum(occ, 0)], GENERAL)
+    value = value + np.clip(1.0 - minutes * (1.0 - o.remote[cols]) / 90.0, 0.0, 1.0)
+    chosen = []
+    for code in np.unique(kind[entry]):
+        members = np.flatnonzero(entry & (kind == code))
+        if members.size > SHORTLIST:
+            members = members[np.argpartition(-value[members], SHORTLIST - 1)[:SHORTLIST]]
+        chosen.append(members)
+    return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def _feasible(data: ScoringInput, people: np.ndarray, opps: np.ndarray,
+              on_site: np.ndarray) -> np.ndarray:
+    """Hard constraints, element-wise over candidate pairs (global person and opportunity rows)."""
+    p, o = data.people, data.opportunities
+    mask = (on_site <= p.max_commute[people]) | (o.remote[opps] >= 0.99)
+    mask &= (o.licences[opps] & ~p.licences[people]) == 0
+    mask &= (p.swedish[people] >= o.swedish[opps]) & (p.swedish[people] <= o.max_swedish[opps])
+    mask &= o.hours[opps] <= p.hours[people]
+    mask &= (p.adaptations[people] & ~o.adaptations[opps]) == 0
+    mask &= p.available[people] <= o.ends[opps]
+    mask &= p.education[people] >= o.min_education[opps]
+    if o.prerequisite.nnz:
+        needs = np.diff(o.prerequisite.indptr)[opps] > 0
+        if needs.any():
+            has = np.asarray(p.experience[people[needs]].multiply(o.prerequisite[opps[needs]])
+                             .sum(axis=1)).ravel() > 0
+            mask[np.flatnonzero(needs)[~has]] = False
+    if data.excluded:
+        excluded = np.array(sorted(data.excluded), dtype=np.int64)
+        mask &= ~np.isin(people * len(o.ids) + opps, excluded[:, 0] * len(o.ids) + excluded[:, 1])
     return mask
 
 
-def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray,
-             on_site: np.ndarray) -> dict[str, np.ndarray]:
+def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray, r: np.ndarray,
+             c: np.ndarray, on_site: np.ndarray,
+             overlaps: tuple[sp.csr_matrix, sp.csr_matrix]) -> dict[str, np.ndarray]:
     p, o = data.people, data.opportunities
-    skills = p.skills[group]
-    required = o.required[cols]
-    need = np.asarray(required.sum(axis=1)).ravel()
-    covered = np.asarray(skills @ required.T.toarray())
+    people, opps = group[r], cols[c]
+    need = np.diff(o.required.indptr)[opps].astype(np.float32)
+    covered = np.asarray(overlaps[0][r, c]).ravel()
     coverage = np.where(need > 0, covered / np.maximum(need, 1), 0.8)
-    merit = o.merit[cols]
-    merit_n = np.asarray(merit.sum(axis=1)).ravel()
-    merit_cov = np.asarray(skills @ merit.T.toarray()) / np.maximum(merit_n, 1)
-    skill = np.where(merit_n > 0, 0.85 * coverage + 0.15 * merit_cov, coverage)
-    occ = o.occupation[cols]
+    merit_n = np.diff(o.merit.indptr)[opps].astype(np.float32)
+    merit_cov = np.asarray(overlaps[1][r, c]).ravel() / np.maximum(merit_n, 1)
+    occ = o.occupation[opps]
     known = occ >= 0
-    sim = np.zeros((data.similarity.shape[0], cols.size), dtype=np.float32)
-    sim[:, known] = data.similarity[:, occ[known]]
-    experience = np.minimum(1.0, (p.experience[group] @ sim))
-    preferred = np.zeros((group.size, cols.size), dtype=np.float32)
-    preferred[:, known] = p.preferred[group][:, occ[known]].toarray()
-    sectors = np.where((p.preferred_sectors[group, None] & o.sector[cols][None, :]) != 0, 0.5, 0.0)
-    step = step_value(o.kind[cols][None, :], p.distance[group, None])
-    # a course towards the occupation one already has years in is not a step up
-    own = np.zeros((group.size, cols.size), dtype=np.float32)
-    own[:, known] = p.experience[group][:, occ[known]].toarray()
-    is_training = o.kind[cols][None, :] == TRAINING
-    step = np.where(is_training & (own >= 0.8), step * 0.3, step)
-    # a general course (no target occupation) is the step for those without upper-secondary school
-    general = is_training & ~known[None, :]
-    lacks_school = p.education[group, None] < 3
-    step = np.where(general, np.where(lacks_school, 1.0, 0.1), step)
+    safe = np.maximum(occ, 0)
+    experience_g = p.experience[group]
+    experience = np.where(known, np.minimum(1.0, (experience_g @ data.similarity)[r, safe]), 0.0)
+    preferred = np.where(known, p.preferred[group].toarray()[r, safe], 0.0)
+    sector = np.where((p.preferred_sectors[people] & o.sector[opps]) != 0, 0.5, 0.0)
+    kind = o.kind[opps]
     return {
-        "skills": skill,
+        "skills": np.where(merit_n > 0, 0.85 * coverage + 0.15 * merit_cov, coverage),
         "experience": experience,
-        "travel": np.clip(1.0 - on_site[None, :] / np.maximum(p.max_commute[group, None], 1.0), 0, 1),
-        "preference": np.maximum(preferred, sectors),
-        "shortage": np.broadcast_to(np.where(known, data.shortage[np.maximum(occ, 0)], GENERAL),
-                                    (group.size, cols.size)),
-        "step": step,
+        "travel": np.clip(1.0 - on_site / np.maximum(p.max_commute[people], 1.0), 0.0, 1.0),
+        "preference": np.maximum(preferred, sector),
+        "shortage": np.where(known, data.shortage[safe], GENERAL),
+        "step": _step(kind, p.distance[people], known,
+                      np.where(known, experience_g.toarray()[r, safe], 0.0), p.education[people]),
     }
+
+
+def _step(kind: np.ndarray, distance: np.ndarray, known: np.ndarray, own: np.ndarray,
+          education: np.ndarray) -> np.ndarray:
+    step = step_value(kind, distance)
+    training = kind == TRAINING
+    # a course towards the occupation one already has years in is not a step up
+    step = np.where(training & (own >= 0.8), step * 0.3, step)
+    # a general course (no target occupation) is the step for those without upper-secondary school
+    return np.where(training & ~known, np.where(education < 3, 1.0, 0.1), step)
 
 
 def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candidates | None:
     cols, minutes = _reachable(data, group, locality)
     if cols.size == 0:
         return None
-    on_site = minutes * (1.0 - data.opportunities.remote[cols])
-    mask = _feasible(data, group, cols, on_site)
-    factors = _factors(data, group, cols, on_site)
-    is_job = data.opportunities.kind[cols][None, :] == JOB
+    r, c, covered, merit = _pairs(data, group, cols, minutes)
+    on_site = minutes[c] * (1.0 - data.opportunities.remote[cols[c]])
+    keep = _feasible(data, group[r], cols[c], on_site)
+    r, c, on_site = r[keep], c[keep], on_site[keep]
+    factors = _factors(data, group, cols, r, c, on_site, (covered, merit))
+    o = data.opportunities
+    opps = cols[c]
     ready = (factors["skills"] >= MIN_JOB_READINESS) | (factors["experience"] >= 0.5)
-    entry = data.opportunities.entry[cols][None, :]
-    mask &= ~is_job | ready | entry
+    keep = (o.kind[opps] != JOB) | ready | o.entry[opps]
     fit = sum(WEIGHTS[f] * factors[f] for f in FACTORS) * 100.0
-    fit = np.where(mask, fit, -np.inf)
-    k = min(data.k, cols.size)
-    top = np.argpartition(-fit, k - 1, axis=1)[:, :k]
-    r = np.repeat(np.arange(group.size), k)
-    c = top.ravel()
-    keep = np.isfinite(fit[r, c])
-    r, c = r[keep], c[keep]
+    r, c, fit = r[keep], c[keep], fit[keep]
+    top = _top_k(r, fit, data.k)
     return Candidates(
-        person=group[r].astype(np.int64), opportunity=cols[c].astype(np.int64),
-        fit=fit[r, c].astype(np.float64),
-        factors={f: np.asarray(np.broadcast_to(factors[f], fit.shape)[r, c], dtype=np.float64)
-                 for f in FACTORS},
-        minutes=minutes[c].astype(np.float64),
+        person=group[r[top]].astype(np.int64), opportunity=cols[c[top]].astype(np.int64),
+        fit=fit[top].astype(np.float64),
+        factors={f: np.asarray(v[keep][top], dtype=np.float64) for f, v in factors.items()},
+        minutes=minutes[c[top]].astype(np.float64),
     )
+
+
+def _top_k(rows: np.ndarray, fit: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` best pairs of each row, best first within a row; O(n log n)."""
+    order = np.lexsort((-fit, rows))
+    sorted_rows = rows[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_rows)) + 1]
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    return order[rank < k]
