@@ -32,7 +32,9 @@ step       0.20   how well the kind of step fits the person's distance from the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,7 +58,7 @@ WEIGHTS = {"skills": 0.30, "experience": 0.20, "travel": 0.10, "preference": 0.1
 FACTORS = tuple(WEIGHTS)
 JOB = KIND_CODES[OpportunityKind.JOB]
 TRAINING = KIND_CODES[OpportunityKind.TRAINING]
-SHORTLIST = 150
+SHORTLIST = 60
 """Entry steps of each kind that every person in a block is scored against."""
 RELATED = 0.5
 """Occupation similarity from which a job in that occupation is worth scoring."""
@@ -121,10 +123,22 @@ class Candidates:
         return int(self.person.size)
 
 
-def generate_candidates(data: ScoringInput, people: np.ndarray | None = None) -> Candidates:
-    """Score every feasible pair for ``people`` (row indices; all by default), k best each."""
+def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
+                        workers: int | None = None) -> Candidates:
+    """Score the candidate pairs of ``people`` (row indices; all by default), k best each.
+
+    Blocks are scored on ``workers`` threads (default: up to two, one per core); numpy and
+    scipy release the GIL in the heavy loops, and the result is the same in any case.
+    """
     rows = np.arange(len(data.people.ids)) if people is None else np.asarray(people)
-    blocks = list(_blocks(data, rows))
+    workers = workers or min(2, os.cpu_count() or 1)
+    jobs = list(_block_jobs(data, rows))
+    if workers > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            scored = list(pool.map(lambda job: _score_block(data, *job), jobs))
+    else:
+        scored = [_score_block(data, *job) for job in jobs]
+    blocks = [b for b in scored if b is not None]
     if not blocks:
         empty = np.zeros(0)
         return Candidates(empty.astype(np.int64), empty.astype(np.int64), empty,
@@ -138,14 +152,12 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None) ->
     )
 
 
-def _blocks(data: ScoringInput, rows: np.ndarray) -> Iterator[Candidates]:
+def _block_jobs(data: ScoringInput, rows: np.ndarray) -> Iterator[tuple[np.ndarray, int]]:
     localities = data.people.locality[rows]
     for locality in np.unique(localities):
         group = rows[localities == locality]
         for start in range(0, group.size, 512):
-            block = _score_block(data, group[start:start + 512], int(locality))
-            if block is not None:
-                yield block
+            yield group[start:start + 512], int(locality)
 
 
 def _reachable(data: ScoringInput, group: np.ndarray, locality: int) -> tuple[np.ndarray, np.ndarray]:
@@ -284,8 +296,14 @@ def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candid
 
 
 def _top_k(rows: np.ndarray, fit: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` best pairs of each row, best first within a row; O(n log n)."""
-    order = np.lexsort((-fit, rows))
+    """Indices of the ``k`` best pairs of each row, best first within a row; O(n log n).
+
+    Examples:
+        >>> _top_k(np.array([0, 0, 0, 1]), np.array([5.0, 9.0, 7.0, 1.0]), 2).tolist()
+        [1, 2, 3]
+    """
+    # one sort on a composite key: rows ascending, fit (in [0, 100]) descending within a row
+    order = np.argsort(rows * 1_000.0 - fit, kind="stable")
     sorted_rows = rows[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_rows)) + 1]
     rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
