@@ -8,10 +8,11 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kedja.core.errors import NotFound
+from kedja.core.errors import InvalidInput, NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -21,10 +22,12 @@ from kedja.matching import (
     Pathway,
     allocate_region,
     audit_allocation,
+    is_feasible_allocation,
     person_pathways,
     placed_kinds,
     prepare_matching,
 )
+from kedja.matching.bands import banded_allocation, group_shares
 from kedja.matching.occupations import occupation_similarity, shortage_index
 from kedja.store import loaders, session_scope
 from kedja.store import repositories as repo
@@ -113,9 +116,15 @@ def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str,
     }
 
 
-def run_allocation(engine: Engine, *, scenario: str = "baseline",
-                   long_term_priority: float = 1.0) -> dict[str, Any]:
-    """Allocate the region's places among all job seekers, audit by group, store the result."""
+def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_priority: float = 1.0,
+                   band: str | None = None, band_floor: float = 0.8,
+                   band_time_limit: float = 60.0) -> dict[str, Any]:
+    """Allocate the region's places among all job seekers, audit by group, store the result.
+
+    With ``band`` (one of the audit's dimensions, e.g. ``"disability"``), every group of that
+    dimension is guaranteed at least ``band_floor`` of its proportional share of the places,
+    and the summary reports what the band cost in total fit.
+    """
     with session_scope(engine) as session:
         people = loaders.list_people(session, job_seekers_only=True)
         data = _matching_data(session, people)
@@ -123,21 +132,49 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline",
         priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
         result = allocate_region(prepared, priority)
-        kinds = placed_kinds(prepared, result.optimal)
-        fits = [float(result.problem.fit[a]) if a >= 0 else 0.0 for a in result.optimal.arc_of]
+        groups = _groups(loaders.list_protected(session), data.today)
+        chosen, band_report = result.optimal, None
+        if band is not None:
+            chosen, band_report = _banded(prepared, result, groups, band, band_floor, band_time_limit)
+        kinds = placed_kinds(prepared, chosen)
+        fits = [float(result.problem.fit[a]) if a >= 0 else 0.0 for a in chosen.arc_of]
         audit = audit_allocation(person_ids=prepared.people.ids, placed_kind=kinds, fit=fits,
-                                 groups=_groups(loaders.list_protected(session), data.today))
-        summary = _summary(result, kinds, audit)
-        _store(session, scenario, prepared.people.ids, prepared.opportunities.ids, result, summary, audit)
+                                 groups=groups)
+        summary = _summary(result, chosen, kinds, audit)
+        if band_report is not None:
+            summary["band"] = band_report
+        _store(session, scenario, prepared.people.ids, prepared.opportunities.ids, result, chosen,
+               summary, audit)
     return summary
 
 
-def _summary(result: Any, kinds: list[str | None], audit: dict[str, Any]) -> dict[str, Any]:
+def _banded(prepared: Any, result: Any, groups: dict[str, dict[str, str]], band: str,
+            floor: float, time_limit: float) -> tuple[Any, dict[str, Any]]:
+    if band not in groups:
+        raise InvalidInput(f"{band!r} is not an audit dimension", field="band", value=band,
+                           hint=f"use one of {', '.join(sorted(groups))}")
+    labels = sorted({v for v in groups[band].values() if v != "unknown"})
+    codes = np.array([labels.index(groups[band][p]) if groups[band].get(p, "unknown") in labels
+                      else -1 for p in prepared.people.ids])
+    banded = banded_allocation(result.problem, codes, floor=floor, time_limit=time_limit)
+    named = {labels[g]: share for g, share in group_shares(codes, banded.place_of).items()}
+    before = {labels[g]: share for g, share in group_shares(codes, result.optimal.place_of).items()}
+    return banded, {
+        "dimension": band, "floor": floor, "shares_of_fair_share_before": before,
+        "shares_of_fair_share_after": named, "unconstrained_total_fit": round(result.optimal.total_fit, 2),
+        "total_fit": round(banded.total_fit, 2),
+        "cost_in_fit": round(result.optimal.total_fit - banded.total_fit, 2),
+        "checker_ok": bool(is_feasible_allocation(result.problem, banded)),
+    }
+
+
+def _summary(result: Any, chosen: Any, kinds: list[str | None], audit: dict[str, Any]) -> dict[str, Any]:
     return {
         "people": len(kinds),
-        "placed": result.optimal.placed,
+        "placed": chosen.placed,
         "placed_by_kind": dict(sorted(Counter(k for k in kinds if k).items())),
-        "total_fit": round(result.optimal.total_fit, 2),
+        "total_fit": round(chosen.total_fit, 2),
+        "method": chosen.method,
         "greedy_placed": result.greedy.placed,
         "greedy_total_fit": round(result.greedy.total_fit, 2),
         "checker_ok": bool(result.checker_ok),
@@ -148,18 +185,18 @@ def _summary(result: Any, kinds: list[str | None], audit: dict[str, Any]) -> dic
 
 
 def _store(session: Session, scenario: str, people: list[str], opportunities: list[str],
-           result: Any, summary: dict[str, Any], audit: dict[str, Any]) -> None:
+           result: Any, chosen: Any, summary: dict[str, Any], audit: dict[str, Any]) -> None:
     allocation_id = f"ALLOC-{uuid.uuid4().hex[:12]}"
     summary["allocation_id"] = allocation_id
     session.add(t.AllocationRow(id=allocation_id, created_at=datetime.now(UTC), scenario=scenario,
-                                method=result.optimal.method, summary=summary, audit=audit))
+                                method=chosen.method, summary=summary, audit=audit))
     session.flush()
     factors = result.candidates.factors
     rows = [{"allocation_id": allocation_id, "person_id": people[i],
-             "opportunity_id": opportunities[int(result.optimal.place_of[i])],
+             "opportunity_id": opportunities[int(chosen.place_of[i])],
              "fit": float(result.problem.fit[a]),
              "factors": {f: round(float(v[a]), 3) for f, v in factors.items()}}
-            for i, a in enumerate(result.optimal.arc_of) if a >= 0]
+            for i, a in enumerate(chosen.arc_of) if a >= 0]
     repo.insert_many(session, t.AllocationAssignmentRow, rows)
 
 
