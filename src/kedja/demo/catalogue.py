@@ -12,8 +12,8 @@ from dataclasses import dataclass
 __all__ = [
     "ASF_SERVICES",
     "COURSES",
-    "ESTABLISHMENTS",
     "EMPLOYER_WORDS",
+    "ESTABLISHMENTS",
     "CourseTemplate",
     "EstablishmentTemplate",
 ]

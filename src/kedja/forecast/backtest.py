@@ -14,6 +14,7 @@ Complexity: O(municipalities × AGES × years), vectorised over municipalities.
 Examples:
     >>> errors_summary(np.array([110.0, 95.0]), np.array([100.0, 100.0]))
     {'mape': 7.5, 'bias': 2.5}
+
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def linear_trend(years: np.ndarray, values: np.ndarray, target: int) -> np.ndarr
     Examples:
         >>> linear_trend(np.array([2000, 2001, 2002]), np.array([[10.0, 12.0, np.nan]]), 2004)
         array([18.])
+
     """
     result = np.empty(values.shape[0])
     for row, series in enumerate(values):
@@ -113,6 +115,7 @@ def backtest(history: KoladaHistory, *, fit_until: int, target: int) -> Backtest
 
     Raises:
         InvalidInput: years outside the history, or ``target`` not after ``fit_until``.
+
     """
     fit = history.year_index(fit_until, field="--fit-until")
     end = history.year_index(target, field="--target")

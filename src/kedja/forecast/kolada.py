@@ -18,7 +18,7 @@ import numpy as np
 
 from kedja.core.errors import InvalidInput
 
-__all__ = ["TOTALS_FILE", "AGES_FILE", "KoladaHistory", "read_kolada"]
+__all__ = ["AGES_FILE", "TOTALS_FILE", "KoladaHistory", "read_kolada"]
 
 TOTALS_FILE = "kolada_invanare_totalt_1998_2019_290kommuner.xlsx"
 AGES_FILE = "kolada_invanare_alder_andelar_1998_2019_290kommuner.xlsx"
@@ -38,6 +38,7 @@ class KoladaHistory:
         share_0_19: ``(municipalities, years)``.
         share_65_plus: ``(municipalities, years)``.
         ages_20_30: ``(municipalities, years, 11)``.
+
     """
 
     names: tuple[str, ...]
@@ -90,6 +91,7 @@ def read_kolada(folder: Path) -> KoladaHistory:
 
     Raises:
         InvalidInput: a file is missing, or a municipality lacks an indicator.
+
     """
     totals_raw = _read_excel(folder / TOTALS_FILE)
     years = tuple(int(y) for y in totals_raw.iloc[0, 1:])

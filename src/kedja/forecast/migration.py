@@ -13,6 +13,7 @@ Examples:
     ((2, 101), True)
     >>> round(float(in_migrant_counts(1000.0).sum()), 6)
     1000.0
+
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from __future__ import annotations
 import numpy as np
 
 from kedja.core.errors import InvalidInput
-from kedja.forecast.schedules import AGES, death_probabilities, migration_profile, stationary_population
+from kedja.forecast.schedules import (
+    AGES,
+    death_probabilities,
+    migration_profile,
+    stationary_population,
+)
 
 __all__ = ["DEFAULT_OUT_RATE", "gross_in_migrants", "in_migrant_counts", "out_migration_rates"]
 
@@ -36,6 +42,7 @@ def out_migration_rates(level: float = DEFAULT_OUT_RATE) -> np.ndarray:
 
     Returns:
         Array ``(2, AGES)`` in [0, 1] (capped at 0.5 at the peak ages). O(AGES).
+
     """
     if not 0.0 <= level <= 1.0:
         raise InvalidInput(f"{level!r} is outside [0, 1]", field="out_migration_level",
@@ -55,6 +62,7 @@ def in_migrant_counts(total: float | np.ndarray) -> np.ndarray:
 
     Returns:
         Array of shape ``(*shape(total), 2, AGES)``. O(size × AGES).
+
     """
     totals = np.asarray(total, dtype=float)
     return totals[..., None, None] * (0.5 * migration_profile())[None, :] * np.ones((2, 1))
@@ -70,6 +78,7 @@ def gross_in_migrants(population: np.ndarray, out_rates: np.ndarray, net: np.nda
         >>> rates = np.full((2, AGES), 0.1)
         >>> gross_in_migrants(pop, rates, np.array([-50.0])).round(1).tolist()
         [152.0]
+
     """
     outflow = (population * out_rates).sum(axis=(-2, -1))
     return np.maximum(outflow + net, 0.0)

@@ -19,6 +19,7 @@ Examples:
     >>> path = project(base, rates, years=3)
     >>> path.shape, bool((path >= 0).all())
     ((4, 2, 101), True)
+
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class DemographicRates:
         death: Probability of dying within the year, shape ``(..., 2, AGES)``, in [0, 1].
         out_migration: Probability of moving out within the year, ``(..., 2, AGES)``, in [0, 1].
         in_migrants: In-migrants per year by sex and age (counts), ``(..., 2, AGES)``, ≥ 0.
+
     """
 
     fertility: np.ndarray
@@ -88,6 +90,7 @@ def check_rates(rates: np.ndarray, *, field: str) -> np.ndarray:
         Traceback (most recent call last):
         ...
         kedja.core.errors.InvalidInput: 1.2 at index (1,) of death is not valid: a rate must lie in [0, 1] (field 'death'). Fix: correct the input so that a rate must lie in [0, 1].
+
     """
     bad = ~((rates >= 0) & (rates <= 1))
     if bad.any():
@@ -103,6 +106,7 @@ def check_population(population: np.ndarray, *, field: str = "population") -> np
         Traceback (most recent call last):
         ...
         kedja.core.errors.InvalidInput: -3.0 at index (0, 1) of population is not valid: a count of people cannot be negative (field 'population'). Fix: correct the input so that a count of people cannot be negative.
+
     """
     bad = ~(population >= 0)
     if bad.any():
@@ -119,6 +123,7 @@ def project_step(population: np.ndarray, rates: DemographicRates) -> np.ndarray:
 
     Returns:
         End-of-year population, same shape.
+
     """
     stayers = population * (1.0 - rates.out_migration)
     survivors = stayers * (1.0 - rates.death)
@@ -147,6 +152,7 @@ def project(population: np.ndarray, rates: DemographicRates, years: int) -> np.n
 
     Raises:
         InvalidInput: a negative count, or a shape other than ``(..., 2, 101)``.
+
     """
     check_population(population)
     if population.shape[-2:] != (2, AGES):

@@ -15,6 +15,7 @@ Examples:
     [84.7, 81.3]
     >>> round(float(migration_profile().sum()), 6)
     1.0
+
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def fertility_schedule(tfr: float = 1.70, mean_age: float = 31.3, sd: float = 5.
         >>> f = fertility_schedule(2.0)
         >>> round(float(f.sum()), 3), int(f.argmax())
         (2.0, 31)
+
     """
     ages = np.arange(AGES, dtype=float)
     shape = np.exp(-0.5 * ((ages + 0.5 - mean_age) / sd) ** 2)
@@ -82,6 +84,7 @@ def death_probabilities(scale: float = 1.0) -> np.ndarray:
         >>> q = death_probabilities()
         >>> bool((q > 0).all() and (q < 1).all()), round(float(q[1, 80]), 3)
         (True, 0.05)
+
     """
     ages = np.arange(AGES, dtype=float)
     rows = []
@@ -99,6 +102,7 @@ def life_expectancy(q: np.ndarray) -> float:
     Examples:
         >>> round(life_expectancy(np.full(101, 0.5)), 2)
         1.5
+
     """
     survivors = np.concatenate([[1.0], np.cumprod(1.0 - q)[:-1]])
     person_years = survivors - 0.5 * survivors * q
@@ -117,6 +121,7 @@ def stationary_population(q: np.ndarray) -> np.ndarray:
     Returns:
         Array of the same shape, women weighted by ``FEMALE_BIRTH_SHARE`` and men by the
         rest, so the two rows together describe one birth cohort. O(AGES).
+
     """
     survivors = np.concatenate([np.ones((2, 1)), np.cumprod(1.0 - q, axis=1)[:, :-1]], axis=1)
     lived = survivors * (1.0 - 0.5 * q)
@@ -129,6 +134,7 @@ def migration_profile() -> np.ndarray:
 
     Returns:
         Array of shape ``(AGES,)``: the share of a year's migrants at each age. O(AGES).
+
     """
     p = _ROGERS_CASTRO
     x = np.arange(AGES, dtype=float)

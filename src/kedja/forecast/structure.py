@@ -16,6 +16,7 @@ Examples:
     >>> ind = indicators(pop)
     >>> round(ind["old_age_dependency"], 3), round(ind["working_age_share"], 3)
     (0.455, 0.55)
+
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def population_from_bands(
 
     Raises:
         InvalidInput: shares outside [0, 1], negative counts, or bands that exceed the total.
+
     """
     shape = stationary_population(death_probabilities()) if standard is None else standard
     young, old, counts = _checked_bands(total, share_0_19, share_65_plus, ages_20_30)
@@ -105,6 +107,7 @@ def indicators(population: np.ndarray) -> dict[str, float]:
 
     Returns:
         ``population``, ``working_age_share``, ``old_age_dependency``, ``share_65_plus``.
+
     """
     by_age = population.sum(axis=0)
     total = float(by_age.sum())
@@ -125,6 +128,7 @@ def pyramid(population: np.ndarray, band: int = 5) -> list[dict[str, float | str
         >>> rows = pyramid(np.ones((2, AGES)), band=25)
         >>> [(r["ages"], r["women"]) for r in rows]
         [('0–24', 25.0), ('25–49', 25.0), ('50–74', 25.0), ('75–99', 25.0), ('100+', 1.0)]
+
     """
     rows: list[dict[str, float | str]] = []
     for start in range(0, AGES, band):

@@ -1,0 +1,44 @@
+"""Queries for the forecast: establishments, and employed people counted by place and occupation.
+
+Only aggregates leave this module: counts per municipality and occupation, never a person.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kedja.core.establishments import Establishment
+from kedja.core.ids import EstablishmentId, MunicipalityCode, OccupationCode, OrganisationId
+from kedja.core.people import LabourStatus
+from kedja.store import tables as t
+
+__all__ = ["employed_counts", "list_establishments"]
+
+
+def employed_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Employed people per (municipality code, occupation code)."""
+    rows = session.execute(
+        select(t.PersonRow.municipality_code, t.PersonRow.occupation_code, func.count())
+        .where(t.PersonRow.status == LabourStatus.EMPLOYED.value,
+               t.PersonRow.occupation_code.is_not(None))
+        .group_by(t.PersonRow.municipality_code, t.PersonRow.occupation_code)
+    ).all()
+    return {(m, o): int(n) for m, o, n in rows}
+
+
+def list_establishments(session: Session) -> list[Establishment]:
+    """Every establishment with its headcount by year, ordered by id."""
+    counts: dict[str, dict[int, int]] = {}
+    for row in session.scalars(select(t.EstablishmentHeadcountRow)):
+        counts.setdefault(row.establishment_id, {})[row.year] = row.headcount
+    return [
+        Establishment(
+            id=EstablishmentId(r.id), name=r.name, municipality_code=MunicipalityCode(r.municipality_code),
+            headcount_by_year=counts.get(r.id, {}),
+            occupation_mix={OccupationCode(k): float(v) for k, v in r.occupation_mix.items()},
+            organisation_id=OrganisationId(r.organisation_id) if r.organisation_id else None,
+            description=r.description,
+        )
+        for r in session.scalars(select(t.EstablishmentRow).order_by(t.EstablishmentRow.id))
+    ]
