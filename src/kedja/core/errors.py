@@ -10,7 +10,6 @@ Examples:
     (422, 'invalid_input')
     >>> str(err)
     "'25x0' is not a municipality code (field 'code'). Fix: use the four digits of SCB's code, for instance '2580'."
-
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ class KedjaError(Exception):
         value: the offending value, when there is one.
         hint: what the user can do about it.
         location: where the input came from, e.g. ``"pack.json, line 12"``.
-
     """
 
     status = 500

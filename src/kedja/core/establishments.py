@@ -7,7 +7,6 @@ Examples:
     ...     occupation_mix={OccupationCode("8131"): 0.6, OccupationCode("7233"): 0.4})
     >>> e.headcount(2027), e.demand(2028)[OccupationCode("8131")]
     (2000, 1800.0)
-
 """
 
 from __future__ import annotations

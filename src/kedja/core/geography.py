@@ -5,7 +5,6 @@ Examples:
     >>> kiruna = Coordinates(67.8557, 20.2253)
     >>> round(great_circle_km(lulea, kiruna))
     266
-
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ Examples:
     Traceback (most recent call last):
     ...
     kedja.core.errors.Conflict: a referral cannot go from 'proposed' to 'completed' (field 'referral.state'). Fix: from 'proposed' it can go to 'accepted', 'ended'.
-
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ Examples:
     Traceback (most recent call last):
     ...
     kedja.core.errors.InvalidInput: a training opportunity needs its training details (field 'opportunity.training'). Fix: give duration_weeks, provider and the occupations it leads to.
-
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ Examples:
     ... )
     >>> p.is_job_seeker, p.situation.days_since(date(2026, 3, 1))
     (True, 365)
-
 """
 
 from __future__ import annotations
@@ -23,14 +22,7 @@ from datetime import date
 from enum import StrEnum
 
 from kedja.core.errors import InvalidInput
-from kedja.core.ids import (
-    LocalityId,
-    MunicipalityCode,
-    OccupationCode,
-    OrganisationId,
-    PersonId,
-    SkillId,
-)
+from kedja.core.ids import LocalityId, MunicipalityCode, OccupationCode, OrganisationId, PersonId, SkillId
 from kedja.core.validation import digits, enum_value, in_range, non_empty
 
 __all__ = [

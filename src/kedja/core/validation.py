@@ -13,7 +13,6 @@ Examples:
     Traceback (most recent call last):
     ...
     kedja.core.errors.InvalidInput: 1.2 is outside [0, 1] (field 'remote_share'). Fix: give a share between 0 and 1, for instance 0.25 for a quarter.
-
 """
 
 from __future__ import annotations
@@ -92,7 +91,6 @@ def enum_value(enum: type[E], value: object, *, field: str) -> E:
         >>> from kedja.core.organisations import OrganisationKind
         >>> enum_value(OrganisationKind, "asf", field="kind").name
         'ASF'
-
     """
     if isinstance(value, enum):
         return value
@@ -125,7 +123,6 @@ def luhn_ok(number: Iterable[int]) -> bool:
     Examples:
         >>> luhn_ok([5, 5, 6, 0, 3, 6, 0, 7, 9, 3])
         True
-
     """
     total = 0
     for index, digit in enumerate(reversed(list(number))):
@@ -144,7 +141,6 @@ def organisation_number(value: str, *, field: str = "org_number") -> str:
         Traceback (most recent call last):
         ...
         kedja.core.errors.InvalidInput: '556036-0794' fails the check digit of an organisation number (field 'org_number'). Fix: check the last digit against the Bolagsverket register.
-
     """
     compact = value.replace("-", "").strip() if isinstance(value, str) else ""
     if not re.fullmatch(r"[0-9]{10}", compact):

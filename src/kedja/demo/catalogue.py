@@ -12,8 +12,8 @@ from dataclasses import dataclass
 __all__ = [
     "ASF_SERVICES",
     "COURSES",
-    "EMPLOYER_WORDS",
     "ESTABLISHMENTS",
+    "EMPLOYER_WORDS",
     "CourseTemplate",
     "EstablishmentTemplate",
 ]

@@ -133,7 +133,6 @@ def generate_demo(
         ...                      job_seekers=50, employed=100, employers=30)
         >>> len(demo.people), sum(p.is_job_seeker for p in demo.people)
         (150, 50)
-
     """
     ctx = _context(region, taxonomy, seed)
     demo = DemoRegion(seed=seed)

@@ -15,22 +15,8 @@ from importlib import resources
 from typing import Any
 
 from kedja.core.errors import InvalidInput, KedjaError
-from kedja.core.geography import (
-    AgeShares,
-    Coordinates,
-    County,
-    FunctionalArea,
-    Locality,
-    Municipality,
-)
-from kedja.core.ids import (
-    CountyCode,
-    FunctionalAreaCode,
-    LocalityId,
-    MunicipalityCode,
-    OccupationCode,
-    SkillId,
-)
+from kedja.core.geography import AgeShares, Coordinates, County, FunctionalArea, Locality, Municipality
+from kedja.core.ids import CountyCode, FunctionalAreaCode, LocalityId, MunicipalityCode, OccupationCode, SkillId
 from kedja.core.taxonomy import Occupation, OccupationSkill, Skill
 
 __all__ = ["RegionPack", "TaxonomyPack", "load_region_pack", "load_taxonomy_pack", "locality_id"]
@@ -82,7 +68,6 @@ def locality_id(municipality_code: str, name: str) -> LocalityId:
         '2584-svappavaara'
         >>> locality_id("2523", "Malmberget")
         '2523-malmberget'
-
     """
     table = str.maketrans("åäöéü", "aaoeu")
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(table)).strip("-")

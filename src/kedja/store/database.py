@@ -12,7 +12,6 @@ Examples:
     Traceback (most recent call last):
     ...
     kedja.core.errors.ConfigurationError: Kedja cannot use the database URL 'mysql://x@y/z': it speaks SQLite and PostgreSQL only (field 'KEDJA_DATABASE_URL'). Fix: give a file path such as 'kedja.db', a URL 'sqlite:///path/kedja.db', or 'postgresql://user@host:5432/dbname'.
-
 """
 
 from __future__ import annotations

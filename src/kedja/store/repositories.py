@@ -15,14 +15,7 @@ from sqlalchemy.orm import Session
 
 from kedja.core.errors import NotFound
 from kedja.core.establishments import Establishment
-from kedja.core.geography import (
-    AgeShares,
-    Coordinates,
-    County,
-    FunctionalArea,
-    Locality,
-    Municipality,
-)
+from kedja.core.geography import AgeShares, Coordinates, County, FunctionalArea, Locality, Municipality
 from kedja.core.ids import (
     CountyCode,
     FunctionalAreaCode,

@@ -12,7 +12,6 @@ Examples:
     '1\\xa0234\\xa0567'
     >>> format_share(0.2049, "en"), format_share(0.2049, "sv")
     ('20.5%', '20,5\xa0%')
-
 """
 
 from __future__ import annotations
