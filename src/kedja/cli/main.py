@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kedja import services
+from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(_forecast_app, name="forecast")
 
 console = Console(stderr=True)
 

@@ -31,6 +31,7 @@ __all__ = [
     "backtest_kolada",
     "list_scenarios",
     "municipality_forecast",
+    "region_gaps",
     "run_forecast",
 ]
 
@@ -179,3 +180,23 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019
                            "in the Kolada files", field="--kolada", value=str(folder),
                            hint="export all 290 municipalities from Kolada")
     return {"upper_norrland": result.summary(mask), "all": result.summary()}
+
+
+def region_gaps(run: ForecastRun) -> list[dict[str, Any]]:
+    """Per municipality at the horizon: total gap, the ageing-only gap and the indicators."""
+    f, base = run.forecast.balance, run.baseline.balance
+    rows = []
+    for m, code in enumerate(run.forecast.inputs.municipalities):
+        last = indicators(run.forecast.population[-1, m])
+        rows.append({
+            "code": code, "name": run.names[code],
+            "gap": round(float(f.gap[-1, m].sum()), 1),
+            "gap_ageing_only": round(float(base.gap[-1, m].sum()), 1),
+            "gap_per_1000_employed": round(1000 * float(f.gap[-1, m].sum())
+                                           / max(float(f.inputs.employed[m].sum()), 1.0), 1),
+            "population": round(last["population"]),
+            "old_age_dependency": round(last["old_age_dependency"], 4),
+            "driver": "establishments" if code in {e.municipality_code for e in run.establishments}
+            else "ageing",
+        })
+    return sorted(rows, key=lambda r: -r["gap_per_1000_employed"])

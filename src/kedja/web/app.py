@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kedja import __version__
-from kedja.web import api, pages
+from kedja.web import api, api_forecast, pages, pages_forecast
 from kedja.web.errors import install_error_handlers
 
 __all__ = ["create_app"]
@@ -28,4 +28,6 @@ def create_app(engine: Engine) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(api_forecast.router)
+    app.include_router(pages_forecast.router)
     return app

@@ -1,0 +1,104 @@
+"""``kedja forecast``: run the regional forecast, list scenarios, back-test on Kolada."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kedja import services
+from kedja.core.errors import InvalidInput
+from kedja.services import forecast as forecasting
+
+__all__ = ["forecast_app"]
+
+forecast_app = typer.Typer(help="Population and labour-balance forecast.", no_args_is_help=True)
+out = Console()
+
+FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def _check_format(value: str) -> None:
+    if value not in ("table", "json"):
+        raise InvalidInput(f"{value!r} is not an output format", field="--format", value=value,
+                           hint="use --format table or --format json")
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@forecast_app.command("run")
+def run(
+    municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2482.")] = "2482",
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario name (see 'scenarios').")] = "as_announced",
+    horizon: Annotated[int, typer.Option(help="Last year of the forecast.")] = 2040,
+    year: Annotated[int | None, typer.Option(help="Year of the gap table (default horizon).")] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the 10–90 % band.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 42,
+    exit_age: Annotated[int, typer.Option(help="Retirement age.")] = 65,
+    top: Annotated[int, typer.Option(help="Occupations to show.")] = 10,
+    output: FormatOption = "table",
+) -> None:
+    """Forecast one municipality: population indicators and the largest gaps by occupation."""
+    _check_format(output)
+    engine = services.prepare_database(db)
+    result = forecasting.run_forecast(engine, scenario_name=scenario, horizon=horizon,
+                                      draws=draws, seed=seed, exit_age=exit_age)
+    view = forecasting.municipality_forecast(result, municipality, year=year, top=top)
+    if output == "json":
+        _print_json(view)
+        return
+    _print_table(view)
+
+
+def _print_table(view: dict[str, Any]) -> None:
+    last = view["population"]["years"][-1]
+    out.print(f"[bold]{view['name']}[/bold] ({view['code']}), scenario {view['scenario']}: "
+              f"population {last['year']} {last['population']:,.0f}, working-age share "
+              f"{last['working_age_share']:.1%}, old-age dependency {last['old_age_dependency']:.2f}")
+    table = Table(title=f"Largest gaps {view['year']} (driver: {view['driver']})")
+    for column in ("SSYK", "occupation", "demand", "supply", "gap", "of which establishments",
+                   "shortage index"):
+        table.add_column(column)
+    for r in view["gaps"]:
+        table.add_row(r["occupation"], r["name"], f"{r['demand']:,.0f}", f"{r['supply']:,.0f}",
+                      f"{r['gap']:,.0f}", f"{r['establishment_effect']:,.0f}",
+                      f"{r['shortage_index']:.2f}")
+    out.print(table)
+    out.print(view["sources"])
+
+
+@forecast_app.command("scenarios")
+def scenarios(output: FormatOption = "table") -> None:
+    """List the named scenarios."""
+    _check_format(output)
+    rows = forecasting.list_scenarios()
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        out.print(f"{r['name']:<20} {r['label']}")
+
+
+@forecast_app.command("backtest")
+def backtest(
+    kolada: Annotated[Path, typer.Option("--kolada", help="Folder with Kolada's two xlsx files.")],
+    fit_until: Annotated[int, typer.Option("--fit-until", help="Last year used to fit.")] = 2009,
+    target: Annotated[int, typer.Option("--target", help="Year to forecast.")] = 2019,
+    output: FormatOption = "table",
+) -> None:
+    """Back-test the projection against unchanged and linear-trend baselines (MAPE, bias in %)."""
+    _check_format(output)
+    figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target)
+    if output == "json":
+        typer.echo(json.dumps(figures))
+        return
+    for group, methods in figures.items():
+        for method, e in methods.items():
+            out.print(f"{group:<15} {method:<13} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")

@@ -1,0 +1,50 @@
+"""The forecast page: a municipality's population outlook and gaps by occupation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from kedja.services import forecast as forecasting
+from kedja.web.deps import EngineDep
+from kedja.web.pages import render
+
+__all__ = ["gap_chart_spec", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def gap_chart_spec(view: dict[str, Any]) -> dict[str, Any]:
+    """A Vega-Lite bar chart of the gap by occupation: ageing-only part and establishments."""
+    values = []
+    for r in view["gaps"]:
+        values.append({"occupation": r["name"], "part": "ageing and trend",
+                       "people": r["gap_ageing_only"]})
+        values.append({"occupation": r["name"], "part": "establishments",
+                       "people": r["establishment_effect"]})
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": f"Gap by occupation in {view['name']} {view['year']}",
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "occupation", "type": "nominal", "sort": "-x"},
+            "x": {"field": "people", "type": "quantitative", "stack": "zero"},
+            "color": {"field": "part", "type": "nominal"},
+        },
+    }
+
+
+@router.get("/forecast", response_class=HTMLResponse)
+@router.get("/forecast/{code}", response_class=HTMLResponse)
+def forecast_page(request: Request, engine: EngineDep, code: str = "2482",
+                  scenario: str = "as_announced") -> HTMLResponse:
+    """Show one municipality's forecast, with the region's ranking of gaps."""
+    run = forecasting.run_forecast(engine, scenario_name=scenario)
+    view = forecasting.municipality_forecast(run, code)
+    return render(request, "forecast.html", {
+        "active": "forecast", "view": view, "region": forecasting.region_gaps(run),
+        "scenarios": forecasting.list_scenarios(), "chart": gap_chart_spec(view),
+    })
