@@ -1,0 +1,63 @@
+"""The demo region's forecast: establishments drive the gap in five municipalities, ageing in 24."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from kedja.core.errors import NotFound
+from kedja.services import forecast as forecasting
+from kedja.web import create_app
+
+
+@pytest.fixture(scope="module")
+def run(demo_engine: Engine) -> forecasting.ForecastRun:
+    return forecasting.run_forecast(demo_engine, draws=30, seed=7)
+
+
+def test_establishments_raise_the_gap_only_where_they_are(run: forecasting.ForecastRun) -> None:
+    for code in run.forecast.inputs.municipalities:
+        view = forecasting.municipality_forecast(run, code)
+        effect = view["gap_total"] - view["gap_total_ageing_only"]
+        if code in forecasting.ESTABLISHMENT_MUNICIPALITIES:
+            assert view["driver"] == "establishments" and effect > 100
+        else:
+            assert view["driver"] == "ageing" and effect == pytest.approx(0.0)
+            assert view["gap_total"] > 0  # retirements outrun entrants everywhere
+
+
+def test_monte_carlo_bands_are_seeded_and_bracket_the_gap(demo_engine: Engine,
+                                                          run: forecasting.ForecastRun) -> None:
+    again = forecasting.run_forecast(demo_engine, draws=30, seed=7)
+    assert run.forecast.gap_low is not None and again.forecast.gap_low is not None
+    assert np.array_equal(run.forecast.gap_low, again.forecast.gap_low)
+    total_low = run.forecast.gap_low[-1].sum()
+    assert total_low < run.forecast.balance.gap[-1].sum() < run.forecast.gap_high[-1].sum()
+
+
+def test_delay_lowers_the_gap_before_the_ramp_ends(demo_engine: Engine,
+                                                   run: forecasting.ForecastRun) -> None:
+    delayed = forecasting.run_forecast(demo_engine, scenario_name="delayed_2y")
+    t = run.forecast.balance.inputs.years.index(2028)
+    m = run.forecast.inputs.municipalities.index("2582")
+    assert delayed.forecast.balance.gap[t, m].sum() < run.forecast.balance.gap[t, m].sum()
+
+
+def test_unknown_municipality_is_not_found(run: forecasting.ForecastRun) -> None:
+    with pytest.raises(NotFound, match="'0000'"):
+        forecasting.municipality_forecast(run, "0000")
+
+
+def test_api_and_page(demo_engine: Engine) -> None:
+    client = TestClient(create_app(demo_engine))
+    body = client.get("/api/v1/forecast/municipalities/2584?top=5").json()
+    assert body["driver"] == "establishments" and len(body["gaps"]) == 5
+    assert body["population"]["years"][0]["year"] == 2019
+    assert client.get("/api/v1/forecast/scenarios").status_code == 200
+    assert client.get("/api/v1/forecast/municipalities/2584?scenario=x").status_code == 404
+    region = client.get("/api/v1/forecast/region").json()["municipalities"]
+    assert len(region) == 29
+    page = client.get("/forecast/2482?lang=en")
+    assert page.status_code == 200 and "Skellefteå" in page.text and "gap-table" in page.text
