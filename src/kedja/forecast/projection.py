@@ -125,16 +125,18 @@ def project_step(population: np.ndarray, rates: DemographicRates) -> np.ndarray:
         End-of-year population, same shape.
 
     """
-    stayers = population * (1.0 - rates.out_migration)
-    survivors = stayers * (1.0 - rates.death)
-    nxt = np.empty_like(population)
-    nxt[..., 1:] = survivors[..., :-1]
-    nxt[..., -1] += survivors[..., -1]
-    births = (population[..., WOMEN, :] * rates.fertility).sum(axis=-1)
+    keep = (1.0 - rates.out_migration) * (1.0 - rates.death)  # small: the rates' shape
+    nxt = np.empty(np.broadcast_shapes(population.shape, rates.in_migrants.shape))
+    np.multiply(population[..., :-1], keep[..., :-1], out=nxt[..., 1:])
+    nxt[..., -1] += population[..., -1] * keep[..., -1]
+    women = population[..., WOMEN, :]
+    births = women @ rates.fertility if rates.fertility.ndim == 1 \
+        else (women * rates.fertility).sum(axis=-1)
     infant_survival = 1.0 - 0.5 * rates.death[..., 0]
     share = np.array([FEMALE_BIRTH_SHARE, 1.0 - FEMALE_BIRTH_SHARE])
     nxt[..., 0] = births[..., None] * share * infant_survival
-    return nxt + rates.in_migrants
+    nxt += rates.in_migrants
+    return nxt
 
 
 def project(population: np.ndarray, rates: DemographicRates, years: int) -> np.ndarray:
