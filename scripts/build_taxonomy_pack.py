@@ -74,7 +74,8 @@ DEFAULT_OUT = REPO_ROOT / "src" / "kedja" / "demo" / "data" / "taxonomy_pack.jso
 
 EMPLOYEES_YEAR = "2024"
 TREND_YEARS = ("2020", "2022")
-AGE_BANDS = ("16-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64", "65-69")
+AGE_BANDS = ("16-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64",
+             "65-69")
 MAX_SKILLS = 15
 MAX_OCCUPATION_NAMES = 8
 SKILL_TARGET_GROUPS = 6

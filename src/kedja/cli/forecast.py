@@ -36,9 +36,10 @@ def _print_json(data: Any) -> None:
 def run(
     municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2482.")] = "2482",
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
-    scenario: Annotated[str, typer.Option(help="Scenario name (see 'scenarios').")] = "as_announced",
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     horizon: Annotated[int, typer.Option(help="Last year of the forecast.")] = 2040,
-    year: Annotated[int | None, typer.Option(help="Year of the gap table (default horizon).")] = None,
+    year: Annotated[int | None, typer.Option(help="Year of the gap table (default: horizon).")] \
+        = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the 10–90 % band.")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 42,
     exit_age: Annotated[int, typer.Option(help="Retirement age.")] = 65,
@@ -61,7 +62,8 @@ def _print_table(view: dict[str, Any]) -> None:
     last = view["population"]["years"][-1]
     out.print(f"[bold]{view['name']}[/bold] ({view['code']}), scenario {view['scenario']}: "
               f"population {last['year']} {last['population']:,.0f}, working-age share "
-              f"{last['working_age_share']:.1%}, old-age dependency {last['old_age_dependency']:.2f}")
+              f"{last['working_age_share']:.1%}, "
+              f"old-age dependency {last['old_age_dependency']:.2f}")
     table = Table(title=f"Largest gaps {view['year']} (driver: {view['driver']})")
     for column in ("SSYK", "occupation", "demand", "supply", "gap", "of which establishments",
                    "shortage index"):

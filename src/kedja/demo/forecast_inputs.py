@@ -41,7 +41,8 @@ class PackDemography:
 
     def __init__(self, codes: tuple[str, ...], names: tuple[str, ...], base: np.ndarray,
                  net: np.ndarray, base_year: int) -> None:
-        self.codes, self.names, self.base, self.net, self.base_year = codes, names, base, net, base_year
+        self.codes, self.names, self.base_year = codes, names, base_year
+        self.base, self.net = base, net
 
 
 @cache

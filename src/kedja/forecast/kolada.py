@@ -53,7 +53,8 @@ class KoladaHistory:
         if year not in self.years:
             raise InvalidInput(
                 f"{year} is not a year in the Kolada files ({self.years[0]}–{self.years[-1]})",
-                field=field, value=year, hint=f"choose a year from {self.years[0]} to {self.years[-1]}",
+                field=field, value=year,
+                hint=f"choose a year from {self.years[0]} to {self.years[-1]}",
             )
         return self.years.index(year)
 

@@ -1,5 +1,6 @@
-"""The regional forecast: population projection feeding the labour balance, with scenarios
-and seeded Monte Carlo bands.
+"""The regional forecast: the population projection feeds the labour balance.
+
+Scenarios change its inputs, and seeded Monte Carlo draws give bands around the gap.
 
 Each municipality's population (by sex and single age) is projected from its base year with
 national schedules, the gross migration implied by its recent net migration (see

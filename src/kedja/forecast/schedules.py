@@ -139,6 +139,7 @@ def migration_profile() -> np.ndarray:
     p = _ROGERS_CASTRO
     x = np.arange(AGES, dtype=float)
     young = p["a1"] * np.exp(-p["alpha1"] * x)
-    labour = p["a2"] * np.exp(-p["alpha2"] * (x - p["mu2"]) - np.exp(-p["lambda2"] * (x - p["mu2"])))
+    shifted = x - p["mu2"]
+    labour = p["a2"] * np.exp(-p["alpha2"] * shifted - np.exp(-p["lambda2"] * shifted))
     shape = young + labour + p["c"]
     return shape / shape.sum()

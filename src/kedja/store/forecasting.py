@@ -34,7 +34,8 @@ def list_establishments(session: Session) -> list[Establishment]:
         counts.setdefault(row.establishment_id, {})[row.year] = row.headcount
     return [
         Establishment(
-            id=EstablishmentId(r.id), name=r.name, municipality_code=MunicipalityCode(r.municipality_code),
+            id=EstablishmentId(r.id), name=r.name,
+            municipality_code=MunicipalityCode(r.municipality_code),
             headcount_by_year=counts.get(r.id, {}),
             occupation_mix={OccupationCode(k): float(v) for k, v in r.occupation_mix.items()},
             organisation_id=OrganisationId(r.organisation_id) if r.organisation_id else None,
