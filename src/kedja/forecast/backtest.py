@@ -25,7 +25,7 @@ import numpy as np
 
 from kedja.core.errors import InvalidInput
 from kedja.forecast.kolada import KoladaHistory
-from kedja.forecast.migration import gross_in_migrants, out_migration_rates
+from kedja.forecast.migration import gross_in_migrants, in_migrant_counts, out_migration_rates
 from kedja.forecast.projection import DemographicRates, project
 from kedja.forecast.structure import population_from_bands
 
@@ -126,9 +126,9 @@ def backtest(history: KoladaHistory, *, fit_until: int, target: int) -> Backtest
     base = _bands(history, rows, np.full(len(rows), fit))
     out_rates = out_migration_rates()
     in_counts = gross_in_migrants(base, out_rates, _residual_net(history, fit))
-    rates = DemographicRates(DemographicRates.national().fertility,
-                             DemographicRates.national().death, out_rates,
-                             in_counts[:, None, None] * _in_profile())
+    national = DemographicRates.national()
+    rates = DemographicRates(national.fertility, national.death, out_rates,
+                             in_migrant_counts(in_counts))
     model = project(base, rates, target - fit_until)[-1].sum(axis=(-2, -1))
     years = np.array(history.years[: fit + 1])
     return Backtest(
@@ -138,8 +138,3 @@ def backtest(history: KoladaHistory, *, fit_until: int, target: int) -> Backtest
                    "linear_trend": linear_trend(years, history.total[:, : fit + 1], target)},
     )
 
-
-def _in_profile() -> np.ndarray:
-    from kedja.forecast.migration import in_migrant_counts
-
-    return in_migrant_counts(1.0)

@@ -24,7 +24,7 @@ def employed_counts(session: Session) -> dict[tuple[str, str], int]:
                t.PersonRow.occupation_code.is_not(None))
         .group_by(t.PersonRow.municipality_code, t.PersonRow.occupation_code)
     ).all()
-    return {(m, o): int(n) for m, o, n in rows}
+    return {(m, o): int(n) for m, o, n in rows if o is not None}
 
 
 def list_establishments(session: Session) -> list[Establishment]:
