@@ -61,3 +61,13 @@ def test_api_and_page(demo_engine: Engine) -> None:
     assert len(region) == 29
     page = client.get("/forecast/2482?lang=en")
     assert page.status_code == 200 and "Skellefteå" in page.text and "gap-table" in page.text
+
+
+def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:
+    client = TestClient(create_app(demo_engine))
+    ranked = client.get("/api/v1/forecast/gaps?limit=4").json()["items"]
+    assert [r["rank"] for r in ranked] == [1, 2, 3, 4]
+    download = client.get("/forecast/gaps.csv")
+    assert download.status_code == 200 and download.text.startswith("rank,municipality")
+    compared = client.get("/api/v1/forecast/scenarios/compare?code=2584").json()
+    assert {r["scenario"] for r in compared} >= {"as_announced", "delayed_2y"}

@@ -13,12 +13,15 @@ from rich.table import Table
 from kedja import services
 from kedja.core.errors import InvalidInput
 from kedja.services import forecast as forecasting
+from kedja.services import forecast_exports as exports
 
 __all__ = ["forecast_app"]
 
 forecast_app = typer.Typer(help="Population and labour-balance forecast.", no_args_is_help=True)
 out = Console()
 
+CSV_HELP = ("CSV with id, name, municipality_code, headcounts (year:count;...) and "
+            "occupation_mix (ssyk:share;...).")
 FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
 
 
@@ -104,3 +107,68 @@ def backtest(
     for group, methods in figures.items():
         for method, e in methods.items():
             out.print(f"{group:<15} {method:<13} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+
+
+@forecast_app.command("import-establishments")
+def import_establishments(
+    path: Annotated[Path, typer.Argument(help=CSV_HELP)],
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+) -> None:
+    """Import establishments from CSV, all rows or none."""
+    if not path.is_file():
+        raise InvalidInput(f"the file {path} does not exist", field="path", value=str(path),
+                           hint="give the path of a CSV file")
+    items = exports.import_establishments(services.prepare_database(db), path)
+    out.print(f"Imported {len(items)} establishments: {', '.join(e.name for e in items)}.")
+
+
+@forecast_app.command("gaps")
+def gaps(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Keep the largest N gaps.")] = None,
+    output: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    out_path: Annotated[Path | None, typer.Option("--out", help="File to write (xlsx needs one).")]
+    = None,
+) -> None:
+    """Rank every municipality × occupation by its gap: where collaboration is needed most."""
+    if output not in ("csv", "xlsx", "json"):
+        raise InvalidInput(f"{output!r} is not an export format", field="--format", value=output,
+                           hint="use csv, xlsx or json")
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    rows = exports.gap_ranking(run, year=year, limit=limit)
+    if output == "xlsx":
+        if out_path is None:
+            raise InvalidInput("an Excel export needs a file", field="--out", value=None,
+                               hint="add --out gaps.xlsx")
+        exports.write_ranking_xlsx(rows, out_path, sources=forecasting.SOURCES)
+        out.print(f"Wrote {len(rows)} rows to {out_path}.")
+        return
+    text = exports.ranking_csv(rows) if output == "csv" else json.dumps(rows, ensure_ascii=False)
+    if out_path is None:
+        typer.echo(text, nl=False)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        out.print(f"Wrote {len(rows)} rows to {out_path}.")
+
+
+@forecast_app.command("compare")
+def compare(
+    municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2582.")] = "2582",
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    output: FormatOption = "table",
+) -> None:
+    """What changes if: the municipality's total gap under every scenario."""
+    _check_format(output)
+    rows = exports.compare_scenarios(services.prepare_database(db), municipality)
+    if output == "json":
+        _print_json(rows)
+        return
+    years = [k for k in rows[0] if k.isdigit()]
+    table = Table(title=f"Total gap by scenario, municipality {municipality}")
+    for column in ("scenario", *years):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["label"], *(f"{r[y]:,.0f}" for y in years))
+    out.print(table)

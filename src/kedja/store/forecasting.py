@@ -13,7 +13,7 @@ from kedja.core.ids import EstablishmentId, MunicipalityCode, OccupationCode, Or
 from kedja.core.people import LabourStatus
 from kedja.store import tables as t
 
-__all__ = ["employed_counts", "list_establishments"]
+__all__ = ["employed_counts", "known_codes", "list_establishments"]
 
 
 def employed_counts(session: Session) -> dict[tuple[str, str], int]:
@@ -43,3 +43,10 @@ def list_establishments(session: Session) -> list[Establishment]:
         )
         for r in session.scalars(select(t.EstablishmentRow).order_by(t.EstablishmentRow.id))
     ]
+
+
+def known_codes(session: Session) -> tuple[set[str], set[str], set[str]]:
+    """Occupation codes, municipality codes and establishment ids in the database."""
+    return (set(session.scalars(select(t.OccupationRow.code))),
+            set(session.scalars(select(t.MunicipalityRow.code))),
+            set(session.scalars(select(t.EstablishmentRow.id))))

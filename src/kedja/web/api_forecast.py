@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from kedja.services import forecast as forecasting
+from kedja.services import forecast_exports as exports
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
 
@@ -24,6 +25,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def scenarios() -> list[dict[str, Any]]:
     """List the named scenarios and what each changes."""
     return forecasting.list_scenarios()
+
+
+@router.get("/scenarios/compare", responses=ERRORS)
+def compare(engine: EngineDep, code: str = "2582",
+            horizon: int = Query(2040, ge=2036, le=2070)) -> list[dict[str, Any]]:
+    """Compare the municipality's total gap in 2030, 2035 and the horizon under every scenario."""
+    return exports.compare_scenarios(engine, code, horizon=horizon)
+
+
+@router.get("/gaps", responses=ERRORS)
+def gaps(engine: EngineDep, scenario: str = "as_announced", year: int | None = None,
+         limit: int = Query(100, ge=1, le=10_000)) -> dict[str, Any]:
+    """Rank municipality × occupation pairs by their gap, largest first."""
+    run = forecasting.run_forecast(engine, scenario_name=scenario)
+    return {"scenario": scenario, "items": exports.gap_ranking(run, year=year, limit=limit),
+            "sources": forecasting.SOURCES}
 
 
 @router.get("/municipalities/{code}", responses=ERRORS)

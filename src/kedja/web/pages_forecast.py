@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from kedja.services import forecast as forecasting
+from kedja.services import forecast_exports as exports
 from kedja.web.deps import EngineDep
 from kedja.web.pages import render
 
@@ -35,6 +36,15 @@ def gap_chart_spec(view: dict[str, Any]) -> dict[str, Any]:
             "color": {"field": "part", "type": "nominal"},
         },
     }
+
+
+@router.get("/forecast/gaps.csv", response_class=PlainTextResponse)
+def gaps_csv(engine: EngineDep, scenario: str = "as_announced") -> PlainTextResponse:
+    """Download the ranking of gaps as CSV."""
+    run = forecasting.run_forecast(engine, scenario_name=scenario)
+    return PlainTextResponse(
+        exports.ranking_csv(exports.gap_ranking(run)), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="kedja-gaps-{scenario}.csv"'})
 
 
 @router.get("/forecast", response_class=HTMLResponse)
