@@ -13,6 +13,7 @@ from rich.table import Table
 from kedja import services
 from kedja.core.errors import InvalidInput
 from kedja.services import forecast as forecasting
+from kedja.services import forecast_barometer as barometers
 from kedja.services import forecast_exports as exports
 
 __all__ = ["forecast_app"]
@@ -172,3 +173,15 @@ def compare(
     for r in rows:
         table.add_row(r["label"], *(f"{r[y]:,.0f}" for y in years))
     out.print(table)
+
+
+@forecast_app.command("barometer")
+def barometer(
+    file: Annotated[Path, typer.Option("--file", help="barometer_regional.json.")],
+    counties: Annotated[Path, typer.Option("--counties", help="region_name_id.json.")],
+    key: Annotated[Path | None, typer.Option("--key", help="CSV barometer_id,ssyk.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+) -> None:
+    """Compare the forecast with the Yrkesbarometer in Norrbotten and Västerbotten (JSON)."""
+    _print_json(barometers.barometer_comparison(services.prepare_database(db), file, counties,
+                                                key))
