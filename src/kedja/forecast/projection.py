@@ -150,7 +150,9 @@ def project(population: np.ndarray, rates: DemographicRates, years: int) -> np.n
         years: Number of yearly steps, ≥ 0.
 
     Returns:
-        Array of shape ``(years + 1, ..., 2, AGES)``: the base year first.
+        Array of shape ``(years + 1, ..., 2, AGES)``: the base year first. The leading axes
+        are those of ``population`` broadcast with the rates' (one population, many
+        in-migration draws, for instance).
 
     Raises:
         InvalidInput: a negative count, or a shape other than ``(..., 2, 101)``.
@@ -163,7 +165,9 @@ def project(population: np.ndarray, rates: DemographicRates, years: int) -> np.n
             field="population", value=str(population.shape),
             hint=f"give counts by sex and single year of age: shape (..., 2, {AGES})",
         )
-    path = np.empty((years + 1, *population.shape))
+    shape = np.broadcast_shapes(population.shape, rates.in_migrants.shape,
+                                rates.out_migration.shape, rates.death.shape)
+    path = np.empty((years + 1, *shape))
     path[0] = population
     for year in range(years):
         path[year + 1] = project_step(path[year], rates)

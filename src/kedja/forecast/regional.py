@@ -107,7 +107,7 @@ def _workforce(inputs: RegionInputs, population: np.ndarray, rate: np.ndarray) -
     lo, hi = WORKING_AGES
     skip = inputs.labour_year - inputs.base_year
     working = population[skip:, ..., lo:hi + 1].sum(axis=(-2, -1))
-    return np.moveaxis(working, 0, -2) * rate[..., None, None] if rate.ndim else working * rate
+    return np.moveaxis(working, 0, -2) * rate  # years next to municipalities: (..., T, M)
 
 
 def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray, trend: np.ndarray) -> LabourInputs:
@@ -158,8 +158,7 @@ def _bands(inputs: RegionInputs, establishments: list[Establishment], scenario: 
     extra = np.zeros((draws, len(labour.years), m, o))
     for index, e in enumerate(establishments):
         extra += sizes[:, index, None, None, None] * establishment_demand([e], labour)[None]
-    working = np.stack([_workforce(inputs, _populations(inputs, in_factor[d]), np.asarray(1.0))
-                        for d in range(draws)])
+    working = _workforce(inputs, _populations(inputs, in_factor), np.asarray(1.0))
     # Employed today are known; the drawn employment rate applies to the change ahead.
     workforce = labour.employed.sum(axis=1) + rate[:, None, None] * (working - working[:, :1])
     drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,

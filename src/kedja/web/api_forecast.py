@@ -50,7 +50,7 @@ def municipality(
     scenario: str = "as_announced",
     horizon: int = Query(2040, ge=2025, le=2070),
     year: int | None = None,
-    draws: int = Query(0, ge=0, le=500),
+    draws: int = Query(0, ge=0, le=200),
     seed: int = 42,
     top: int = Query(15, ge=1, le=131),
 ) -> dict[str, Any]:
