@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -38,10 +39,12 @@ def test_jsonstat_refuses_a_cube_whose_sizes_disagree() -> None:
 
 
 @pytest.mark.shared_data
-def test_backtest_command_prints_the_figures_as_json() -> None:
+def test_backtest_command_prints_the_figures_as_json(tmp_path: Path) -> None:
     folder = shared_data("kolada")
+    details = tmp_path / "errors.csv"
     result = subprocess.run([KEDJA, "forecast", "backtest", "--kolada", str(folder),
-                             "--fit-until", "2009", "--target", "2019", "--format", "json"],
+                             "--fit-until", "2009", "--target", "2019", "--format", "json",
+                             "--details", str(details)],
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
@@ -51,8 +54,13 @@ def test_backtest_command_prints_the_figures_as_json() -> None:
         for method in group.values():
             assert set(method) == {"mape", "bias"}
             assert 0 < method["mape"] < 50 and abs(method["bias"]) <= method["mape"]
-    # Unchanged must equal the observed change 2009-2019 (an independent check on the reader).
-    assert figures["all"]["unchanged"]["mape"] != figures["all"]["model"]["mape"]
+    # Recompute the summary from the per-municipality errors: the two outputs must agree.
+    rows = list(csv.DictReader(details.open(encoding="utf-8")))
+    assert len(rows) == 290 and sum(r["upper_norrland"] == "True" for r in rows) == 29
+    for method in ("model", "unchanged", "linear_trend"):
+        errors = np.array([float(r[method]) for r in rows])
+        assert np.mean(np.abs(errors)) == pytest.approx(figures["all"][method]["mape"], abs=2e-3)
+        assert np.mean(errors) == pytest.approx(figures["all"][method]["bias"], abs=2e-3)
 
 
 @pytest.mark.shared_data

@@ -97,11 +97,14 @@ def backtest(
     kolada: Annotated[Path, typer.Option("--kolada", help="Folder with Kolada's two xlsx files.")],
     fit_until: Annotated[int, typer.Option("--fit-until", help="Last year used to fit.")] = 2009,
     target: Annotated[int, typer.Option("--target", help="Year to forecast.")] = 2019,
+    details: Annotated[Path | None, typer.Option(
+        "--details", help="Also write each municipality's errors (percent) to this CSV.")] = None,
     output: FormatOption = "table",
 ) -> None:
     """Back-test the projection against unchanged and linear-trend baselines (MAPE, bias in %)."""
     _check_format(output)
-    figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target)
+    figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target,
+                                          details=details)
     if output == "json":
         typer.echo(json.dumps(figures))
         return

@@ -6,6 +6,7 @@ no person's data is read and no audit entry is needed.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,11 +169,16 @@ def municipality_forecast(run: ForecastRun, code: str, *, year: int | None = Non
     }
 
 
-def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019
-                    ) -> dict[str, dict[str, dict[str, float]]]:
-    """Back-test on Kolada's files in ``folder``: upper Norrland's 29 and all municipalities."""
+def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
+                    details: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+    """Back-test on Kolada's files in ``folder``: upper Norrland's 29 and all municipalities.
+
+    With ``details``, also write each municipality's percentage error per method as CSV.
+    """
     history = read_kolada(folder)
     result = backtest(history, fit_until=fit_until, target=target)
+    if details is not None:
+        _write_details(result.per_municipality(), details)
     region = {m.name for m in load_region_pack().municipalities}
     mask = np.array([n in region for n in history.names])
     if mask.sum() != len(region):
@@ -180,6 +186,15 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019
                            "in the Kolada files", field="--kolada", value=str(folder),
                            hint="export all 290 municipalities from Kolada")
     return {"upper_norrland": result.summary(mask), "all": result.summary()}
+
+
+def _write_details(rows: list[dict[str, Any]], path: Path) -> None:
+    region = {m.name for m in load_region_pack().municipalities}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["name", "upper_norrland", "observed",
+                                                    "model", "unchanged", "linear_trend"])
+        writer.writeheader()
+        writer.writerows({**r, "upper_norrland": r["name"] in region} for r in rows)
 
 
 def region_gaps(run: ForecastRun) -> list[dict[str, Any]]:
