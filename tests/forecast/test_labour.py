@@ -56,3 +56,17 @@ def test_negative_workforce_is_refused() -> None:
     work[3, 0] = -1.0
     with pytest.raises(InvalidInput, match=r"-1\.0"):
         inputs(work)
+
+
+def test_matchable_job_seekers_reduce_the_gap_by_their_share() -> None:
+    base = inputs()
+    seekers = np.array([[40.0, 10.0]])
+    with_seekers = LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                                base.age_bands, base.trend, base.workforce,
+                                job_seekers=seekers, matchable_share=0.25)
+    balance = labour_balance(with_seekers)
+    assert balance.matched_job_seekers.tolist() == [[10.0, 2.5]]
+    assert balance.gap_after_matching[-1] == pytest.approx(balance.gap[-1] - [[10.0, 2.5]])
+    with pytest.raises(InvalidInput, match=r"1\.5 is outside"):
+        LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                     base.age_bands, base.trend, base.workforce, matchable_share=1.5)

@@ -9,7 +9,9 @@ occupation's national age structure (SCB's employees by SSYK 2012 × age band): 
 evenly inside each band, and a worker leaves in the year they reach ``exit_age``. Entrants are
 the change in the projected workforce (employment rate × population 20–64) net of retirements,
 shared among occupations as young workers (16–29) are locally. The gap is demand − supply;
-the shortage index is gap / demand (0 = balance, positive = shortage).
+the shortage index is gap / demand (0 = balance, positive = shortage). Registered job seekers
+who can be matched (a share of those whose last occupation it was) are shown as a separate
+term: ``gap_after_matching`` = gap − matchable job seekers.
 
 Arrays are indexed ``[..., year, municipality, occupation]``; any leading axis (Monte Carlo
 draws) broadcasts. Complexity O(draws × years × municipalities × occupations).
@@ -61,6 +63,8 @@ class LabourInputs:
         trend: Yearly employment growth per occupation, ``(O,)``.
         workforce: Projected workforce, ``(..., T, M)``; its base year equals ``employed`` summed.
         exit_age: Age at which workers retire.
+        job_seekers: Registered job seekers by their last occupation, ``(M, O)``; ``None`` = 0.
+        matchable_share: Share of those job seekers assumed matchable to their occupation.
 
     """
 
@@ -72,9 +76,17 @@ class LabourInputs:
     trend: np.ndarray
     workforce: np.ndarray
     exit_age: int = 65
+    job_seekers: np.ndarray | None = None
+    matchable_share: float = 0.5
 
     def __post_init__(self) -> None:
         check_population(self.employed, field="employed")
+        if self.job_seekers is not None:
+            check_population(self.job_seekers, field="job_seekers")
+        if not 0.0 <= self.matchable_share <= 1.0:
+            raise InvalidInput(f"{self.matchable_share!r} is outside [0, 1]",
+                               field="matchable_share", value=self.matchable_share,
+                               hint="give a share such as 0.5")
         check_population(self.age_bands, field="age_bands")
         check_population(self.workforce, field="workforce")
         if not 50 <= self.exit_age <= 75:
@@ -98,6 +110,19 @@ class LabourBalance:
     def gap(self) -> np.ndarray:
         """Demand − supply: positive means people will be missing."""
         return self.demand - self.supply
+
+    @property
+    def matched_job_seekers(self) -> np.ndarray:
+        """Job seekers who can be matched to each occupation, ``(M, O)`` (constant over years)."""
+        seekers = self.inputs.job_seekers
+        if seekers is None:
+            return np.zeros_like(self.inputs.employed)
+        return seekers * self.inputs.matchable_share
+
+    @property
+    def gap_after_matching(self) -> np.ndarray:
+        """The gap left once the matchable job seekers are placed (negative = surplus)."""
+        return self.gap - self.matched_job_seekers
 
     @property
     def shortage_index(self) -> np.ndarray:

@@ -48,6 +48,9 @@ class RegionInputs:
         horizon: Last year of the forecast.
         employment_rate: Employed as a share of the population aged 20–64.
         exit_age: Retirement age.
+        job_seekers_per_employed: Job seekers by last occupation per employed person in the
+            municipality, ``(M, O)``; ``None`` when unknown.
+        matchable_share: Share of the job seekers assumed matchable to their occupation.
 
     """
 
@@ -63,6 +66,8 @@ class RegionInputs:
     horizon: int = 2040
     employment_rate: float = 0.80
     exit_age: int = 65
+    job_seekers_per_employed: np.ndarray | None = None
+    matchable_share: float = 0.5
 
     def __post_init__(self) -> None:
         check_population(self.base_population, field="base_population")
@@ -118,7 +123,9 @@ def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray, trend: np.ndarra
         years=tuple(range(inputs.labour_year, inputs.horizon + 1)),
         municipalities=inputs.municipalities, occupations=inputs.occupations,
         employed=employed, age_bands=inputs.age_bands, trend=trend, workforce=workforce,
-        exit_age=inputs.exit_age)
+        exit_age=inputs.exit_age, matchable_share=inputs.matchable_share,
+        job_seekers=None if inputs.job_seekers_per_employed is None
+        else inputs.job_seekers_per_employed * employed.sum(axis=1, keepdims=True))
 
 
 def regional_forecast(
@@ -162,6 +169,7 @@ def _bands(inputs: RegionInputs, establishments: list[Establishment], scenario: 
     # Employed today are known; the drawn employment rate applies to the change ahead.
     workforce = labour.employed.sum(axis=1) + rate[:, None, None] * (working - working[:, :1])
     drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,
-                         labour.employed, labour.age_bands, trend, workforce, labour.exit_age)
+                         labour.employed, labour.age_bands, trend, workforce, labour.exit_age,
+                         labour.job_seekers, labour.matchable_share)
     gaps = labour_balance(drawn, establishment_extra=extra).gap
     return np.percentile(gaps, 10, axis=0), np.percentile(gaps, 90, axis=0)

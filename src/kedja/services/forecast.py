@@ -24,7 +24,7 @@ from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_for
 from kedja.forecast.scenarios import SCENARIOS, scenario
 from kedja.forecast.structure import indicators, pyramid
 from kedja.store import session_scope
-from kedja.store.forecasting import employed_counts, list_establishments
+from kedja.store.forecasting import employed_counts, job_seeker_counts, list_establishments
 
 __all__ = [
     "ESTABLISHMENT_MUNICIPALITIES",
@@ -51,39 +51,53 @@ class ForecastRun:
     baseline: RegionalForecast  # the same forecast without establishments
 
 
-def _mix(counts: dict[tuple[str, str], int], codes: tuple[str, ...],
-         occupations: tuple[str, ...]) -> np.ndarray:
+def _grid(counts: dict[tuple[str, str], int], codes: tuple[str, ...],
+          occupations: tuple[str, ...]) -> np.ndarray:
+    m_index = {c: i for i, c in enumerate(codes)}
     o_index = {c: i for i, c in enumerate(occupations)}
     grid = np.zeros((len(codes), len(occupations)))
-    for row, code in enumerate(codes):
-        for (m, o), n in counts.items():
-            if m == code and o in o_index:
-                grid[row, o_index[o]] += n
+    for (m, o), n in counts.items():
+        if m in m_index and o in o_index:
+            grid[m_index[m], o_index[o]] += n
+    return grid
+
+
+def _mix(grid: np.ndarray) -> np.ndarray:
+    grid = grid.copy()
     regional = grid.sum(axis=0)
     empty = grid.sum(axis=1) == 0
     grid[empty] = regional if regional.sum() else 1.0
     return grid / grid.sum(axis=1, keepdims=True)
 
 
-def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float
-            ) -> tuple[RegionInputs, list[Establishment]]:
+def _seekers_per_employed(seekers: np.ndarray, employed: np.ndarray) -> np.ndarray:
+    totals = employed.sum(axis=1, keepdims=True)
+    return np.divide(seekers, totals, out=np.zeros_like(seekers), where=totals > 0)
+
+
+def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
+            matchable_share: float) -> tuple[RegionInputs, list[Establishment]]:
     with session_scope(engine) as session:
         counts = employed_counts(session)
+        seekers = job_seeker_counts(session)
         establishments = list_establishments(session)
     demography, occupations = pack_demography(), pack_occupations()
+    employed = _grid(counts, demography.codes, occupations.codes)
     return RegionInputs(
         municipalities=demography.codes, base_year=demography.base_year,
         base_population=demography.base, net_migration=demography.net,
         occupations=occupations.codes,
-        occupation_mix=_mix(counts, demography.codes, occupations.codes),
+        occupation_mix=_mix(employed),
         age_bands=occupations.bands, trend=occupations.trend, horizon=horizon,
-        exit_age=exit_age, employment_rate=employment_rate,
+        exit_age=exit_age, employment_rate=employment_rate, matchable_share=matchable_share,
+        job_seekers_per_employed=_seekers_per_employed(
+            _grid(seekers, demography.codes, occupations.codes), employed),
     ), establishments
 
 
 def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon: int = 2040,
                  draws: int = 0, seed: int = 42, exit_age: int = 65,
-                 employment_rate: float = 0.80) -> ForecastRun:
+                 employment_rate: float = 0.80, matchable_share: float = 0.5) -> ForecastRun:
     """The regional forecast over the database's establishments and employment mix.
 
     Raises:
@@ -92,7 +106,8 @@ def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon
 
     """
     chosen = scenario(scenario_name)
-    inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate)
+    inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate,
+                                     matchable_share)
     forecast = regional_forecast(inputs, establishments, chosen, draws=draws, seed=seed)
     baseline = regional_forecast(inputs, [], chosen)
     return ForecastRun(forecast, dict(zip(pack_demography().codes, pack_demography().names,
@@ -139,6 +154,8 @@ def _gap_rows(run: ForecastRun, m: int, t: int, top: int) -> list[dict[str, Any]
                "gap_ageing_only": round(float(base.gap[t, m, o]), 1),
                "establishment_effect": round(float(f.gap[t, m, o] - base.gap[t, m, o]), 1),
                "retirements": round(float(f.retirements[t, m, o]), 1),
+               "matchable_job_seekers": round(float(f.matched_job_seekers[m, o]), 1),
+               "gap_after_matching": round(float(f.gap_after_matching[t, m, o]), 1),
                "shortage_index": round(float(f.shortage_index[t, m, o]), 4)}
         if run.forecast.gap_low is not None and run.forecast.gap_high is not None:
             row["gap_p10"] = round(float(run.forecast.gap_low[t, m, o]), 1)

@@ -22,7 +22,7 @@ __all__ = ["RANKING_COLUMNS", "compare_scenarios", "gap_ranking", "import_establ
            "ranking_csv", "write_ranking_xlsx"]
 
 RANKING_COLUMNS = ("rank", "municipality", "name", "occupation", "occupation_name", "demand",
-                   "supply", "gap", "gap_ageing_only", "shortage_index")
+                   "supply", "gap", "gap_ageing_only", "gap_after_matching", "shortage_index")
 
 
 def _check_known(items: list[Establishment], source: str, known: tuple[set[str], ...]) -> None:
@@ -73,6 +73,7 @@ def gap_ranking(run: ForecastRun, *, year: int | None = None, limit: int | None 
          "supply": round(float(balance.supply[t, m, o]), 1),
          "gap": round(float(balance.gap[t, m, o]), 1),
          "gap_ageing_only": round(float(base.gap[t, m, o]), 1),
+         "gap_after_matching": round(float(balance.gap_after_matching[t, m, o]), 1),
          "shortage_index": round(float(balance.shortage_index[t, m, o]), 4)}
         for m, code in enumerate(inputs.municipalities)
         for o, occ in enumerate(inputs.occupations) if balance.gap[t, m, o] > 0.5

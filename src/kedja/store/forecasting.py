@@ -13,7 +13,7 @@ from kedja.core.ids import EstablishmentId, MunicipalityCode, OccupationCode, Or
 from kedja.core.people import LabourStatus
 from kedja.store import tables as t
 
-__all__ = ["employed_counts", "known_codes", "list_establishments"]
+__all__ = ["employed_counts", "job_seeker_counts", "known_codes", "list_establishments"]
 
 
 def employed_counts(session: Session) -> dict[tuple[str, str], int]:
@@ -25,6 +25,24 @@ def employed_counts(session: Session) -> dict[tuple[str, str], int]:
         .group_by(t.PersonRow.municipality_code, t.PersonRow.occupation_code)
     ).all()
     return {(m, o): int(n) for m, o, n in rows if o is not None}
+
+
+def job_seeker_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Unemployed people per (municipality code, last occupation: the one with most years)."""
+    rows = session.execute(
+        select(t.PersonRow.id, t.PersonRow.municipality_code,
+               t.PersonOccupationRow.occupation_code, t.PersonOccupationRow.years)
+        .join(t.PersonOccupationRow, t.PersonOccupationRow.person_id == t.PersonRow.id)
+        .where(t.PersonRow.status == LabourStatus.UNEMPLOYED.value)
+    ).all()
+    best: dict[str, tuple[float, str, str]] = {}
+    for person, municipality, occupation, years in rows:
+        if person not in best or (years, occupation) > (best[person][0], best[person][2]):
+            best[person] = (years, municipality, occupation)
+    counts: dict[tuple[str, str], int] = {}
+    for _, municipality, occupation in best.values():
+        counts[(municipality, occupation)] = counts.get((municipality, occupation), 0) + 1
+    return counts
 
 
 def list_establishments(session: Session) -> list[Establishment]:
