@@ -59,8 +59,12 @@ def test_api_and_page(demo_engine: Engine) -> None:
     assert client.get("/api/v1/forecast/municipalities/2584?scenario=x").status_code == 404
     region = client.get("/api/v1/forecast/region").json()["municipalities"]
     assert len(region) == 29
-    page = client.get("/forecast/2482?lang=en")
+    page = client.get("/forecast/2482?lang=en&draws=20")
     assert page.status_code == 200 and "Skellefteå" in page.text and "gap-table" in page.text
+    assert 'data-scenario="delayed_2y"' in page.text and "10th percentile" in page.text
+    assert "data-vega-lite" in page.text
+    swedish = client.get("/forecast/2513?lang=sv").text
+    assert "Bristindex" in swedish and "ingen etablering" in swedish
 
 
 def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:
