@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import spearmanr
 
 from kedja.core.errors import InvalidInput
 
@@ -110,6 +109,8 @@ def compare_with_barometer(
              and e.occupation_id in ssyk_of and ssyk_of[e.occupation_id] in shortage]
     rho = p = None
     if len(pairs) >= 3 and len({b for _, b, _ in pairs}) > 1:
+        from scipy.stats import spearmanr  # imported here: scipy.stats is slow to load
+
         result = spearmanr(np.array([b for _, b, _ in pairs]), np.array([s for _, _, s in pairs]))
         rho, p = round(float(result[0]), 4), round(float(result[1]), 4)
     return {"pairs": [{"ssyk": c, "barometer": b, "shortage_index": round(s, 4)}
