@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from kedja.core.errors import InvalidInput
 from kedja.core.establishments import Establishment
@@ -70,3 +73,24 @@ def test_matchable_job_seekers_reduce_the_gap_by_their_share() -> None:
     with pytest.raises(InvalidInput, match=r"1\.5 is outside"):
         LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
                      base.age_bands, base.trend, base.workforce, matchable_share=1.5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(float, (3, 4), elements=st.floats(0, 5000)),
+       arrays(float, (4, 10), elements=st.floats(0, 1000)),
+       st.floats(0.5, 1.5), st.integers(55, 70))
+def test_balance_identities_hold_for_any_inputs(employed: np.ndarray, bands: np.ndarray,
+                                                growth: float, exit_age: int) -> None:
+    years = tuple(range(2024, 2034))
+    base = employed.sum(axis=1)
+    workforce = base * np.linspace(1.0, growth, len(years))[:, None]
+    labour = LabourInputs(years, ("2580", "2581", "2582"), ("a", "b", "c", "d"), employed,
+                          bands, np.full(4, 0.01), workforce, exit_age)
+    b = labour_balance(labour)
+    assert np.allclose(b.gap[0], 0.0)
+    assert (b.retirements <= employed[None] + 1e-9).all()
+    assert (np.diff(b.retirements, axis=0) >= -1e-9).all()
+    # Supply follows the projected workforce wherever someone can enter.
+    can_enter = (employed * (bands[:, :2].sum(axis=1) > 0)).sum(axis=1) > 0
+    assert np.allclose(b.supply.sum(axis=2)[:, can_enter], workforce[:, can_enter])
+    assert np.allclose(b.gap, b.expansion + b.establishments + b.retirements - b.entrants)

@@ -115,14 +115,13 @@ def _workforce(inputs: RegionInputs, population: np.ndarray, rate: np.ndarray) -
     return np.moveaxis(working, 0, -2) * rate  # years next to municipalities: (..., T, M)
 
 
-def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray, trend: np.ndarray) -> LabourInputs:
-    base = workforce[..., 0, :] if workforce.ndim == 3 else workforce[0]
-    employed = np.asarray(base if base.ndim == 1 else base.mean(axis=0))[:, None] \
-        * inputs.occupation_mix
+def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray) -> LabourInputs:
+    """Labour inputs for the central workforce ``(T, M)``: employed today by occupation."""
+    employed = workforce[0][:, None] * inputs.occupation_mix
     return LabourInputs(
         years=tuple(range(inputs.labour_year, inputs.horizon + 1)),
         municipalities=inputs.municipalities, occupations=inputs.occupations,
-        employed=employed, age_bands=inputs.age_bands, trend=trend, workforce=workforce,
+        employed=employed, age_bands=inputs.age_bands, trend=inputs.trend, workforce=workforce,
         exit_age=inputs.exit_age, matchable_share=inputs.matchable_share,
         job_seekers=None if inputs.job_seekers_per_employed is None
         else inputs.job_seekers_per_employed * employed.sum(axis=1, keepdims=True))
@@ -145,7 +144,7 @@ def regional_forecast(
     m = len(inputs.municipalities)
     population = _populations(inputs, np.full(m, scenario.in_migration_factor))
     workforce = _workforce(inputs, population, np.asarray(inputs.employment_rate))
-    labour = _labour_inputs(inputs, workforce, inputs.trend)
+    labour = _labour_inputs(inputs, workforce)
     balance = labour_balance(labour, adjusted_establishments)
     result = RegionalForecast(inputs, scenario, population, balance)
     if draws <= 0:
