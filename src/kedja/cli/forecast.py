@@ -188,3 +188,14 @@ def barometer(
     """Compare the forecast with the Yrkesbarometer in Norrbotten and Västerbotten (JSON)."""
     _print_json(barometers.barometer_comparison(services.prepare_database(db), file, counties,
                                                 key))
+
+
+@forecast_app.command("project")
+def project_population(
+    population: Annotated[Path, typer.Option("--population", help="SCB population cube "
+                                             "(BE0101N1, JSON-stat 2: Region, Alder, Kon, Tid).")],
+    year: Annotated[str, typer.Option(help="Base year in the cube.")],
+    horizon: Annotated[int, typer.Option(help="Last year.")] = 2040,
+) -> None:
+    """Project SCB's population by region, sex and age with national schedules (JSON)."""
+    _print_json(forecasting.project_scb_population(population, year=year, horizon=horizon))

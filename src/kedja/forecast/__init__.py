@@ -21,6 +21,7 @@ from kedja.forecast.kolada import KoladaHistory, read_kolada
 from kedja.forecast.labour import LabourBalance, LabourInputs, labour_balance, retired_share
 from kedja.forecast.projection import DemographicRates, project, project_step
 from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_forecast
+from kedja.forecast.scb_population import population_from_cube
 from kedja.forecast.scenarios import SCENARIOS, Scenario, scenario
 from kedja.forecast.structure import indicators, population_from_bands, pyramid
 
@@ -44,6 +45,7 @@ __all__ = [
     "parse_barometer",
     "parse_establishments",
     "population_from_bands",
+    "population_from_cube",
     "project",
     "project_step",
     "pyramid",

@@ -19,8 +19,11 @@ from kedja.core.establishments import Establishment
 from kedja.demo import load_region_pack
 from kedja.demo.forecast_inputs import pack_demography, pack_occupations
 from kedja.forecast.backtest import backtest
+from kedja.forecast.jsonstat import load_jsonstat
 from kedja.forecast.kolada import read_kolada
+from kedja.forecast.projection import DemographicRates, project
 from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_forecast
+from kedja.forecast.scb_population import population_from_cube
 from kedja.forecast.scenarios import SCENARIOS, scenario
 from kedja.forecast.structure import indicators, pyramid
 from kedja.store import session_scope
@@ -32,6 +35,7 @@ __all__ = [
     "backtest_kolada",
     "list_scenarios",
     "municipality_forecast",
+    "project_scb_population",
     "region_gaps",
     "run_forecast",
 ]
@@ -184,6 +188,24 @@ def municipality_forecast(run: ForecastRun, code: str, *, year: int | None = Non
         "gap_total_ageing_only": round(float(run.baseline.balance.gap[t, m].sum()), 1),
         "sources": SOURCES,
     }
+
+
+def project_scb_population(path: Path, *, year: str, horizon: int = 2040
+                           ) -> dict[str, list[dict[str, float]]]:
+    """Project every region of an SCB population cube (JSON-stat 2) with national schedules.
+
+    No migration: the result shows the natural change and ageing of today's population.
+    """
+    regions, base = population_from_cube(load_jsonstat(path), year=year)
+    steps = horizon - int(year)
+    if steps < 1:
+        raise InvalidInput(f"horizon {horizon} is not after {year}", field="--horizon",
+                           value=horizon, hint="choose a later horizon")
+    path_ = project(base, DemographicRates.national(), steps)
+    return {region: [{"year": int(year) + t, **{k: round(v, 4) for k, v in
+                                                indicators(path_[t, r]).items()}}
+                     for t in range(steps + 1)]
+            for r, region in enumerate(regions)}
 
 
 def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
