@@ -8,7 +8,8 @@ retirements plus **entrants** from the projected working-age population (Cedefop
 occupation's national age structure (SCB's employees by SSYK 2012 × age band): ages are spread
 evenly inside each band, and a worker leaves in the year they reach ``exit_age``. Entrants are
 the change in the projected workforce (employment rate × population 20–64) net of retirements,
-shared among occupations as young workers (16–29) are locally. The gap is demand − supply;
+shared among occupations as young workers (16–29) are locally (a net outflow leaves each
+occupation in proportion to the workers who remain). The gap is demand − supply;
 the shortage index is gap / demand (0 = balance, positive = shortage). Registered job seekers
 who can be matched (a share of those whose last occupation it was) are shown as a separate
 term: ``gap_after_matching`` = gap − matchable job seekers.
@@ -211,7 +212,13 @@ def labour_balance(
     extra = establishment_demand(establishments, inputs) if establishment_extra is None \
         else establishment_extra
     stayers = inputs.employed.sum(axis=1) - retire.sum(axis=2)
-    entrants = (inputs.workforce - stayers)[..., None] * _entrant_mix(inputs)
+    net = (inputs.workforce - stayers)[..., None]
+    # A net outflow (the workforce shrinks faster than people retire) leaves every occupation
+    # in proportion to its stayers, so supply never turns negative.
+    remaining = inputs.employed - retire
+    totals = remaining.sum(axis=2, keepdims=True)
+    outflow_mix = np.divide(remaining, totals, out=np.zeros_like(remaining), where=totals > 0)
+    entrants = np.where(net >= 0, net * _entrant_mix(inputs), net * outflow_mix)
     demand = inputs.employed + expansion + extra
     supply = inputs.employed - retire + entrants
     return LabourBalance(inputs, expansion, extra, retire, entrants, demand, supply)
