@@ -57,8 +57,12 @@ def test_api_and_page(demo_engine: Engine) -> None:
     assert body["population"]["years"][0]["year"] == 2019
     assert client.get("/api/v1/forecast/scenarios").status_code == 200
     assert client.get("/api/v1/forecast/municipalities/2584?scenario=x").status_code == 404
-    region = client.get("/api/v1/forecast/region").json()["municipalities"]
+    body = client.get("/api/v1/forecast/region").json()
+    region = body["municipalities"]
     assert len(region) == 29
+    first, last = body["population"][0], body["population"][-1]
+    assert first["year"] == 2019 and first["population"] == pytest.approx(521_829, abs=1)
+    assert last["year"] == 2040 and last["old_age_dependency"] > first["old_age_dependency"]
     page = client.get("/forecast/2482?lang=en&draws=20")
     assert page.status_code == 200 and "Skellefteå" in page.text and "gap-table" in page.text
     assert 'data-scenario="delayed_2y"' in page.text and "10th percentile" in page.text

@@ -37,6 +37,7 @@ __all__ = [
     "municipality_forecast",
     "project_scb_population",
     "region_gaps",
+    "region_population",
     "run_forecast",
 ]
 
@@ -234,6 +235,13 @@ def _write_details(rows: list[dict[str, Any]], path: Path) -> None:
                                                     "model", "unchanged", "linear_trend"])
         writer.writeheader()
         writer.writerows({**r, "upper_norrland": r["name"] in region} for r in rows)
+
+
+def region_population(run: ForecastRun) -> list[dict[str, float]]:
+    """The whole region's population indicators per year (the 29 municipalities summed)."""
+    total = run.forecast.population.sum(axis=1)
+    return [{"year": y, **{k: round(v, 4) for k, v in indicators(total[i]).items()}}
+            for i, y in enumerate(run.forecast.population_years)]
 
 
 def region_gaps(run: ForecastRun) -> list[dict[str, Any]]:

@@ -63,7 +63,8 @@ def municipality(
 @router.get("/region", responses=ERRORS)
 def region(engine: EngineDep, scenario: str = "as_announced",
            horizon: int = Query(2040, ge=2025, le=2070)) -> dict[str, Any]:
-    """Per municipality: the total gap at the horizon, with and without establishments."""
+    """The region's population per year, and per municipality the gap at the horizon."""
     run = forecasting.run_forecast(engine, scenario_name=scenario, horizon=horizon)
     return {"scenario": scenario, "year": horizon,
+            "population": forecasting.region_population(run),
             "municipalities": forecasting.region_gaps(run), "sources": forecasting.SOURCES}
