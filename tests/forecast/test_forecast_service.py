@@ -79,3 +79,12 @@ def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:
     assert download.status_code == 200 and download.text.startswith("rank,municipality")
     compared = client.get("/api/v1/forecast/scenarios/compare?code=2584").json()
     assert {r["scenario"] for r in compared} >= {"as_announced", "delayed_2y"}
+
+
+def test_regional_report_prints_the_region(demo_engine: Engine) -> None:
+    client = TestClient(create_app(demo_engine))
+    page = client.get("/forecast/report?lang=sv")
+    assert page.status_code == 200
+    assert "Regional rapport" in page.text and "521\xa0829" in page.text
+    assert page.text.count('data-scenario="') == 6 and page.text.count('data-code="') == 29
+    assert 'id="ranking-table"' in page.text and "Källa: Kolada" in page.text

@@ -105,14 +105,19 @@ def write_ranking_xlsx(rows: list[dict[str, Any]], path: Path, *, sources: str) 
     book.save(path)
 
 
-def compare_scenarios(engine: Engine, code: str, *, horizon: int = 2040,
+def compare_scenarios(engine: Engine, code: str | None, *, horizon: int = 2040,
                       years: tuple[int, ...] = (2030, 2035)) -> list[dict[str, Any]]:
-    """What changes if: the municipality's total gap in ``years`` and the horizon, by scenario."""
+    """What changes if: the total gap in ``years`` and the horizon, by scenario.
+
+    ``code`` picks one municipality; ``None`` sums the whole region.
+    """
     rows = []
     for name, s in SCENARIOS.items():
         run = run_forecast(engine, scenario_name=name, horizon=horizon)
-        municipality_forecast(run, code)  # raises NotFound naming an unknown code
-        m = run.forecast.inputs.municipalities.index(code)
+        m: int | slice = slice(None)
+        if code is not None:
+            municipality_forecast(run, code)  # raises NotFound naming an unknown code
+            m = run.forecast.inputs.municipalities.index(code)
         gap = run.forecast.balance.gap
         labour_years = run.forecast.balance.inputs.years
         shown = [y for y in (*years, horizon) if y in labour_years]
