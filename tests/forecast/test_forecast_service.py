@@ -88,3 +88,12 @@ def test_regional_report_prints_the_region(demo_engine: Engine) -> None:
     assert "Regional rapport" in page.text and "521\xa0829" in page.text
     assert page.text.count('data-scenario="') == 6 and page.text.count('data-code="') == 29
     assert 'id="ranking-table"' in page.text and "Källa: Kolada" in page.text
+
+
+def test_scenarios_change_the_future_not_today(demo_engine: Engine,
+                                               run: forecasting.ForecastRun) -> None:
+    low = forecasting.run_forecast(demo_engine, scenario_name="in_migration_low")
+    employed = low.forecast.balance.inputs.employed
+    assert np.array_equal(employed, run.forecast.balance.inputs.employed)
+    assert np.array_equal(low.forecast.population[:6], run.forecast.population[:6])
+    assert low.forecast.population[-1].sum() < run.forecast.population[-1].sum()

@@ -100,12 +100,25 @@ class RegionalForecast:
 
 
 def _populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarray:
+    """Population paths ``(years, ..., M, 2, AGES)``, from the base year to the horizon.
+
+    Up to the labour year migration follows the recent net migration; from then on the
+    in-migrants are scaled by ``in_factor`` (scenarios change the future, not the past).
+    """
     out_rates = out_migration_rates()
     gross = gross_in_migrants(inputs.base_population, out_rates, inputs.net_migration)
     national = DemographicRates.national()
-    rates = DemographicRates(national.fertility, national.death, out_rates,
-                             in_migrant_counts(gross * in_factor))
-    return project(inputs.base_population, rates, inputs.horizon - inputs.base_year)
+
+    def rates(factor: np.ndarray) -> DemographicRates:
+        return DemographicRates(national.fertility, national.death, out_rates,
+                                in_migrant_counts(gross * factor))
+
+    known = project(inputs.base_population, rates(np.ones(1)),
+                    inputs.labour_year - inputs.base_year)
+    ahead = project(known[-1], rates(in_factor), inputs.horizon - inputs.labour_year)
+    shape = ahead.shape[1:]
+    return np.concatenate([np.broadcast_to(known[:-1, *([None] * (len(shape) - 3))],
+                                           (len(known) - 1, *shape)), ahead])
 
 
 def _workforce(inputs: RegionInputs, population: np.ndarray, rate: np.ndarray) -> np.ndarray:
