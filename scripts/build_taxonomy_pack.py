@@ -15,7 +15,11 @@ Sources (all under ``--data``, by default ``../shared/data`` beside the reposito
   names) and ``occupations-with-no-edcuational-requirements.json`` (sic).
 * ``scb/scb_YREG54BAS_employees_by_ssyk2012_age_year.json`` (SCB table TAB4442, JSON-stat 2,
   CC0; "Källa: SCB"): employees 2024, summed over the age bands 16–69, and SCB's official
-  English SSYK 2012 labels, used as ``name_en``.
+  English SSYK 2012 labels, used as ``name_en``; also ``employees_by_age_2024`` (employees
+  2024 in SCB's ten age bands 16–24, 25–29, ..., 65–69; suppressed cells count as 0), the age
+  structure from which the forecast derives retirements, and ``employees_trend`` (employees
+  summed over the bands in 2020 and 2022, before SCB's 2023 change of coverage), the
+  forecast's baseline demand trend.
 * ``esco_v1.1.1/en/ISCOGroups_en.csv`` (ESCO v1.1.1; "ESCO, European Commission"): English
   labels of the linked ISCO-08 groups (``isco_groups``) and the check that every code exists.
 * ``af_aggregates/ssyk_kommun_annonser_2024.json`` (Platsbanken ads 2024): ads per group in
@@ -69,6 +73,9 @@ DEFAULT_DATA = REPO_ROOT / ".." / "shared" / "data"
 DEFAULT_OUT = REPO_ROOT / "src" / "kedja" / "demo" / "data" / "taxonomy_pack.json"
 
 EMPLOYEES_YEAR = "2024"
+TREND_YEARS = ("2020", "2022")
+AGE_BANDS = ("16-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64",
+             "65-69")
 MAX_SKILLS = 15
 MAX_OCCUPATION_NAMES = 8
 SKILL_TARGET_GROUPS = 6
@@ -272,6 +279,39 @@ def scb_employees(data: Path) -> tuple[dict[str, int | None], dict[str, str]]:
     return employees, dims["Yrke2012"]["category"]["label"]
 
 
+def scb_age_bands(data: Path) -> tuple[list[str], dict[str, dict[str, list[int]]]]:
+    """SCB's age bands and, per SCB code and year, employees in each band (suppressed as 0).
+
+    Args:
+        data: The shared data folder.
+
+    Returns:
+        The band codes (``16-24`` ... ``65-69``), and SCB code → year → counts per band.
+    """
+    path = data / "scb" / "scb_YREG54BAS_employees_by_ssyk2012_age_year.json"
+    stat = json.loads(path.read_text(encoding="utf-8"))
+    dims, sizes = stat["dimension"], stat["size"]
+    bands = [b.lstrip("0") for b in dims["Alder"]["category"]["index"]]
+    if tuple(bands) != AGE_BANDS:
+        fail(f"{path.name}: age bands {bands}, expected {AGE_BANDS}")
+    years = dims["Tid"]["category"]["index"]
+    result: dict[str, dict[str, list[int]]] = {}
+    for code, i in dims["Yrke2012"]["category"]["index"].items():
+        result[code] = {
+            year: [int(stat["value"][((i * sizes[1] + a) * sizes[2]) * sizes[3] + y] or 0)
+                   for a in range(sizes[1])]
+            for year, y in years.items()
+        }
+    return bands, result
+
+
+def summed_bands(scb_codes: list[str], bands: dict[str, dict[str, list[int]]],
+                 year: str) -> list[int]:
+    """Employees per age band in ``year``, summed over ``scb_codes``."""
+    rows = [bands[c][year] for c in scb_codes if c in bands]
+    return [sum(column) for column in zip(*rows, strict=True)] if rows else []
+
+
 def scb_codes_for(code: str, scb: dict[str, int | None]) -> list[str]:
     """The SCB unit groups whose employees make up JobTech group ``code``."""
     if code in SCB_MERGES:
@@ -435,6 +475,9 @@ def group_record(code: str, sources: dict[str, Any]) -> dict[str, Any]:
                                           for o in occupations),
         "employees_national": sum(counts) if counts else None,
         "employees_scb_codes": scb_codes,
+        "employees_by_age_2024": summed_bands(scb_codes, sources["age_bands"], "2024"),
+        "employees_trend": {year: sum(summed_bands(scb_codes, sources["age_bands"], year))
+                            for year in TREND_YEARS},
         "ads_upper_norrland_2024": sources["ads"].get(code, 0),
         "occupation_names": pick_occupation_names(sources["occupations"][code]),
         "skills": sources["skill_picker"].pick(code, group["preferred_label"]),
@@ -459,6 +502,7 @@ def load_inputs(data: Path) -> dict[str, Any]:
                         for c in concepts(data, "skills.json")},
         "no_education": no_education_occupations(data),
         "employees": employees,
+        "age_bands": scb_age_bands(data)[1],
         "scb_labels": scb_labels,
         "isco_labels": esco_isco_labels(data),
         "ads": region_ads(data),
@@ -502,6 +546,7 @@ def build(data: Path) -> dict[str, Any]:
     pack = {
         "generated_by": "scripts/build_taxonomy_pack.py",
         "source": SOURCES,
+        "age_bands": list(AGE_BANDS),
         "occupation_groups": groups,
         "isco_groups": {i: inputs["isco_labels"][i] for i in used_isco},
         "skills": [{"id": s, "name_sv": inputs["skill_names"][s], "name_en": None}

@@ -18,6 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kedja import services
 from kedja.cli import matching
+from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
@@ -32,6 +33,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 matching.register(app)
+app.add_typer(_forecast_app, name="forecast")
 
 console = Console(stderr=True)
 

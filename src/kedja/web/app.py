@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kedja import __version__
-from kedja.web import api, api_matching, pages
+from kedja.web import api, api_forecast, api_matching, pages, pages_forecast
 from kedja.web.errors import install_error_handlers
 
 __all__ = ["create_app"]
@@ -29,4 +29,6 @@ def create_app(engine: Engine) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_matching.router)
     app.include_router(pages.router)
+    app.include_router(api_forecast.router)
+    app.include_router(pages_forecast.router)
     return app

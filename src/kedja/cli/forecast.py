@@ -1,0 +1,201 @@
+"""``kedja forecast``: run the regional forecast, list scenarios, back-test on Kolada."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kedja import services
+from kedja.core.errors import InvalidInput
+from kedja.services import forecast as forecasting
+from kedja.services import forecast_barometer as barometers
+from kedja.services import forecast_exports as exports
+
+__all__ = ["forecast_app"]
+
+forecast_app = typer.Typer(help="Population and labour-balance forecast.", no_args_is_help=True)
+out = Console()
+
+CSV_HELP = ("CSV with id, name, municipality_code, headcounts (year:count;...) and "
+            "occupation_mix (ssyk:share;...).")
+FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def _check_format(value: str) -> None:
+    if value not in ("table", "json"):
+        raise InvalidInput(f"{value!r} is not an output format", field="--format", value=value,
+                           hint="use --format table or --format json")
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@forecast_app.command("run")
+def run(
+    municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2482.")] = "2482",
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    horizon: Annotated[int, typer.Option(help="Last year of the forecast.")] = 2040,
+    year: Annotated[int | None, typer.Option(help="Year of the gap table (default: horizon).")] \
+        = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws for the 10–90 % band.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 42,
+    exit_age: Annotated[int, typer.Option(help="Retirement age.")] = 65,
+    top: Annotated[int, typer.Option(help="Occupations to show.")] = 10,
+    output: FormatOption = "table",
+) -> None:
+    """Forecast one municipality: population indicators and the largest gaps by occupation."""
+    _check_format(output)
+    engine = services.prepare_database(db)
+    result = forecasting.run_forecast(engine, scenario_name=scenario, horizon=horizon,
+                                      draws=draws, seed=seed, exit_age=exit_age)
+    view = forecasting.municipality_forecast(result, municipality, year=year, top=top)
+    if output == "json":
+        _print_json(view)
+        return
+    _print_table(view)
+
+
+def _print_table(view: dict[str, Any]) -> None:
+    last = view["population"]["years"][-1]
+    out.print(f"[bold]{view['name']}[/bold] ({view['code']}), scenario {view['scenario']}: "
+              f"population {last['year']} {last['population']:,.0f}, working-age share "
+              f"{last['working_age_share']:.1%}, "
+              f"old-age dependency {last['old_age_dependency']:.2f}")
+    table = Table(title=f"Largest gaps {view['year']} (driver: {view['driver']})")
+    for column in ("SSYK", "occupation", "demand", "supply", "gap", "of which establishments",
+                   "shortage index"):
+        table.add_column(column)
+    for r in view["gaps"]:
+        table.add_row(r["occupation"], r["name"], f"{r['demand']:,.0f}", f"{r['supply']:,.0f}",
+                      f"{r['gap']:,.0f}", f"{r['establishment_effect']:,.0f}",
+                      f"{r['shortage_index']:.2f}")
+    out.print(table)
+    out.print(view["sources"])
+
+
+@forecast_app.command("scenarios")
+def scenarios(output: FormatOption = "table") -> None:
+    """List the named scenarios."""
+    _check_format(output)
+    rows = forecasting.list_scenarios()
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        out.print(f"{r['name']:<20} {r['label']}")
+
+
+@forecast_app.command("backtest")
+def backtest(
+    kolada: Annotated[Path, typer.Option("--kolada", help="Folder with Kolada's two xlsx files.")],
+    fit_until: Annotated[int, typer.Option("--fit-until", help="Last year used to fit.")] = 2009,
+    target: Annotated[int, typer.Option("--target", help="Year to forecast.")] = 2019,
+    details: Annotated[Path | None, typer.Option(
+        "--details", help="Also write each municipality's errors (percent) to this CSV.")] = None,
+    output: FormatOption = "table",
+) -> None:
+    """Back-test the projection against unchanged and linear-trend baselines (MAPE, bias in %)."""
+    _check_format(output)
+    figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target,
+                                          details=details)
+    if output == "json":
+        typer.echo(json.dumps(figures))
+        return
+    for group, methods in figures.items():
+        for method, e in methods.items():
+            out.print(f"{group:<15} {method:<13} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+
+
+@forecast_app.command("import-establishments")
+def import_establishments(
+    path: Annotated[Path, typer.Argument(help=CSV_HELP)],
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+) -> None:
+    """Import establishments from CSV, all rows or none."""
+    if not path.is_file():
+        raise InvalidInput(f"the file {path} does not exist", field="path", value=str(path),
+                           hint="give the path of a CSV file")
+    items = exports.import_establishments(services.prepare_database(db), path)
+    out.print(f"Imported {len(items)} establishments: {', '.join(e.name for e in items)}.")
+
+
+@forecast_app.command("gaps")
+def gaps(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Keep the largest N gaps.")] = None,
+    output: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    out_path: Annotated[Path | None, typer.Option("--out", help="File to write (xlsx needs one).")]
+    = None,
+) -> None:
+    """Rank every municipality × occupation by its gap: where collaboration is needed most."""
+    if output not in ("csv", "xlsx", "json"):
+        raise InvalidInput(f"{output!r} is not an export format", field="--format", value=output,
+                           hint="use csv, xlsx or json")
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    rows = exports.gap_ranking(run, year=year, limit=limit)
+    if output == "xlsx":
+        if out_path is None:
+            raise InvalidInput("an Excel export needs a file", field="--out", value=None,
+                               hint="add --out gaps.xlsx")
+        exports.write_ranking_xlsx(rows, out_path, sources=forecasting.SOURCES)
+        out.print(f"Wrote {len(rows)} rows to {out_path}.")
+        return
+    text = exports.ranking_csv(rows) if output == "csv" else json.dumps(rows, ensure_ascii=False)
+    if out_path is None:
+        typer.echo(text, nl=False)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        out.print(f"Wrote {len(rows)} rows to {out_path}.")
+
+
+@forecast_app.command("compare")
+def compare(
+    municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2582.")] = "2582",
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    output: FormatOption = "table",
+) -> None:
+    """What changes if: the municipality's total gap under every scenario."""
+    _check_format(output)
+    rows = exports.compare_scenarios(services.prepare_database(db), municipality)
+    if output == "json":
+        _print_json(rows)
+        return
+    years = [k for k in rows[0] if k.isdigit()]
+    table = Table(title=f"Total gap by scenario, municipality {municipality}")
+    for column in ("scenario", *years):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["label"], *(f"{r[y]:,.0f}" for y in years))
+    out.print(table)
+
+
+@forecast_app.command("barometer")
+def barometer(
+    file: Annotated[Path, typer.Option("--file", help="barometer_regional.json.")],
+    counties: Annotated[Path, typer.Option("--counties", help="region_name_id.json.")],
+    key: Annotated[Path | None, typer.Option("--key", help="CSV barometer_id,ssyk.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+) -> None:
+    """Compare the forecast with the Yrkesbarometer in Norrbotten and Västerbotten (JSON)."""
+    _print_json(barometers.barometer_comparison(services.prepare_database(db), file, counties,
+                                                key))
+
+
+@forecast_app.command("project")
+def project_population(
+    population: Annotated[Path, typer.Option("--population", help="SCB population cube "
+                                             "(BE0101N1, JSON-stat 2: Region, Alder, Kon, Tid).")],
+    year: Annotated[str, typer.Option(help="Base year in the cube.")],
+    horizon: Annotated[int, typer.Option(help="Last year.")] = 2040,
+) -> None:
+    """Project SCB's population by region, sex and age with national schedules (JSON)."""
+    _print_json(forecasting.project_scb_population(population, year=year, horizon=horizon))

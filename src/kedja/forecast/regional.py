@@ -1,0 +1,187 @@
+"""The regional forecast: the population projection feeds the labour balance.
+
+Scenarios change its inputs, and seeded Monte Carlo draws give bands around the gap.
+
+Each municipality's population (by sex and single age) is projected from its base year with
+national schedules, the gross migration implied by its recent net migration (see
+``migration``), and the scenario's in-migration factor; the workforce is the employment rate
+times the population aged 20–64; the labour balance (``labour``) turns it into supply against
+demand. Monte Carlo draws perturb in-migration (per municipality), establishment sizes (per
+establishment), the employment rate and each occupation's trend, all from one seeded
+``numpy.random.Generator``; bands are the 10th and 90th percentiles of the gap.
+
+Complexity: O(draws × years × (municipalities × AGES + municipalities × occupations)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kedja.core.errors import InvalidInput
+from kedja.core.establishments import Establishment
+from kedja.forecast.labour import LabourBalance, LabourInputs, establishment_demand, labour_balance
+from kedja.forecast.migration import gross_in_migrants, in_migrant_counts, out_migration_rates
+from kedja.forecast.projection import DemographicRates, check_population, project
+from kedja.forecast.scenarios import Scenario, adjusted
+from kedja.forecast.structure import WORKING_AGES
+
+__all__ = ["RegionInputs", "RegionalForecast", "regional_forecast"]
+
+
+@dataclass(frozen=True)
+class RegionInputs:
+    """Everything the regional forecast reads (all public aggregates).
+
+    Attributes:
+        municipalities: Municipality codes.
+        base_year: Year of ``base_population``.
+        base_population: ``(M, 2, AGES)``.
+        net_migration: Recent yearly net migration per municipality, ``(M,)``.
+        occupations: Occupation codes.
+        occupation_mix: Share of each municipality's employed per occupation, ``(M, O)``.
+        age_bands: Employees by SCB age band per occupation, ``(O, 10)``.
+        trend: Yearly employment growth per occupation, ``(O,)``.
+        labour_year: First year of the labour balance (the year of the age structure).
+        horizon: Last year of the forecast.
+        employment_rate: Employed as a share of the population aged 20–64.
+        exit_age: Retirement age.
+        job_seekers_per_employed: Job seekers by last occupation per employed person in the
+            municipality, ``(M, O)``; ``None`` when unknown.
+        matchable_share: Share of the job seekers assumed matchable to their occupation.
+
+    """
+
+    municipalities: tuple[str, ...]
+    base_year: int
+    base_population: np.ndarray
+    net_migration: np.ndarray
+    occupations: tuple[str, ...]
+    occupation_mix: np.ndarray
+    age_bands: np.ndarray
+    trend: np.ndarray
+    labour_year: int = 2024
+    horizon: int = 2040
+    employment_rate: float = 0.80
+    exit_age: int = 65
+    job_seekers_per_employed: np.ndarray | None = None
+    matchable_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        check_population(self.base_population, field="base_population")
+        if not 0.0 < self.employment_rate <= 1.0:
+            raise InvalidInput(f"{self.employment_rate!r} is outside (0, 1]",
+                               field="employment_rate", value=self.employment_rate,
+                               hint="give a share such as 0.8")
+        if not self.base_year <= self.labour_year < self.horizon:
+            raise InvalidInput(
+                f"horizon {self.horizon} must come after {self.labour_year} "
+                f"(and the base year {self.base_year})",
+                field="horizon", value=self.horizon, hint="choose a horizon such as 2040")
+
+
+@dataclass(frozen=True)
+class RegionalForecast:
+    """Population paths, the labour balance and, with draws, the gap's 10–90 % band."""
+
+    inputs: RegionInputs
+    scenario: Scenario
+    population: np.ndarray  # (years from base_year, M, 2, AGES)
+    balance: LabourBalance
+    gap_low: np.ndarray | None = None  # (T, M, O)
+    gap_high: np.ndarray | None = None
+
+    @property
+    def population_years(self) -> tuple[int, ...]:
+        """Calendar years of ``population``."""
+        return tuple(range(self.inputs.base_year, self.inputs.horizon + 1))
+
+
+def _populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarray:
+    """Population paths ``(years, ..., M, 2, AGES)``, from the base year to the horizon.
+
+    Up to the labour year migration follows the recent net migration; from then on the
+    in-migrants are scaled by ``in_factor`` (scenarios change the future, not the past).
+    """
+    out_rates = out_migration_rates()
+    gross = gross_in_migrants(inputs.base_population, out_rates, inputs.net_migration)
+    national = DemographicRates.national()
+
+    def rates(factor: np.ndarray) -> DemographicRates:
+        return DemographicRates(national.fertility, national.death, out_rates,
+                                in_migrant_counts(gross * factor))
+
+    known = project(inputs.base_population, rates(np.ones(1)),
+                    inputs.labour_year - inputs.base_year)
+    ahead = project(known[-1], rates(in_factor), inputs.horizon - inputs.labour_year)
+    shape = ahead.shape[1:]
+    return np.concatenate([np.broadcast_to(known[:-1, *([None] * (len(shape) - 3))],
+                                           (len(known) - 1, *shape)), ahead])
+
+
+def _workforce(inputs: RegionInputs, population: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    lo, hi = WORKING_AGES
+    skip = inputs.labour_year - inputs.base_year
+    working = population[skip:, ..., lo:hi + 1].sum(axis=(-2, -1))
+    return np.moveaxis(working, 0, -2) * rate  # years next to municipalities: (..., T, M)
+
+
+def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray) -> LabourInputs:
+    """Labour inputs for the central workforce ``(T, M)``: employed today by occupation."""
+    employed = workforce[0][:, None] * inputs.occupation_mix
+    return LabourInputs(
+        years=tuple(range(inputs.labour_year, inputs.horizon + 1)),
+        municipalities=inputs.municipalities, occupations=inputs.occupations,
+        employed=employed, age_bands=inputs.age_bands, trend=inputs.trend, workforce=workforce,
+        exit_age=inputs.exit_age, matchable_share=inputs.matchable_share,
+        job_seekers=None if inputs.job_seekers_per_employed is None
+        else inputs.job_seekers_per_employed * employed.sum(axis=1, keepdims=True))
+
+
+def regional_forecast(
+    inputs: RegionInputs,
+    establishments: Sequence[Establishment],
+    scenario: Scenario,
+    *,
+    draws: int = 0,
+    seed: int | None = None,
+) -> RegionalForecast:
+    """Project the region under ``scenario``; with ``draws`` > 0 add Monte Carlo gap bands.
+
+    The central forecast is deterministic; the bands come from ``draws`` perturbed runs
+    generated by ``numpy.random.default_rng(seed)`` (same seed, same bands).
+    """
+    adjusted_establishments = [adjusted(e, scenario) for e in establishments]
+    m = len(inputs.municipalities)
+    population = _populations(inputs, np.full(m, scenario.in_migration_factor))
+    workforce = _workforce(inputs, population, np.asarray(inputs.employment_rate))
+    labour = _labour_inputs(inputs, workforce)
+    balance = labour_balance(labour, adjusted_establishments)
+    result = RegionalForecast(inputs, scenario, population, balance)
+    if draws <= 0:
+        return result
+    low, high = _bands(inputs, adjusted_establishments, scenario, labour, draws, seed)
+    return RegionalForecast(inputs, scenario, population, balance, low, high)
+
+
+def _bands(inputs: RegionInputs, establishments: list[Establishment], scenario: Scenario,
+           labour: LabourInputs, draws: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    m, o = len(inputs.municipalities), len(inputs.occupations)
+    in_factor = scenario.in_migration_factor * rng.normal(1.0, 0.15, (draws, m)).clip(0.2)
+    rate = (inputs.employment_rate + rng.normal(0.0, 0.02, draws)).clip(0.5, 0.95)
+    trend = inputs.trend + rng.normal(0.0, 0.005, (draws, 1, 1, o))
+    sizes = rng.lognormal(0.0, 0.3, (draws, len(establishments)))
+    extra = np.zeros((draws, len(labour.years), m, o))
+    for index, e in enumerate(establishments):
+        extra += sizes[:, index, None, None, None] * establishment_demand([e], labour)[None]
+    working = _workforce(inputs, _populations(inputs, in_factor), np.asarray(1.0))
+    # Employed today are known; the drawn employment rate applies to the change ahead.
+    workforce = labour.employed.sum(axis=1) + rate[:, None, None] * (working - working[:, :1])
+    drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,
+                         labour.employed, labour.age_bands, trend, workforce, labour.exit_age,
+                         labour.job_seekers, labour.matchable_share)
+    gaps = labour_balance(drawn, establishment_extra=extra).gap
+    return np.percentile(gaps, 10, axis=0), np.percentile(gaps, 90, axis=0)

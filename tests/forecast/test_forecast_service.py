@@ -1,0 +1,99 @@
+"""The demo region's forecast: establishments drive the gap in five municipalities, ageing in 24."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from kedja.core.errors import NotFound
+from kedja.services import forecast as forecasting
+from kedja.web import create_app
+
+
+@pytest.fixture(scope="module")
+def run(demo_engine: Engine) -> forecasting.ForecastRun:
+    return forecasting.run_forecast(demo_engine, draws=30, seed=7)
+
+
+def test_establishments_raise_the_gap_only_where_they_are(run: forecasting.ForecastRun) -> None:
+    for code in run.forecast.inputs.municipalities:
+        view = forecasting.municipality_forecast(run, code)
+        effect = view["gap_total"] - view["gap_total_ageing_only"]
+        if code in forecasting.ESTABLISHMENT_MUNICIPALITIES:
+            assert view["driver"] == "establishments" and effect > 100
+        else:
+            assert view["driver"] == "ageing" and effect == pytest.approx(0.0)
+            assert view["gap_total"] > 0  # retirements outrun entrants everywhere
+
+
+def test_monte_carlo_bands_are_seeded_and_bracket_the_gap(demo_engine: Engine,
+                                                          run: forecasting.ForecastRun) -> None:
+    again = forecasting.run_forecast(demo_engine, draws=30, seed=7)
+    assert run.forecast.gap_low is not None and again.forecast.gap_low is not None
+    assert np.array_equal(run.forecast.gap_low, again.forecast.gap_low)
+    total_low = run.forecast.gap_low[-1].sum()
+    assert total_low < run.forecast.balance.gap[-1].sum() < run.forecast.gap_high[-1].sum()
+
+
+def test_delay_lowers_the_gap_before_the_ramp_ends(demo_engine: Engine,
+                                                   run: forecasting.ForecastRun) -> None:
+    delayed = forecasting.run_forecast(demo_engine, scenario_name="delayed_2y")
+    t = run.forecast.balance.inputs.years.index(2028)
+    m = run.forecast.inputs.municipalities.index("2582")
+    assert delayed.forecast.balance.gap[t, m].sum() < run.forecast.balance.gap[t, m].sum()
+
+
+def test_unknown_municipality_is_not_found(run: forecasting.ForecastRun) -> None:
+    with pytest.raises(NotFound, match="'0000'"):
+        forecasting.municipality_forecast(run, "0000")
+
+
+def test_api_and_page(demo_engine: Engine) -> None:
+    client = TestClient(create_app(demo_engine))
+    body = client.get("/api/v1/forecast/municipalities/2584?top=5").json()
+    assert body["driver"] == "establishments" and len(body["gaps"]) == 5
+    assert body["population"]["years"][0]["year"] == 2019
+    assert client.get("/api/v1/forecast/scenarios").status_code == 200
+    assert client.get("/api/v1/forecast/municipalities/2584?scenario=x").status_code == 404
+    body = client.get("/api/v1/forecast/region").json()
+    region = body["municipalities"]
+    assert len(region) == 29
+    first, last = body["population"][0], body["population"][-1]
+    assert first["year"] == 2019 and first["population"] == pytest.approx(521_829, abs=1)
+    assert last["year"] == 2040 and last["old_age_dependency"] > first["old_age_dependency"]
+    page = client.get("/forecast/2482?lang=en&draws=20")
+    assert page.status_code == 200 and "Skellefteå" in page.text and "gap-table" in page.text
+    assert 'data-scenario="delayed_2y"' in page.text and "10th percentile" in page.text
+    assert "data-vega-lite" in page.text
+    swedish = client.get("/forecast/2513?lang=sv").text
+    assert "Bristindex" in swedish and "ingen etablering" in swedish
+
+
+def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:
+    client = TestClient(create_app(demo_engine))
+    ranked = client.get("/api/v1/forecast/gaps?limit=4").json()["items"]
+    assert [r["rank"] for r in ranked] == [1, 2, 3, 4]
+    download = client.get("/forecast/gaps.csv")
+    assert download.status_code == 200 and download.text.startswith("rank,municipality")
+    compared = client.get("/api/v1/forecast/scenarios/compare?code=2584").json()
+    assert {r["scenario"] for r in compared} >= {"as_announced", "delayed_2y"}
+
+
+def test_regional_report_prints_the_region(demo_engine: Engine) -> None:
+    client = TestClient(create_app(demo_engine))
+    page = client.get("/forecast/report?lang=sv")
+    assert page.status_code == 200
+    assert "Regional rapport" in page.text and "521\xa0829" in page.text
+    assert page.text.count('data-scenario="') == 6 and page.text.count('data-code="') == 29
+    assert 'id="ranking-table"' in page.text and "Källa: Kolada" in page.text
+
+
+def test_scenarios_change_the_future_not_today(demo_engine: Engine,
+                                               run: forecasting.ForecastRun) -> None:
+    low = forecasting.run_forecast(demo_engine, scenario_name="in_migration_low")
+    employed = low.forecast.balance.inputs.employed
+    assert np.array_equal(employed, run.forecast.balance.inputs.employed)
+    assert np.array_equal(low.forecast.population[:6], run.forecast.population[:6])
+    assert low.forecast.population[-1].sum() < run.forecast.population[-1].sum()
