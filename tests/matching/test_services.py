@@ -129,3 +129,20 @@ def test_api_pathways_and_allocations(demo_engine: Engine) -> None:
     assert any(a["id"] == created.json()["id"] for a in listed["items"])
     one = client.get(f"/api/v1/allocations/{created.json()['id']}").json()
     assert "gender" in one["audit"]
+
+
+def test_match_command_prints_the_json_summary(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kedja = str(Path(sys.executable).with_name("kedja"))
+    db = str(tmp_path / "m.db")
+    subprocess.run([kedja, "demo", "--no-serve", "--db", db, "--job-seekers", "300", "--employed",
+                    "500"], check=True, capture_output=True)
+    result = subprocess.run([kedja, "match", "--db", db, "--format", "json", "--band", "disability"],
+                            capture_output=True, text=True, check=True)
+    summary = json.loads(result.stdout)
+    assert set(ALLOCATION_KEYS) <= set(summary) and summary["checker_ok"]
+    assert summary["band"]["band_met"] and summary["band"]["checker_ok"]
+    assert summary["total_fit"] <= summary["band"]["unconstrained_total_fit"]

@@ -45,11 +45,16 @@ def match(
     scenario: Annotated[str, typer.Option(help="A name for this run.")] = "baseline",
     long_term_priority: Annotated[float, typer.Option(
         help="Priority weight (≥ 1) for people unemployed a year or more.")] = 1.0,
+    band: Annotated[str | None, typer.Option(
+        help="Keep each group of this audit dimension (gender, age_band, born_abroad, disability) "
+             "at or above --band-floor of its fair share of places.")] = None,
+    band_floor: Annotated[float, typer.Option(help="Share of the fair share each group gets.")] = 0.8,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Allocate the region's places among all job seekers, store the result with its audit."""
     engine = services.prepare_database(db)
-    summary = services.run_allocation(engine, scenario=scenario, long_term_priority=long_term_priority)
+    summary = services.run_allocation(engine, scenario=scenario, long_term_priority=long_term_priority,
+                                      band=band, band_floor=band_floor)
     if fmt == "json":
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return
@@ -58,6 +63,11 @@ def match(
               f"(greedy: {summary['greedy_placed']} placed, {summary['greedy_total_fit']:.0f}); "
               f"checker {'ok' if summary['checker_ok'] else 'FAILED'}.")
     out.print(f"By kind: {summary['placed_by_kind']}")
+    if "band" in summary:
+        b = summary["band"]
+        out.print(f"Band on {b['dimension']} (floor {b['floor']}): shares of fair share "
+                  f"{b['shares_of_fair_share_before']} → {b['shares_of_fair_share_after']}, "
+                  f"cost {b['cost_in_fit']:.0f} in total fit; {'met' if b['band_met'] else 'NOT met'}.")
     for dimension, ratios in summary["group_ratios"].items():
         flagged = summary["flagged_groups"].get(dimension, [])
         out.print(f"  {dimension}: {ratios}" + (f"  below four fifths: {flagged}" if flagged else ""))

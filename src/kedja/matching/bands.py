@@ -6,9 +6,12 @@ group ``g`` of a dimension (labels come from the caller, as integers per person)
     Σ_{arcs of g} x_a ≥ floor · (n_g / n) · Σ_{all arcs} x_a,
 
 so no group gets less than ``floor`` (four fifths by default) of its proportional share of the
-steps handed out. The side rows break the network structure, so the problem is solved as a
-mixed-integer programme with HiGHS (Huangfu & Hall 2018), bounded in time; the cost of the
-band is the drop in total fit against the unconstrained min-cost-flow optimum.
+steps handed out. The side rows break the network structure. Up to ``exact_up_to`` arcs the
+problem is solved exactly as a mixed-integer programme with HiGHS (Huangfu & Hall 2018),
+bounded in time; beyond, by Lagrangian relaxation of the band rows (Fisher 1981): a bonus per
+group is added to its arcs' fit and raised by subgradient steps while the group stays under its
+floor, each step one min-cost flow. The cost of the band is the drop in total fit against the
+unconstrained optimum; :func:`band_met` says whether the floor holds.
 
 Examples:
     >>> import numpy as np
@@ -22,12 +25,21 @@ Examples:
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import Any
+
 import numpy as np
 
 from kedja.core.errors import Infeasible
-from kedja.matching.allocation import Allocation, AllocationProblem, allocation_from_assignment
+from kedja.matching.allocation import (
+    Allocation,
+    AllocationProblem,
+    allocation_from_assignment,
+    optimal_allocation,
+)
 
-__all__ = ["banded_allocation", "group_shares"]
+__all__ = ["band_met", "banded_allocation", "group_shares"]
 
 
 def group_shares(groups: np.ndarray, place_of: np.ndarray) -> dict[int, float]:
@@ -48,14 +60,63 @@ def group_shares(groups: np.ndarray, place_of: np.ndarray) -> dict[int, float]:
     return result
 
 
-def banded_allocation(problem: AllocationProblem, groups: np.ndarray, *, floor: float = 0.8,
-                      time_limit: float = 60.0, gap: float = 1e-4) -> Allocation:
-    """The best allocation in which every group gets at least ``floor`` of its fair share."""
-    import highspy
+def band_met(groups: np.ndarray, place_of: np.ndarray, floor: float) -> bool:
+    """Whether every group got at least ``floor`` of its proportional share of the places."""
+    placed = (place_of >= 0) & (groups >= 0)
+    known, total = (groups >= 0).sum(), placed.sum()
+    return all((placed & (groups == g)).sum() >= floor * (groups == g).sum() / known * total - 1e-9
+               for g in np.unique(groups[groups >= 0]))
 
+
+def banded_allocation(problem: AllocationProblem, groups: np.ndarray, *, floor: float = 0.8,
+                      time_limit: float = 60.0, gap: float = 1e-4,
+                      exact_up_to: int = 20_000) -> Allocation:
+    """The best allocation in which every group gets at least ``floor`` of its fair share."""
     if problem.person.size == 0:
         return allocation_from_assignment(problem, np.zeros(0, dtype=np.int64), "mip_band")
-    h = highspy.Highs()
+    if problem.person.size > exact_up_to:
+        return _lagrangian(problem, groups, floor)
+    return _mip(problem, groups, floor, time_limit, gap)
+
+
+def _lagrangian(problem: AllocationProblem, groups: np.ndarray, floor: float,
+                iterations: int = 40) -> Allocation:
+    labels = np.unique(groups[groups >= 0])
+    arc_group = groups[problem.person]
+    share = np.array([(groups == g).sum() for g in labels]) / max((groups >= 0).sum(), 1)
+    bonus = np.zeros(labels.size)
+    value = problem.arc_value()
+    best: Allocation | None = None
+    closest: tuple[float, Allocation] | None = None
+    for t in range(iterations):
+        extra = np.zeros(value.size)
+        for k, g in enumerate(labels):
+            extra[arc_group == g] = bonus[k]
+        shifted = AllocationProblem(problem.n_people, problem.capacities, problem.person,
+                                    problem.place, value + extra)
+        arcs = optimal_allocation(shifted).arc_of
+        result = allocation_from_assignment(problem, arcs[arcs >= 0], "lagrangian_band")
+        placed = result.place_of >= 0
+        total = max(int(placed.sum()), 1)
+        shortfall = np.array([floor * share[k] * total - (placed & (groups == g)).sum()
+                              for k, g in enumerate(labels)]) / total
+        if (shortfall <= 1e-9).all():
+            if best is None or result.objective > best.objective:
+                best = result
+        elif closest is None or shortfall.max() < closest[0]:
+            closest = (float(shortfall.max()), result)
+        bonus = np.maximum(0.0, bonus + 200.0 / (1 + t / 4) * shortfall)
+    if best is not None:
+        return best
+    assert closest is not None
+    return closest[1]
+
+
+def _mip(problem: AllocationProblem, groups: np.ndarray, floor: float, time_limit: float,
+         gap: float) -> Allocation:
+    import highspy
+
+    h = _quiet(highspy.Highs)
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
@@ -70,6 +131,19 @@ def banded_allocation(problem: AllocationProblem, groups: np.ndarray, *, floor: 
         raise Infeasible("the banded allocation found no solution in time", field="time_limit",
                          value=time_limit, hint="allow more time or lower the floor")
     return allocation_from_assignment(problem, np.flatnonzero(values > 0.5), "mip_band")
+
+
+def _quiet(factory: Any) -> Any:
+    """Call ``factory`` with the process's stdout closed: HiGHS prints a banner from C++."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return factory()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _model(highspy: object, problem: AllocationProblem, groups: np.ndarray, floor: float) -> object:

@@ -27,7 +27,7 @@ from kedja.matching import (
     placed_kinds,
     prepare_matching,
 )
-from kedja.matching.bands import banded_allocation, group_shares
+from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import occupation_similarity, shortage_index
 from kedja.store import loaders, session_scope
 from kedja.store import repositories as repo
@@ -164,6 +164,8 @@ def _banded(prepared: Any, result: Any, groups: dict[str, dict[str, str]], band:
         "shares_of_fair_share_after": named, "unconstrained_total_fit": round(result.optimal.total_fit, 2),
         "total_fit": round(banded.total_fit, 2),
         "cost_in_fit": round(result.optimal.total_fit - banded.total_fit, 2),
+        "band_met": bool(band_met(codes, banded.place_of, floor)),
+        "method": banded.method,
         "checker_ok": bool(is_feasible_allocation(result.problem, banded)),
     }
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kedja.services import matching
 from kedja.web.deps import EngineDep
@@ -65,6 +65,8 @@ class AllocationRequest(BaseModel):
 
     scenario: str = "baseline"
     long_term_priority: float = 1.0
+    band: Literal["gender", "age_band", "born_abroad", "disability"] | None = None
+    band_floor: float = Field(0.8, ge=0.0, le=1.0)
 
 
 @router.get("/pathways/{person_id}", response_model=PathwayList, responses=ERRORS)
@@ -86,7 +88,8 @@ def allocations(engine: EngineDep) -> AllocationList:
 def run_allocation(request: AllocationRequest, engine: EngineDep) -> AllocationPublic:
     """Run the region-wide allocation now and store it."""
     summary = matching.run_allocation(engine, scenario=request.scenario,
-                                      long_term_priority=max(1.0, request.long_term_priority))
+                                      long_term_priority=max(1.0, request.long_term_priority),
+                                      band=request.band, band_floor=request.band_floor)
     return AllocationPublic(**matching.get_allocation(engine, summary["allocation_id"]))
 
 
