@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kedja import services
+from kedja.cli.occupations import occupations_app, transitions
 from kedja.cli.taxonomy import import_app
 from kedja.core.errors import ConfigurationError, KedjaError
 
@@ -32,6 +33,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
+app.add_typer(occupations_app, name="occupations")
+app.command("transitions")(transitions)
 
 console = Console(stderr=True)
 

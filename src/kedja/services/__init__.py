@@ -5,12 +5,20 @@
 
 from kedja.services.demo import DemoSummary, build_demo_database
 from kedja.services.region import RegionOverview, region_overview
+from kedja.taxonomy.transitions import Transition
 from kedja.services.taxonomy import (
     IMPORT_KINDS,
     ImportReport,
     import_taxonomy,
     taxonomy_coverage,
     taxonomy_sources,
+)
+from kedja.services.transitions import (
+    occupation_transitions,
+    person_transitions,
+    search_occupations,
+    transition_model,
+    transitions_table,
 )
 from kedja.services.system import database_health, downgrade_database, prepare_database
 
@@ -19,12 +27,18 @@ __all__ = [
     "ImportReport",
     "DemoSummary",
     "RegionOverview",
+    "Transition",
     "build_demo_database",
     "database_health",
     "downgrade_database",
     "import_taxonomy",
+    "occupation_transitions",
+    "person_transitions",
     "prepare_database",
     "region_overview",
+    "search_occupations",
     "taxonomy_coverage",
     "taxonomy_sources",
+    "transition_model",
+    "transitions_table",
 ]
