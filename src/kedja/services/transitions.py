@@ -110,6 +110,7 @@ def transition_model(engine: Engine, level: str = "ssyk4") -> TransitionModel:
 
     Raises:
         InvalidInput: unknown level. NotFound: no occupations or skills imported yet.
+
     """
     if level not in LEVELS:
         raise InvalidInput(f"unknown level {level!r}", field="level", value=level,
@@ -133,6 +134,7 @@ def occupation_transitions(engine: Engine, origin: str, *, level: str = "ssyk4",
 
     Raises:
         NotFound: ``origin`` is not an occupation of the model.
+
     """
     model = transition_model(engine, level)
     try:
@@ -176,7 +178,8 @@ def _label_entries(session: Session) -> list[LabelEntry]:
     for scheme in (Scheme.JOBTECH_OCCUPATION, Scheme.SCB_TITLE):
         for name, group in _pairs(session, scheme, Relation.BROADER):
             if name in titles:
-                entries.append(LabelEntry(group, Scheme.SSYK, ssyk.get(group, group), titles[name]))
+                label = ssyk.get(group, f"{titles[name]} (SCB)")
+                entries.append(LabelEntry(group, Scheme.SSYK, label, titles[name]))
     return entries
 
 

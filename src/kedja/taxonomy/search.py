@@ -31,6 +31,7 @@ def folded(text: str) -> str:
     Examples:
         >>> folded("Undersköterskor, hemtjänst/hemsjukvård")
         'undersköterskor hemtjänst hemsjukvård'
+
     """
     text = unicodedata.normalize("NFC", text).casefold()
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
@@ -77,6 +78,7 @@ class LabelIndex:
         ['7212']
         >>> index.search("lärare i förskola")[0].code
         '2342'
+
     """
 
     def __init__(self, entries: Iterable[LabelEntry]) -> None:
@@ -97,7 +99,15 @@ class LabelIndex:
                 if key not in best or score > best[key].score:
                     best[key] = SearchHit(entry.code, entry.scheme, entry.label, entry.matched,
                                           round(float(score), 1))
-        return sorted(best.values(), key=lambda h: (-h.score, len(h.matched), h.code))[:limit]
+        query = folded(text)
+
+        def rank(hit: SearchHit) -> tuple[float, bool, bool, int, str]:
+            # ties: an exact label first, then the group's own name, then the shortest label
+            return (-hit.score, folded(hit.matched) != query,
+                    not folded(hit.label).startswith(query[:max(4, len(query) - 2)]),
+                    len(hit.matched), hit.code)
+
+        return sorted(best.values(), key=rank)[:limit]
 
 
 def _score(query: str, choice: str, **_: object) -> float:

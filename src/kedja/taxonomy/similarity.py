@@ -78,6 +78,7 @@ def skill_matrix(rows: Sequence[str], skills: Sequence[str],
         >>> m = skill_matrix(["a", "b"], ["x", "y"], [("a", "x", "essential"), ("b", "y", "optional")])
         >>> m.essential.toarray().tolist(), m.optional.toarray().tolist()
         ([[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]])
+
     """
     row_at = {code: i for i, code in enumerate(rows)}
     skill_at = {code: i for i, code in enumerate(skills)}
@@ -108,11 +109,14 @@ def aggregated_matrix(groups: Sequence[str], members: dict[str, Sequence[str]],
         >>> base = skill_matrix(["e1", "e2"], ["x"], [("e1", "x", "essential")])
         >>> aggregated_matrix(["g"], {"g": ["e1", "e2"]}, base).essential.toarray().tolist()
         [[0.5]]
+
     """
     at = base.row_index()
     i, j, w = [], [], []
     for g, group in enumerate(groups):
         found = [at[m] for m in members.get(group, ()) if m in at]
+        if not found:
+            continue
         i += [g] * len(found)
         j += found
         w += [1.0 / len(found)] * len(found)
@@ -129,6 +133,7 @@ def idf_weights(matrix: SkillMatrix) -> np.ndarray:
         ...                                          ("b", "y", "essential")])
         >>> idf_weights(m).round(3).tolist()
         [0.0, 0.693]
+
     """
     df = np.asarray((matrix.has > 0).sum(axis=0)).ravel().astype(float)
     with np.errstate(divide="ignore"):
@@ -139,7 +144,8 @@ def idf_weights(matrix: SkillMatrix) -> np.ndarray:
 def cosine_all_pairs(matrix: SkillMatrix, idf: np.ndarray,
                      other: SkillMatrix | None = None) -> np.ndarray:
     """Cosine similarity of ``(E + ½·O)·idf`` between every row of ``other`` (default: the
-    matrix itself) and every row of ``matrix``; dense ``(len(other.rows), len(matrix.rows))``."""
+    matrix itself) and every row of ``matrix``; dense ``(len(other.rows), len(matrix.rows))``.
+    """
     dest = _unit_rows(_weighted(matrix, idf))
     origin = dest if other is None else _unit_rows(_weighted(other, idf))
     return np.asarray((origin @ dest.T).toarray())
@@ -165,6 +171,7 @@ def coverage_all_pairs(matrix: SkillMatrix, idf: np.ndarray,
         ...                  ("b", "y", "essential"), ("a", "z", "essential"), ("b", "z", "essential")])
         >>> coverage_all_pairs(m, np.ones(3)).round(2).tolist()
         [[1.0, 0.67], [1.0, 1.0]]
+
     """
     needs = (matrix.essential @ sp.diags(idf)).tocsr()
     totals = np.asarray(needs.sum(axis=1)).ravel()

@@ -33,8 +33,8 @@ import scipy.sparse as sp
 
 from kedja.taxonomy.similarity import (
     SkillMatrix,
-    coverage_all_pairs,
     cosine_all_pairs,
+    coverage_all_pairs,
     idf_weights,
 )
 
@@ -69,6 +69,7 @@ def education_level(code: str) -> int:
     Examples:
         >>> education_level("5321"), education_level("2221"), education_level("9111")
         (2, 4, 1)
+
     """
     return LEVELS_BY_MAJOR.get(code[:1], 2)
 
@@ -84,6 +85,7 @@ class OccupationFacts:
         level: ISCO-08 skill level 1–4.
         employees: head count (0 when unknown).
         no_education: whether the occupation has no educational requirement.
+
     """
 
     code: str
@@ -162,7 +164,8 @@ def _blend(parts: dict[str, np.ndarray | None]) -> tuple[np.ndarray, dict[str, f
 
 def score_parts(model: TransitionModel) -> dict[str, np.ndarray | None]:
     """Every component for every (origin, destination) pair: ``skills``, ``coverage``,
-    ``cosine``, ``field``, ``education`` (n × n) and ``size`` (1 × n or None)."""
+    ``cosine``, ``field``, ``education`` (n × n) and ``size`` (1 × n or None).
+    """
     idf = idf_weights(model.matrix)
     coverage = coverage_all_pairs(model.matrix, idf)
     cosine = cosine_all_pairs(model.matrix, idf)
@@ -222,6 +225,7 @@ def top_transitions(model: TransitionModel, origin: str, *, k: int = 10,
 
     Raises:
         KeyError: ``origin`` is not in the model (the service turns it into NotFound).
+
     """
     i = model.index_of(origin)
     if i is None:

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kedja import __version__
-from kedja.web import api, pages
+from kedja.web import api, occupations_api, pages
 from kedja.web.errors import install_error_handlers
 
 __all__ = ["create_app"]
@@ -27,5 +27,6 @@ def create_app(engine: Engine) -> FastAPI:
     static = resources.files("kedja.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
+    app.include_router(occupations_api.router)
     app.include_router(pages.router)
     return app
