@@ -13,7 +13,12 @@ from kedja.core.errors import InvalidInput
 from kedja.store import session_scope
 from kedja.store import tables as t
 from tests.conftest import shared_data
-from tests.taxonomy.esco_files import FILES, tiny_esco, write_esco  # noqa: F401 (fixture)
+from tests.taxonomy.esco_files import FILES, write_esco
+
+
+@pytest.fixture
+def tiny_esco(tmp_path: Path) -> Path:
+    return write_esco(tmp_path / "esco_v9.9.9")
 
 
 def row_counts(engine: Engine) -> tuple[int, int, int]:

@@ -15,13 +15,18 @@ from kedja import services
 from kedja.core.errors import NotFound
 from kedja.web import create_app
 from tests.conftest import shared_data
-from tests.taxonomy.esco_files import E, tiny_esco  # noqa: F401 (fixture)
+from tests.taxonomy.esco_files import E, write_esco
 
 KEDJA = str(Path(sys.executable).with_name("kedja"))
 
 
 @pytest.fixture
-def esco_db(sqlite_engine: Engine, tiny_esco: Path) -> Engine:  # noqa: F811
+def tiny_esco(tmp_path: Path) -> Path:
+    return write_esco(tmp_path / "esco_v9.9.9")
+
+
+@pytest.fixture
+def esco_db(sqlite_engine: Engine, tiny_esco: Path) -> Engine:
     services.import_taxonomy(sqlite_engine, "esco", [tiny_esco])
     return sqlite_engine
 
@@ -51,7 +56,7 @@ def test_api_routes(esco_db: Engine) -> None:
     assert person["items"][0]["to_code"] == f"{E}/occupation/o2"
 
 
-def test_cli_import_search_and_batch(tmp_path: Path, tiny_esco: Path) -> None:  # noqa: F811
+def test_cli_import_search_and_batch(tmp_path: Path, tiny_esco: Path) -> None:
     db = str(tmp_path / "k.db")
     run = lambda *a: subprocess.run([KEDJA, *a], capture_output=True, text=True, check=False)  # noqa: E731
     imported = run("import", "esco", str(tiny_esco), "--db", db)

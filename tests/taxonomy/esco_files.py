@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 E = "http://data.europa.eu/esco"
 OCC_HEADER = ("conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels,status,"
               "modifiedDate,regulatedProfessionNote,scopeNote,definition,inScheme,description,code")
@@ -81,9 +79,3 @@ def write_esco(root: Path, files: dict[str, list[str]] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
-
-
-@pytest.fixture
-def tiny_esco(tmp_path: Path) -> Path:
-    """A folder holding the tiny ESCO download (v9.9.9 in its name)."""
-    return write_esco(tmp_path / "esco_v9.9.9")

@@ -11,7 +11,12 @@ from kedja.core.concepts import Relation, Scheme
 from kedja.core.errors import InvalidInput
 from kedja.taxonomy.importers import esco_batch, jobtech_batch, jsonstat_records, scb_key_batch
 from tests.conftest import shared_data
-from tests.taxonomy.esco_files import FILES, tiny_esco, write_esco  # noqa: F401 (fixture)
+from tests.taxonomy.esco_files import FILES, write_esco
+
+
+@pytest.fixture
+def tiny_esco(tmp_path: Path) -> Path:
+    return write_esco(tmp_path / "esco_v9.9.9")
 
 
 def test_tiny_esco_folder_gives_concepts_links_and_reports_the_orphan(tiny_esco: Path) -> None:
@@ -87,7 +92,7 @@ def test_bad_relation_type_and_isco_code_are_refused(tmp_path: Path) -> None:
 def test_missing_file_says_which(tmp_path: Path) -> None:
     root = write_esco(tmp_path / "bad")
     (root / "relations" / "occupationSkillRelations.csv").unlink()
-    with pytest.raises(InvalidInput, match="'occupationSkillRelations.csv' is missing"):
+    with pytest.raises(InvalidInput, match=r"'occupationSkillRelations.csv' is missing"):
         esco_batch([root])
 
 

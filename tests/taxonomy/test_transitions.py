@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from kedja.taxonomy.search import LabelEntry, LabelIndex
@@ -41,7 +43,7 @@ def test_care_assistant_goes_to_care_first_with_gaps_and_steps(model: Transition
     assert nurse.education_step == EDUCATION_STEPS[4]
     assert found[0].education_step == EDUCATION_STEPS[0]
     assert set(found[0].breakdown) >= {"skills", "coverage", "cosine", "field", "education", "size"}
-    assert all(a.score >= b.score for a, b in zip(found, found[1:]))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(found))
 
 
 def test_filters(model: TransitionModel) -> None:

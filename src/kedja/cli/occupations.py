@@ -43,12 +43,12 @@ def transitions(
                                                                "--level esco).")] = None,
     k: Annotated[int, typer.Option("--k", help="How many destinations per origin.")] = 10,
     level: Annotated[str, typer.Option(help="ssyk4 or esco.")] = "ssyk4",
-    every: Annotated[bool, typer.Option("--all", help="Every origin (batch, for evaluation).")] = False,
+    every: Annotated[bool, typer.Option("--all", help="Every origin (batch, evaluation).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="text, json or csv.")] = "text",
-    shortage: Annotated[str | None, typer.Option(help="Only these destination codes "
-                                                      "(comma-separated: occupations in shortage).")] = None,
-    no_education: Annotated[bool, typer.Option("--no-education", help="Only destinations without "
-                                                                      "educational requirements.")] = False,
+    shortage: Annotated[str | None, typer.Option(
+        help="Only these destination codes (comma-separated: occupations in shortage).")] = None,
+    no_education: Annotated[bool, typer.Option(
+        "--no-education", help="Only destinations without educational requirements.")] = False,
 ) -> None:
     """Where can people in an occupation move next: top-k destinations with skill gaps."""
     engine = services.prepare_database(db)

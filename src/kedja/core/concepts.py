@@ -131,7 +131,7 @@ class TaxonomyBatch:
     notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        """Number of concepts per scheme and links per relation, keyed ``scheme`` / ``->relation``."""
+        """Concepts per scheme (key ``scheme``) and links per relation (``scheme->relation``)."""
         counts: dict[str, int] = {}
         for concept in self.concepts:
             counts[concept.scheme] = counts.get(concept.scheme, 0) + 1

@@ -42,7 +42,8 @@ IMPORT_HINT = "import ESCO and JobTech first: kedja import esco PATH; kedja impo
 
 
 def _stamp(session: Session) -> str:
-    return repr(sorted((k, str(v["imported_at"])) for k, v in store.source_versions(session).items()))
+    sources = store.source_versions(session)
+    return repr(sorted((key, str(value["imported_at"])) for key, value in sources.items()))
 
 
 def _pairs(session: Session, scheme: str, relation: str) -> list[tuple[str, str]]:
@@ -185,7 +186,7 @@ def _label_entries(session: Session) -> list[LabelEntry]:
 
 def search_occupations(engine: Engine, text: str, *, limit: int = 10,
                        schemes: Iterable[str] | None = None) -> list[SearchHit]:
-    """Occupations whose Swedish or English labels, job titles or occupation names match ``text``."""
+    """Occupations whose Swedish or English labels, titles or occupation names match ``text``."""
     if not text.strip():
         raise InvalidInput("the search text is empty", field="text", value=text,
                            hint="give a word such as 'svetsare' or 'nurse'")

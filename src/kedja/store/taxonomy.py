@@ -105,7 +105,7 @@ def _apply(session: Session, table: Table, key: Sequence[str],
         session.execute(insert(table), chunk)
     where = and_(*(table.c[name] == bindparam(f"k_{name}") for name in key))
     if updates:
-        values = {c: bindparam(f"v_{c}") for c in updates[0] if c not in key}
+        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in updates[0] if c not in key}
         statement = update(table).where(where).values(values)
         session.execute(statement, [_prefixed(row, key) for row in updates],
                         execution_options={"synchronize_session": False})

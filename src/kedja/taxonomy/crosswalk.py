@@ -61,11 +61,14 @@ class CrosswalkCoverage:
         """The coverage as readable lines."""
         def share(part: int, whole: int) -> str:
             return f"{part:,}/{whole:,} ({100 * part / whole:.1f} %)" if whole else "0/0"
+
+        ssyk, esco = self.ssyk_groups, self.esco_occupations
         return [
-            f"SSYK 2012 unit groups with an ISCO-08 link: {share(self.ssyk_with_isco, self.ssyk_groups)}",
-            f"SSYK 2012 unit groups reaching ESCO occupations: {share(self.ssyk_with_esco, self.ssyk_groups)}",
-            f"ESCO occupations with a Swedish SSYK group: {share(self.esco_with_ssyk, self.esco_occupations)}",
-            f"ISCO-08 unit groups of ESCO reached from SSYK: {share(self.isco_with_ssyk, self.isco_in_esco)}",
+            f"SSYK 2012 unit groups with an ISCO-08 link: {share(self.ssyk_with_isco, ssyk)}",
+            f"SSYK 2012 unit groups reaching ESCO occupations: {share(self.ssyk_with_esco, ssyk)}",
+            f"ESCO occupations with a Swedish SSYK group: {share(self.esco_with_ssyk, esco)}",
+            "ISCO-08 unit groups of ESCO reached from SSYK: "
+            f"{share(self.isco_with_ssyk, self.isco_in_esco)}",
         ]
 
 
@@ -74,7 +77,8 @@ def crosswalk_coverage(ssyk_codes: Iterable[str], ssyk_isco: Iterable[tuple[str,
     """Coverage of the SSYK → ISCO → ESCO chain (SSYK codes of four digits only).
 
     Examples:
-        >>> c = crosswalk_coverage(["7212", "5321"], [("7212", "7212")], [("e:1", "7212"), ("e:2", "2221")])
+        >>> c = crosswalk_coverage(["7212", "5321"], [("7212", "7212")],
+        ...                        [("e:1", "7212"), ("e:2", "2221")])
         >>> (c.ssyk_with_isco, c.ssyk_with_esco, c.esco_with_ssyk, c.ssyk_without_esco)
         (1, 1, 1, ('5321',))
 

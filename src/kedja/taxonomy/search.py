@@ -72,8 +72,8 @@ class LabelIndex:
     """An in-memory index of labels, searched with RapidFuzz.
 
     Examples:
-        >>> index = LabelIndex([LabelEntry("7212", "ssyk", "Svetsare och gasskärare", "Svetsare och gasskärare"),
-        ...                     LabelEntry("2342", "ssyk", "Förskollärare", "Förskollärare")])
+        >>> names = [("7212", "Svetsare och gasskärare"), ("2342", "Förskollärare")]
+        >>> index = LabelIndex(LabelEntry(code, "ssyk", name, name) for code, name in names)
         >>> [h.code for h in index.search("svetsre")]
         ['7212']
         >>> index.search("lärare i förskola")[0].code

@@ -25,7 +25,7 @@ returned dense (n × n). 3,007 ESCO occupations × 13,896 skills take well under
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,7 +75,8 @@ def skill_matrix(rows: Sequence[str], skills: Sequence[str],
     optional when both are given.
 
     Examples:
-        >>> m = skill_matrix(["a", "b"], ["x", "y"], [("a", "x", "essential"), ("b", "y", "optional")])
+        >>> links = [("a", "x", "essential"), ("b", "y", "optional")]
+        >>> m = skill_matrix(["a", "b"], ["x", "y"], links)
         >>> m.essential.toarray().tolist(), m.optional.toarray().tolist()
         ([[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]])
 
@@ -99,7 +100,7 @@ def _binary(i: list[int], j: list[int], shape: tuple[int, int]) -> sp.csr_matrix
     return matrix
 
 
-def aggregated_matrix(groups: Sequence[str], members: dict[str, Sequence[str]],
+def aggregated_matrix(groups: Sequence[str], members: Mapping[str, Sequence[str]],
                       base: SkillMatrix) -> SkillMatrix:
     """Profiles of groups (e.g. SSYK) as the mean profile of their members (ESCO occupations).
 
@@ -129,8 +130,8 @@ def idf_weights(matrix: SkillMatrix) -> np.ndarray:
     """``log(n / df)`` per skill; 0 for skills no occupation lists.
 
     Examples:
-        >>> m = skill_matrix(["a", "b"], ["x", "y"], [("a", "x", "essential"), ("b", "x", "optional"),
-        ...                                          ("b", "y", "essential")])
+        >>> links = [("a", "x", "essential"), ("b", "x", "optional"), ("b", "y", "essential")]
+        >>> m = skill_matrix(["a", "b"], ["x", "y"], links)
         >>> idf_weights(m).round(3).tolist()
         [0.0, 0.693]
 
@@ -143,8 +144,10 @@ def idf_weights(matrix: SkillMatrix) -> np.ndarray:
 
 def cosine_all_pairs(matrix: SkillMatrix, idf: np.ndarray,
                      other: SkillMatrix | None = None) -> np.ndarray:
-    """Cosine similarity of ``(E + ½·O)·idf`` between every row of ``other`` (default: the
-    matrix itself) and every row of ``matrix``; dense ``(len(other.rows), len(matrix.rows))``.
+    """Cosine similarity of ``(E + ½·O)·idf`` for every (origin, destination) pair.
+
+    Origins are the rows of ``other`` (default: the matrix itself), destinations the rows of
+    ``matrix``; the result is dense, ``(len(other.rows), len(matrix.rows))``.
     """
     dest = _unit_rows(_weighted(matrix, idf))
     origin = dest if other is None else _unit_rows(_weighted(other, idf))
@@ -162,13 +165,15 @@ def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 def coverage_all_pairs(matrix: SkillMatrix, idf: np.ndarray,
                        other: SkillMatrix | None = None) -> np.ndarray:
-    """``cov[i, j]``: share of destination ``j``'s idf-weighted essential skills that origin
-    ``i`` (a row of ``other``, default the matrix itself) has. Destinations without essential
-    skills are judged on all their skills.
+    """``cov[i, j]``: the share of destination ``j``'s essential skills origin ``i`` has.
+
+    Shares are idf-weighted; origins are rows of ``other`` (default: the matrix itself).
+    Destinations without essential skills are judged on all their skills.
 
     Examples:
-        >>> m = skill_matrix(["a", "b"], ["x", "y", "z"], [("a", "x", "essential"), ("b", "x", "essential"),
-        ...                  ("b", "y", "essential"), ("a", "z", "essential"), ("b", "z", "essential")])
+        >>> links = [("a", "x", "essential"), ("b", "x", "essential"), ("b", "y", "essential"),
+        ...          ("a", "z", "essential"), ("b", "z", "essential")]
+        >>> m = skill_matrix(["a", "b"], ["x", "y", "z"], links)
         >>> coverage_all_pairs(m, np.ones(3)).round(2).tolist()
         [[1.0, 0.67], [1.0, 1.0]]
 

@@ -1,4 +1,4 @@
-"""Occupational transitions: where can someone in occupation A (or with these skills) go next?
+"""Occupational transitions: where someone in an occupation, or with these skills, can go next.
 
 Skill overlap alone recommends odd moves; observed Swedish occupational mobility is mostly
 within the same field (same SSYK 2012 minor or sub-major group), toward occupations with many
@@ -158,13 +158,18 @@ def _blend(parts: dict[str, np.ndarray | None]) -> tuple[np.ndarray, dict[str, f
     present = {k: v for k, v in parts.items() if v is not None}
     total = sum(WEIGHTS[k] for k in present)
     weights = {k: WEIGHTS[k] / total for k in present}
-    return sum(weights[k] * np.broadcast_to(v, present["skills"].shape)  # type: ignore[misc]
-               for k, v in present.items()), weights
+    shape = present["skills"].shape
+    blended = np.zeros(shape)
+    for key, part in present.items():
+        blended = blended + weights[key] * np.broadcast_to(part, shape)
+    return blended, weights
 
 
 def score_parts(model: TransitionModel) -> dict[str, np.ndarray | None]:
-    """Every component for every (origin, destination) pair: ``skills``, ``coverage``,
-    ``cosine``, ``field``, ``education`` (n × n) and ``size`` (1 × n or None).
+    """Every component for every (origin, destination) pair.
+
+    Returns ``skills``, ``coverage``, ``cosine``, ``field``, ``education`` (n × n) and ``size``
+    (1 × n, or None without head counts).
     """
     idf = idf_weights(model.matrix)
     coverage = coverage_all_pairs(model.matrix, idf)
@@ -219,6 +224,9 @@ def top_transitions(model: TransitionModel, origin: str, *, k: int = 10,
     """The ``k`` best destinations from the occupation ``origin`` (itself excluded).
 
     Args:
+        model: the occupations and their skill profiles.
+        origin: the origin's code (a row of the model).
+        k: how many destinations.
         shortage: if given, only these destination codes (occupations in shortage).
         no_education_only: only destinations without educational requirements.
         gaps: how many missing essential skills to list per destination.

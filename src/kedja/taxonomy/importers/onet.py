@@ -76,7 +76,8 @@ def onet_batch(path: Path | str, *, version: str | None = None) -> TaxonomyBatch
     for link in (*_job_zones(path / JOB_ZONES), *_education(path / EDUCATION)):
         links[link.key] = link
     for zone in range(1, 6):
-        concepts[("onet-job-zone", str(zone))] = Concept("onet-job-zone", str(zone), f"Job Zone {zone}")
+        concepts[("onet-job-zone", str(zone))] = Concept("onet-job-zone", str(zone),
+                                                         f"Job Zone {zone}")
     for category in range(1, 13):
         concepts[("onet-education", str(category))] = Concept(
             "onet-education", str(category), f"Required level of education, category {category}")

@@ -53,8 +53,7 @@ def _workbook_rows(path: Path, sheet: str) -> Iterator[tuple[int, tuple[Any, ...
         raise InvalidInput(f"{path.name} has no sheet {sheet!r} (it has {workbook.sheetnames})",
                            field="sheet", value=sheet, location=str(path),
                            hint="give SCB's 'SSYK 2012 - ISCO-08' key workbook")
-    for number, row in enumerate(workbook[sheet].iter_rows(values_only=True), start=1):
-        yield number, row
+    yield from enumerate(workbook[sheet].iter_rows(values_only=True), start=1)
 
 
 def scb_key_batch(path: Path | str, *, version: str | None = None) -> TaxonomyBatch:
@@ -150,7 +149,7 @@ def _jsonstat_document(data: bytes, *, file: str) -> dict[str, Any]:
         raise InvalidInput(f"{file} is not a JSON-stat 2 dataset (missing {missing})",
                            field=(missing or ["class"])[0], location=file,
                            hint="ask PxWeb for format json-stat2")
-    return doc  # type: ignore[no-any-return]
+    return doc
 
 
 def _category_codes(doc: dict[str, Any], dim: str, *, file: str) -> list[str]:
