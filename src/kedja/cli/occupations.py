@@ -80,5 +80,8 @@ def _print_text(found: list[services.Transition]) -> None:
         out.print(f"{rank:2}. {t.to_code}  {t.to_label}  score {t.score:.3f} ({parts})")
         out.print(f"    education step: {t.education_step}")
         if t.missing_skills:
-            out.print("    missing essential skills: "
+            out.print("    missing essential skills (ESCO): "
                       + "; ".join(g.label for g in t.missing_skills))
+        if t.missing_local_skills:
+            out.print("    missing skills (JobTech, sv): "
+                      + "; ".join(g.label for g in t.missing_local_skills))

@@ -73,7 +73,18 @@ def _ssyk_model(session: Session) -> TransitionModel:
     no_education = _no_education_groups(session)
     facts = tuple(OccupationFacts(c, names.get(c, c), (c[:3], c[:2], c[:1]), education_level(c),
                                   employees.get(c, 0.0), c in no_education) for c in codes)
-    return TransitionModel(facts, aggregated_matrix(codes, members, base), labels)
+    local, local_labels = _jobtech_matrix(session, codes)
+    return TransitionModel(facts, aggregated_matrix(codes, members, base), labels, local,
+                           local_labels)
+
+
+def _jobtech_matrix(session: Session, codes: list[str]) -> tuple[Any, dict[str, str]]:
+    skills = store.concepts_of(session, [Scheme.JOBTECH_SKILL])
+    links = [(ssyk, skill, "essential") for ssyk, skill in _pairs(session, Scheme.SSYK,
+                                                                     Relation.SKILL)]
+    if not links:
+        return None, {}
+    return skill_matrix(codes, [s.code for s in skills], links), {s.code: s.label for s in skills}
 
 
 def _title_labels(session: Session, codes: list[str]) -> dict[str, str]:

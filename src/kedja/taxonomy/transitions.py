@@ -14,6 +14,11 @@ education    0.10    ``1 − |Δ skill level| / 3`` (ISCO-08 skill levels 1–4)
 size         0.20    ``log(1 + employees) / max log(1 + employees)``: where the jobs are
 ===========  ======  ====================================================================
 
+When the model also holds a second, *local* skill profile (JobTech's Swedish skills per SSYK
+group, which tell apart groups that share one ISCO-08 group and hence one ESCO profile), the
+skills component is ``0.7·(ESCO skills) + 0.3·cosine(local)`` and the Swedish skills the
+destination lists but the origin lacks are reported too (``missing_local_skills``).
+
 The weights are a documented prior (skills decide feasibility; field, education distance and
 destination size are the strongest regularities of observed job-to-job mobility in register
 studies, e.g. Gathmann & Schönberg 2010, "How general is human capital?", and the
@@ -114,6 +119,7 @@ class Transition:
     score: float
     breakdown: dict[str, float]
     missing_skills: list[SkillGap] = field(default_factory=list)
+    missing_local_skills: list[SkillGap] = field(default_factory=list)
     education_step: str = EDUCATION_STEPS[0]
     no_education: bool = False
     shortage: bool = False
@@ -121,11 +127,16 @@ class Transition:
 
 @dataclass(frozen=True)
 class TransitionModel:
-    """Occupations with their facts and skill profile (rows of ``matrix`` = ``facts``)."""
+    """Occupations with their facts and skill profiles (rows of the matrices = ``facts``).
+
+    ``local`` is an optional second profile in another vocabulary (JobTech's Swedish skills).
+    """
 
     facts: tuple[OccupationFacts, ...]
     matrix: SkillMatrix
     skill_labels: dict[str, str]
+    local: SkillMatrix | None = None
+    local_labels: dict[str, str] = field(default_factory=dict)
 
     def index_of(self, code: str) -> int | None:
         """Row number of ``code``, or ``None``."""
@@ -176,10 +187,17 @@ def score_parts(model: TransitionModel) -> dict[str, np.ndarray | None]:
     cosine = cosine_all_pairs(model.matrix, idf)
     size = _size_scores(model.facts)
     levels = np.array([f.level for f in model.facts], dtype=float)
-    return {"skills": 0.6 * coverage + 0.4 * cosine, "coverage": coverage, "cosine": cosine,
-            "field": _field_scores(model.facts, model.facts),
+    local = None if model.local is None else cosine_all_pairs(model.local,
+                                                              idf_weights(model.local))
+    return {"skills": _skills(coverage, cosine, local), "coverage": coverage, "cosine": cosine,
+            "local_cosine": local, "field": _field_scores(model.facts, model.facts),
             "education": _education_scores(levels, model.facts),
             "size": None if size is None else size[None, :]}
+
+
+def _skills(coverage: np.ndarray, cosine: np.ndarray, local: np.ndarray | None) -> np.ndarray:
+    esco = 0.6 * coverage + 0.4 * cosine
+    return esco if local is None else 0.7 * esco + 0.3 * local
 
 
 def _allowed(model: TransitionModel, shortage: set[str] | None, no_education_only: bool,
@@ -241,35 +259,52 @@ def top_transitions(model: TransitionModel, origin: str, *, k: int = 10,
     idf = idf_weights(model.matrix)
     one = SkillMatrix((origin,), model.matrix.skills, model.matrix.essential[i],
                       model.matrix.optional[i])
+    local = None if model.local is None else model.local.has.getrow(i).toarray().ravel()
     levels = np.array([model.facts[i].level], dtype=float)
-    parts = _row_parts(model, one, idf, [model.facts[i]], levels)
-    return _ranked(model, parts, one.has.toarray().ravel(), idf, float(levels[0]),
+    parts = _row_parts(model, one, idf, [model.facts[i]], levels, local)
+    return _ranked(model, parts, (one.has.toarray().ravel(), local), idf, float(levels[0]),
                    _allowed(model, shortage, no_education_only, [i]), k, gaps, shortage)
 
 
 def _row_parts(model: TransitionModel, origin: SkillMatrix, idf: np.ndarray,
-               facts: Sequence[OccupationFacts] | None, levels: np.ndarray
-               ) -> dict[str, np.ndarray | None]:
+               facts: Sequence[OccupationFacts] | None, levels: np.ndarray,
+               local_has: np.ndarray | None) -> dict[str, np.ndarray | None]:
     coverage = coverage_all_pairs(model.matrix, idf, origin)[0]
     cosine = cosine_all_pairs(model.matrix, idf, origin)[0]
+    local = None
+    if model.local is not None and local_has is not None:
+        row = SkillMatrix(("origin",), model.local.skills, sp.csr_matrix(local_has[None, :]),
+                          sp.csr_matrix((1, len(local_has))))
+        local = cosine_all_pairs(model.local, idf_weights(model.local), row)[0]
     size = _size_scores(model.facts)
     field_part = _field_scores(facts, model.facts)[0] if facts else np.zeros(len(model.facts))
-    return {"skills": 0.6 * coverage + 0.4 * cosine, "coverage": coverage, "cosine": cosine,
-            "field": field_part, "education": _education_scores(levels, model.facts)[0],
-            "size": size}
+    return {"skills": _skills(coverage, cosine, local), "coverage": coverage, "cosine": cosine,
+            "local_cosine": local, "field": field_part,
+            "education": _education_scores(levels, model.facts)[0], "size": size}
 
 
-def _ranked(model: TransitionModel, parts: dict[str, np.ndarray | None], has: np.ndarray,
-            idf: np.ndarray, origin_level: float, allowed: np.ndarray, k: int, gaps: int,
-            shortage: set[str] | None) -> list[Transition]:
+def _local_gaps(model: TransitionModel, has: np.ndarray | None, dest: int,
+                limit: int) -> list[SkillGap]:
+    if model.local is None:
+        return []
+    local = TransitionModel(model.facts, model.local, model.local_labels)
+    origin = np.zeros(len(model.local.skills)) if has is None else has
+    return _gaps(local, origin, dest, idf_weights(model.local), limit)
+
+
+def _ranked(model: TransitionModel, parts: dict[str, np.ndarray | None],
+            has: tuple[np.ndarray, np.ndarray | None], idf: np.ndarray, origin_level: float,
+            allowed: np.ndarray, k: int, gaps: int, shortage: set[str] | None
+            ) -> list[Transition]:
     blended, _ = _blend({key: parts[key] for key in WEIGHTS})
     result = []
     for j in _top(blended, allowed, k):
         dest = model.facts[j]
         breakdown = {key: round(float(v[j]), 4) for key, v in parts.items() if v is not None}
-        result.append(Transition(dest.code, dest.label, round(float(blended[j]), 4), breakdown,
-                                 _gaps(model, has, j, idf, gaps), _step(origin_level, dest),
-                                 dest.no_education, bool(shortage and dest.code in shortage)))
+        result.append(Transition(
+            dest.code, dest.label, round(float(blended[j]), 4), breakdown,
+            _gaps(model, has[0], j, idf, gaps), _local_gaps(model, has[1], j, gaps),
+            _step(origin_level, dest), dest.no_education, bool(shortage and dest.code in shortage)))
     return result
 
 
@@ -289,18 +324,26 @@ def transitions_for_profile(model: TransitionModel, *, skills: Iterable[str] = (
     has = np.zeros(len(model.matrix.skills))
     has[[skill_at[s] for s in skills if s in skill_at]] = 1.0
     past = [(at[code], float(years)) for code, years in history if code in at]
+    local = None if model.local is None else np.zeros(len(model.local.skills))
+    if model.local is not None and local is not None:
+        local_at = {s: j for j, s in enumerate(model.local.skills)}
+        local[[local_at[s] for s in skills if s in local_at]] = 1.0
     for i, years in past:
         row = model.matrix.has.getrow(i).toarray().ravel()
         has = np.maximum(has, min(1.0, years / 2.0) * row)
+        if model.local is not None and local is not None:
+            local = np.maximum(local, min(1.0, years / 2.0) *
+                               model.local.has.getrow(i).toarray().ravel())
     main = max(past, key=lambda p: p[1])[0] if past else None
     facts = [model.facts[main]] if main is not None else None
     origin_level = level or (model.facts[main].level if main is not None else 2)
     idf = idf_weights(model.matrix)
     one = SkillMatrix(("person",), model.matrix.skills, sp.csr_matrix(has[None, :]),
                       sp.csr_matrix((1, len(has))))
-    parts = _row_parts(model, one, idf, facts, np.array([origin_level], dtype=float))
+    parts = _row_parts(model, one, idf, facts, np.array([origin_level], dtype=float), local)
     allowed = _allowed(model, shortage, no_education_only, [i for i, _ in past])
-    return _ranked(model, parts, has, idf, float(origin_level), allowed, k, gaps, shortage)
+    return _ranked(model, parts, (has, local), idf, float(origin_level), allowed, k, gaps,
+                   shortage)
 
 
 def all_top_transitions(model: TransitionModel, *, k: int = 10

@@ -48,6 +48,7 @@ class TransitionPublic(BaseModel):
     score: float
     breakdown: dict[str, float]
     missing_skills: list[SkillGapPublic]
+    missing_local_skills: list[SkillGapPublic]
     education_step: str
     no_education: bool
     shortage: bool
