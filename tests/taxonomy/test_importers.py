@@ -5,11 +5,19 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kedja.core.concepts import Relation, Scheme
 from kedja.core.errors import InvalidInput
-from kedja.taxonomy.importers import esco_batch, jobtech_batch, jsonstat_records, scb_key_batch
+from kedja.taxonomy.importers import (
+    esco_batch,
+    fetched_exports,
+    jobtech_batch,
+    jsonstat_records,
+    scb_key_batch,
+)
+from kedja.taxonomy.importers.jobtech_api import API_URL, QUERIES
 from tests.conftest import shared_data
 from tests.taxonomy.esco_files import FILES, write_esco
 
@@ -125,3 +133,30 @@ def test_real_jobtech_and_scb_key() -> None:
     key = scb_key_batch(shared_data("scb", "scb_ssyk2012_isco08_key_20160905.xlsx"))
     assert key.counts()["scb-title"] > 8_500
     assert any(link.from_code == "5321" and link.to_code == "5321" for link in key.links)
+
+
+def recorded_api(folder: Path, calls: list[str]) -> httpx.Client:
+    """A client answering each GraphQL query with the export the API gave for it."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        query = request.url.params["query"]
+        calls.append(query)
+        name = next(n for n, q in QUERIES.items() if q in query)
+        return httpx.Response(200, content=(folder / name).read_bytes())
+
+    return httpx.Client(transport=httpx.MockTransport(answer))
+
+
+@pytest.mark.shared_data
+def test_live_api_answers_give_the_same_batch_as_the_exports() -> None:
+    folder = shared_data("jobtech_taxonomy")
+    calls: list[str] = []
+    fetched = jobtech_batch(fetched_exports(recorded_api(folder, calls)), location=API_URL)
+    assert len(calls) == len(QUERIES)
+    assert fetched.counts() == jobtech_batch(folder).counts()
+
+
+def test_api_error_is_reported() -> None:
+    client = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(503)))
+    with pytest.raises(InvalidInput, match="answered 503"):
+        fetched_exports(client)

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from kedja import services
+from kedja.core.errors import InvalidInput
 
 __all__ = ["import_app"]
 
@@ -21,9 +22,10 @@ DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or 
 VersionOption = Annotated[str | None, typer.Option(help="Source version (default: from the path).")]
 
 
-def _run(kind: str, paths: list[str], db: str | None, version: str | None) -> None:
+def _run(kind: str, paths: list[str], db: str | None, version: str | None,
+         api_url: str | None = None) -> None:
     engine = services.prepare_database(db)
-    report = services.import_taxonomy(engine, kind, paths, version=version)
+    report = services.import_taxonomy(engine, kind, paths, version=version, api_url=api_url)
     changes = report.changes
     out.print(f"Imported {report.source} {report.version} in {report.seconds:.1f} s "
               f"(parse {report.timings['parse']:.1f} s, write {report.timings['write']:.1f} s): "
@@ -49,11 +51,19 @@ def import_esco(
 
 @import_app.command("jobtech")
 def import_jobtech(
-    path: Annotated[str, typer.Argument(help="Folder of JobTech taxonomy JSON exports.")],
+    path: Annotated[str | None, typer.Argument(help="Folder of JobTech taxonomy JSON exports.")
+                    ] = None,
     db: DbOption = None, version: VersionOption = None,
+    api: Annotated[bool, typer.Option("--api", help="Fetch from the live taxonomy API instead.")
+                   ] = False,
+    api_url: Annotated[str, typer.Option(help="The taxonomy API's GraphQL address.")
+                       ] = services.JOBTECH_API_URL,
 ) -> None:
     """The JobTech taxonomy (JobTech/Arbetsförmedlingen): SSYK groups, names, skills, ISCO."""
-    _run("jobtech", [path], db, version)
+    if path is None and not api:
+        raise InvalidInput("give PATH (a folder of exports) or --api", field="PATH",
+                           hint="kedja import jobtech ../shared/data/jobtech_taxonomy")
+    _run("jobtech", [path] if path else [], db, version, api_url if api else None)
 
 
 @import_app.command("scb-ssyk")

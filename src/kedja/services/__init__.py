@@ -5,9 +5,10 @@
 
 from kedja.services.demo import DemoSummary, build_demo_database
 from kedja.services.region import RegionOverview, region_overview
-from kedja.taxonomy.transitions import Transition
+from kedja.services.system import database_health, downgrade_database, prepare_database
 from kedja.services.taxonomy import (
     IMPORT_KINDS,
+    JOBTECH_API_URL,
     ImportReport,
     import_taxonomy,
     taxonomy_coverage,
@@ -20,12 +21,13 @@ from kedja.services.transitions import (
     transition_model,
     transitions_table,
 )
-from kedja.services.system import database_health, downgrade_database, prepare_database
+from kedja.taxonomy.transitions import Transition
 
 __all__ = [
     "IMPORT_KINDS",
-    "ImportReport",
+    "JOBTECH_API_URL",
     "DemoSummary",
+    "ImportReport",
     "RegionOverview",
     "Transition",
     "build_demo_database",

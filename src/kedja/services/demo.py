@@ -46,6 +46,7 @@ def build_demo_database(
 
     Raises:
         Conflict: the database already holds a region and ``replace`` is false.
+
     """
     step = progress or (lambda _message: None)
     step("Reading the region and taxonomy packs")

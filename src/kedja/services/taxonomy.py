@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -21,13 +22,15 @@ from kedja.store import taxonomy as store
 from kedja.taxonomy.crosswalk import CrosswalkCoverage, crosswalk_coverage
 from kedja.taxonomy.importers import (
     esco_batch,
+    fetched_exports,
     jobtech_batch,
     onet_batch,
     scb_employment_batch,
     scb_key_batch,
 )
+from kedja.taxonomy.importers.jobtech_api import API_URL as JOBTECH_API_URL
 
-__all__ = ["IMPORT_KINDS", "ImportReport", "import_taxonomy", "taxonomy_coverage",
+__all__ = ["IMPORT_KINDS", "JOBTECH_API_URL", "ImportReport", "import_taxonomy", "taxonomy_coverage",
            "taxonomy_sources"]
 
 IMPORT_KINDS = ("esco", "jobtech", "scb-ssyk", "onet")
@@ -47,7 +50,12 @@ class ImportReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _parsed_batch(kind: str, paths: Sequence[Path], version: str | None) -> TaxonomyBatch:
+def _parsed_batch(kind: str, paths: Sequence[Path], version: str | None,
+                  client: httpx.Client | None, api_url: str | None) -> TaxonomyBatch:
+    if kind == "jobtech" and api_url is not None:
+        with (client or httpx.Client()) as http:
+            files = fetched_exports(http, url=api_url)
+        return jobtech_batch(files, version=version or "api", location=api_url)
     if kind == "esco":
         return esco_batch(paths, version=version)
     if len(paths) != 1:
@@ -66,9 +74,12 @@ def _parsed_batch(kind: str, paths: Sequence[Path], version: str | None) -> Taxo
 
 
 def import_taxonomy(engine: Engine, kind: str, paths: Sequence[Path | str], *,
-                    version: str | None = None) -> ImportReport:
+                    version: str | None = None, api_url: str | None = None,
+                    client: httpx.Client | None = None) -> ImportReport:
     """Parse ``paths`` as ``kind`` and write it in one transaction (re-import changes nothing).
 
+    For ``jobtech``, ``api_url`` fetches the taxonomy from the live API instead of ``paths``
+    (``client`` lets tests pass a client with recorded responses).
     Public classifications only: no personal data, so no access check or audit entry.
 
     Raises:
@@ -76,7 +87,7 @@ def import_taxonomy(engine: Engine, kind: str, paths: Sequence[Path | str], *,
 
     """
     started = time.perf_counter()
-    batch = _parsed_batch(kind, [Path(p) for p in paths], version)
+    batch = _parsed_batch(kind, [Path(p) for p in paths], version, client, api_url)
     parsed = time.perf_counter()
     with session_scope(engine) as session:
         changes = store.save_batch(session, batch)

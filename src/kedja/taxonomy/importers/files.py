@@ -55,10 +55,14 @@ class SourceFiles:
 
     """
 
-    def __init__(self, paths: Iterable[Path | str]) -> None:
+    def __init__(self, paths: Iterable[Path | str] = (),
+                 contents: dict[str, bytes] | None = None) -> None:
         self._found: dict[str, tuple[Path, str | None]] = {}
+        self._contents = dict(contents or {})
         for path in map(Path, paths):
             self._add(path)
+        for name in self._contents:
+            self._found.setdefault(name, (Path(name), None))
 
     def _add(self, path: Path) -> None:
         if not path.exists():
@@ -99,6 +103,8 @@ class SourceFiles:
         if name not in self._found:
             raise InvalidInput(f"the file {name!r} is missing", field="PATH", value=name,
                                hint=f"give the folder or zip(s) that contain {name}")
+        if name in self._contents:
+            return self._contents[name]
         path, member = self._found[name]
         if member is None:
             return path.read_bytes()

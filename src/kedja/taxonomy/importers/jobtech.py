@@ -65,15 +65,21 @@ def concepts_of_export(data: bytes, *, file: str) -> list[dict[str, Any]]:
     return concepts
 
 
-def jobtech_batch(path: Path | str, *, version: str | None = None) -> TaxonomyBatch:
-    """Parse a folder (or zip) of JobTech taxonomy exports into a batch.
+def jobtech_batch(path: Path | str | SourceFiles, *, version: str | None = None,
+                  location: str | None = None) -> TaxonomyBatch:
+    """Parse a folder (or zip) of JobTech taxonomy exports, or fetched answers, into a batch.
+
+    Args:
+        path: the folder or zip, or :class:`SourceFiles` holding the exports by file name
+            (as :func:`~kedja.taxonomy.importers.jobtech_api.fetched_exports` returns them).
+        version: the taxonomy version, if known.
+        location: where the data came from, for the sources table (default: ``path``).
 
     Raises:
         InvalidInput: a required export is missing or malformed (file, concept and field named).
-
     """
-    files = SourceFiles([path])
-    batch = TaxonomyBatch("jobtech", version or "exports", str(path))
+    files = path if isinstance(path, SourceFiles) else SourceFiles([path])
+    batch = TaxonomyBatch("jobtech", version or "exports", location or str(path))
     concepts: dict[tuple[str, str], Concept] = {}
     links: dict[tuple[str, ...], ConceptLink] = {}
     for concept, link in _everything(files):
