@@ -54,6 +54,12 @@ def test_api_routes(esco_db: Engine) -> None:
     person = client.post("/api/v1/transitions", json={"skills": [f"{E}/skill/s3"], "level": "esco",
                                                       "k": 1}).json()
     assert person["items"][0]["to_code"] == f"{E}/occupation/o2"
+    only = client.get(f"/api/v1/occupations/{code}/transitions",
+                      params={"level": "esco", "shortage": [f"{E}/occupation/o2"]}).json()
+    assert [i["to_code"] for i in only["items"]] == [f"{E}/occupation/o2"]
+    assert only["items"][0]["shortage"] is True
+    negative = client.post("/api/v1/transitions", json={"history": {code: -1}, "level": "esco"})
+    assert negative.status_code == 422
 
 
 def test_cli_import_search_and_batch(tmp_path: Path, tiny_esco: Path) -> None:

@@ -34,7 +34,6 @@ db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_he
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(occupations_app, name="occupations")
-app.command("transitions")(transitions)
 
 console = Console(stderr=True)
 
@@ -119,6 +118,9 @@ def db_downgrade(
     """Migrate the database down to REVISION."""
     services.downgrade_database(db, revision)
     console.print(f"Database downgraded to {revision}.")
+
+
+app.command("transitions")(transitions)
 
 
 def _explain(error: KedjaError) -> str:

@@ -67,7 +67,7 @@ class ProfileRequest(BaseModel):
     """A person's own skills (ESCO URIs) and past occupations with years."""
 
     skills: list[str] = Field(default_factory=list, max_length=2000)
-    history: dict[str, float] = Field(default_factory=dict)
+    history: dict[str, Annotated[float, Field(ge=0, le=60)]] = Field(default_factory=dict)
     education_level: int | None = Field(default=None, ge=1, le=4)
     k: int = Field(default=10, ge=1, le=100)
     level: str = Field(default="ssyk4", pattern="^(ssyk4|esco)$")
