@@ -58,6 +58,10 @@ def test_api_routes(esco_db: Engine) -> None:
                       params={"level": "esco", "shortage": [f"{E}/occupation/o2"]}).json()
     assert [i["to_code"] for i in only["items"]] == [f"{E}/occupation/o2"]
     assert only["items"][0]["shortage"] is True
+    detail = client.get(f"/api/v1/occupations/{code}").json()
+    assert detail["isco"] == [["7212", "Welders and flame cutters"]]
+    assert "weld metal" in detail["essential_skills"]
+    assert client.get("/api/v1/occupations/nope").status_code == 404
     negative = client.post("/api/v1/transitions", json={"history": {code: -1}, "level": "esco"})
     assert negative.status_code == 422
 
@@ -98,6 +102,16 @@ def test_real_transitions_read_sensibly(real_db: Engine, origin: str, expected: 
     found = services.occupation_transitions(real_db, origin, k=5)
     assert expected & {t.to_code for t in found}
     assert all(t.missing_skills for t in found[:3])
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_real_crosswalk_gives_esco_occupations_swedish_names(real_db: Engine) -> None:
+    welder = services.occupation_detail(real_db, "7212")
+    assert "welder" in [label for _, label in welder.esco]
+    uri = next(code for code, label in welder.esco if label == "welder")
+    esco = services.occupation_detail(real_db, uri)
+    assert esco.ssyk == [("7212", "Svetsare och gasskärare")] and "MIG-svetsare" in esco.swedish_names
 
 
 @pytest.mark.shared_data

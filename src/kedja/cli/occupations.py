@@ -37,6 +37,24 @@ def search(
         out.print(f"{hit.score:5.1f}  {hit.scheme:15} {hit.code}  {hit.label}{shown}")
 
 
+@occupations_app.command("show")
+def show(
+    code: Annotated[str, typer.Argument(help="SSYK 2012 code (e.g. 7212) or ESCO URI.")],
+    db: DbOption = None,
+) -> None:
+    """An occupation with its ISCO-08, SSYK and ESCO links and its Swedish names."""
+    detail = services.occupation_detail(services.prepare_database(db), code)
+    out.print(f"{detail.code}  {detail.label}  ({detail.scheme})")
+    for title, pairs in (("ISCO-08", detail.isco), ("SSYK 2012", detail.ssyk),
+                         ("ESCO", detail.esco)):
+        for key, label in pairs:
+            out.print(f"  {title}: {key}  {label}")
+    if detail.swedish_names:
+        out.print("  Swedish names: " + "; ".join(detail.swedish_names))
+    if detail.essential_skills:
+        out.print("  essential skills (ESCO): " + "; ".join(detail.essential_skills))
+
+
 def transitions(
     db: DbOption = None,
     origin: Annotated[str | None, typer.Option("--from", help="SSYK 2012 code (or ESCO URI with "

@@ -15,6 +15,8 @@ from kedja.services.taxonomy import (
     taxonomy_sources,
 )
 from kedja.services.transitions import (
+    OccupationDetail,
+    occupation_detail,
     occupation_transitions,
     person_transitions,
     search_occupations,
@@ -28,12 +30,14 @@ __all__ = [
     "JOBTECH_API_URL",
     "DemoSummary",
     "ImportReport",
+    "OccupationDetail",
     "RegionOverview",
     "Transition",
     "build_demo_database",
     "database_health",
     "downgrade_database",
     "import_taxonomy",
+    "occupation_detail",
     "occupation_transitions",
     "person_transitions",
     "prepare_database",

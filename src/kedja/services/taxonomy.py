@@ -30,8 +30,14 @@ from kedja.taxonomy.importers import (
 )
 from kedja.taxonomy.importers.jobtech_api import API_URL as JOBTECH_API_URL
 
-__all__ = ["IMPORT_KINDS", "JOBTECH_API_URL", "ImportReport", "import_taxonomy", "taxonomy_coverage",
-           "taxonomy_sources"]
+__all__ = [
+    "IMPORT_KINDS",
+    "JOBTECH_API_URL",
+    "ImportReport",
+    "import_taxonomy",
+    "taxonomy_coverage",
+    "taxonomy_sources",
+]
 
 IMPORT_KINDS = ("esco", "jobtech", "scb-ssyk", "onet")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
@@ -32,8 +33,16 @@ from kedja.taxonomy.transitions import (
     transitions_for_profile,
 )
 
-__all__ = ["LEVELS", "occupation_transitions", "person_transitions", "search_occupations",
-           "transition_model", "transitions_table"]
+__all__ = [
+    "LEVELS",
+    "OccupationDetail",
+    "occupation_detail",
+    "occupation_transitions",
+    "person_transitions",
+    "search_occupations",
+    "transition_model",
+    "transitions_table",
+]
 
 LEVELS = ("ssyk4", "esco")
 _MODELS: dict[tuple[str, str, str], TransitionModel] = {}
@@ -208,3 +217,77 @@ def search_occupations(engine: Engine, text: str, *, limit: int = 10,
             _INDEXES[key] = LabelIndex(_label_entries(session))
     return _INDEXES[key].search(text, limit=limit,
                                 schemes=None if schemes is None else set(schemes))
+
+
+@dataclass(frozen=True)
+class OccupationDetail:
+    """An occupation with its crosswalk: ISCO-08 groups, SSYK groups, ESCO occupations, names."""
+
+    code: str
+    scheme: str
+    label: str
+    alt_labels: list[str]
+    isco: list[tuple[str, str]]
+    ssyk: list[tuple[str, str]]
+    esco: list[tuple[str, str]]
+    swedish_names: list[str]
+    essential_skills: list[str]
+
+
+def occupation_detail(engine: Engine, code: str, *, names: int = 25) -> OccupationDetail:
+    """An SSYK group (four digits) or ESCO occupation (URI) with what the crosswalk links to it.
+
+    An SSYK group gets its ESCO occupations; an ESCO occupation its SSYK group(s) and their
+    Swedish occupation names and SCB job titles.
+
+    Raises:
+        NotFound: no such occupation has been imported.
+
+    """
+    with session_scope(engine) as session:
+        concept = _concept(session, code)
+        ssyk_isco = _pairs(session, Scheme.SSYK, Relation.ISCO)
+        esco_isco = _pairs(session, Scheme.ESCO_OCCUPATION, Relation.ISCO)
+        ssyk_of_esco = defaultdict(set)
+        for ssyk, uris in ssyk_to_esco(ssyk_isco, esco_isco).items():
+            for uri in uris:
+                ssyk_of_esco[uri].add(ssyk)
+        if concept.scheme == Scheme.SSYK:
+            groups = [code]
+            esco = ssyk_to_esco([p for p in ssyk_isco if p[0] == code], esco_isco).get(code, [])
+            isco = sorted({i for s, i in ssyk_isco if s == code})
+        else:
+            groups, esco = sorted(ssyk_of_esco.get(code, ())), [code]
+            isco = sorted({i for e, i in esco_isco if e == code})
+        return _detail(session, concept, groups, esco, isco, names)
+
+
+def _concept(session: Session, code: str) -> Any:
+    scheme = Scheme.SSYK if code.isdigit() else Scheme.ESCO_OCCUPATION
+    found = [c for c in store.concepts_of(session, [scheme]) if c.code == code]
+    if not found:
+        raise NotFound(f"no occupation {code!r} has been imported", field="code", value=code,
+                       hint="give a four-digit SSYK 2012 code or an ESCO occupation URI; "
+                            + IMPORT_HINT)
+    return found[0]
+
+
+def _detail(session: Session, concept: Any, groups: list[str], esco: list[str],
+            isco: list[str], names: int) -> OccupationDetail:
+    labels = {c.key: c.label for c in store.concepts_of(
+        session, [Scheme.SSYK, Scheme.ESCO_OCCUPATION, Scheme.ISCO, Scheme.ESCO_SKILL,
+                  Scheme.JOBTECH_OCCUPATION, Scheme.SCB_TITLE])}
+    swedish = []
+    for scheme in (Scheme.JOBTECH_OCCUPATION, Scheme.SCB_TITLE):
+        swedish += [labels.get((scheme, n), n) for n, g in _pairs(session, scheme, Relation.BROADER)
+                    if g in groups]
+    essential = [labels.get((Scheme.ESCO_SKILL, link.to_code), link.to_code)
+                 for link in store.links_of(session, from_scheme=Scheme.ESCO_OCCUPATION,
+                                            relations=[Relation.ESSENTIAL])
+                 if link.from_code == concept.code]
+    return OccupationDetail(
+        concept.code, concept.scheme, concept.label, list(concept.alt_labels),
+        [(i, labels.get((Scheme.ISCO, i), i)) for i in isco],
+        [(g, labels.get((Scheme.SSYK, g), g)) for g in groups],
+        [(e, labels.get((Scheme.ESCO_OCCUPATION, e), e)) for e in esco],
+        sorted(dict.fromkeys(swedish), key=str.casefold)[:names], sorted(essential))

@@ -88,6 +88,20 @@ def search_occupations(
     return [OccupationHit(**vars(h)) for h in services.search_occupations(engine, q, limit=limit)]
 
 
+class OccupationDetailPublic(BaseModel):
+    """An occupation with its crosswalk links and Swedish names."""
+
+    code: str
+    scheme: str
+    label: str
+    alt_labels: list[str]
+    isco: list[tuple[str, str]]
+    ssyk: list[tuple[str, str]]
+    esco: list[tuple[str, str]]
+    swedish_names: list[str]
+    essential_skills: list[str]
+
+
 @router.get("/occupations/{code:path}/transitions", response_model=TransitionList, responses=ERRORS)
 def occupation_transitions(
     engine: EngineDep,
@@ -101,6 +115,13 @@ def occupation_transitions(
     found = services.occupation_transitions(engine, code, level=level, k=k, shortage=shortage,
                                             no_education_only=no_education_only)
     return TransitionList(from_code=code, level=level, items=_public(found))
+
+
+@router.get("/occupations/{code:path}", response_model=OccupationDetailPublic, responses=ERRORS)
+def occupation_detail(engine: EngineDep, code: str) -> OccupationDetailPublic:
+    """An SSYK group or ESCO occupation with its ISCO-08, SSYK and ESCO links."""
+    detail = services.occupation_detail(engine, code)
+    return OccupationDetailPublic.model_validate(detail, from_attributes=True)
 
 
 @router.post("/transitions", response_model=TransitionList, responses=ERRORS)
