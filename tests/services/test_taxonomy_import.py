@@ -74,3 +74,16 @@ def test_full_esco_import_under_a_minute_and_idempotent(sqlite_engine: Engine) -
     coverage = services.taxonomy_coverage(sqlite_engine)
     assert coverage.ssyk_groups == 400 and coverage.ssyk_with_esco == 400
     assert coverage.esco_with_ssyk > 2900
+
+
+def test_failure_while_writing_rolls_everything_back(engine: Engine, tiny_esco: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from kedja.store import taxonomy as store
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_record_source", broken)  # fails after every row is written
+    with pytest.raises(RuntimeError, match="disk full"):
+        services.import_taxonomy(engine, "esco", [tiny_esco])
+    assert row_counts(engine) == (0, 0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -75,6 +76,9 @@ def test_cli_import_search_and_batch(tmp_path: Path, tiny_esco: Path) -> None:
     table = run("transitions", "--db", db, "--level", "esco", "--all", "--k", "2", "--format", "csv")
     lines = table.stdout.strip().splitlines()
     assert lines[0] == "from_code,rank,to_code,score" and len(lines) == 1 + 3 * 2
+    person = run("transitions", "--db", db, "--level", "esco", "--skill", f"{E}/skill/s3",
+                 "--history", f"{E}/occupation/o3:1", "--k", "1", "--format", "json")
+    assert json.loads(person.stdout)[0]["to_code"] == f"{E}/occupation/o2", person.stderr
     bad = run("import", "esco", str(tmp_path / "missing"), "--db", db)
     assert bad.returncode == 2 and "does not exist" in " ".join(bad.stderr.split())
 

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kedja.taxonomy.similarity import (
     aggregated_matrix,
@@ -81,3 +83,16 @@ def test_group_profile_is_the_members_mean() -> None:
     group = aggregated_matrix(["g", "empty"], {"g": ["e1", "e2", "unknown"]}, base)
     assert group.essential.toarray().tolist() == [[0.5, 0.0], [0.0, 0.0]]
     assert group.optional.toarray().tolist() == [[0.0, 0.5], [0.0, 0.0]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 11), st.booleans()), max_size=60))
+def test_measures_stay_in_range(triples: list[tuple[int, int, bool]]) -> None:
+    links = [(f"o{o}", f"s{s}", "essential" if e else "optional") for o, s, e in triples]
+    matrix = skill_matrix([f"o{i}" for i in range(8)], [f"s{j}" for j in range(12)], links)
+    idf = idf_weights(matrix)
+    cov, cos = coverage_all_pairs(matrix, idf), cosine_all_pairs(matrix, idf)
+    assert (cov >= -1e-12).all() and (cov <= 1 + 1e-12).all()
+    assert np.allclose(cos, cos.T) and (cos <= 1 + 1e-9).all()
+    has_skills = np.asarray((matrix.has @ np.diag(idf)).sum(axis=1)).ravel() > 0
+    assert np.allclose(np.diag(cov)[has_skills], 1.0)  # everyone covers their own needs

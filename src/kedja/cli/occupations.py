@@ -18,7 +18,7 @@ __all__ = ["occupations_app", "transitions"]
 
 occupations_app = typer.Typer(help="Find occupations by Swedish or English text.",
                               no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL "
                                                            "(default: $KEDJA_DATABASE_URL).")]
@@ -67,9 +67,20 @@ def transitions(
         help="Only these destination codes (comma-separated: occupations in shortage).")] = None,
     no_education: Annotated[bool, typer.Option(
         "--no-education", help="Only destinations without educational requirements.")] = False,
+    skill: Annotated[list[str] | None, typer.Option(
+        help="A person's own skill (ESCO URI or JobTech id); repeat for more.")] = None,
+    history: Annotated[list[str] | None, typer.Option(
+        help="A past occupation as CODE:YEARS (e.g. 5321:4); repeat for more.")] = None,
 ) -> None:
-    """Where can people in an occupation move next: top-k destinations with skill gaps."""
+    """Where can people in an occupation (or a person) move next: top-k with skill gaps."""
     engine = services.prepare_database(db)
+    codes = [c.strip() for c in shortage.split(",")] if shortage else None
+    if origin is None and not every and (skill or history):
+        found = services.person_transitions(
+            engine, skills=skill or [], history=_history(history or []), level=level, k=k,
+            shortage=codes, no_education_only=no_education)
+        _print(found, "person", fmt)
+        return
     if every:
         rows = services.transitions_table(engine, level=level, k=k)
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -77,13 +88,31 @@ def transitions(
         writer.writerows(rows)
         return
     if origin is None:
-        raise InvalidInput("give --from CODE or --all", field="--from",
+        raise InvalidInput("give --from CODE, --all, or a person's --skill/--history",
+                           field="--from",
                            hint="for instance --from 5321 (undersköterskor)")
-    codes = [c.strip() for c in shortage.split(",")] if shortage else None
     found = services.occupation_transitions(engine, origin, level=level, k=k, shortage=codes,
                                             no_education_only=no_education)
+    _print(found, origin, fmt)
+
+
+def _history(items: list[str]) -> list[tuple[str, float]]:
+    pairs = []
+    for item in items:
+        code, _, years = item.rpartition(":")  # ESCO URIs contain colons too
+        try:
+            pairs.append((code.strip(), float(years)))
+        except ValueError:
+            raise InvalidInput(f"{item!r} is not CODE:YEARS", field="--history", value=item,
+                               hint="write the occupation and the years held, e.g. 5321:4"
+                               ) from None
+    return pairs
+
+
+def _print(found: list[services.Transition], origin: str, fmt: str) -> None:
     if fmt == "json":
-        out.print(json.dumps([asdict(t) for t in found], ensure_ascii=False, indent=1))
+        sys.stdout.write(json.dumps([asdict(t) for t in found], ensure_ascii=False, indent=1))
+        sys.stdout.write("\n")
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["from_code", "rank", "to_code", "score"])

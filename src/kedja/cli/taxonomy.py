@@ -15,7 +15,7 @@ __all__ = ["import_app"]
 import_app = typer.Typer(help="Import official classifications (ESCO, JobTech, SCB, O*NET).",
                          no_args_is_help=True)
 console = Console(stderr=True)
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL "
                                                            "(default: $KEDJA_DATABASE_URL).")]
