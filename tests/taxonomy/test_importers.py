@@ -160,3 +160,17 @@ def test_api_error_is_reported() -> None:
     client = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(503)))
     with pytest.raises(InvalidInput, match="answered 503"):
         fetched_exports(client)
+
+
+def test_jobtech_export_cut_off_or_missing_a_field_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "jobtech"
+    folder.mkdir()
+    (folder / "ssyk-level-1-groups.json").write_text('{"data": {"concepts": [\n{"id": "a",\n')
+    with pytest.raises(InvalidInput, match="not valid JSON") as error:
+        jobtech_batch(folder)
+    assert error.value.location.endswith("ssyk-level-1-groups.json, line 3")
+    (folder / "ssyk-level-1-groups.json").write_text(
+        '{"data": {"concepts": [{"id": "a", "preferred_label": "Chefsyrken"}]}}')
+    with pytest.raises(InvalidInput, match="no 'ssyk_code_2012'") as error:
+        jobtech_batch(folder)
+    assert error.value.location.endswith("ssyk-level-1-groups.json, concept 0")
