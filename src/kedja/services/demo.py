@@ -46,7 +46,6 @@ def build_demo_database(
 
     Raises:
         Conflict: the database already holds a region and ``replace`` is false.
-
     """
     step = progress or (lambda _message: None)
     step("Reading the region and taxonomy packs")
