@@ -19,6 +19,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from kedja import services
 from kedja.cli import matching
 from kedja.cli.forecast import forecast_app as _forecast_app
+from kedja.cli.occupations import occupations_app, transitions
+from kedja.cli.taxonomy import import_app
 from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
@@ -34,6 +36,8 @@ db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_he
 app.add_typer(db_app, name="db")
 matching.register(app)
 app.add_typer(_forecast_app, name="forecast")
+app.add_typer(import_app, name="import")
+app.add_typer(occupations_app, name="occupations")
 
 console = Console(stderr=True)
 
@@ -118,6 +122,9 @@ def db_downgrade(
     """Migrate the database down to REVISION."""
     services.downgrade_database(db, revision)
     console.print(f"Database downgraded to {revision}.")
+
+
+app.command("transitions")(transitions)
 
 
 def _explain(error: KedjaError) -> str:

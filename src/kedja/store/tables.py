@@ -55,6 +55,9 @@ __all__ = [
     "ReferralEventRow",
     "ReferralRow",
     "SkillRow",
+    "TaxonomyConceptRow",
+    "TaxonomyLinkRow",
+    "TaxonomySourceRow",
 ]
 
 NAMING = {
@@ -377,3 +380,49 @@ class AllocationAssignmentRow(Base):
     opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.id"), index=True)
     fit: Mapped[float] = mapped_column(Float)
     factors: Mapped[dict[str, Any]] = mapped_column(JSON)
+# --- Taxonomy: imported classifications (issue 3) -------------------------------------------
+# ESCO, JobTech, SCB and O*NET concepts share one table keyed by (scheme, code), and every
+# relation between them (occupation–skill, hierarchy, collections, crosswalks, ratings) one
+# links table (per source, so SCB's and JobTech's SSYK→ISCO keys live side by side with their
+# provenance). Links carry no foreign keys on purpose: crosswalks may arrive before the
+# scheme they point to (SCB's SSYK→ISCO key before ESCO's ISCO groups), and the coverage
+# report says what does not resolve.
+
+
+class TaxonomySourceRow(Base):
+    """One imported source: its version, where it came from, when, and what it held."""
+
+    __tablename__ = "taxonomy_sources"
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TaxonomyConceptRow(Base):
+    """A concept of a classification (ESCO occupation or skill, SSYK group, job title...)."""
+
+    __tablename__ = "taxonomy_concepts"
+    scheme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(255), primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    alt_labels: Mapped[list[Any]] = mapped_column(JSON)
+    kind: Mapped[str | None] = mapped_column(String(64))
+    reuse_level: Mapped[str | None] = mapped_column(String(32))
+    lang: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class TaxonomyLinkRow(Base):
+    """A typed link between two concepts, per source; ``weight`` holds ratings (O*NET)."""
+
+    __tablename__ = "taxonomy_links"
+    __table_args__ = (Index("ix_taxonomy_links_to", "to_scheme", "to_code"),)
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    from_scheme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    from_code: Mapped[str] = mapped_column(String(255), primary_key=True)
+    relation: Mapped[str] = mapped_column(String(32), primary_key=True)
+    to_scheme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    to_code: Mapped[str] = mapped_column(String(255), primary_key=True)
+    weight: Mapped[float | None] = mapped_column(Float)

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kedja import __version__
-from kedja.web import api, api_forecast, api_matching, pages, pages_forecast
+from kedja.web import api, api_forecast, api_matching, occupations_api, pages, pages_forecast
 from kedja.web.errors import install_error_handlers
 
 __all__ = ["create_app"]
@@ -28,6 +28,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(api_matching.router)
+    app.include_router(occupations_api.router)
     app.include_router(pages.router)
     app.include_router(api_forecast.router)
     app.include_router(pages_forecast.router)

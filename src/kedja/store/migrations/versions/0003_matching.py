@@ -1,7 +1,7 @@
 """matching: allocations, education and experience prerequisites
 
-Revision ID: 0002_matching
-Revises: 0001
+Revision ID: 0003_matching
+Revises: 0002_taxonomy
 Create Date: 2026-11-23 13:16:45.635311
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0002_matching'
-down_revision: str | None = '0001'
+revision: str = '0003_matching'
+down_revision: str | None = '0002_taxonomy'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

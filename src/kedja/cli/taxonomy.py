@@ -1,0 +1,85 @@
+"""``kedja import``: load official classifications and print the crosswalk coverage."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from kedja import services
+from kedja.core.errors import InvalidInput
+
+__all__ = ["import_app"]
+
+import_app = typer.Typer(help="Import official classifications (ESCO, JobTech, SCB, O*NET).",
+                         no_args_is_help=True)
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL "
+                                                           "(default: $KEDJA_DATABASE_URL).")]
+VersionOption = Annotated[str | None, typer.Option(help="Source version (default: from the path).")]
+
+
+def _run(kind: str, paths: list[str], db: str | None, version: str | None,
+         api_url: str | None = None) -> None:
+    engine = services.prepare_database(db)
+    report = services.import_taxonomy(engine, kind, paths, version=version, api_url=api_url)
+    changes = report.changes
+    out.print(f"Imported {report.source} {report.version} in {report.seconds:.1f} s "
+              f"(parse {report.timings['parse']:.1f} s, write {report.timings['write']:.1f} s): "
+              f"{changes.inserted:,} rows inserted, {changes.updated:,} updated, "
+              f"{changes.removed:,} removed.")
+    for key, count in sorted(report.counts.items()):
+        out.print(f"  {key}: {count:,}")
+    for note in report.notes:
+        out.print(f"  note: {note}")
+    out.print("Crosswalk coverage:")
+    for line in report.coverage.lines():
+        out.print(f"  {line}")
+
+
+@import_app.command("esco")
+def import_esco(
+    paths: Annotated[list[str], typer.Argument(help="ESCO CSV zip(s) or the unzipped folder.")],
+    db: DbOption = None, version: VersionOption = None,
+) -> None:
+    """ESCO v1.x (ESCO, European Commission): occupations, skills, relations, collections."""
+    _run("esco", paths, db, version)
+
+
+@import_app.command("jobtech")
+def import_jobtech(
+    path: Annotated[str | None, typer.Argument(help="Folder of JobTech taxonomy JSON exports.")
+                    ] = None,
+    db: DbOption = None, version: VersionOption = None,
+    api: Annotated[bool, typer.Option("--api", help="Fetch from the live taxonomy API instead.")
+                   ] = False,
+    api_url: Annotated[str, typer.Option(help="The taxonomy API's GraphQL address.")
+                       ] = services.JOBTECH_API_URL,
+) -> None:
+    """The JobTech taxonomy (JobTech/Arbetsförmedlingen): SSYK groups, names, skills, ISCO."""
+    if path is None and not api:
+        raise InvalidInput("give PATH (a folder of exports) or --api", field="PATH",
+                           hint="kedja import jobtech ../shared/data/jobtech_taxonomy")
+    _run("jobtech", [path] if path else [], db, version, api_url if api else None)
+
+
+@import_app.command("scb-ssyk")
+def import_scb(
+    path: Annotated[str, typer.Argument(help="SCB's SSYK→ISCO key (.xlsx) or a JSON-stat table "
+                                             "of employees by SSYK (.json).")],
+    db: DbOption = None, version: VersionOption = None,
+) -> None:
+    """SCB (Källa: SCB): the SSYK 2012 → ISCO-08 key with job titles, or employees by SSYK."""
+    _run("scb-ssyk", [path], db, version)
+
+
+@import_app.command("onet")
+def import_onet(
+    path: Annotated[str, typer.Argument(help="Folder of the O*NET database in Excel format.")],
+    db: DbOption = None, version: VersionOption = None,
+) -> None:
+    """O*NET (CC BY 4.0): occupations, skills, knowledge, job zones, education."""
+    _run("onet", [path], db, version)
