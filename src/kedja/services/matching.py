@@ -28,11 +28,12 @@ from kedja.matching import (
     prepare_matching,
 )
 from kedja.matching.bands import band_met, banded_allocation, group_shares
-from kedja.matching.occupations import occupation_similarity, shortage_index
+from kedja.matching.occupations import shortage_index
 from kedja.store import loaders, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 from kedja.store.audit import record_access
+from kedja.taxonomy.similarity import skill_matrix, skill_similarity_all_pairs
 
 __all__ = [
     "ALLOCATION_KEYS",
@@ -57,7 +58,7 @@ def reference_date(session: Session) -> date:
 def _matching_data(session: Session, people: list[Person]) -> MatchingData:
     occupations = repo.list_occupations(session)
     codes = [o.code for o in occupations]
-    links = [(o, s) for o, s, _ in loaders.list_occupation_links(session)]
+    links = loaders.list_occupation_links(session)
     vacancies = dict(session.execute(
         select(t.OpportunityRow.occupation_code, func.sum(t.OpportunityRow.capacity))
         .where(t.OpportunityRow.kind == "job").group_by(t.OpportunityRow.occupation_code)).all())
@@ -67,11 +68,17 @@ def _matching_data(session: Session, people: list[Person]) -> MatchingData:
     localities = repo.list_localities(session)
     return MatchingData(
         people=people, opportunities=loaders.list_opportunities(session), localities=localities,
-        occupations=occupations, similarity=occupation_similarity(codes, links),
+        occupations=occupations, similarity=_similarity(codes, links),
         shortage=shortage_index([vacancies.get(c, 0) for c in codes],
                                 [employed.get(c, 0) for c in codes]),
         today=reference_date(session), seat_of=_seats(session, localities),
     )
+
+
+def _similarity(codes: list[str], links: list[tuple[str, str, str]]) -> Any:
+    """How well each origin occupation's skills cover each destination's (taxonomy engine)."""
+    skills = sorted({skill for _, skill, _ in links})
+    return skill_similarity_all_pairs(skill_matrix(codes, skills, links))
 
 
 def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCode, LocalityId]:

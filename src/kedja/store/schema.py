@@ -12,7 +12,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine
+
+from kedja.core.errors import ConfigurationError
 
 __all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "upgrade"]
 
@@ -29,9 +32,19 @@ def alembic_config() -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate ``engine``'s database up to ``revision`` in one transaction."""
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except CommandError as error:
+        shown = engine.url.render_as_string(hide_password=True)
+        raise ConfigurationError(
+            f"the database {shown} has a schema this version of Kedja does not know ({error})",
+            field="--db",
+            value=current_revision(engine),
+            hint="use the Kedja version that made it, restore a backup, "
+            "or rebuild the demo with kedja demo --db PATH",
+        ) from None
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
