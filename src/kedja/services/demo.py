@@ -5,12 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from kedja.core.errors import Conflict
-from kedja.demo import generate_demo, load_region_pack, load_taxonomy_pack
+from kedja.demo import (
+    DEMO_DATE,
+    DEMO_PASSWORD,
+    demo_accounts,
+    demo_consents,
+    generate_demo,
+    load_region_pack,
+    load_taxonomy_pack,
+)
+from kedja.services.accounts import add_user
+from kedja.store import records
 from kedja.store import repositories as repo
 from kedja.store import session_scope
 from kedja.store import tables as t
@@ -29,6 +40,7 @@ class DemoSummary:
     organisations: int
     people: int
     job_seekers: int
+    consents: int
     opportunities: int
     establishments: int
 
@@ -75,13 +87,25 @@ def build_demo_database(
         step("Storing opportunities and establishments")
         repo.save_opportunities(session, demo.opportunities)
         repo.save_establishments(session, demo.establishments)
+        step("Storing consents and demo accounts")
+        consents = demo_consents(demo, seed=seed)
+        records.save_consents(session, consents)
+        _add_demo_accounts(session, consents)
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code}))
     return DemoSummary(
         seed=seed, municipalities=len(region.municipalities),
         organisations=len(demo.organisations), people=len(demo.people),
-        job_seekers=sum(p.is_job_seeker for p in demo.people),
+        job_seekers=sum(p.is_job_seeker for p in demo.people), consents=len(consents),
         opportunities=len(demo.opportunities), establishments=len(demo.establishments),
     )
+
+
+def _add_demo_accounts(session: Session, consents: list[tuple[str, str, date]]) -> None:
+    created = datetime.combine(DEMO_DATE, time(), tzinfo=UTC)
+    for account in demo_accounts(consents):
+        add_user(session, username=account.username, organisation_id=account.organisation_id,
+                 roles=account.roles, password=DEMO_PASSWORD, display_name=account.display_name,
+                 user_id=account.user_id, created=created)
 
 
 def _empty(session: Session) -> None:

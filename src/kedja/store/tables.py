@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "AuditEntryRow",
     "Base",
+    "ConsentRow",
     "CountyRow",
     "DatasetInfoRow",
     "EnrolmentRow",
@@ -53,6 +54,8 @@ __all__ = [
     "ReferralEventRow",
     "ReferralRow",
     "SkillRow",
+    "UserRow",
+    "WebSessionRow",
 ]
 
 NAMING = {
@@ -344,3 +347,48 @@ class AuditEntryRow(Base):
     purpose: Mapped[str | None] = mapped_column(Text)
 
 
+
+
+# Web shell: accounts, server-side sessions and consents (issue 4) ------------------------------
+
+
+class UserRow(Base):
+    """A user account: one organisation, roles from that organisation, local or OIDC sign-in."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ConsentRow(Base):
+    """A person's consent that an organisation may see their record (until withdrawn)."""
+
+    __tablename__ = "consents"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id"), primary_key=True, index=True
+    )
+    given: Mapped[date] = mapped_column(Date)
+    withdrawn: Mapped[date | None] = mapped_column(Date)
