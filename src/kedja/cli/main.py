@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kedja import services
+from kedja.cli.users import users_app
 from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
 
 console = Console(stderr=True)
 
@@ -74,6 +76,10 @@ def demo(
         f"{summary.organisations} organisations, {summary.people} people "
         f"({summary.job_seekers} job seekers), {summary.opportunities} opportunities, "
         f"{summary.establishments} establishments (seed {summary.seed})."
+    )
+    console.print(
+        f"Sign in at /login with password [bold]{summary.password}[/bold] as: "
+        + ", ".join(summary.accounts) + ".", highlight=False
     )
     if serve:
         _serve(engine, host, port)

@@ -43,6 +43,8 @@ class DemoSummary:
     consents: int
     opportunities: int
     establishments: int
+    accounts: tuple[str, ...] = ()
+    password: str = DEMO_PASSWORD
 
 
 def build_demo_database(
@@ -90,22 +92,26 @@ def build_demo_database(
         step("Storing consents and demo accounts")
         consents = demo_consents(demo, seed=seed)
         records.save_consents(session, consents)
-        _add_demo_accounts(session, consents)
+        accounts = _add_demo_accounts(session, consents)
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code}))
     return DemoSummary(
         seed=seed, municipalities=len(region.municipalities),
         organisations=len(demo.organisations), people=len(demo.people),
         job_seekers=sum(p.is_job_seeker for p in demo.people), consents=len(consents),
+        accounts=accounts,
         opportunities=len(demo.opportunities), establishments=len(demo.establishments),
     )
 
 
-def _add_demo_accounts(session: Session, consents: list[tuple[str, str, date]]) -> None:
+def _add_demo_accounts(session: Session,
+                       consents: list[tuple[str, str, date]]) -> tuple[str, ...]:
     created = datetime.combine(DEMO_DATE, time(), tzinfo=UTC)
-    for account in demo_accounts(consents):
+    accounts = demo_accounts(consents)
+    for account in accounts:
         add_user(session, username=account.username, organisation_id=account.organisation_id,
                  roles=account.roles, password=DEMO_PASSWORD, display_name=account.display_name,
                  user_id=account.user_id, created=created)
+    return tuple(f"{a.username} ({a.roles[0]}, {a.organisation_id})" for a in accounts)
 
 
 def _empty(session: Session) -> None:
