@@ -99,3 +99,42 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     services.prepare_database(tmp_path / "kedja.db")
     yield engine
     engine.dispose()
+
+
+# Web shell (issue 4): a writable demo region with its demo accounts, and signed-in clients. ----
+
+DEMO_PASSWORD = "kedja-demo-2026"
+DEMO_USERS = {
+    "admin": "admin@kedja.demo",
+    "officer": "officer.norrbotten@kedja.demo",
+    "coordinator": "coordinator@kedja.demo",
+    "employer_hr": "hr@kedja.demo",
+    "analyst": "analyst@kedja.demo",
+}
+"""One demo account per role (``kedja.demo.accounts``)."""
+
+
+@pytest.fixture(scope="session")
+def web_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A small demo region on SQLite that web tests may write to (sessions, audit entries)."""
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    engine = services.prepare_database(path)
+    services.build_demo_database(engine, **SMALL_DEMO)
+    yield engine
+    engine.dispose()
+
+
+def signed_in_client(app: object, username: str, password: str = DEMO_PASSWORD) -> object:
+    """A TestClient signed in through the login form (so it holds a real session cookie)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)  # type: ignore[arg-type]
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token, "next": "/"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
@@ -38,6 +38,7 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "AccessDeclaration",
+    "app_routes",
     "PublicDep",
     "SignedInDep",
     "clear_session_cookie",
@@ -151,9 +152,23 @@ def _declarations(dependant: Dependant) -> list[AccessDeclaration]:
     return found
 
 
-def route_access(route: APIRoute) -> list[AccessDeclaration]:
+def route_access(route: APIRoute | Any) -> list[AccessDeclaration]:
     """The access declarations of a route (router-level dependencies included)."""
     return _declarations(route.dependant)
+
+
+def app_routes(app: FastAPI) -> list[Any]:
+    """Every API route of ``app`` with its effective path and dependencies.
+
+    FastAPI 0.16x keeps included routers as nodes in ``app.routes``; older versions flatten
+    them. Either way this lists each route once, with ``path``, ``path_format``, ``methods``
+    and ``dependant`` as the app serves it.
+    """
+    try:
+        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - FastAPI before included-router nodes
+        return [r for r in app.routes if isinstance(r, APIRoute)]
+    return [c for c in iter_route_contexts(app.routes) if isinstance(c.original_route, APIRoute)]
 
 
 def is_secure_request(request: Request) -> bool:
