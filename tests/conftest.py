@@ -124,15 +124,22 @@ def web_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine.dispose()
 
 
-def signed_in_client(app: object, username: str, password: str = DEMO_PASSWORD) -> object:
-    """A TestClient signed in through the login form (so it holds a real session cookie)."""
+def login_token(html: str) -> str:
+    """The form token of the sign-in form in a page (not the sign-out form's)."""
     import re
 
+    found = re.search(r'action="/login"[^>]*>\s*<input type="hidden" name="csrf_token" '
+                      r'value="([^"]+)"', html)
+    assert found, "no sign-in form on the page"
+    return found.group(1)
+
+
+def signed_in_client(app: object, username: str, password: str = DEMO_PASSWORD) -> object:
+    """A TestClient signed in through the login form (so it holds a real session cookie)."""
     from fastapi.testclient import TestClient
 
     client = TestClient(app)  # type: ignore[arg-type]
-    form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    token = login_token(client.get("/login").text)
     response = client.post("/login", data={"username": username, "password": password,
                                            "csrf_token": token, "next": "/"},
                            follow_redirects=False)
