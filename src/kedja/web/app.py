@@ -6,7 +6,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from importlib import resources
 
-import httpx
+from typing import Any
+
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -35,13 +36,14 @@ _NO_STORE = ("/api/", "/people", "/admin", "/login")
 
 
 def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
-               oidc_transport: httpx.BaseTransport | None = None) -> FastAPI:
+               oidc_transport: Any = None) -> FastAPI:
     """The Kedja web app serving the database behind ``engine``.
 
     Args:
         engine: the database.
         oidc: single sign-on settings; by default read from ``KEDJA_OIDC_*`` variables.
-        oidc_transport: an HTTP transport for talking to the provider (tests use a stub).
+        oidc_transport: an HTTP transport for talking to the provider (tests use a stub), from
+            :func:`kedja.web.oidc.http_library`.
     """
     app = FastAPI(
         title="Kedja",

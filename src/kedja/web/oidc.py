@@ -18,19 +18,31 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
-import httpx
 from authlib.integrations.httpx_client import OAuth2Client
+from authlib.integrations.base_client import OAuthError
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from kedja.core.errors import ConfigurationError, Unauthenticated
 
-__all__ = ["OidcClient", "OidcSettings", "oidc_settings_from_env"]
+__all__ = ["OidcClient", "OidcSettings", "http_library", "oidc_settings_from_env"]
+
+
+def http_library() -> ModuleType:
+    """The HTTP client library Authlib runs on (``httpx``, or ``httpx2`` where installed).
+
+    Every request to the provider goes through Authlib's client, so a test transport must come
+    from this module.
+    """
+    base = next(c for c in OAuth2Client.__mro__ if c.__name__ == "Client")
+    return sys.modules[base.__module__.split(".")[0]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,28 +93,25 @@ class OidcClient:
     """Talks to one provider; ``transport`` lets tests put a stub provider in-process."""
 
     settings: OidcSettings
-    transport: httpx.BaseTransport | None = None
+    transport: Any = None
     _metadata: dict[str, Any] | None = field(default=None, repr=False)
-
-    def _http(self) -> httpx.Client:
-        return httpx.Client(transport=self.transport, timeout=10)
 
     def metadata(self) -> dict[str, Any]:
         """The provider's discovery document (read once)."""
         if self._metadata is None:
             url = f"{self.settings.issuer}/.well-known/openid-configuration"
             try:
-                with self._http() as http:
-                    response = http.get(url)
+                with self._client(None) as http:
+                    response = http.request("GET", url, withhold_token=True)
                     response.raise_for_status()
                     self._metadata = response.json()
-            except httpx.HTTPError as error:
+            except (http_library().HTTPError, ValueError) as error:
                 raise ConfigurationError(f"the OIDC provider does not answer at {url}: {error}",
                                          field="KEDJA_OIDC_ISSUER", value=self.settings.issuer,
                                          hint="check the issuer URL and the network") from None
         return self._metadata  # type: ignore[return-value]
 
-    def _client(self, redirect_uri: str) -> OAuth2Client:
+    def _client(self, redirect_uri: str | None) -> OAuth2Client:
         return OAuth2Client(self.settings.client_id, self.settings.client_secret,
                             scope=self.settings.scopes, redirect_uri=redirect_uri,
                             transport=self.transport, timeout=10)
@@ -125,8 +134,8 @@ class OidcClient:
         try:
             with self._client(redirect_uri) as client:
                 token = client.fetch_token(meta["token_endpoint"], code=code)
-            with self._http() as http:
-                keys = KeySet.import_key_set(http.get(meta["jwks_uri"]).json())
+                keys = KeySet.import_key_set(
+                    client.request("GET", meta["jwks_uri"], withhold_token=True).json())
             decoded = jwt.decode(token["id_token"], keys, algorithms=["RS256", "ES256"])
             jwt.JWTClaimsRegistry(
                 leeway=60, iss={"essential": True, "value": meta["issuer"]},
@@ -135,7 +144,7 @@ class OidcClient:
                 exp={"essential": True},
             ).validate(decoded.claims)
             claims = decoded.claims
-        except (JoseError, KeyError, ValueError, httpx.HTTPError) as error:
+        except (JoseError, KeyError, ValueError, OAuthError, http_library().HTTPError) as error:
             raise Unauthenticated(f"the identity provider's answer does not verify: {error}",
                                   field="id_token", hint="try signing in again") from None
         return dict(claims)
