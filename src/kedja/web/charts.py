@@ -46,5 +46,10 @@ def population_chart(municipalities: list[Municipality], *, title: str, x_title:
             "color": {"field": "county", "type": "nominal", "title": county_title,
                       "scale": {"range": ["#0b4f6c", "#b5562f"]}},
         },
-        "config": {"axis": {"labelFontSize": 12, "titleFontSize": 13}},
+        # dark labels: Vega's default grey fails WCAG contrast on white
+        "config": {"axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": "#1b1f24",
+                            "titleColor": "#1b1f24", "tickColor": "#4a5560",
+                            "domainColor": "#4a5560"},
+                   "legend": {"labelColor": "#1b1f24", "titleColor": "#1b1f24"},
+                   "title": {"color": "#1b1f24"}},
     }
