@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from datetime import date
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient

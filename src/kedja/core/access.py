@@ -16,7 +16,8 @@ Examples:
     ...                     roles=frozenset({Role.OFFICER}))
     >>> is_permitted(officer, Permission.READ_PEOPLE), is_permitted(officer, Permission.READ_AUDIT)
     (True, False)
-    >>> grants = [Grant("P1", "AF25", GrantBasis.CONSENT), Grant("P1", "ASF001", GrantBasis.REFERRAL)]
+    >>> grants = [Grant("P1", "AF25", GrantBasis.CONSENT),
+    ...           Grant("P1", "ASF001", GrantBasis.REFERRAL)]
     >>> is_person_visible(officer, grants)
     True
     >>> is_person_visible(officer, [Grant("P1", "AF24", GrantBasis.CONSENT)])
@@ -166,10 +167,10 @@ def require_permission(principal: Principal, permission: Permission) -> None:
     Examples:
         >>> p = Principal("u", "a@x.se", "KOM2580", OrganisationKind.MUNICIPALITY,
         ...               frozenset({Role.ANALYST}))
-        >>> require_permission(p, Permission.READ_PEOPLE)
+        >>> require_permission(p, Permission.READ_PEOPLE)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        kedja.core.errors.Forbidden: the role analyst may not read_people (field 'role'). Fix: ask an administrator of your organisation for a role that may.
+        kedja.core.errors.Forbidden: the role analyst may not read_people (field 'role'). Fix: ...
     """
     if not is_permitted(principal, permission):
         roles = ", ".join(sorted(principal.roles)) or "no role"
@@ -246,10 +247,10 @@ def validated_roles(names: Iterable[str], kind: OrganisationKind) -> frozenset[R
     Examples:
         >>> sorted(validated_roles(["officer"], OrganisationKind.EMPLOYMENT_SERVICE))
         [<Role.OFFICER: 'officer'>]
-        >>> validated_roles(["boss"], OrganisationKind.ASF)
+        >>> validated_roles(["boss"], OrganisationKind.ASF)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        kedja.core.errors.InvalidInput: 'boss' is not a role (field 'roles'). Fix: use one of admin, officer, coordinator, analyst, employer_hr.
+        kedja.core.errors.InvalidInput: 'boss' is not a role (field 'roles'). Fix: use one of ...
     """
     roles = set()
     for name in names:

@@ -5,9 +5,9 @@ from kedja.demo.generator import DEMO_DATE, DemoRegion, generate_demo
 from kedja.demo.packs import RegionPack, TaxonomyPack, load_region_pack, load_taxonomy_pack
 
 __all__ = [
+    "DEMO_DATE",
     "DEMO_PASSWORD",
     "DemoAccount",
-    "DEMO_DATE",
     "DemoRegion",
     "RegionPack",
     "TaxonomyPack",

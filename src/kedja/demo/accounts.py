@@ -70,7 +70,8 @@ def demo_consents(demo: DemoRegion, *, seed: int) -> list[Consent]:
 
 def _most_consented(consents: list[Consent], prefix: str) -> str:
     counts = Counter(org for _, org, _ in consents if org.startswith(prefix))
-    return min(counts, key=lambda org: (-counts[org], org))
+    # a tiny demo may have no such consent: the first organisation of the kind then
+    return min(counts, key=lambda org: (-counts[org], org)) if counts else f"{prefix}001"
 
 
 def demo_accounts(consents: list[Consent]) -> list[DemoAccount]:
@@ -80,8 +81,11 @@ def demo_accounts(consents: list[Consent]) -> list[DemoAccount]:
         >>> accounts = demo_accounts([("P1", "ASF002", DEMO_DATE), ("P1", "EMP000007", DEMO_DATE)])
         >>> [(a.username, a.organisation_id) for a in accounts][3:5]
         [('coordinator@kedja.demo', 'ASF002'), ('hr@kedja.demo', 'EMP000007')]
+        >>> [a.organisation_id for a in demo_accounts([])][3:5]
+        ['ASF001', 'EMP000001']
     """
     asf, employer = _most_consented(consents, "ASF"), _most_consented(consents, "EMP")
+    employer = employer if employer != "EMP001" else "EMP000001"
     rows = [
         ("admin", "Demo Admin", "REG25", ("admin",)),
         ("officer.norrbotten", "Handläggare Norrbotten", "AF25", ("officer",)),

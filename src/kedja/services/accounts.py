@@ -22,8 +22,7 @@ from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from kedja.core.organisations import OrganisationKind
 from kedja.store import accounts as accounts_repo
-from kedja.store import records
-from kedja.store import session_scope
+from kedja.store import records, session_scope
 from kedja.store.accounts import StoredSession, StoredUser
 
 __all__ = [

@@ -10,9 +10,8 @@ from sqlalchemy import Engine
 
 from kedja.core.access import Permission, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
-from kedja.store import records
-from kedja.store import session_scope
-from kedja.services.people import Page, page_offset, audit_reads
+from kedja.services.people import Page, audit_reads, page_offset
+from kedja.store import records, session_scope
 
 __all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_page", "person_access_log"]
 

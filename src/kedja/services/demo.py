@@ -21,9 +21,8 @@ from kedja.demo import (
     load_taxonomy_pack,
 )
 from kedja.services.accounts import add_user
-from kedja.store import records
+from kedja.store import records, session_scope
 from kedja.store import repositories as repo
-from kedja.store import session_scope
 from kedja.store import tables as t
 
 __all__ = ["DemoSummary", "build_demo_database"]

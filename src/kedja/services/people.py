@@ -27,9 +27,8 @@ from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import InvalidInput
 from kedja.core.organisations import Organisation, OrganisationKind
 from kedja.core.people import Person
-from kedja.store import records
+from kedja.store import records, session_scope
 from kedja.store import repositories as repo
-from kedja.store import session_scope
 
 __all__ = [
     "MAX_PAGE_SIZE",

@@ -75,6 +75,9 @@ class LanguagePublic(BaseModel):
     level: str
 
 
+CASE_ONLY = Field(description="Case view only (null in the candidate view).")
+
+
 class PersonPublic(BaseModel):
     """A person's record. In the candidate view (employers) the case fields are null."""
 
@@ -90,13 +93,13 @@ class PersonPublic(BaseModel):
     hours_per_week: int
     available_from: date | None
     preferred_occupations: list[str]
-    status: str | None = Field(None, description="Case view only.")
-    status_since: date | None = Field(None, description="Case view only.")
-    occupation_code: str | None = Field(None, description="Case view only.")
-    employer_id: str | None = Field(None, description="Case view only.")
-    support_forms: list[str] | None = Field(None, description="Case view only.")
-    max_commute_minutes: int | None = Field(None, description="Case view only.")
-    adaptations: list[str] | None = Field(None, description="Case view only.")
+    status: Annotated[str | None, CASE_ONLY] = None
+    status_since: Annotated[date | None, CASE_ONLY] = None
+    occupation_code: Annotated[str | None, CASE_ONLY] = None
+    employer_id: Annotated[str | None, CASE_ONLY] = None
+    support_forms: Annotated[list[str] | None, CASE_ONLY] = None
+    max_commute_minutes: Annotated[int | None, CASE_ONLY] = None
+    adaptations: Annotated[list[str] | None, CASE_ONLY] = None
 
 
 def person_public(record: PersonRecord) -> PersonPublic:

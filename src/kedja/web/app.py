@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from importlib import resources
-
 from typing import Any
 
 from fastapi import FastAPI, Request, Response

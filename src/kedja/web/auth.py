@@ -6,7 +6,7 @@ import secrets
 from typing import Annotated
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 

@@ -49,7 +49,7 @@ def choose_locale(requested: str | None, remembered: str | None) -> str:
     """The page locale: an explicit request, else the remembered choice, else Swedish."""
     for candidate in (requested, remembered):
         if candidate in LOCALES:
-            return candidate  # type: ignore[return-value]
+            return candidate
     return DEFAULT_LOCALE
 
 

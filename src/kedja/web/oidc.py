@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from authlib.integrations.httpx_client import OAuth2Client
 from authlib.integrations.base_client import OAuthError
+from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -109,7 +109,7 @@ class OidcClient:
                 raise ConfigurationError(f"the OIDC provider does not answer at {url}: {error}",
                                          field="KEDJA_OIDC_ISSUER", value=self.settings.issuer,
                                          hint="check the issuer URL and the network") from None
-        return self._metadata  # type: ignore[return-value]
+        return self._metadata
 
     def _client(self, redirect_uri: str | None) -> OAuth2Client:
         return OAuth2Client(self.settings.client_id, self.settings.client_secret,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -81,7 +81,7 @@ def error_page(request: Request, status: int, body: ErrorBody) -> Response:
 def region_page(request: Request, engine: EngineDep, _anyone: PublicDep) -> HTMLResponse:
     """The region page: the municipalities, their figures and a chart of population."""
     overview = services.region_overview(engine)
-    county_names = {c.code: c.name for c in overview.counties}
+    county_names: dict[str, str] = {c.code: c.name for c in overview.counties}
     locale = i18n.choose_locale(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
     i18n.use_locale(locale)
     spec = charts.population_chart(

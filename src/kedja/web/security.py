@@ -38,9 +38,9 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "AccessDeclaration",
-    "app_routes",
     "PublicDep",
     "SignedInDep",
+    "app_routes",
     "clear_session_cookie",
     "is_csrf_valid",
     "is_secure_request",
@@ -90,7 +90,7 @@ async def _submitted_csrf(request: Request) -> str | None:
 async def _signed_in(request: Request) -> SignedIn:
     cached = getattr(request.state, "signed_in", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthenticated("you are not signed in", hint="sign in at /login")
@@ -165,7 +165,7 @@ def app_routes(app: FastAPI) -> list[Any]:
     and ``dependant`` as the app serves it.
     """
     try:
-        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+        from fastapi.routing import iter_route_contexts
     except ImportError:  # pragma: no cover - FastAPI before included-router nodes
         return [r for r in app.routes if isinstance(r, APIRoute)]
     return [c for c in iter_route_contexts(app.routes) if isinstance(c.original_route, APIRoute)]
