@@ -68,10 +68,10 @@ def demo_consents(demo: DemoRegion, *, seed: int) -> list[Consent]:
     return consents
 
 
-def _most_consented(consents: list[Consent], prefix: str) -> str:
+def _most_consented(consents: list[Consent], prefix: str, *, fallback: str) -> str:
     counts = Counter(org for _, org, _ in consents if org.startswith(prefix))
     # a tiny demo may have no such consent: the first organisation of the kind then
-    return min(counts, key=lambda org: (-counts[org], org)) if counts else f"{prefix}001"
+    return min(counts, key=lambda org: (-counts[org], org)) if counts else fallback
 
 
 def demo_accounts(consents: list[Consent]) -> list[DemoAccount]:
@@ -84,8 +84,8 @@ def demo_accounts(consents: list[Consent]) -> list[DemoAccount]:
         >>> [a.organisation_id for a in demo_accounts([])][3:5]
         ['ASF001', 'EMP000001']
     """
-    asf, employer = _most_consented(consents, "ASF"), _most_consented(consents, "EMP")
-    employer = employer if employer != "EMP001" else "EMP000001"
+    asf = _most_consented(consents, "ASF", fallback="ASF001")
+    employer = _most_consented(consents, "EMP", fallback="EMP000001")
     rows = [
         ("admin", "Demo Admin", "REG25", ("admin",)),
         ("officer.norrbotten", "Handläggare Norrbotten", "AF25", ("officer",)),
