@@ -141,3 +141,33 @@ def test_the_audit_log_is_for_admins_and_gdpr_export_is_logged(web_engine: Engin
     assert ("admin@x.se", "export", "gdpr_request") in audit_rows(web_engine, pid)
     text = services.audit_csv(web_engine, ADMIN, subject_id=pid)
     assert text.splitlines()[0].startswith("id,at,actor") and "o25@af.se" in text
+
+
+def test_recording_and_withdrawing_consent_is_audited(engine: Engine) -> None:
+    from kedja.core.errors import Conflict, NotFound
+
+    services.build_demo_database(engine, seed=7, job_seekers=40, employed=40)
+    pid = a_norrbotten_job_seeker(engine)
+    hr = principal("EMP000002", OrganisationKind.EMPLOYER, Role.EMPLOYER_HR, "hr@x.se")
+    with session_scope(engine) as session:
+        session.execute(delete(t.ConsentRow).where(t.ConsentRow.person_id == pid,
+                                                   t.ConsentRow.organisation_id == "EMP000002"))
+    with pytest.raises(Forbidden):
+        services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT)
+    with pytest.raises(Forbidden):  # an employer cannot grant itself access
+        services.record_consent(engine, hr, pid, "EMP000002")
+    with pytest.raises(Forbidden):  # nor can an officer who does not see the person
+        services.record_consent(engine, OFFICER_24, pid, "EMP000002")
+    consent = services.record_consent(engine, OFFICER_25, pid, "EMP000002")
+    assert consent.withdrawn is None
+    assert services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT).view.value == \
+        "candidate"
+    with pytest.raises(Conflict):
+        services.record_consent(engine, OFFICER_25, pid, "EMP000002")
+    with pytest.raises(NotFound):
+        services.record_consent(engine, OFFICER_25, pid, "NO-SUCH-ORG")
+    assert services.withdraw_consent(engine, OFFICER_25, pid, "EMP000002").withdrawn
+    with pytest.raises(Forbidden):
+        services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT)
+    writes = [p for a, action, p in audit_rows(engine, pid) if action == "write"]
+    assert writes == ["consent recorded for EMP000002", "consent withdrawn for EMP000002"]

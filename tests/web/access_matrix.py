@@ -73,7 +73,7 @@ def add_canaries(engine: Engine) -> dict[str, str]:
             session.add(t.ReferralRow(id="R-CANARY-2", person_id="P999902",
                                       from_organisation_id="AF24", to_organisation_id=hr_org,
                                       state="proposed", created=date(2026, 11, 1)))
-    return {"person_id": "P999901"}
+    return {"person_id": "P999901", "organisation_id": "AF24"}
 
 
 def visible_person_ids(engine: Engine, caller: Caller) -> set[str]:

@@ -70,6 +70,7 @@ class Permission(StrEnum):
     READ_AGGREGATES = "read_aggregates"
     READ_ORGANISATIONS = "read_organisations"
     READ_PEOPLE = "read_people"
+    RECORD_CONSENT = "record_consent"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
 
@@ -105,8 +106,8 @@ ACTIVE_REFERRAL_STATES = ("proposed", "accepted", "started")
 _EVERYONE = frozenset({Permission.READ_AGGREGATES, Permission.READ_ORGANISATIONS})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS},
-    Role.OFFICER: _EVERYONE | {Permission.READ_PEOPLE},
-    Role.COORDINATOR: _EVERYONE | {Permission.READ_PEOPLE},
+    Role.OFFICER: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT},
+    Role.COORDINATOR: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT},
     Role.ANALYST: _EVERYONE,
     Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE},
 }

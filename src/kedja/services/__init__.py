@@ -15,6 +15,7 @@ from kedja.services.accounts import (
     signed_in,
 )
 from kedja.services.audit import audit_csv, audit_page, person_access_log
+from kedja.services.consents import ConsentRecord, record_consent, withdraw_consent
 from kedja.services.demo import DemoSummary, build_demo_database
 from kedja.services.people import (
     Page,
@@ -27,6 +28,7 @@ from kedja.services.region import RegionOverview, region_overview
 from kedja.services.system import database_health, downgrade_database, prepare_database
 
 __all__ = [
+    "ConsentRecord",
     "DemoSummary",
     "Page",
     "PersonRecord",
@@ -46,9 +48,11 @@ __all__ = [
     "person_access_log",
     "prepare_database",
     "read_person",
+    "record_consent",
     "region_overview",
     "sign_in",
     "sign_in_oidc",
     "sign_out",
     "signed_in",
+    "withdraw_consent",
 ]

@@ -67,6 +67,8 @@ class PersonRecord:
 
     person: Person
     view: PersonView
+    shared_with: tuple[str, ...] = ()
+    """Organisations holding consent or an active referral (case view only)."""
 
 
 def page_offset(page: int, page_size: int) -> int:
@@ -136,7 +138,9 @@ def read_person(engine: Engine, principal: Principal, person_id: str, *,
             raise
         person = repo.get_person(session, person_id)
         audit_reads(session, principal, [person_id], purpose)
-    return PersonRecord(person, person_view(principal))
+    view = person_view(principal)
+    shared = tuple(sorted({g.organisation_id for g in grants})) if view is PersonView.FULL else ()
+    return PersonRecord(person, view, shared)
 
 
 def _audit_refusal(engine: Engine, principal: Principal, person_id: str,

@@ -25,9 +25,11 @@ __all__ = [
     "count_audit_entries",
     "count_organisations",
     "count_visible_people",
+    "find_consent",
     "grants_for_person",
     "list_organisations",
     "organisation_kind",
+    "put_consent",
     "save_consents",
     "visible_person_ids",
 ]
@@ -153,3 +155,20 @@ def count_audit_entries(session: Session, *, subject_type: str | None = None,
                           subject_type=subject_type, subject_id=subject_id, actor=actor,
                           since=since)
     return int(session.scalar(query) or 0)
+
+
+def find_consent(session: Session, person_id: str, organisation_id: str) -> t.ConsentRow | None:
+    """The consent row of a person for an organisation, or ``None``."""
+    return session.get(t.ConsentRow, (person_id, organisation_id))
+
+
+def put_consent(session: Session, person_id: str, organisation_id: str, *, given: date,
+                withdrawn: date | None) -> None:
+    """Insert or update one consent."""
+    row = find_consent(session, person_id, organisation_id)
+    if row is None:
+        session.add(t.ConsentRow(person_id=person_id, organisation_id=organisation_id,
+                                 given=given, withdrawn=withdrawn))
+    else:
+        row.given, row.withdrawn = given, withdrawn
+    session.flush()

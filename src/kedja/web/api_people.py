@@ -28,8 +28,9 @@ T = TypeVar("T")
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, object]]:
-    text = {401: "Not signed in", 403: "Not allowed (role, organisation or consent)",
-            404: "No such record", 422: "Invalid input", 500: "Database error"}
+    text = {401: "Not signed in", 403: "Not allowed (role, organisation, consent or CSRF)",
+            404: "No such record", 409: "Already so", 422: "Invalid input",
+            500: "Database error"}
     return {s: {"model": ErrorResponse, "description": text[s]} for s in (*statuses, 500)}
 
 
@@ -100,6 +101,7 @@ class PersonPublic(BaseModel):
     support_forms: Annotated[list[str] | None, CASE_ONLY] = None
     max_commute_minutes: Annotated[int | None, CASE_ONLY] = None
     adaptations: Annotated[list[str] | None, CASE_ONLY] = None
+    shared_with: Annotated[list[str] | None, CASE_ONLY] = None
 
 
 def person_public(record: PersonRecord) -> PersonPublic:
@@ -125,7 +127,8 @@ def person_public(record: PersonRecord) -> PersonPublic:
             "status": s.status.value, "status_since": s.since, "occupation_code": s.occupation_code,
             "employer_id": s.employer_id, "support_forms": sorted(f.value for f in s.support_forms),
             "max_commute_minutes": p.constraints.max_commute_minutes,
-            "adaptations": sorted(p.constraints.adaptations)})
+            "adaptations": sorted(p.constraints.adaptations),
+            "shared_with": list(record.shared_with) or None})
     return out
 
 
@@ -223,6 +226,48 @@ def list_organisations(
     result = services.list_organisations(engine, signed.principal, kind=kind, page=page,
                                          page_size=page_size)
     return _page(result, [organisation_public(o) for o in result.items])  # type: ignore[arg-type]
+
+
+class ConsentCreate(BaseModel):
+    """The organisation a person consents to."""
+
+    organisation_id: str = Field(min_length=1, max_length=64)
+
+
+class ConsentPublic(BaseModel):
+    """A person's consent for one organisation."""
+
+    person_id: str
+    organisation_id: str
+    given: date
+    withdrawn: date | None
+
+
+ConsentWriter = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
+WRITE_ERRORS = _errors(401, 403, 404, 409, 422)
+
+
+@router.post("/people/{person_id}/consents", response_model=ConsentPublic, status_code=201,
+             tags=["people"], responses=WRITE_ERRORS)
+def record_consent(engine: EngineDep, signed: ConsentWriter, person_id: str,
+                   body: ConsentCreate) -> ConsentPublic:
+    """Record the person's consent that an organisation may see their record (audited).
+
+    Needs the session's CSRF token in the ``X-CSRF-Token`` header.
+    """
+    c = services.record_consent(engine, signed.principal, person_id, body.organisation_id)
+    return ConsentPublic(person_id=c.person_id, organisation_id=c.organisation_id,
+                         given=c.given, withdrawn=c.withdrawn)
+
+
+@router.delete("/people/{person_id}/consents/{organisation_id}", response_model=ConsentPublic,
+               tags=["people"], responses=WRITE_ERRORS)
+def withdraw_consent(engine: EngineDep, signed: ConsentWriter, person_id: str,
+                     organisation_id: str) -> ConsentPublic:
+    """Record that the person withdraws a consent (audited); needs ``X-CSRF-Token``."""
+    c = services.withdraw_consent(engine, signed.principal, person_id, organisation_id)
+    return ConsentPublic(person_id=c.person_id, organisation_id=c.organisation_id,
+                         given=c.given, withdrawn=c.withdrawn)
 
 
 AuditReader = Annotated[SignedIn, Depends(require(Permission.READ_AUDIT))]

@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -108,12 +108,26 @@ def people_page(request: Request, engine: EngineDep, signed: PeopleReader,
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
-def person_page(request: Request, engine: EngineDep, signed: PeopleReader,
-                person_id: str) -> HTMLResponse:
+def person_page(request: Request, engine: EngineDep, signed: PeopleReader, person_id: str,
+                recorded: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
     """One person's record, if the user's organisation may see it."""
     record = services.read_person(engine, signed.principal, person_id,
                                   purpose=Purpose.CASE_MANAGEMENT)
-    return render(request, "person.html", {"active": "people", "record": record})
+    return render(request, "person.html", {"active": "people", "record": record,
+                                           "recorded": recorded})
+
+
+ConsentWriter = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
+
+
+@router.post("/people/{person_id}/consents")
+def record_consent_form(engine: EngineDep, signed: ConsentWriter, person_id: str,
+                        organisation_id: Annotated[str, Form(min_length=1, max_length=64)]
+                        ) -> Response:
+    """Record a consent from the person page's form (CSRF checked by the dependency)."""
+    services.record_consent(engine, signed.principal, person_id, organisation_id.strip())
+    return RedirectResponse(f"/people/{quote(person_id)}?recorded={quote(organisation_id)}",
+                            status_code=303)
 
 
 AuditReader = Annotated[SignedIn, Depends(require(Permission.READ_AUDIT))]
