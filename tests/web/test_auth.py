@@ -178,3 +178,13 @@ def test_security_headers(app: FastAPI) -> None:
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
     assert TestClient(app).get("/login").headers["cache-control"] == "no-store"
+
+
+def test_pages_answer_errors_as_pages_and_the_api_as_json(app: FastAPI) -> None:
+    client = signed_in_client(app, DEMO_USERS["officer"])
+    page = client.get("/people?page=0")  # type: ignore[attr-defined]
+    assert page.status_code == 422 and page.text.startswith("<!doctype html>")
+    api = client.get("/api/v1/people?page=0")  # type: ignore[attr-defined]
+    assert api.status_code == 422 and api.json()["error"]["field"] == "query.page"
+    missing = client.get("/no-such-page")  # type: ignore[attr-defined]
+    assert missing.status_code == 404 and "Hittades inte" in missing.text

@@ -78,11 +78,11 @@ def install_error_handlers(app: FastAPI, page_error: PageError | None = None) ->
         return answer(request, error.status_code, body)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         body = ErrorBody(code="invalid_input", message=f"{first.get('msg', 'invalid input')}",
                          field=where or None, value=None if "input" not in first
                          else str(first["input"])[:200],
                          hint="correct the field named and send the request again")
-        return _respond(422, body.model_dump())
+        return answer(request, 422, body)
