@@ -118,7 +118,7 @@ def test_sign_out(page: Page) -> None:
 
 PAGES = [
     ("anonymous", "/"), ("anonymous", "/login"), ("anonymous", "/no-such-page"),
-    ("officer", "/"), ("officer", "/people"), ("officer", "/people/{own}"),
+    ("officer", "/people"), ("officer", "/people/{own}"),
     ("officer", "/people/{other}"), ("officer", "/?lang=en"),
     ("employer_hr", "/people"), ("admin", "/admin/audit"),
     ("admin", "/admin/audit?subject_id={own}"), ("admin", "/admin/audit/people/{own}"),
