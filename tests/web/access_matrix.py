@@ -30,6 +30,14 @@ from kedja.store import tables as t
 from kedja.web.security import app_routes, route_access
 
 PERSON_ID = re.compile(r"\bP\d{6}\b")
+PATH_SAMPLES = {
+    "person_id": "P999901",  # the canary: visible to AF24 and one ASF only
+    "organisation_id": "AF24",
+    "municipality_code": "2580",
+    "county_code": "25",
+    "occupation_code": "2611",
+}
+"""A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"
 ACTIVE = ("proposed", "accepted", "started")
 
@@ -73,7 +81,7 @@ def add_canaries(engine: Engine) -> dict[str, str]:
             session.add(t.ReferralRow(id="R-CANARY-2", person_id="P999902",
                                       from_organisation_id="AF24", to_organisation_id=hr_org,
                                       state="proposed", created=date(2026, 11, 1)))
-    return {"person_id": "P999901", "organisation_id": "AF24"}
+    return dict(PATH_SAMPLES)
 
 
 def visible_person_ids(engine: Engine, caller: Caller) -> set[str]:
@@ -119,7 +127,8 @@ def matrix_violations(app: FastAPI, engine: Engine, callers: list[Caller],
             problems.append(f"{route.path}: declares no access (add require(...) or public())")
         path = _path(route, samples)
         if path is None:
-            problems.append(f"{route.path}: no sample value for its path parameters; add one")
+            problems.append(f"{route.path}: no sample value for its path parameters; add one "
+                            "to PATH_SAMPLES in tests/web/access_matrix.py")
             continue
         for method in sorted(route.methods - {"HEAD"}):
             for caller in callers:

@@ -108,4 +108,4 @@ def test_the_matrix_asks_for_samples_of_new_path_parameters(
 
     problems = matrix_violations(app, web_engine, [], samples, only="/_test/")
     assert problems == ["/api/v1/_test/things/{thing_id}: no sample value for its path "
-                        "parameters; add one"]
+                        "parameters; add one to PATH_SAMPLES in tests/web/access_matrix.py"]
