@@ -24,7 +24,7 @@ from kedja.core.access import (
     require_person_visible,
 )
 from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import InvalidInput
+from kedja.core.errors import Forbidden, InvalidInput
 from kedja.core.organisations import Organisation, OrganisationKind
 from kedja.core.people import Person
 from kedja.store import records, session_scope
@@ -133,7 +133,7 @@ def read_person(engine: Engine, principal: Principal, person_id: str, *,
         grants = records.grants_for_person(session, person_id)
         try:
             require_person_visible(principal, person_id, grants)
-        except Exception:
+        except Forbidden:
             _audit_refusal(engine, principal, person_id, purpose)
             raise
         person = repo.get_person(session, person_id)
