@@ -105,6 +105,10 @@ def test_an_active_referral_opens_a_record_but_not_to_an_employer(engine: Engine
             services.read_person(engine, who, pid, purpose=Purpose.RECRUITMENT)
     # the sending organisation holds the active referral: AF24 now sees the record
     assert services.read_person(engine, OFFICER_24, pid, purpose=Purpose.MATCHING)
+    listed = services.list_people(engine, OFFICER_24, purpose=Purpose.MATCHING, page_size=100)
+    assert pid in {r.person.id for r in listed.items}
+    hr_list = services.list_people(engine, hr, purpose=Purpose.RECRUITMENT, page_size=100)
+    assert pid not in {r.person.id for r in hr_list.items}
     _referral(engine, pid, asf, "started", "R3")
     assert services.read_person(engine, coordinator, pid, purpose=Purpose.MATCHING)
     with session_scope(engine) as session:
