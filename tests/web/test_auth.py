@@ -188,3 +188,12 @@ def test_pages_answer_errors_as_pages_and_the_api_as_json(app: FastAPI) -> None:
     assert api.status_code == 422 and api.json()["error"]["field"] == "query.page"
     missing = client.get("/no-such-page")  # type: ignore[attr-defined]
     assert missing.status_code == 404 and "Hittades inte" in missing.text
+
+
+def test_admins_see_accounts_without_secrets(app: FastAPI) -> None:
+    admin = signed_in_client(app, DEMO_USERS["admin"])
+    users = admin.get("/api/v1/users").json()  # type: ignore[attr-defined]
+    assert {"admin@kedja.demo", "hr@kedja.demo"} <= {u["username"] for u in users}
+    assert "argon2" not in admin.get("/admin/users").text  # type: ignore[attr-defined]
+    officer = signed_in_client(app, DEMO_USERS["officer"])
+    assert officer.get("/api/v1/users").status_code == 403  # type: ignore[attr-defined]

@@ -21,7 +21,9 @@ from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
 from kedja.web.security import SignedInDep, require
 
-__all__ = ["AuditEntryPublic", "OrganisationPublic", "PersonPublic", "router"]
+__all__ = [
+    "AuditEntryPublic", "OrganisationPublic", "PersonPublic", "UserPublic", "router",
+]
 
 router = APIRouter(prefix="/api/v1")
 T = TypeVar("T")
@@ -292,3 +294,27 @@ def person_access_log(engine: EngineDep, signed: AuditReader,
     """Who accessed a person's record, when and why: for a GDPR access request (admins)."""
     return [audit_public(e) for e in services.person_access_log(engine, signed.principal,
                                                                  person_id)]
+
+
+class UserPublic(BaseModel):
+    """An account without its secrets."""
+
+    username: str
+    display_name: str
+    organisation_id: str
+    roles: list[str]
+    sign_in: str
+    active: bool
+
+
+@router.get("/users", response_model=list[UserPublic], tags=["account"], responses=ERRORS)
+def list_users(engine: EngineDep,
+               signed: Annotated[SignedIn, Depends(require(Permission.MANAGE_USERS))],
+               organisation_id: Annotated[str | None, Query(max_length=64)] = None,
+               ) -> list[UserPublic]:
+    """The accounts (of one organisation, when given), without secrets (admins)."""
+    return [UserPublic(username=u.username, display_name=u.display_name,
+                       organisation_id=u.organisation_id, roles=list(u.roles),
+                       sign_in=u.sign_in, active=u.active)
+            for u in services.list_users(engine, organisation_id=organisation_id,
+                                         actor=signed.principal)]

@@ -163,3 +163,12 @@ def person_log_page(request: Request, engine: EngineDep, signed: AuditReader,
     entries = services.person_access_log(engine, signed.principal, person_id)
     return render(request, "person_log.html", {"active": "audit", "person_id": person_id,
                                                "entries": entries})
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, engine: EngineDep,
+               signed: Annotated[SignedIn, Depends(require(Permission.MANAGE_USERS))]
+               ) -> HTMLResponse:
+    """The accounts, their organisations and roles (no secrets), for administrators."""
+    users = services.list_users(engine, actor=signed.principal)
+    return render(request, "users.html", {"active": "users", "users": users})
