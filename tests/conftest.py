@@ -99,3 +99,49 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     services.prepare_database(tmp_path / "kedja.db")
     yield engine
     engine.dispose()
+
+
+# Web shell (issue 4): a writable demo region with its demo accounts, and signed-in clients. ----
+
+DEMO_PASSWORD = "kedja-demo-2026"
+DEMO_USERS = {
+    "admin": "admin@kedja.demo",
+    "officer": "officer.norrbotten@kedja.demo",
+    "coordinator": "coordinator@kedja.demo",
+    "employer_hr": "hr@kedja.demo",
+    "analyst": "analyst@kedja.demo",
+}
+"""One demo account per role (``kedja.demo.accounts``)."""
+
+
+@pytest.fixture(scope="session")
+def web_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A small demo region on SQLite that web tests may write to (sessions, audit entries)."""
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    engine = services.prepare_database(path)
+    services.build_demo_database(engine, **SMALL_DEMO)
+    yield engine
+    engine.dispose()
+
+
+def login_token(html: str) -> str:
+    """The form token of the sign-in form in a page (not the sign-out form's)."""
+    import re
+
+    found = re.search(r'action="/login"[^>]*>\s*<input type="hidden" name="csrf_token" '
+                      r'value="([^"]+)"', html)
+    assert found, "no sign-in form on the page"
+    return found.group(1)
+
+
+def signed_in_client(app: object, username: str, password: str = DEMO_PASSWORD) -> object:
+    """A TestClient signed in through the login form (so it holds a real session cookie)."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)  # type: ignore[arg-type]
+    token = login_token(client.get("/login").text)
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token, "next": "/"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client

@@ -10,6 +10,19 @@ from sqlalchemy import Engine
 from kedja.core.errors import NotFound
 from kedja.services import forecast as forecasting
 from kedja.web import create_app
+from tests.conftest import signed_in_client
+
+
+def _analyst(engine: Engine) -> TestClient:
+    """A client signed in as the demo analyst: forecasts are aggregates for signed-in users."""
+    client = signed_in_client(create_app(engine), "analyst@kedja.demo")
+    assert isinstance(client, TestClient)
+    return client
+
+
+def test_forecast_needs_sign_in(demo_engine: Engine) -> None:
+    anonymous = TestClient(create_app(demo_engine))
+    assert anonymous.get("/api/v1/forecast/region").status_code == 401
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +64,7 @@ def test_unknown_municipality_is_not_found(run: forecasting.ForecastRun) -> None
 
 
 def test_api_and_page(demo_engine: Engine) -> None:
-    client = TestClient(create_app(demo_engine))
+    client = _analyst(demo_engine)
     body = client.get("/api/v1/forecast/municipalities/2584?top=5").json()
     assert body["driver"] == "establishments" and len(body["gaps"]) == 5
     assert body["population"]["years"][0]["year"] == 2019
@@ -72,7 +85,7 @@ def test_api_and_page(demo_engine: Engine) -> None:
 
 
 def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:
-    client = TestClient(create_app(demo_engine))
+    client = _analyst(demo_engine)
     ranked = client.get("/api/v1/forecast/gaps?limit=4").json()["items"]
     assert [r["rank"] for r in ranked] == [1, 2, 3, 4]
     download = client.get("/forecast/gaps.csv")
@@ -82,7 +95,7 @@ def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:
 
 
 def test_regional_report_prints_the_region(demo_engine: Engine) -> None:
-    client = TestClient(create_app(demo_engine))
+    client = _analyst(demo_engine)
     page = client.get("/forecast/report?lang=sv")
     assert page.status_code == 200
     assert "Regional rapport" in page.text and "521\xa0829" in page.text

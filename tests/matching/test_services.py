@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, text, update
 
 from kedja import services
+from kedja.core.access import Purpose
 from kedja.services.matching import ALLOCATION_KEYS
 from kedja.store import session_scope
 from kedja.store import tables as t
@@ -55,12 +56,12 @@ def test_reading_pathways_is_audited(demo_engine: Engine) -> None:
     person = _one(demo_engine, "select id from people where status != 'employed' order by id limit 1")
     with demo_engine.connect() as c:
         before = c.execute(COUNT_AUDIT, {"p": person}).scalar()
-    services.pathways_for_person(demo_engine, person, k=1, actor="officer@af", purpose="planning")
+    services.pathways_for_person(demo_engine, person, k=1, purpose=Purpose.CASE_MANAGEMENT)
     with demo_engine.connect() as c:
         row = c.execute(text("select actor, action, purpose from audit_log where subject_id = :p "
                              "order by id desc"), {"p": person}).first()
         after = c.execute(COUNT_AUDIT, {"p": person}).scalar()
-    assert after == before + 1 and tuple(row) == ("officer@af", "read", "planning")
+    assert after == before + 1 and tuple(row) == ("cli", "read", "case_management")
 
 
 def _assignments(engine: Engine, allocation_id: str) -> list[tuple[str, str]]:
@@ -113,22 +114,35 @@ def test_permuting_protected_attributes_changes_no_score_and_no_allocation(tmp_p
     engine.dispose()
 
 
-def test_api_pathways_and_allocations(demo_engine: Engine) -> None:
-    from fastapi.testclient import TestClient
-
+def test_api_pathways_and_allocations(web_engine: Engine) -> None:
     from kedja.web import create_app
+    from tests.conftest import signed_in_client
 
-    client = TestClient(create_app(demo_engine))
-    person = _one(demo_engine, "select id from people where status != 'employed' order by id limit 1")
-    body = client.get(f"/api/v1/pathways/{person}?k=3").json()
-    assert body["person_id"] == person and len(body["items"]) <= 3
-    assert client.get("/api/v1/pathways/nobody").json()["error"]["code"] == "not_found"
-    created = client.post("/api/v1/allocations", json={"scenario": "api-test"})
+    app = create_app(web_engine)
+    officer = signed_in_client(app, "officer.norrbotten@kedja.demo")
+    analyst = signed_in_client(app, "analyst@kedja.demo")
+    hr = signed_in_client(app, "hr@kedja.demo")
+    person = _one(web_engine, """select c.person_id from consents c join people p on p.id = c.person_id
+                                 where c.organisation_id = 'AF25' and c.withdrawn is null
+                                 and p.status != 'employed' order by c.person_id limit 1""")
+    body = officer.get(f"/api/v1/pathways/{person}?k=3").json()  # type: ignore[attr-defined]
+    assert body["person_id"] == person and 0 < len(body["items"]) <= 3
+    other = _one(web_engine, """select p.id from people p where p.status != 'employed' and not exists
+                                (select 1 from consents c where c.person_id = p.id
+                                 and c.organisation_id = 'AF25') order by p.id limit 1""")
+    assert officer.get(f"/api/v1/pathways/{other}").status_code == 403  # type: ignore[attr-defined]
+    assert analyst.get(f"/api/v1/pathways/{person}").status_code == 403  # type: ignore[attr-defined]
+    assert hr.get(f"/api/v1/pathways/{person}").status_code == 403  # type: ignore[attr-defined]
+    csrf = {"X-CSRF-Token": officer.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
+    created = officer.post("/api/v1/allocations", json={"scenario": "api-test"}, headers=csrf)  # type: ignore[attr-defined]
     assert created.status_code == 201 and created.json()["summary"]["checker_ok"] is True
-    listed = client.get("/api/v1/allocations").json()
+    analyst_csrf = {"X-CSRF-Token": analyst.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
+    assert analyst.post("/api/v1/allocations", json={}, headers=analyst_csrf).status_code == 403  # type: ignore[attr-defined]
+    listed = analyst.get("/api/v1/allocations").json()  # type: ignore[attr-defined]
     assert any(a["id"] == created.json()["id"] for a in listed["items"])
-    one = client.get(f"/api/v1/allocations/{created.json()['id']}").json()
+    one = analyst.get(f"/api/v1/allocations/{created.json()['id']}").json()  # type: ignore[attr-defined]
     assert "gender" in one["audit"]
+
 
 
 def test_match_command_prints_the_json_summary(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -15,12 +16,27 @@ from kedja.store.tables import Base
 SMALL = {"job_seekers": 150, "employed": 300}
 
 
+# Password hashes are salted (a fresh random salt per hash, as argon2 requires), so two builds
+# never store the same hash for the demo password. The digest leaves that column out; that the
+# demo password verifies against each stored hash is checked in tests/services/test_accounts.py.
+SALTED = {"users": {"password_hash"}}
+
+
+def _utc_naive(value: object) -> object:
+    """PostgreSQL returns aware datetimes and SQLite naive ones (both UTC): compare them as UTC."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
 def table_digest(engine: Engine) -> dict[str, str]:
-    """A digest of every table's rows, in primary-key order."""
+    """A digest of every table's rows in primary-key order, salted hashes left out."""
     digests = {}
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
-            rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
+            columns = [c for c in table.columns if c.name not in SALTED.get(table.name, ())]
+            query = select(*columns).order_by(*table.primary_key.columns)
+            rows = [tuple(map(_utc_naive, row)) for row in connection.execute(query).all()]
             digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return digests
 

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import Depends
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from kedja.core.errors import InvalidInput
+from kedja.core.errors import InvalidInput, TooManyAttempts
 from kedja.web import create_app
+from kedja.web.security import public
+from tests.conftest import signed_in_client
 
 
 @pytest.fixture(scope="module")
-def client(demo_engine: Engine) -> TestClient:
-    app = create_app(demo_engine)
+def client(web_engine: Engine) -> TestClient:
+    app = create_app(web_engine)
 
-    @app.get("/api/v1/_test/invalid", include_in_schema=False)
+    @app.get("/api/v1/_test/invalid", include_in_schema=False, dependencies=[Depends(public())])
     def invalid() -> None:
         raise InvalidInput("'x' is not a code", field="code", value="x", hint="use digits")
+
+    @app.get("/api/v1/_test/locked", include_in_schema=False, dependencies=[Depends(public())])
+    def locked() -> None:
+        raise TooManyAttempts("locked", field="username", hint="wait")
 
     return TestClient(app)
 
@@ -64,11 +71,18 @@ def test_openapi_document(client: TestClient) -> None:
     assert "/api/v1/municipalities" in spec["paths"] and "/health" in spec["paths"]
 
 
-@pytest.mark.parametrize(("path", "status", "code"), [
-    ("/api/v1/_test/invalid", 422, "invalid_input"),
-    ("/api/v1/no-such-route", 404, "http_404"),
+@pytest.mark.parametrize(("path", "status", "code", "who"), [
+    ("/api/v1/_test/invalid", 422, "invalid_input", None),
+    ("/api/v1/no-such-route", 404, "http_404", None),
+    ("/api/v1/people", 401, "unauthenticated", None),
+    ("/api/v1/people", 403, "forbidden", "analyst@kedja.demo"),
+    ("/api/v1/people?page=0", 422, "invalid_input", "officer.norrbotten@kedja.demo"),
+    ("/api/v1/_test/locked", 429, "too_many_attempts", None),
 ])
-def test_one_error_shape(client: TestClient, path: str, status: int, code: str) -> None:
+def test_one_error_shape(client: TestClient, web_engine: Engine, path: str, status: int,
+                         code: str, who: str | None) -> None:
+    if who is not None:
+        client = signed_in_client(client.app, who)  # type: ignore[assignment]
     response = client.get(path)
     assert response.status_code == status
     body = response.json()

@@ -21,6 +21,7 @@ from kedja.cli import matching
 from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions
 from kedja.cli.taxonomy import import_app
+from kedja.cli.users import users_app
 from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
@@ -38,6 +39,7 @@ matching.register(app)
 app.add_typer(_forecast_app, name="forecast")
 app.add_typer(import_app, name="import")
 app.add_typer(occupations_app, name="occupations")
+app.add_typer(users_app, name="users")
 
 console = Console(stderr=True)
 
@@ -82,6 +84,10 @@ def demo(
         f"{summary.organisations} organisations, {summary.people} people "
         f"({summary.job_seekers} job seekers), {summary.opportunities} opportunities, "
         f"{summary.establishments} establishments (seed {summary.seed})."
+    )
+    console.print(
+        f"Sign in at /login with password [bold]{summary.password}[/bold] as: "
+        + ", ".join(summary.accounts) + ".", highlight=False
     )
     if serve:
         _serve(engine, host, port)

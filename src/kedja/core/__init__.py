@@ -12,6 +12,8 @@ from kedja.core.errors import (
     InvalidInput,
     KedjaError,
     NotFound,
+    TooManyAttempts,
+    Unauthenticated,
 )
 
 __all__ = [
@@ -22,4 +24,6 @@ __all__ = [
     "InvalidInput",
     "KedjaError",
     "NotFound",
+    "TooManyAttempts",
+    "Unauthenticated",
 ]

@@ -24,6 +24,8 @@ __all__ = [
     "InvalidInput",
     "KedjaError",
     "NotFound",
+    "TooManyAttempts",
+    "Unauthenticated",
 ]
 
 
@@ -120,3 +122,17 @@ class ConfigurationError(KedjaError):
 
     status = 500
     code = "configuration"
+
+
+class Unauthenticated(KedjaError):
+    """The request carries no valid sign-in (missing, expired or revoked session)."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+class TooManyAttempts(KedjaError):
+    """Too many failed attempts: the account is locked for a while."""
+
+    status = 429
+    code = "too_many_attempts"

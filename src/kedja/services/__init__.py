@@ -3,8 +3,28 @@
 ``web`` and ``cli`` call these and nothing below them.
 """
 
+from kedja.services.accounts import (
+    SignedIn,
+    UserPublic,
+    create_user,
+    disable_user,
+    list_users,
+    sign_in,
+    sign_in_oidc,
+    sign_out,
+    signed_in,
+)
+from kedja.services.audit import audit_csv, audit_page, person_access_log
+from kedja.services.consents import ConsentRecord, record_consent, withdraw_consent
 from kedja.services.demo import DemoSummary, build_demo_database
 from kedja.services.matching import pathways_for_person, run_allocation
+from kedja.services.people import (
+    Page,
+    PersonRecord,
+    list_organisations,
+    list_people,
+    read_person,
+)
 from kedja.services.region import RegionOverview, region_overview
 from kedja.services.system import database_health, downgrade_database, prepare_database
 from kedja.services.taxonomy import (
@@ -29,25 +49,45 @@ from kedja.taxonomy.transitions import Transition
 __all__ = [
     "IMPORT_KINDS",
     "JOBTECH_API_URL",
+    "ConsentRecord",
     "DemoSummary",
     "ImportReport",
     "OccupationDetail",
+    "Page",
+    "PersonRecord",
     "RegionOverview",
+    "SignedIn",
     "Transition",
+    "UserPublic",
+    "audit_csv",
+    "audit_page",
     "build_demo_database",
+    "create_user",
     "database_health",
+    "disable_user",
     "downgrade_database",
     "import_taxonomy",
+    "list_organisations",
+    "list_people",
+    "list_users",
     "occupation_detail",
     "occupation_transitions",
     "pathways_for_person",
+    "person_access_log",
     "person_transitions",
     "prepare_database",
+    "read_person",
+    "record_consent",
     "region_overview",
     "run_allocation",
     "search_occupations",
+    "sign_in",
+    "sign_in_oidc",
+    "sign_out",
+    "signed_in",
     "taxonomy_coverage",
     "taxonomy_sources",
     "transition_model",
     "transitions_table",
+    "withdraw_consent",
 ]

@@ -5,14 +5,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from kedja.core.errors import Conflict
-from kedja.demo import DEMO_DATE, generate_demo, load_region_pack, load_taxonomy_pack
+from kedja.demo import (
+    DEMO_DATE,
+    DEMO_PASSWORD,
+    demo_accounts,
+    demo_consents,
+    generate_demo,
+    load_region_pack,
+    load_taxonomy_pack,
+)
+from kedja.services.accounts import add_user
+from kedja.store import records, session_scope
 from kedja.store import repositories as repo
-from kedja.store import session_scope
 from kedja.store import tables as t
 
 __all__ = ["DemoSummary", "build_demo_database"]
@@ -29,8 +39,11 @@ class DemoSummary:
     organisations: int
     people: int
     job_seekers: int
+    consents: int
     opportunities: int
     establishments: int
+    accounts: tuple[str, ...] = ()
+    password: str = DEMO_PASSWORD
 
 
 def build_demo_database(
@@ -75,14 +88,30 @@ def build_demo_database(
         step("Storing opportunities and establishments")
         repo.save_opportunities(session, demo.opportunities)
         repo.save_establishments(session, demo.establishments)
+        step("Storing consents and demo accounts")
+        consents = demo_consents(demo, seed=seed)
+        records.save_consents(session, consents)
+        accounts = _add_demo_accounts(session, consents)
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code,
                                                    "today": DEMO_DATE.isoformat()}))
     return DemoSummary(
         seed=seed, municipalities=len(region.municipalities),
         organisations=len(demo.organisations), people=len(demo.people),
-        job_seekers=sum(p.is_job_seeker for p in demo.people),
+        job_seekers=sum(p.is_job_seeker for p in demo.people), consents=len(consents),
+        accounts=accounts,
         opportunities=len(demo.opportunities), establishments=len(demo.establishments),
     )
+
+
+def _add_demo_accounts(session: Session,
+                       consents: list[tuple[str, str, date]]) -> tuple[str, ...]:
+    created = datetime.combine(DEMO_DATE, time(), tzinfo=UTC)
+    accounts = demo_accounts(consents)
+    for account in accounts:
+        add_user(session, username=account.username, organisation_id=account.organisation_id,
+                 roles=account.roles, password=DEMO_PASSWORD, display_name=account.display_name,
+                 user_id=account.user_id, created=created)
+    return tuple(f"{a.username} ({a.roles[0]}, {a.organisation_id})" for a in accounts)
 
 
 def _empty(session: Session) -> None:

@@ -12,7 +12,17 @@ import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kedja.core.errors import InvalidInput, NotFound
+from kedja.core.access import (
+    Permission,
+    PersonView,
+    Principal,
+    Purpose,
+    person_view,
+    require_permission,
+    require_person_visible,
+)
+from kedja.core.audit import AuditAction, AuditEntry
+from kedja.core.errors import Forbidden, InvalidInput, NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -29,10 +39,10 @@ from kedja.matching import (
 )
 from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
-from kedja.store import loaders, session_scope
+from kedja.services.people import audit_reads
+from kedja.store import loaders, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
-from kedja.store.audit import record_access
 from kedja.taxonomy.similarity import skill_matrix, skill_similarity_all_pairs
 
 __all__ = [
@@ -43,6 +53,8 @@ __all__ = [
     "run_allocation",
 ]
 
+OPERATOR = "cli"
+"""The audit log's actor for reads made by the local operator at the command line."""
 ALLOCATION_KEYS = ("people", "placed", "placed_by_kind", "total_fit", "greedy_placed",
                    "greedy_total_fit", "checker_ok", "group_ratios")
 
@@ -92,15 +104,36 @@ def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCod
     return seats
 
 
-def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10, actor: str = "cli",
-                        purpose: str = "pathway planning") -> list[Pathway]:
-    """The best next steps for one person; the read of their record is audited."""
+def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
+                        principal: Principal | None = None,
+                        purpose: Purpose = Purpose.MATCHING) -> list[Pathway]:
+    """The best next steps for one person; the read of their record is audited.
+
+    ``principal`` is the signed-in user (web): their organisation must hold the person's
+    consent or an active referral, and see the full record (employers see candidate profiles
+    only, not pathways). ``None`` is the local operator at the command line.
+    """
     with session_scope(engine) as session:
+        if principal is not None:
+            _check_person_access(session, principal, person_id)
         person = repo.get_person(session, person_id)
-        record_access(session, actor=actor, action="read", subject_type="person",
-                      subject_id=person_id, purpose=purpose)
+        if principal is not None:
+            audit_reads(session, principal, [person_id], purpose)
+        else:
+            records.append_audit(session, [AuditEntry(
+                at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
+                action=AuditAction.READ, subject_type="person", subject_id=person_id,
+                purpose=purpose.value)])
         prepared = prepare_matching(_matching_data(session, [person]))
     return person_pathways(prepared, person_id, k)
+
+
+def _check_person_access(session: Session, principal: Principal, person_id: str) -> None:
+    require_person_visible(principal, person_id, records.grants_for_person(session, person_id))
+    if person_view(principal) is not PersonView.FULL:
+        raise Forbidden("an employer sees candidate profiles, not a person's pathways",
+                        field="role", value=sorted(r.value for r in principal.roles),
+                        hint="ask the person's officer or job coach for the pathway plan")
 
 
 def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:
@@ -125,13 +158,17 @@ def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str,
 
 def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_priority: float = 1.0,
                    band: str | None = None, band_floor: float = 0.8,
-                   band_time_limit: float = 60.0) -> dict[str, Any]:
+                   band_time_limit: float = 60.0,
+                   principal: Principal | None = None) -> dict[str, Any]:
     """Allocate the region's places among all job seekers, audit by group, store the result.
 
     With ``band`` (one of the audit's dimensions, e.g. ``"disability"``), every group of that
     dimension is guaranteed at least ``band_floor`` of its proportional share of the places,
-    and the summary reports what the band cost in total fit.
+    and the summary reports what the band cost in total fit. ``principal`` (web) must hold
+    the permission to run allocations; ``None`` is the local operator.
     """
+    if principal is not None:
+        require_permission(principal, Permission.RUN_ALLOCATION)
     with session_scope(engine) as session:
         people = loaders.list_people(session, job_seekers_only=True)
         data = _matching_data(session, people)
@@ -209,16 +246,21 @@ def _store(session: Session, scenario: str, people: list[str], opportunities: li
     repo.insert_many(session, t.AllocationAssignmentRow, rows)
 
 
-def list_allocations(engine: Engine) -> list[dict[str, Any]]:
+def list_allocations(engine: Engine, principal: Principal | None = None) -> list[dict[str, Any]]:
     """Stored allocations, newest first: id, time, scenario and summary (aggregates only)."""
+    if principal is not None:
+        require_permission(principal, Permission.READ_AGGREGATES)
     with session_scope(engine) as session:
         rows = session.scalars(select(t.AllocationRow).order_by(t.AllocationRow.created_at.desc()))
         return [{"id": r.id, "created_at": r.created_at.isoformat(), "scenario": r.scenario,
                  "method": r.method, "summary": r.summary} for r in rows]
 
 
-def get_allocation(engine: Engine, allocation_id: str) -> dict[str, Any]:
+def get_allocation(engine: Engine, allocation_id: str,
+                   principal: Principal | None = None) -> dict[str, Any]:
     """One stored allocation with its summary and equal-treatment audit (aggregates only)."""
+    if principal is not None:
+        require_permission(principal, Permission.READ_AGGREGATES)
     with session_scope(engine) as session:
         row = session.get(t.AllocationRow, allocation_id)
         if row is None:

@@ -45,6 +45,7 @@ from kedja.store import tables as t
 __all__ = [
     "count_rows",
     "get_info",
+    "get_people",
     "get_person",
     "insert_many",
     "list_municipalities",
@@ -333,6 +334,13 @@ def get_person(session: Session, person_id: str) -> Person:
         raise NotFound(f"no person has the id {person_id!r}", field="person_id", value=person_id,
                        hint="check the id; people are listed at /api/v1/people")
     return _people_from_rows(session, [row])[0]
+
+
+def get_people(session: Session, person_ids: Sequence[str]) -> list[Person]:
+    """The people with these ids, in the order given (ids with no person are left out)."""
+    rows = {r.id: r for r in session.scalars(select(t.PersonRow)
+                                             .where(t.PersonRow.id.in_(person_ids)))}
+    return _people_from_rows(session, [rows[i] for i in person_ids if i in rows])
 
 
 def _people_from_rows(session: Session, rows: Sequence[t.PersonRow]) -> list[Person]:

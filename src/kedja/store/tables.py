@@ -32,6 +32,7 @@ __all__ = [
     "AllocationRow",
     "AuditEntryRow",
     "Base",
+    "ConsentRow",
     "CountyRow",
     "DatasetInfoRow",
     "EnrolmentRow",
@@ -58,6 +59,8 @@ __all__ = [
     "TaxonomyConceptRow",
     "TaxonomyLinkRow",
     "TaxonomySourceRow",
+    "UserRow",
+    "WebSessionRow",
 ]
 
 NAMING = {
@@ -426,3 +429,46 @@ class TaxonomyLinkRow(Base):
     to_scheme: Mapped[str] = mapped_column(String(32), primary_key=True)
     to_code: Mapped[str] = mapped_column(String(255), primary_key=True)
     weight: Mapped[float | None] = mapped_column(Float)
+# Web shell: accounts, server-side sessions and consents (issue 4) ------------------------------
+
+
+class UserRow(Base):
+    """A user account: one organisation, roles from that organisation, local or OIDC sign-in."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ConsentRow(Base):
+    """A person's consent that an organisation may see their record (until withdrawn)."""
+
+    __tablename__ = "consents"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id"), primary_key=True, index=True
+    )
+    given: Mapped[date] = mapped_column(Date)
+    withdrawn: Mapped[date | None] = mapped_column(Date)

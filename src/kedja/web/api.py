@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from kedja import services
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
+from kedja.web.security import public
 
 __all__ = ["MunicipalityPublic", "router"]
 
-router = APIRouter()
+# Health and the region's published figures are public aggregates: open to anyone.
+router = APIRouter(dependencies=[Depends(public())])
 ERRORS: dict[int | str, dict[str, object]] = {
     500: {"model": ErrorResponse, "description": "Database error"},
 }

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from kedja.core.access import Permission
 from kedja.services import forecast as forecasting
 from kedja.services import forecast_exports as exports
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
+from kedja.web.security import require
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/forecast", tags=["forecast"])
+router = APIRouter(prefix="/api/v1/forecast", tags=["forecast"],
+                   dependencies=[Depends(require(Permission.READ_AGGREGATES))])
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "Unknown municipality or scenario"},
     422: {"model": ErrorResponse, "description": "Invalid parameter or inconsistent input"},

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from kedja.services import matching
+from kedja.core.access import Permission
+from kedja.services import SignedIn, matching
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
+from kedja.web.security import require
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Not signed in"},
+    403: {"model": ErrorResponse, "description": "Not allowed for this role or organisation"},
     404: {"model": ErrorResponse, "description": "No such person or allocation"},
     422: {"model": ErrorResponse, "description": "Invalid input"},
 }
@@ -69,31 +73,39 @@ class AllocationRequest(BaseModel):
     band_floor: float = Field(0.8, ge=0.0, le=1.0)
 
 
+PeopleReader = Annotated[SignedIn, Depends(require(Permission.READ_PEOPLE))]
+AggregateReader = Annotated[SignedIn, Depends(require(Permission.READ_AGGREGATES))]
+Allocator = Annotated[SignedIn, Depends(require(Permission.RUN_ALLOCATION))]
+
+
 @router.get("/pathways/{person_id}", response_model=PathwayList, responses=ERRORS)
-def pathways(person_id: str, engine: EngineDep,
+def pathways(person_id: str, engine: EngineDep, signed: PeopleReader,
              k: int = Query(10, ge=1, le=50)) -> PathwayList:
     """A person's best next steps, each with its breakdown and explanation in sv and en."""
-    steps = matching.pathways_for_person(engine, person_id, k=k, actor="api")
+    steps = matching.pathways_for_person(engine, person_id, k=k, principal=signed.principal)
     return PathwayList(person_id=person_id, items=[PathwayPublic(**s.__dict__) for s in steps])
 
 
 @router.get("/allocations", response_model=AllocationList, responses=ERRORS)
-def allocations(engine: EngineDep) -> AllocationList:
+def allocations(engine: EngineDep, signed: AggregateReader) -> AllocationList:
     """Stored allocations with their summaries."""
-    items = [AllocationPublic(**a) for a in matching.list_allocations(engine)]
+    items = [AllocationPublic(**a) for a in matching.list_allocations(engine, signed.principal)]
     return AllocationList(items=items, total=len(items))
 
 
 @router.post("/allocations", response_model=AllocationPublic, status_code=201, responses=ERRORS)
-def run_allocation(request: AllocationRequest, engine: EngineDep) -> AllocationPublic:
+def run_allocation(request: AllocationRequest, engine: EngineDep,
+                   signed: Allocator) -> AllocationPublic:
     """Run the region-wide allocation now and store it."""
     summary = matching.run_allocation(engine, scenario=request.scenario,
                                       long_term_priority=max(1.0, request.long_term_priority),
-                                      band=request.band, band_floor=request.band_floor)
-    return AllocationPublic(**matching.get_allocation(engine, summary["allocation_id"]))
+                                      band=request.band, band_floor=request.band_floor,
+                                      principal=signed.principal)
+    return AllocationPublic(**matching.get_allocation(engine, summary["allocation_id"],
+                                                      signed.principal))
 
 
 @router.get("/allocations/{allocation_id}", response_model=AllocationPublic, responses=ERRORS)
-def allocation(allocation_id: str, engine: EngineDep) -> AllocationPublic:
+def allocation(allocation_id: str, engine: EngineDep, signed: AggregateReader) -> AllocationPublic:
     """One allocation with its equal-treatment audit by group."""
-    return AllocationPublic(**matching.get_allocation(engine, allocation_id))
+    return AllocationPublic(**matching.get_allocation(engine, allocation_id, signed.principal))

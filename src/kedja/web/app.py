@@ -2,34 +2,92 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from importlib import resources
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kedja import __version__
-from kedja.web import api, api_forecast, api_matching, occupations_api, pages, pages_forecast
+from kedja.web import (
+    api,
+    api_forecast,
+    api_matching,
+    api_people,
+    assets,
+    auth,
+    occupations_api,
+    pages,
+    pages_forecast,
+)
 from kedja.web.errors import install_error_handlers
+from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
 
-__all__ = ["create_app"]
+__all__ = ["SECURITY_HEADERS", "create_app"]
+
+log = logging.getLogger("kedja.web")
+
+# Vega compiles its expressions with the Function constructor, hence 'unsafe-eval'; no inline
+# script runs (chart specifications travel as JSON data, not code).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+        "form-action 'self'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+_NO_STORE = ("/api/", "/people", "/admin", "/login")
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The Kedja web app serving the database behind ``engine``."""
+def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
+               oidc_transport: Any = None) -> FastAPI:
+    """The Kedja web app serving the database behind ``engine``.
+
+    Args:
+        engine: the database.
+        oidc: single sign-on settings; by default read from ``KEDJA_OIDC_*`` variables.
+        oidc_transport: an HTTP transport for talking to the provider (tests use a stub), from
+            :func:`kedja.web.oidc.http_library`.
+    """
     app = FastAPI(
         title="Kedja",
         version=__version__,
-        description="Regional competence supply and labour-market inclusion: JSON API.",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN; Kedja serves nothing remote
+        redoc_url=None,
+        description="Regional competence supply and labour-market inclusion: JSON API. "
+                    "Sign in at /login; the session cookie then admits you to the API, and "
+                    "unsafe methods need the X-CSRF-Token header (see /api/v1/me).",
     )
     app.state.engine = engine
-    install_error_handlers(app)
+    settings = oidc if oidc is not None else oidc_settings_from_env()
+    app.state.oidc = OidcClient(settings, oidc_transport) if settings else None
+    app.state.oidc_label = settings.label if settings else None
+    install_error_handlers(app, page_error=pages.error_page)
+    _add_security_headers(app)
     static = resources.files("kedja.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    app.include_router(api.router)
-    app.include_router(api_matching.router)
-    app.include_router(occupations_api.router)
-    app.include_router(pages.router)
-    app.include_router(api_forecast.router)
-    app.include_router(pages_forecast.router)
+    for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
+                   occupations_api.router, api_forecast.router, pages_forecast.router):
+        app.include_router(router)
+    missing = assets.missing_vendor_files()
+    if missing:
+        log.warning("Front-end assets missing (%s): pages work without charts and htmx. "
+                    "Run 'make assets' (npm ci) to add them.", ", ".join(missing))
     return app
+
+
+def _add_security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith(_NO_STORE):
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -6,15 +6,30 @@ with the status of its :class:`~kedja.core.errors.KedjaError` class; a test pins
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kedja.core.errors import KedjaError
 
-__all__ = ["ErrorBody", "ErrorResponse", "install_error_handlers"]
+__all__ = ["API_PREFIXES", "ErrorBody", "ErrorResponse", "install_error_handlers", "is_api_path"]
+
+API_PREFIXES = ("/api/", "/health", "/openapi.json", "/docs", "/redoc")
+PageError = Callable[[Request, int, "ErrorBody"], Response]
+
+
+def is_api_path(path: str) -> bool:
+    """Whether a path belongs to the JSON API (errors as JSON) rather than the pages (HTML).
+
+    Examples:
+        >>> is_api_path("/api/v1/people"), is_api_path("/people")
+        (True, False)
+    """
+    return path.startswith(API_PREFIXES)
 
 
 class ErrorBody(BaseModel):
@@ -38,24 +53,36 @@ def _respond(status: int, body: dict[str, object]) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": body})
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Turn Kedja, HTTP and validation errors into the one error shape."""
+def install_error_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
+    """Turn Kedja, HTTP and validation errors into the one error shape.
+
+    Pages (paths outside :data:`API_PREFIXES`) answer with ``page_error``'s HTML instead, when
+    one is given; the API always answers with the JSON shape.
+    """
+
+    def answer(request: Request, status: int, body: ErrorBody) -> Response:
+        if page_error is not None and not is_api_path(request.url.path):
+            return page_error(request, status, body)
+        response = _respond(status, body.model_dump())
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Cookie realm="kedja"'
+        return response
 
     @app.exception_handler(KedjaError)
-    async def kedja_error(_request: Request, error: KedjaError) -> JSONResponse:
-        return _respond(error.status, error.as_dict())
+    async def kedja_error(request: Request, error: KedjaError) -> Response:
+        return answer(request, error.status, ErrorBody(**error.as_dict()))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         body = ErrorBody(code=f"http_{error.status_code}", message=str(error.detail))
-        return _respond(error.status_code, body.model_dump())
+        return answer(request, error.status_code, body)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         body = ErrorBody(code="invalid_input", message=f"{first.get('msg', 'invalid input')}",
                          field=where or None, value=None if "input" not in first
                          else str(first["input"])[:200],
                          hint="correct the field named and send the request again")
-        return _respond(422, body.model_dump())
+        return answer(request, 422, body)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from kedja import services
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
+from kedja.web.security import public
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["occupations"])
+router = APIRouter(prefix="/api/v1", tags=["occupations"], dependencies=[Depends(public())])
 ERRORS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "Occupation not found or nothing imported"},
     422: {"model": ErrorResponse, "description": "Invalid parameters"},

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
+from kedja.core.access import Permission
 from kedja.services import forecast as forecasting
 from kedja.services import forecast_exports as exports
 from kedja.web.deps import EngineDep
 from kedja.web.pages import render
+from kedja.web.security import require
 
 __all__ = ["gap_chart_spec", "pyramid_chart_spec", "router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False,
+                   dependencies=[Depends(require(Permission.READ_AGGREGATES))])
 
 
 def gap_chart_spec(view: dict[str, Any]) -> dict[str, Any]:

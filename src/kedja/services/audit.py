@@ -1,0 +1,69 @@
+"""The audit log for administrators, and a person's own access log for a GDPR request."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from kedja.core.access import Permission, Principal, Purpose, require_permission
+from kedja.core.audit import AuditAction, AuditEntry
+from kedja.services.people import Page, audit_reads, page_offset
+from kedja.store import records, session_scope
+
+__all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_page", "person_access_log"]
+
+AUDIT_COLUMNS = ("id", "at", "actor", "organisation_id", "action", "subject_type", "subject_id",
+                 "purpose")
+
+
+def audit_page(engine: Engine, principal: Principal, *, subject_id: str | None = None,
+               actor: str | None = None, page: int = 1,
+               page_size: int = 50) -> Page[AuditEntry]:
+    """One page of the audit log, newest first (admins only)."""
+    require_permission(principal, Permission.READ_AUDIT)
+    offset = page_offset(page, page_size)
+    with session_scope(engine) as session:
+        total = records.count_audit_entries(session, subject_id=subject_id, actor=actor)
+        items = records.audit_entries(session, subject_id=subject_id, actor=actor,
+                                      offset=offset, limit=page_size)
+    return Page(items, total, page, page_size)
+
+
+def audit_csv(engine: Engine, principal: Principal, *, subject_id: str | None = None,
+              actor: str | None = None) -> str:
+    """The audit log as CSV (admins only); the export itself is logged."""
+    require_permission(principal, Permission.READ_AUDIT)
+    with session_scope(engine) as session:
+        entries = records.audit_entries(session, subject_id=subject_id, actor=actor)
+        records.append_audit(session, [AuditEntry(
+            at=datetime.now(UTC), actor=principal.username,
+            organisation_id=principal.organisation_id, action=AuditAction.EXPORT,
+            subject_type="audit_log", subject_id=subject_id or actor or "*",
+            purpose=Purpose.SECURITY_REVIEW.value)])
+    return _as_csv(entries)
+
+
+def _as_csv(entries: list[AuditEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(AUDIT_COLUMNS)
+    for e in entries:
+        writer.writerow([e.id, e.at.isoformat(), e.actor, e.organisation_id or "", e.action.value,
+                         e.subject_type, e.subject_id, e.purpose or ""])
+    return out.getvalue()
+
+
+def person_access_log(engine: Engine, principal: Principal, person_id: str) -> list[AuditEntry]:
+    """Who read or changed a person's record, when and why: the answer to a GDPR access request.
+
+    Admins only; producing it is itself logged with the purpose ``gdpr_request``.
+    """
+    require_permission(principal, Permission.READ_AUDIT)
+    with session_scope(engine) as session:
+        entries = records.audit_entries(session, subject_type="person", subject_id=person_id)
+        audit_reads(session, principal, [person_id], Purpose.GDPR_REQUEST,
+                    action=AuditAction.EXPORT)
+    return entries

@@ -1,0 +1,174 @@
+"""Repositories for access to people's records: consents, grants, the audit log, pages of people.
+
+Functions take an open session; ``kedja.services`` owns the transaction and applies the rules of
+:mod:`kedja.core.access`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, insert, or_, select, union
+from sqlalchemy.orm import Session
+
+from kedja.core.access import ACTIVE_REFERRAL_STATES, Grant, GrantBasis
+from kedja.core.audit import AuditAction, AuditEntry
+from kedja.core.organisations import Organisation
+from kedja.store import tables as t
+from kedja.store.repositories import insert_many, organisation_from_row
+
+__all__ = [
+    "append_audit",
+    "audit_entries",
+    "count_audit_entries",
+    "count_organisations",
+    "count_visible_people",
+    "find_consent",
+    "grants_for_person",
+    "list_organisations",
+    "organisation_kind",
+    "put_consent",
+    "save_consents",
+    "visible_person_ids",
+]
+
+
+def save_consents(session: Session, consents: Iterable[tuple[str, str, date]]) -> None:
+    """Insert ``(person_id, organisation_id, given)`` consents."""
+    insert_many(session, t.ConsentRow, [
+        {"person_id": p, "organisation_id": o, "given": given, "withdrawn": None}
+        for p, o, given in consents
+    ])
+
+
+def grants_for_person(session: Session, person_id: str) -> list[Grant]:
+    """Every active consent and active referral that opens the person's record to someone."""
+    consents = session.scalars(select(t.ConsentRow.organisation_id).where(
+        t.ConsentRow.person_id == person_id, t.ConsentRow.withdrawn.is_(None))).all()
+    referrals = session.execute(select(t.ReferralRow.from_organisation_id,
+                                       t.ReferralRow.to_organisation_id).where(
+        t.ReferralRow.person_id == person_id,
+        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES))).all()
+    grants = [Grant(person_id, org, GrantBasis.CONSENT) for org in consents]
+    for ends in referrals:
+        grants += [Grant(person_id, org, GrantBasis.REFERRAL) for org in ends]
+    return grants
+
+
+def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
+    consented = select(t.ConsentRow.person_id.label("person_id")).where(
+        t.ConsentRow.organisation_id == organisation_id, t.ConsentRow.withdrawn.is_(None))
+    if consent_only:
+        return consented
+    referred = select(t.ReferralRow.person_id.label("person_id")).where(
+        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
+        or_(t.ReferralRow.from_organisation_id == organisation_id,
+            t.ReferralRow.to_organisation_id == organisation_id))
+    return union(consented, referred)  # type: ignore[return-value]
+
+
+def visible_person_ids(session: Session, organisation_id: str, *, consent_only: bool,
+                       offset: int, limit: int) -> list[str]:
+    """One page of the ids of people visible to an organisation, in id order."""
+    ids = _visible_ids(organisation_id, consent_only=consent_only).subquery()
+    query = select(ids.c.person_id).order_by(ids.c.person_id).offset(offset).limit(limit)
+    return list(session.scalars(query).all())
+
+
+def count_visible_people(session: Session, organisation_id: str, *, consent_only: bool) -> int:
+    """How many people are visible to an organisation."""
+    ids = _visible_ids(organisation_id, consent_only=consent_only).subquery()
+    return int(session.scalar(select(func.count()).select_from(ids)) or 0)
+
+
+def organisation_kind(session: Session, organisation_id: str) -> str | None:
+    """The kind of an organisation, or ``None`` when there is none with that id."""
+    return session.scalar(select(t.OrganisationRow.kind)
+                          .where(t.OrganisationRow.id == organisation_id))
+
+
+def list_organisations(session: Session, *, kind: str | None, offset: int,
+                       limit: int) -> list[Organisation]:
+    """One page of organisations in id order (of one kind, when given)."""
+    query = select(t.OrganisationRow).order_by(t.OrganisationRow.id).offset(offset).limit(limit)
+    if kind is not None:
+        query = query.where(t.OrganisationRow.kind == kind)
+    return [organisation_from_row(row) for row in session.scalars(query).all()]
+
+
+def count_organisations(session: Session, *, kind: str | None) -> int:
+    """How many organisations there are (of one kind, when given)."""
+    query = select(func.count()).select_from(t.OrganisationRow)
+    if kind is not None:
+        query = query.where(t.OrganisationRow.kind == kind)
+    return int(session.scalar(query) or 0)
+
+
+def append_audit(session: Session, entries: Sequence[AuditEntry]) -> None:
+    """Append entries to the audit log (never updated, never deleted)."""
+    if not entries:
+        return
+    session.execute(insert(t.AuditEntryRow), [
+        {"at": e.at, "actor": e.actor, "organisation_id": e.organisation_id,
+         "action": e.action.value, "subject_type": e.subject_type, "subject_id": e.subject_id,
+         "purpose": e.purpose}
+        for e in entries
+    ])
+
+
+def _audit_filter(query: Select[Any], *, subject_type: str | None, subject_id: str | None,
+                  actor: str | None, since: datetime | None) -> Select[Any]:
+    if subject_type is not None:
+        query = query.where(t.AuditEntryRow.subject_type == subject_type)
+    if subject_id is not None:
+        query = query.where(t.AuditEntryRow.subject_id == subject_id)
+    if actor is not None:
+        query = query.where(t.AuditEntryRow.actor == actor)
+    if since is not None:
+        query = query.where(t.AuditEntryRow.at >= since)
+    return query
+
+
+def audit_entries(session: Session, *, subject_type: str | None = None,
+                  subject_id: str | None = None, actor: str | None = None,
+                  since: datetime | None = None, offset: int = 0,
+                  limit: int | None = None) -> list[AuditEntry]:
+    """Audit entries, newest first, filtered by subject, actor and time."""
+    query = _audit_filter(select(t.AuditEntryRow), subject_type=subject_type,
+                          subject_id=subject_id, actor=actor, since=since)
+    query = query.order_by(t.AuditEntryRow.id.desc()).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [AuditEntry(at=r.at, actor=r.actor, organisation_id=r.organisation_id,
+                       action=AuditAction(r.action), subject_type=r.subject_type,
+                       subject_id=r.subject_id, purpose=r.purpose, id=r.id)
+            for r in session.scalars(query).all()]
+
+
+def count_audit_entries(session: Session, *, subject_type: str | None = None,
+                        subject_id: str | None = None, actor: str | None = None,
+                        since: datetime | None = None) -> int:
+    """How many audit entries match the filters."""
+    query = _audit_filter(select(func.count()).select_from(t.AuditEntryRow),
+                          subject_type=subject_type, subject_id=subject_id, actor=actor,
+                          since=since)
+    return int(session.scalar(query) or 0)
+
+
+def find_consent(session: Session, person_id: str, organisation_id: str) -> t.ConsentRow | None:
+    """The consent row of a person for an organisation, or ``None``."""
+    return session.get(t.ConsentRow, (person_id, organisation_id))
+
+
+def put_consent(session: Session, person_id: str, organisation_id: str, *, given: date,
+                withdrawn: date | None) -> None:
+    """Insert or update one consent."""
+    row = find_consent(session, person_id, organisation_id)
+    if row is None:
+        session.add(t.ConsentRow(person_id=person_id, organisation_id=organisation_id,
+                                 given=given, withdrawn=withdrawn))
+    else:
+        row.given, row.withdrawn = given, withdrawn
+    session.flush()
