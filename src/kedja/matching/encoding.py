@@ -210,8 +210,8 @@ def encode_opportunities(opportunities: Sequence[Opportunity], vocabulary: Vocab
         kind=np.array([KIND_CODES[o.kind] for o in opportunities], dtype=np.int8),
         occupation=np.array([voc.occupations.get(c, -1) if c else -1 for c in occupation],
                             dtype=np.int32),
-        sector=np.array([voc.sector_mask(frozenset({sectors[c]})) if c in sectors else 0
-                         for c in occupation], dtype=np.int64),
+        sector=np.array([voc.sector_mask(frozenset({sectors[c]})) if c is not None and c in sectors
+                         else 0 for c in occupation], dtype=np.int64),
         locality=np.array([voc.localities[site[o.id]] for o in opportunities], dtype=np.int32),
         remote=np.array([o.remote_share for o in opportunities], dtype=np.float32),
         hours=np.array([o.hours_per_week for o in opportunities], dtype=np.int16),

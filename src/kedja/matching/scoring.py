@@ -284,7 +284,7 @@ def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candid
     opps = cols[c]
     ready = (factors["skills"] >= MIN_JOB_READINESS) | (factors["experience"] >= 0.5)
     keep = (o.kind[opps] != JOB) | ready | o.entry[opps]
-    fit = sum(WEIGHTS[f] * factors[f] for f in FACTORS) * 100.0
+    fit = np.sum([WEIGHTS[f] * factors[f] for f in FACTORS], axis=0) * 100.0
     r, c, fit = r[keep], c[keep], fit[keep]
     top = _top_k(r, fit, data.k)
     return Candidates(

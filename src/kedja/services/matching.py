@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -87,7 +88,7 @@ def _matching_data(session: Session, people: list[Person]) -> MatchingData:
     )
 
 
-def _similarity(codes: list[str], links: list[tuple[str, str, str]]) -> Any:
+def _similarity(codes: Sequence[str], links: list[tuple[str, str, str]]) -> Any:
     """How well each origin occupation's skills cover each destination's (taxonomy engine)."""
     skills = sorted({skill for _, skill, _ in links})
     return skill_similarity_all_pairs(skill_matrix(codes, skills, links))
