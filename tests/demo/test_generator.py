@@ -96,3 +96,11 @@ def test_catalogue_speaks_the_packs_codes() -> None:
     assert used - known == set()
     municipalities = {m.code for m in load_region_pack().municipalities}
     assert {e.municipality_code for e in catalogue.ESTABLISHMENTS} <= municipalities
+
+
+@pytest.mark.parametrize("seed", [1, 3, 7, 42])
+def test_organisation_numbers_are_unique_for_any_seed(seed: int) -> None:
+    demo = generate_demo(load_region_pack(), load_taxonomy_pack(), seed=seed, job_seekers=20,
+                         employed=20, employers=400)
+    numbers = [o.org_number for o in demo.organisations if o.org_number]
+    assert len(numbers) == len(set(numbers))

@@ -96,6 +96,7 @@ class _Context:
     employers: dict[MunicipalityCode, dict[str, list[OrganisationId]]]
     municipal_org: dict[MunicipalityCode, OrganisationId]
     counter: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    org_numbers: set[str] = field(default_factory=set)
 
     def next_id(self, prefix: str) -> str:
         self.counter[prefix] += 1
@@ -164,10 +165,15 @@ def _context(region: RegionPack, taxonomy: TaxonomyPack, seed: int) -> _Context:
 
 
 def _org_number(ctx: _Context, prefix: str) -> str:
-    body = [int(c) for c in prefix] + [int(d) for d in ctx.rng.integers(0, 10, 9 - len(prefix))]
-    check = next(d for d in range(10) if luhn_ok([*body, d]))
-    digits = "".join(map(str, [*body, check]))
-    return f"{digits[:6]}-{digits[6:]}"
+    """A valid, unused organisation number starting with ``prefix`` (drawn again on a clash)."""
+    while True:
+        body = [int(c) for c in prefix] + [int(d) for d in ctx.rng.integers(0, 10, 9 - len(prefix))]
+        check = next(d for d in range(10) if luhn_ok([*body, d]))
+        digits = "".join(map(str, [*body, check]))
+        number = f"{digits[:6]}-{digits[6:]}"
+        if number not in ctx.org_numbers:
+            ctx.org_numbers.add(number)
+            return number
 
 
 def _municipality_weights(ctx: _Context) -> tuple[list[Municipality], np.ndarray]:
