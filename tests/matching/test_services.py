@@ -160,3 +160,29 @@ def test_match_command_prints_the_json_summary(tmp_path) -> None:  # type: ignor
     assert set(ALLOCATION_KEYS) <= set(summary) and summary["checker_ok"]
     assert summary["band"]["band_met"] and summary["band"]["checker_ok"]
     assert summary["total_fit"] <= summary["band"]["unconstrained_total_fit"]
+
+
+def test_pathway_and_allocation_pages(web_engine: Engine) -> None:
+    import re
+
+    from kedja.web import create_app
+    from tests.conftest import signed_in_client
+
+    app = create_app(web_engine)
+    officer = signed_in_client(app, "officer.norrbotten@kedja.demo")
+    person = _one(web_engine, """select c.person_id from consents c join people p on p.id = c.person_id
+                                 where c.organisation_id = 'AF25' and c.withdrawn is null
+                                 and p.status != 'employed' order by c.person_id limit 1""")
+    page = officer.get(f"/people/{person}/pathways?lang=sv")  # type: ignore[attr-defined]
+    assert page.status_code == 200 and "Nästa steg för" in page.text and "Passning" in page.text
+    assert "Passningens delar" in page.text
+    english = officer.get(f"/people/{person}/pathways?lang=en").text  # type: ignore[attr-defined]
+    assert "Breakdown of the fit" in english
+    form = officer.get("/allocations").text  # type: ignore[attr-defined]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    ran = officer.post("/allocations", data={"csrf_token": token, "scenario": "page-test",  # type: ignore[attr-defined]
+                                             "band": "disability"}, follow_redirects=False)
+    assert ran.status_code == 303
+    shown = officer.get(ran.headers["location"] + "?lang=en").text  # type: ignore[attr-defined]
+    assert "Equal-treatment audit" in shown and "disability" in shown and "Band" in shown
+    assert "page-test" in officer.get("/allocations").text  # type: ignore[attr-defined]

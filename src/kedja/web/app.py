@@ -22,6 +22,7 @@ from kedja.web import (
     occupations_api,
     pages,
     pages_forecast,
+    pages_matching,
 )
 from kedja.web.errors import install_error_handlers
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
@@ -72,7 +73,8 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     static = resources.files("kedja.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
-                   occupations_api.router, api_forecast.router, pages_forecast.router):
+                   occupations_api.router, api_forecast.router, pages_forecast.router,
+                   pages_matching.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:
