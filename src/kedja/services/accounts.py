@@ -104,18 +104,29 @@ def _entry(actor: str, org: str | None, action: AuditAction, subject: str, at: d
                       subject_type="user", subject_id=subject, purpose=purpose)
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password`` after checking its length."""
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """An argon2id hash of ``password`` after checking its length.
+
+    ``salt`` is for the demo only: its accounts share a published password, so a salt derived
+    from the demo's seed costs nothing and keeps the demo database identical for a seed.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
                            field="password", hint="choose a longer passphrase")
-    return _hasher.hash(password)
+    if salt is None:
+        return _hasher.hash(password)
+    from argon2 import PasswordHasher
+    from argon2.low_level import Type, hash_secret
+
+    p = PasswordHasher()  # the same parameters pwdlib's recommended hasher uses
+    return hash_secret(password.encode(), salt, time_cost=p.time_cost, memory_cost=p.memory_cost,
+                       parallelism=p.parallelism, hash_len=p.hash_len, type=Type.ID).decode()
 
 
 def add_user(session: Session, *, username: str, organisation_id: str, roles: Iterable[str],
              password: str | None, display_name: str | None = None,
              oidc_subject: str | None = None, user_id: str | None = None,
-             created: datetime | None = None) -> UserPublic:
+             created: datetime | None = None, salt: bytes | None = None) -> UserPublic:
     """Insert a user inside an open transaction (used by :func:`create_user` and the demo)."""
     username = username.strip().lower()
     if not username or len(username) > 255:
@@ -137,7 +148,7 @@ def add_user(session: Session, *, username: str, organisation_id: str, roles: It
     accounts_repo.insert_user(session, {
         "id": uid, "username": username, "display_name": display_name or username,
         "organisation_id": organisation_id, "roles": sorted(r.value for r in role_set),
-        "password_hash": hash_password(password) if password is not None else None,
+        "password_hash": hash_password(password, salt=salt) if password is not None else None,
         "oidc_subject": oidc_subject, "active": True, "failed_attempts": 0,
         "locked_until": None, "created": created or _now(),
     })

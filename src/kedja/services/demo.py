@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ def build_demo_database(
         step("Storing consents and demo accounts")
         consents = demo_consents(demo, seed=seed)
         records.save_consents(session, consents)
-        accounts = _add_demo_accounts(session, consents)
+        accounts = _add_demo_accounts(session, consents, seed)
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code,
                                                    "today": DEMO_DATE.isoformat()}))
     return DemoSummary(
@@ -103,14 +104,15 @@ def build_demo_database(
     )
 
 
-def _add_demo_accounts(session: Session,
-                       consents: list[tuple[str, str, date]]) -> tuple[str, ...]:
+def _add_demo_accounts(session: Session, consents: list[tuple[str, str, date]],
+                       seed: int) -> tuple[str, ...]:
     created = datetime.combine(DEMO_DATE, time(), tzinfo=UTC)
     accounts = demo_accounts(consents)
     for account in accounts:
+        salt = hashlib.sha256(f"kedja-demo:{seed}:{account.username}".encode()).digest()[:16]
         add_user(session, username=account.username, organisation_id=account.organisation_id,
                  roles=account.roles, password=DEMO_PASSWORD, display_name=account.display_name,
-                 user_id=account.user_id, created=created)
+                 user_id=account.user_id, created=created, salt=salt)
     return tuple(f"{a.username} ({a.roles[0]}, {a.organisation_id})" for a in accounts)
 
 
