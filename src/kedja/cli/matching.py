@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,10 @@ __all__ = ["register"]
 
 out = Console()
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
+TravelMatrixOption = Annotated[Path | None, typer.Option(
+    "--travel-matrix", exists=True, dir_okay=False,
+    help="CSV from_locality,to_locality,minutes[,public_transport_minutes] replacing the "
+         "times estimated from coordinates.")]
 
 
 def pathways(
@@ -23,10 +28,11 @@ def pathways(
     k: Annotated[int, typer.Option(help="How many steps to show.")] = 5,
     lang: Annotated[str, typer.Option(help="Language of the explanations: sv or en.")] = "sv",
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    travel_matrix: TravelMatrixOption = None,
 ) -> None:
     """Show a person's best next steps, with the breakdown and explanation of each."""
     engine = services.prepare_database(db)
-    steps = services.pathways_for_person(engine, person_id, k=k)
+    steps = services.pathways_for_person(engine, person_id, k=k, travel_matrix=travel_matrix)
     if fmt == "json":
         print(json.dumps([step.__dict__ for step in steps], ensure_ascii=False, indent=1))
         return
@@ -50,11 +56,12 @@ def match(
              "at or above --band-floor of its fair share of places.")] = None,
     band_floor: Annotated[float, typer.Option(help="Share of the fair share each group gets.")] = 0.8,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    travel_matrix: TravelMatrixOption = None,
 ) -> None:
     """Allocate the region's places among all job seekers, store the result with its audit."""
     engine = services.prepare_database(db)
     summary = services.run_allocation(engine, scenario=scenario, long_term_priority=long_term_priority,
-                                      band=band, band_floor=band_floor)
+                                      band=band, band_floor=band_floor, travel_matrix=travel_matrix)
     if fmt == "json":
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return

@@ -26,6 +26,7 @@ from kedja.core.people import (
 
 __all__ = [
     "KIND_CODES",
+    "LICENCE_BIT",
     "SOURCE_WEIGHT",
     "EncodedOpportunities",
     "EncodedPeople",

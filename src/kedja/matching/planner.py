@@ -128,7 +128,8 @@ def prepare_matching(data: MatchingData) -> PreparedMatching:
     excluded = {(person_index[p], opp_index[o]) for p, o in data.excluded
                 if p in person_index and o in opp_index}
     scoring = ScoringInput(people, opportunities, travel.car, data.similarity.astype(np.float32),
-                           data.shortage.astype(np.float32), excluded, data.k)
+                           data.shortage.astype(np.float32), excluded, data.k,
+                           public_minutes=travel.public_transport)
     return PreparedMatching(data, people, opportunities, scoring, person_index)
 
 

@@ -41,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from kedja.core.opportunities import OpportunityKind
-from kedja.matching.encoding import KIND_CODES, EncodedOpportunities, EncodedPeople
+from kedja.matching.encoding import KIND_CODES, LICENCE_BIT, EncodedOpportunities, EncodedPeople
 
 __all__ = [
     "FACTORS",
@@ -62,6 +62,9 @@ SHORTLIST = 60
 """Entry steps of each kind that every person in a block is scored against."""
 RELATED = 0.5
 """Occupation similarity from which a job in that occupation is worth scoring."""
+CAR_LICENCES = sum(LICENCE_BIT[name] for name in ("B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D",
+                                                  "DE"))
+"""Licences that let a person drive a car to work; others travel by public transport."""
 GENERAL = 0.6
 """Shortage value of a general course: it opens the door to every occupation in short supply."""
 MIN_JOB_READINESS = 0.34
@@ -102,6 +105,8 @@ class ScoringInput:
     shortage: np.ndarray
     excluded: set[tuple[int, int]] = field(default_factory=set)
     k: int = 20
+    public_minutes: np.ndarray | None = None
+    """Locality × locality minutes by public transport, for people who cannot drive."""
     related: sp.csr_matrix = field(init=False)
 
     def __post_init__(self) -> None:
@@ -276,23 +281,34 @@ def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candid
     if cols.size == 0:
         return None
     r, c, covered, merit = _pairs(data, group, cols, minutes)
-    on_site = minutes[c] * (1.0 - data.opportunities.remote[cols[c]])
+    travel = _pair_minutes(data, group, cols, locality, minutes, r, c)
+    on_site = travel * (1.0 - data.opportunities.remote[cols[c]])
     keep = _feasible(data, group[r], cols[c], on_site)
-    r, c, on_site = r[keep], c[keep], on_site[keep]
+    r, c, on_site, travel = r[keep], c[keep], on_site[keep], travel[keep]
     factors = _factors(data, group, cols, r, c, on_site, (covered, merit))
     o = data.opportunities
     opps = cols[c]
     ready = (factors["skills"] >= MIN_JOB_READINESS) | (factors["experience"] >= 0.5)
     keep = (o.kind[opps] != JOB) | ready | o.entry[opps]
     fit = np.sum([WEIGHTS[f] * factors[f] for f in FACTORS], axis=0) * 100.0
-    r, c, fit = r[keep], c[keep], fit[keep]
+    r, c, fit, travel = r[keep], c[keep], fit[keep], travel[keep]
     top = _top_k(r, fit, data.k)
     return Candidates(
         person=group[r[top]].astype(np.int64), opportunity=cols[c[top]].astype(np.int64),
         fit=fit[top].astype(np.float64),
         factors={f: np.asarray(v[keep][top], dtype=np.float64) for f, v in factors.items()},
-        minutes=minutes[c[top]].astype(np.float64),
+        minutes=travel[top].astype(np.float64),
     )
+
+
+def _pair_minutes(data: ScoringInput, group: np.ndarray, cols: np.ndarray, locality: int,
+                  minutes: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Minutes per pair: by car for people who may drive one, else by public transport."""
+    if data.public_minutes is None:
+        return minutes[c]
+    public = data.public_minutes[locality, data.opportunities.locality[cols]]
+    drives = (data.people.licences[group[r]] & CAR_LICENCES) != 0
+    return np.where(drives, minutes[c], public[c])
 
 
 def _top_k(rows: np.ndarray, fit: np.ndarray, k: int) -> np.ndarray:

@@ -7,6 +7,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,7 @@ from kedja.matching import (
 )
 from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
+from kedja.matching.reach import TravelTimes, read_travel_matrix
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
 from kedja.store import repositories as repo
@@ -68,7 +70,8 @@ def reference_date(session: Session) -> date:
     return datetime.now(UTC).date()
 
 
-def _matching_data(session: Session, people: list[Person]) -> MatchingData:
+def _matching_data(session: Session, people: list[Person],
+                   travel_matrix: Path | None = None) -> MatchingData:
     occupations = repo.list_occupations(session)
     codes = [o.code for o in occupations]
     links = loaders.list_occupation_links(session)
@@ -85,7 +88,16 @@ def _matching_data(session: Session, people: list[Person]) -> MatchingData:
         shortage=shortage_index([vacancies.get(c, 0) for c in codes],
                                 [employed.get(c, 0) for c in codes]),
         today=reference_date(session), seat_of=_seats(session, localities),
+        travel=_travel(localities, travel_matrix),
     )
+
+
+def _travel(localities: list[Locality], matrix: Path | None) -> TravelTimes:
+    """Travel times from coordinates, with the pairs of an imported matrix put in their place."""
+    travel = TravelTimes.from_points({loc.id: loc.point for loc in localities})
+    if matrix is not None:
+        travel.override(read_travel_matrix(matrix, set(travel.index)))
+    return travel
 
 
 def _similarity(codes: Sequence[str], links: list[tuple[str, str, str]]) -> Any:
@@ -107,7 +119,8 @@ def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCod
 
 def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                         principal: Principal | None = None,
-                        purpose: Purpose = Purpose.MATCHING) -> list[Pathway]:
+                        purpose: Purpose = Purpose.MATCHING,
+                        travel_matrix: Path | None = None) -> list[Pathway]:
     """The best next steps for one person; the read of their record is audited.
 
     ``principal`` is the signed-in user (web): their organisation must hold the person's
@@ -125,7 +138,7 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                 at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
                 action=AuditAction.READ, subject_type="person", subject_id=person_id,
                 purpose=purpose.value)])
-        prepared = prepare_matching(_matching_data(session, [person]))
+        prepared = prepare_matching(_matching_data(session, [person], travel_matrix))
     return person_pathways(prepared, person_id, k)
 
 
@@ -159,8 +172,8 @@ def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str,
 
 def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_priority: float = 1.0,
                    band: str | None = None, band_floor: float = 0.8,
-                   band_time_limit: float = 60.0,
-                   principal: Principal | None = None) -> dict[str, Any]:
+                   band_time_limit: float = 60.0, principal: Principal | None = None,
+                   travel_matrix: Path | None = None) -> dict[str, Any]:
     """Allocate the region's places among all job seekers, audit by group, store the result.
 
     With ``band`` (one of the audit's dimensions, e.g. ``"disability"``), every group of that
@@ -172,7 +185,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
         require_permission(principal, Permission.RUN_ALLOCATION)
     with session_scope(engine) as session:
         people = loaders.list_people(session, job_seekers_only=True)
-        data = _matching_data(session, people)
+        data = _matching_data(session, people, travel_matrix)
         prepared = prepare_matching(data)
         priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
