@@ -16,6 +16,7 @@ from kedja.core.ids import CountyCode, FunctionalAreaCode, LocalityId, Municipal
 from kedja.core.validation import digits, fraction, in_range, non_empty
 
 __all__ = [
+    "EARTH_RADIUS_KM",
     "AgeShares",
     "Coordinates",
     "County",

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from kedja.core.opportunities import OpportunityKind
 from kedja.matching.encoding import KIND_CODES, EncodedOpportunities, EncodedPeople
-from kedja.matching.reach import TravelModel
+from kedja.matching.reach import TravelModel, road_minutes_matrix
 from kedja.matching.scoring import ScoringInput
 
 __all__ = ["SyntheticShape", "synthetic_instance"]
@@ -46,13 +46,7 @@ def _geography(rng: np.random.Generator, shape: SyntheticShape) -> tuple[np.ndar
     lat = seat_lat[seat] + rng.normal(0, 0.15, shape.localities)
     lon = seat_lon[seat] + rng.normal(0, 0.3, shape.localities)
     weight = seat_size[seat] * rng.lognormal(0.0, 0.8, shape.localities)
-    phi = np.radians(lat)
-    dlat = phi[:, None] - phi[None, :]
-    dlon = np.radians(lon)[:, None] - np.radians(lon)[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlon / 2) ** 2
-    model = TravelModel()
-    km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1))) * model.detour_factor
-    minutes = (model.start_minutes + km / model.speed_kmh * 60).astype(np.float32)
+    minutes = road_minutes_matrix(lat, lon, TravelModel()).astype(np.float32)
     return minutes, weight / weight.sum()
 
 
