@@ -24,7 +24,7 @@ from kedja.core.access import (
     require_person_visible,
 )
 from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import Forbidden, InvalidInput, NotFound
+from kedja.core.errors import Forbidden, InvalidInput, KedjaError, NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -42,6 +42,7 @@ from kedja.matching import (
 from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
 from kedja.matching.reach import TravelTimes, read_travel_matrix
+from kedja.services import forecast as forecasting
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
 from kedja.store import repositories as repo
@@ -70,23 +71,48 @@ def reference_date(session: Session) -> date:
     return datetime.now(UTC).date()
 
 
-def _matching_data(session: Session, people: list[Person],
-                   travel_matrix: Path | None = None) -> MatchingData:
-    occupations = repo.list_occupations(session)
-    codes = [o.code for o in occupations]
-    links = loaders.list_occupation_links(session)
+def forecast_shortage(engine: Engine, years: int = 5) -> dict[str, float] | None:
+    """Each occupation's share of demand the region will lack over the coming ``years``.
+
+    From the regional forecast (gap ÷ demand, summed over municipalities and years);
+    ``None`` when the database holds no forecast inputs.
+    """
+    try:
+        run = forecasting.run_forecast(engine, draws=0)
+    except KedjaError:
+        return None
+    balance = run.forecast.balance
+    horizon = min(years, balance.gap.shape[0] - 1) + 1
+    gap = balance.gap[:horizon].sum(axis=(0, 1))
+    demand = balance.demand[:horizon].sum(axis=(0, 1))
+    share = np.divide(gap, demand, out=np.zeros_like(gap), where=demand > 0)
+    return dict(zip(run.forecast.inputs.occupations, share.tolist(), strict=True))
+
+
+def _shortage(session: Session, codes: Sequence[str],
+              forecast: dict[str, float] | None) -> np.ndarray:
+    """Shortage ranks in [0, 1]: the forecast's gap share, else vacancies per employed person."""
+    if forecast:
+        return shortage_index([max(forecast.get(c, 0.0), 0.0) for c in codes], [0.0] * len(codes))
     vacancies = dict(session.execute(
         select(t.OpportunityRow.occupation_code, func.sum(t.OpportunityRow.capacity))
         .where(t.OpportunityRow.kind == "job").group_by(t.OpportunityRow.occupation_code)).all())
     employed = dict(session.execute(
         select(t.PersonRow.occupation_code, func.count()).where(t.PersonRow.status == "employed")
         .group_by(t.PersonRow.occupation_code)).all())
+    return shortage_index([vacancies.get(c, 0) for c in codes], [employed.get(c, 0) for c in codes])
+
+
+def _matching_data(session: Session, people: list[Person], travel_matrix: Path | None = None,
+                   forecast: dict[str, float] | None = None) -> MatchingData:
+    occupations = repo.list_occupations(session)
+    codes = [o.code for o in occupations]
+    links = loaders.list_occupation_links(session)
     localities = repo.list_localities(session)
     return MatchingData(
         people=people, opportunities=loaders.list_opportunities(session), localities=localities,
         occupations=occupations, similarity=_similarity(codes, links),
-        shortage=shortage_index([vacancies.get(c, 0) for c in codes],
-                                [employed.get(c, 0) for c in codes]),
+        shortage=_shortage(session, codes, forecast),
         today=reference_date(session), seat_of=_seats(session, localities),
         travel=_travel(localities, travel_matrix),
     )
@@ -127,6 +153,7 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
     consent or an active referral, and see the full record (employers see candidate profiles
     only, not pathways). ``None`` is the local operator at the command line.
     """
+    shortage = forecast_shortage(engine)
     with session_scope(engine) as session:
         if principal is not None:
             _check_person_access(session, principal, person_id)
@@ -138,7 +165,7 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                 at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
                 action=AuditAction.READ, subject_type="person", subject_id=person_id,
                 purpose=purpose.value)])
-        prepared = prepare_matching(_matching_data(session, [person], travel_matrix))
+        prepared = prepare_matching(_matching_data(session, [person], travel_matrix, shortage))
     return person_pathways(prepared, person_id, k)
 
 
@@ -183,9 +210,10 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     """
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
+    shortage = forecast_shortage(engine)
     with session_scope(engine) as session:
         people = loaders.list_people(session, job_seekers_only=True)
-        data = _matching_data(session, people, travel_matrix)
+        data = _matching_data(session, people, travel_matrix, shortage)
         prepared = prepare_matching(data)
         priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
