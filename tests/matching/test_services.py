@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, text, update
 
@@ -186,3 +187,18 @@ def test_pathway_and_allocation_pages(web_engine: Engine) -> None:
     shown = officer.get(ran.headers["location"] + "?lang=en").text  # type: ignore[attr-defined]
     assert "Equal-treatment audit" in shown and "disability" in shown and "Band" in shown
     assert "page-test" in officer.get("/allocations").text  # type: ignore[attr-defined]
+
+
+def test_shortage_comes_from_the_forecast(demo_engine: Engine) -> None:
+    from kedja.services.matching import _shortage, forecast_shortage
+    from kedja.store import session_scope as scope
+
+    shares = forecast_shortage(demo_engine)
+    assert shares and any(v > 0 for v in shares.values())
+    codes = sorted(shares)
+    with scope(demo_engine) as session:
+        ranked = _shortage(session, codes, shares)
+        fallback = _shortage(session, codes, None)
+    worst = max(codes, key=lambda c: shares[c])
+    assert ranked[codes.index(worst)] == ranked.max() > 0.9
+    assert ranked.shape == fallback.shape and not np.allclose(ranked, fallback)
