@@ -11,7 +11,9 @@ frees the mover's own position for the next person, and chains and swaps come ou
 open (shortage) positions filled, then the moves' tie-break values.
 
 Training seats, a budget and a maximum chain length are side constraints that a flow cannot
-hold. :func:`optimise_chains` repairs the flow's plan greedily when one binds: chains are
+hold. When seats or the budget bind on a small or medium instance, :func:`optimise_chains` solves
+the same objective with those rows as a HiGHS MIP (:mod:`kedja.chains.mip`). Otherwise (large
+instances, or a binding chain length) it repairs the plan greedily: chains are
 admitted best first (ending in a job seeker, then cheapest per step), step by step; a step that
 would exceed seats, budget or length is refused, the chain stops there and the job it would have
 freed goes to a job seeker left over, if one can take it. The repair keeps feasibility at any
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kedja.chains.mip import mip_chain_arcs
 from kedja.chains.model import Chain, ChainPlan, ChainProblem
 from kedja.chains.plans import plan_from_arcs
 from kedja.core.errors import Infeasible
@@ -86,25 +89,49 @@ def _chosen(owner: np.ndarray, used: np.ndarray, n: int) -> np.ndarray:
 
 
 def _binding(problem: ChainProblem, move_of: np.ndarray, plan: ChainPlan) -> bool:
-    moved = move_of[move_of >= 0]
-    courses = problem.move_course[moved]
-    seats = np.bincount(courses[courses >= 0], minlength=problem.course_seats.size)
     longest = max((len(c.steps) for c in plan.chains), default=0)
-    return bool((seats > problem.course_seats).any()
-                or (problem.budget is not None and problem.move_cost[moved].sum() > problem.budget)
-                or (problem.max_chain_length is not None and longest > problem.max_chain_length))
+    too_long = problem.max_chain_length is not None and longest > problem.max_chain_length
+    return too_long or _seats_or_budget_bind(problem, move_of)
 
 
-def optimise_chains(problem: ChainProblem) -> ChainPlan:
-    """The planned chains: exact min-cost flow, repaired greedily if a side constraint binds.
+EXACT_LIMIT = 20_000
+"""Largest number of arcs for which a binding seat or budget limit is solved exactly (MIP)."""
 
-    Time: the flow (see module docstring) plus O(steps · log) for the repair.
+
+def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT) -> ChainPlan:
+    """The planned chains: exact min-cost flow; a MIP or a greedy repair if a side constraint binds.
+
+    When seats or the budget bind and the problem has at most ``exact_limit`` arcs, the same
+    objective is solved with those rows by HiGHS (:mod:`kedja.chains.mip`); otherwise, and for a
+    binding chain length, the flow's plan is repaired greedily (see module docstring).
+    Time: the flow, plus the MIP (exponential in the worst case, small instances only) or
+    O(steps · log steps) for the repair.
     """
     move_of, seeker_arc_of = _solve_flow(problem)
     plan = plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow")
     if not _binding(problem, move_of, plan):
         return plan
+    if problem.n_moves + problem.seeker.size <= exact_limit and _seats_or_budget_bind(problem, move_of):
+        move_of, seeker_arc_of = mip_chain_arcs(problem, _column_gains(problem))
+        plan = plan_from_arcs(problem, move_of, seeker_arc_of, "mip")
+        if not _binding(problem, move_of, plan):
+            return plan
     return _repaired(problem, plan)
+
+
+def _seats_or_budget_bind(problem: ChainProblem, move_of: np.ndarray) -> bool:
+    moved = move_of[move_of >= 0]
+    courses = problem.move_course[moved]
+    seats = np.bincount(courses[courses >= 0], minlength=problem.course_seats.size)
+    over_budget = problem.budget is not None and problem.move_cost[moved].sum() > problem.budget
+    return bool((seats > problem.course_seats).any() or over_budget)
+
+
+def _column_gains(problem: ChainProblem) -> np.ndarray:
+    """The flow's objective per MIP column (moves, then seeker arcs), fill value included."""
+    move_cost, seeker_cost, fill_cost, _ = _arc_costs(problem)
+    return -np.concatenate([move_cost + fill_cost[problem.move_position],
+                            seeker_cost + fill_cost[problem.seeker_position]]).astype(float)
 
 
 class _Budget:
