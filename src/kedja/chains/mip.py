@@ -19,7 +19,6 @@ import numpy as np
 from scipy import sparse
 
 from kedja.chains.model import ChainProblem
-from kedja.core.errors import Infeasible
 
 __all__ = ["mip_chain_arcs"]
 
@@ -60,8 +59,12 @@ def _quiet(factory: Any) -> Any:
 
 
 def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *,
-                   time_limit: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
-    """Chosen move per employee and arc per seeker (-1 for none) maximising ``gains`` per column."""
+                   time_limit: float = 30.0) -> tuple[np.ndarray, np.ndarray] | None:
+    """Chosen move per employee and arc per seeker (-1 for none) maximising ``gains`` per column.
+
+    None when HiGHS finds no feasible solution within ``time_limit`` seconds (the best one found
+    by then is returned otherwise).
+    """
     import highspy
 
     matrix, upper = _matrix(problem)
@@ -83,9 +86,8 @@ def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *,
     h.passModel(lp)
     h.run()
     values = np.asarray(h.getSolution().col_value)
-    if values.size != matrix.shape[1]:
-        raise Infeasible("the chain MIP found no solution in time", field="time_limit", value=time_limit,
-                         hint="allow more time, or plan with the flow and repair")
+    if values.size != matrix.shape[1] or not h.getInfo().primal_solution_status:
+        return None
     return _split(problem, values > 0.5)
 
 

@@ -94,7 +94,7 @@ def _binding(problem: ChainProblem, move_of: np.ndarray, plan: ChainPlan) -> boo
     return too_long or _seats_or_budget_bind(problem, move_of)
 
 
-EXACT_LIMIT = 20_000
+EXACT_LIMIT = 200_000
 """Largest number of arcs for which a binding seat or budget limit is solved exactly (MIP)."""
 
 
@@ -102,7 +102,8 @@ def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT) ->
     """The planned chains: exact min-cost flow; a MIP or a greedy repair if a side constraint binds.
 
     When seats or the budget bind and the problem has at most ``exact_limit`` arcs, the same
-    objective is solved with those rows by HiGHS (:mod:`kedja.chains.mip`); otherwise, and for a
+    objective is solved with those rows by HiGHS (:mod:`kedja.chains.mip`; the repair takes over if
+    HiGHS finds no solution in its time limit); otherwise, and for a
     binding chain length, the flow's plan is repaired greedily (see module docstring).
     Time: the flow, plus the MIP (exponential in the worst case, small instances only) or
     O(steps · log steps) for the repair.
@@ -112,10 +113,11 @@ def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT) ->
     if not _binding(problem, move_of, plan):
         return plan
     if problem.n_moves + problem.seeker.size <= exact_limit and _seats_or_budget_bind(problem, move_of):
-        move_of, seeker_arc_of = mip_chain_arcs(problem, _column_gains(problem))
-        plan = plan_from_arcs(problem, move_of, seeker_arc_of, "mip")
-        if not _binding(problem, move_of, plan):
-            return plan
+        exact = mip_chain_arcs(problem, _column_gains(problem))
+        if exact is not None:
+            plan = plan_from_arcs(problem, *exact, "mip")
+            if not _binding(problem, exact[0], plan):
+                return plan
     return _repaired(problem, plan)
 
 
