@@ -75,5 +75,7 @@ def plan_summary(problem: ChainProblem, plan: ChainPlan) -> dict[str, float]:
             "multiplier": entering / upskilled if upskilled else 0.0,
             "cost": cost, "cost_per_entrant": cost / entering if entering else 0.0,
             "shortage_positions_filled": int(shortage[filled].sum()),
+            "job_seekers_into_freed_jobs": sum(c.end == "job_seeker" and len(c.steps) > 1
+                                               for c in plan.chains),
             "open_positions_filled": int(problem.open_position[filled].sum()),
             "chains": len(plan.chains)}
