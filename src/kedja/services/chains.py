@@ -9,7 +9,10 @@ The problem is built simply (and documented so it can be argued with):
 - **Upskilling moves**: a training opportunity (course, seats = its capacity, cost, duration)
   leads an employee from their occupation to a position of one of its ``leads_to`` occupations
   in the same municipality, if the employee is not already in it and has the experience the
-  course asks for (``requires_experience_in``). At most ``targets`` positions per employee
+  course asks for (``requires_experience_in``), and if the move is not down the skill ladder: the
+  goal's SSYK major group (first digit; 1 managers, 2 higher education ... 9 elementary) is at
+  most the employee's current one, so a software developer is not "upskilled" into a care job.
+  At most ``targets`` positions per employee
   and course, open ones first.
 - **Job seekers**: people without a job; they can fill a position in their municipality whose
   occupation they have worked in (fit 1.0), want (0.8) or that asks for no particular schooling
@@ -65,6 +68,8 @@ class _Region:
                 if current in course.training.leads_to or (need and current not in need):
                     continue
                 for goal in course.training.leads_to:
+                    if goal[0] > current[0]:  # SSYK major groups: a lower digit asks for more
+                        continue
                     places = self.by_place.get((goal, person.municipality_code), [])
                     found += [(e, p, c, float(course.training.cost_sek)) for p in places[:targets] if p != e]
         return found
@@ -72,11 +77,11 @@ class _Region:
     def seeker_arcs(self, targets: int) -> list[tuple[int, int, float]]:
         arcs = []
         for s, person in enumerate(self.seekers):
-            fits = {str(o.occupation_code): 1.0 for o in person.past_occupations}
-            for code in person.preferences.occupations:
-                fits.setdefault(str(code), 0.8)
-            for code in self.open_to_all:
-                fits.setdefault(code, 0.5)
+            fits: dict[str, float] = {str(o.occupation_code): 1.0 for o in person.past_occupations}
+            for wanted in person.preferences.occupations:
+                fits.setdefault(str(wanted), 0.8)
+            for anyone in self.open_to_all:
+                fits.setdefault(anyone, 0.5)
             chosen = [(p, fit) for code, fit in sorted(fits.items(), key=lambda kv: -kv[1])
                       for p in self.by_place.get((code, person.municipality_code), [])]
             arcs += [(s, p, fit) for p, fit in chosen[:targets]]
@@ -114,7 +119,7 @@ def plan_region_chains(engine: Engine, *, budget: float | None = None, max_chain
     with session_scope(engine) as session:
         people = loaders.list_people(session)
         opportunities = loaders.list_opportunities(session)
-        open_to_all = {o.code for o in repo.list_occupations(session) if o.no_educational_requirement}
+        open_to_all = {str(o.code) for o in repo.list_occupations(session) if o.no_educational_requirement}
     jobs = [o for o in opportunities if o.kind is OpportunityKind.JOB and o.occupation_code]
     courses = [o for o in opportunities if o.kind is OpportunityKind.TRAINING and o.training]
     region = _Region(people, jobs, open_to_all)
