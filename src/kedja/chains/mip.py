@@ -58,9 +58,13 @@ def _quiet(factory: Any) -> Any:
         os.close(saved)
 
 
-def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *,
+def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *, abs_gap: float = 0.0,
                    time_limit: float = 30.0) -> tuple[np.ndarray, np.ndarray] | None:
     """Chosen move per employee and arc per seeker (-1 for none) maximising ``gains`` per column.
+
+    HiGHS stops once the solution is within ``abs_gap`` of the bound: the planner passes half
+    a job seeker's bonus, so the number entering is proven optimal while the lesser aims
+    (shortage filled, cheap training) may be left a little short of it.
 
     None when HiGHS finds no feasible solution within ``time_limit`` seconds (the best one found
     by then is returned otherwise).
@@ -82,7 +86,8 @@ def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *,
     h = _quiet(highspy.Highs)
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
-    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", float(abs_gap))
     h.passModel(lp)
     h.run()
     values = np.asarray(h.getSolution().col_value)

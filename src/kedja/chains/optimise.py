@@ -11,9 +11,10 @@ frees the mover's own position for the next person, and chains and swaps come ou
 open (shortage) positions filled, then the moves' tie-break values.
 
 Training seats, a budget and a maximum chain length are side constraints that a flow cannot
-hold. When seats or the budget bind on a small or medium instance, :func:`optimise_chains` solves
-the same objective with those rows as a HiGHS MIP (:mod:`kedja.chains.mip`). Otherwise (large
-instances, or a binding chain length) it repairs the plan greedily: chains are
+hold. When one binds, :func:`optimise_chains` repairs the flow's plan greedily, and when seats or
+the budget bind on an instance of at most 50,000 arcs it also solves the same objective with
+those rows as a HiGHS MIP (:mod:`kedja.chains.mip`, time-limited) and keeps the better plan.
+The repair: chains are
 admitted best first (ending in a job seeker, then cheapest per step), step by step; a step that
 would exceed seats, budget or length is refused, the chain stops there and the job it would have
 freed goes to a job seeker left over, if one can take it. The repair keeps feasibility at any
@@ -94,31 +95,42 @@ def _binding(problem: ChainProblem, move_of: np.ndarray, plan: ChainPlan) -> boo
     return too_long or _seats_or_budget_bind(problem, move_of)
 
 
-EXACT_LIMIT = 200_000
+EXACT_LIMIT = 50_000
 """Largest number of arcs for which a binding seat or budget limit is solved exactly (MIP)."""
 
 
-def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT) -> ChainPlan:
+def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT,
+                    time_limit: float = 10.0) -> ChainPlan:
     """The planned chains: exact min-cost flow; a MIP or a greedy repair if a side constraint binds.
 
     When seats or the budget bind and the problem has at most ``exact_limit`` arcs, the same
-    objective is solved with those rows by HiGHS (:mod:`kedja.chains.mip`; the repair takes over if
-    HiGHS finds no solution in its time limit); otherwise, and for a
-    binding chain length, the flow's plan is repaired greedily (see module docstring).
-    Time: the flow, plus the MIP (exponential in the worst case, small instances only) or
-    O(steps · log steps) for the repair.
+    objective is also solved with those rows by HiGHS (:mod:`kedja.chains.mip`, at most
+    ``time_limit`` seconds), and the better of the MIP's plan and the repaired flow plan is kept
+    (more job seekers entering, then more shortage positions filled). A binding chain length
+    is handled by the repair alone (see module docstring). Time: the flow, the repair
+    (O(steps · log steps)) and, below the limit, the MIP (exponential in the worst case).
     """
     move_of, seeker_arc_of = _solve_flow(problem)
     plan = plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow")
     if not _binding(problem, move_of, plan):
         return plan
-    if problem.n_moves + problem.seeker.size <= exact_limit and _seats_or_budget_bind(problem, move_of):
-        exact = mip_chain_arcs(problem, _column_gains(problem))
-        if exact is not None:
-            plan = plan_from_arcs(problem, *exact, "mip")
-            if not _binding(problem, exact[0], plan):
-                return plan
-    return _repaired(problem, plan)
+    repaired = _repaired(problem, plan)
+    if problem.n_moves + problem.seeker.size > exact_limit or not _seats_or_budget_bind(problem, move_of):
+        return repaired
+    bonus = _arc_costs(problem)[3]
+    exact = mip_chain_arcs(problem, _column_gains(problem), abs_gap=0.5 * bonus, time_limit=time_limit)
+    if exact is None:
+        return repaired
+    mip = plan_from_arcs(problem, *exact, "mip")
+    if _binding(problem, exact[0], mip):
+        mip = _repaired(problem, mip)
+    return max((repaired, mip), key=_plan_rank)
+
+
+def _plan_rank(plan: ChainPlan) -> tuple[float, float, bool]:
+    """More job seekers entering, then more shortage filled; the MIP's plan on a tie."""
+    s = plan.summary
+    return (s["job_seekers_entering"], s["shortage_positions_filled"], plan.method.startswith("mip"))
 
 
 def _seats_or_budget_bind(problem: ChainProblem, move_of: np.ndarray) -> bool:

@@ -12,8 +12,7 @@ The problem is built simply (and documented so it can be argued with):
   course asks for (``requires_experience_in``), and if the move is not down the skill ladder: the
   goal's SSYK major group (first digit; 1 managers, 2 higher education ... 9 elementary) is at
   most the employee's current one, so a software developer is not "upskilled" into a care job.
-  At most ``targets`` positions per employee
-  and course, open ones first.
+  At most ``targets`` moves per employee, open positions first.
 - **Job seekers**: people without a job; they can fill a position in their municipality whose
   occupation they have worked in (fit 1.0), want (0.8) or that asks for no particular schooling
   (0.5). At most ``targets`` positions per seeker, best fit first.
@@ -59,10 +58,13 @@ class _Region:
         self.open_to_all = open_to_all
 
     def moves(self, courses: list[Opportunity], targets: int) -> list[tuple[int, int, int, float]]:
-        found = []
+        found: list[tuple[int, int, int, float]] = []
+        per_employee = [0] * len(self.employees)
         for c, course in enumerate(courses):
             assert course.training is not None
             for e, person in enumerate(self.employees):
+                if per_employee[e] >= targets:
+                    continue
                 current = str(person.situation.occupation_code)
                 need = course.training.requires_experience_in
                 if current in course.training.leads_to or (need and current not in need):
@@ -71,7 +73,9 @@ class _Region:
                     if goal[0] > current[0]:  # SSYK major groups: a lower digit asks for more
                         continue
                     places = self.by_place.get((goal, person.municipality_code), [])
-                    found += [(e, p, c, float(course.training.cost_sek)) for p in places[:targets] if p != e]
+                    chosen = [p for p in places[:targets - per_employee[e]] if p != e]
+                    per_employee[e] += len(chosen)
+                    found += [(e, p, c, float(course.training.cost_sek)) for p in chosen]
         return found
 
     def seeker_arcs(self, targets: int) -> list[tuple[int, int, float]]:
