@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from kedja.chains import ChainPlan, ChainProblem, is_valid_chain_plan, optimise_chains, unplanned_chains
+from kedja.chains.optimise import EXACT_LIMIT
 from kedja.core.opportunities import Opportunity, OpportunityKind
 from kedja.core.people import Person
 from kedja.store import loaders, session_scope
@@ -59,24 +60,23 @@ class _Region:
 
     def moves(self, courses: list[Opportunity], targets: int) -> list[tuple[int, int, int, float]]:
         found: list[tuple[int, int, int, float]] = []
-        per_employee = [0] * len(self.employees)
-        for c, course in enumerate(courses):
-            assert course.training is not None
-            for e, person in enumerate(self.employees):
-                if per_employee[e] >= targets:
-                    continue
-                current = str(person.situation.occupation_code)
-                need = course.training.requires_experience_in
-                if current in course.training.leads_to or (need and current not in need):
-                    continue
-                for goal in course.training.leads_to:
-                    if goal[0] > current[0]:  # SSYK major groups: a lower digit asks for more
-                        continue
-                    places = self.by_place.get((goal, person.municipality_code), [])
-                    chosen = [p for p in places[:targets - per_employee[e]] if p != e]
-                    per_employee[e] += len(chosen)
-                    found += [(e, p, c, float(course.training.cost_sek)) for p in chosen]
+        for e, person in enumerate(self.employees):
+            options = [(p, c) for c, course in enumerate(courses)
+                       for p in self._places(person, course, targets)]
+            options.sort(key=lambda pc: pc[0] < self.n_held)  # open positions first
+            found += [(e, p, c, float(courses[c].training.cost_sek))  # type: ignore[union-attr]
+                      for p, c in options[:targets] if p != e]
         return found
+
+    def _places(self, person: Person, course: Opportunity, targets: int) -> list[int]:
+        """Positions ``course`` could lead ``person`` to (see the module docstring's rules)."""
+        assert course.training is not None
+        current = str(person.situation.occupation_code)
+        need = course.training.requires_experience_in
+        if current in course.training.leads_to or (need and current not in need):
+            return []
+        return [p for goal in course.training.leads_to if goal[0] <= current[0]  # SSYK: lower asks more
+                for p in self.by_place.get((goal, person.municipality_code), [])[:targets]]
 
     def seeker_arcs(self, targets: int) -> list[tuple[int, int, float]]:
         arcs = []
@@ -118,8 +118,11 @@ class _Region:
 
 
 def plan_region_chains(engine: Engine, *, budget: float | None = None, max_chain_length: int | None = None,
-                       targets: int = 5) -> dict[str, Any]:
-    """The planned chains of the database's region, the unplanned baseline's entries and the check."""
+                       targets: int = 5, exact_limit: int = EXACT_LIMIT) -> dict[str, Any]:
+    """The planned chains of the database's region, the unplanned baseline's entries and the check.
+
+    ``exact_limit`` is passed to :func:`~kedja.chains.optimise_chains` (0: never the MIP).
+    """
     with session_scope(engine) as session:
         people = loaders.list_people(session)
         opportunities = loaders.list_opportunities(session)
@@ -128,7 +131,7 @@ def plan_region_chains(engine: Engine, *, budget: float | None = None, max_chain
     courses = [o for o in opportunities if o.kind is OpportunityKind.TRAINING and o.training]
     region = _Region(people, jobs, open_to_all)
     problem = region.problem(courses, targets, budget, max_chain_length)
-    plan, unplanned = optimise_chains(problem), unplanned_chains(problem)
+    plan, unplanned = optimise_chains(problem, exact_limit=exact_limit), unplanned_chains(problem)
     ok = is_valid_chain_plan(problem, plan) and is_valid_chain_plan(problem, unplanned)
     return {"chains": region.steps(plan, courses), **{k: plan.summary[k] for k in CHAIN_KEYS[1:7]},
             "unplanned_job_seekers_entering": unplanned.summary["job_seekers_entering"],
