@@ -3,6 +3,15 @@
 Each filled position is either open from the start or the own job of an employee who moved, so
 walking down from the filled open positions (who took it; who took the job they left; ...) gives
 every chain; the moves left over form cycles (swaps). Time O(employees + seekers + positions).
+
+Examples:
+    >>> from kedja.chains.synthetic import care_chain_problem
+    >>> problem = care_chain_problem()  # only the assistant nurse moves; the seeker has no job
+    >>> plan = plan_from_arcs(problem, np.array([-1, 0]), np.array([-1]), "hand")
+    >>> [(s.person, s.position) for s in plan.chains[0].steps], plan.chains[0].end
+    ([(1, 2)], 'open_position')
+    >>> plan.summary["upskilled"], plan.summary["shortage_positions_filled"]
+    (1, 1)
 """
 
 from __future__ import annotations
