@@ -19,6 +19,8 @@ from kedja.chains import (
     synthetic_chain_problem,
     unplanned_chains,
 )
+from kedja.chains.mip import mip_chain_arcs
+from kedja.chains.optimise import _column_gains
 from kedja.core.errors import InvalidInput
 
 
@@ -167,3 +169,20 @@ def test_plans_are_valid_and_planning_never_loses(seed: int, n_employees: int, n
         assert planned.summary["job_seekers_entering"] >= unplanned.summary["job_seekers_entering"]
         assert all(len({s.person for s in c.steps if not s.seeker}) == len(c.steps) - (c.end == "job_seeker")
                    for c in planned.chains)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n_employees=st.integers(1, 25), n_open=st.integers(0, 6),
+       n_seekers=st.integers(0, 12))
+def test_the_flow_enters_as_many_job_seekers_as_the_mip_oracle(seed: int, n_employees: int, n_open: int,
+                                                              n_seekers: int) -> None:
+    """Without side constraints the MIP (a separate formulation, solved to optimality) is an oracle."""
+    problem = synthetic_chain_problem(np.random.default_rng(seed), n_employees=n_employees, n_open=n_open,
+                                      n_seekers=n_seekers, n_localities=2, move_share=0.7)
+    flow = _planned(problem)
+    exact = mip_chain_arcs(problem, _column_gains(problem))
+    assert exact is not None
+    oracle = plan_from_arcs(problem, *exact, "mip")
+    assert is_valid_chain_plan(problem, oracle)
+    assert flow.summary["job_seekers_entering"] == oracle.summary["job_seekers_entering"]
+    assert flow.summary["open_positions_filled"] == oracle.summary["open_positions_filled"]

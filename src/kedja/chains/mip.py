@@ -72,6 +72,8 @@ def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *, abs_gap: float =
     import highspy
 
     matrix, upper = _matrix(problem)
+    if matrix.shape[1] == 0:  # nothing to choose (HiGHS reports no solution for an empty model)
+        return _split(problem, np.zeros(0, bool))
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
     lp.sense_ = highspy.ObjSense.kMaximize
