@@ -18,6 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kedja import services
 from kedja.cli import matching
+from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions
 from kedja.cli.taxonomy import import_app
@@ -37,6 +38,7 @@ db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_he
 app.add_typer(db_app, name="db")
 matching.register(app)
 app.add_typer(_forecast_app, name="forecast")
+app.add_typer(chains_app, name="chains")
 app.add_typer(import_app, name="import")
 app.add_typer(occupations_app, name="occupations")
 app.add_typer(users_app, name="users")

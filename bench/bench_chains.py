@@ -1,0 +1,54 @@
+"""Vacancy chains for a synthetic region: 60,000 employees, 5,000 open positions, 15,000 job seekers.
+
+Run: ``python bench/bench_chains.py [--seed 42] [--seats N] [--budget SEK] [--max-length L]``.
+Prints the planning time and job-seeker entries planned vs unplanned (the ratio). Bound: < 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from kedja.chains import is_valid_chain_plan, optimise_chains, synthetic_chain_problem, unplanned_chains
+
+BOUND_SECONDS = 60.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seats", type=int, default=None, help="seats per course (default: unlimited)")
+    parser.add_argument("--budget", type=float, default=None, help="training budget in SEK")
+    parser.add_argument("--max-length", type=int, default=None, help="maximum chain length")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    problem = synthetic_chain_problem(np.random.default_rng(args.seed), n_employees=60_000, n_open=5_000,
+                                      n_seekers=15_000, seats_per_course=args.seats, budget=args.budget,
+                                      max_chain_length=args.max_length)
+    built = time.perf_counter()
+    planned = optimise_chains(problem)
+    solved = time.perf_counter()
+    unplanned = unplanned_chains(problem)
+    done = time.perf_counter()
+    ok = is_valid_chain_plan(problem, planned) and is_valid_chain_plan(problem, unplanned)
+    p, u = planned.summary, unplanned.summary
+    print(f"instance: {problem.n_employees} employees, {int(problem.open_position.sum())} open positions, "
+          f"{problem.n_seekers} job seekers, {problem.n_moves} moves, {problem.seeker.size} seeker arcs "
+          f"(built in {built - started:.1f} s)")
+    print(f"planned ({planned.method}): {solved - built:.1f} s; unplanned: {done - solved:.1f} s; "
+          f"checker ok: {ok}")
+    for name, s in (("planned", p), ("unplanned", u)):
+        print(f"  {name:9s} entering {s['job_seekers_entering']:6d}  upskilled {s['upskilled']:6d}  "
+              f"multiplier {s['multiplier']:.2f}  cost/entrant {s['cost_per_entrant']:,.0f} SEK  "
+              f"shortage filled {s['shortage_positions_filled']}  chains {s['chains']}")
+    ratio = p["job_seekers_entering"] / max(u["job_seekers_entering"], 1)
+    print(f"job-seeker entries planned/unplanned: {ratio:.2f}")
+    total = done - started
+    verdict = "OK" if total < BOUND_SECONDS else "TOO SLOW"
+    print(f"total {total:.1f} s (bound {BOUND_SECONDS:.0f} s): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

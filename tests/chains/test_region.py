@@ -1,0 +1,45 @@
+"""Chains for the demo region, through the services layer and the ``kedja chains plan`` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from kedja.services.chains import CHAIN_KEYS, plan_region_chains
+
+KEDJA = str(Path(sys.executable).with_name("kedja"))
+
+
+def test_the_demo_region_gets_checked_chains_that_beat_the_unplanned_strategy(demo_engine: Engine) -> None:
+    result = plan_region_chains(demo_engine)
+    assert set(CHAIN_KEYS) <= set(result)
+    assert result["checker_ok"] is True
+    assert result["job_seekers_into_freed_jobs"] > 0
+    assert result["job_seekers_entering"] >= result["unplanned_job_seekers_entering"]
+    moved = [c for c in result["chains"] if len(c["steps"]) > 1]
+    first, last = moved[0]["steps"][0], moved[0]["steps"][-1]
+    assert first["course_id"] and not first["job_seeker"] and last["job_seeker"]
+    assert last["position"] == f"job of {moved[0]['steps'][-2]['person_id']}"
+
+
+def test_a_budget_caps_the_region_plan(demo_engine: Engine) -> None:
+    result = plan_region_chains(demo_engine, budget=200_000, max_chain_length=2, exact_limit=0)
+    assert result["checker_ok"] is True
+    assert sum(s["cost_sek"] for c in result["chains"] for s in c["steps"]) <= 200_000
+    assert all(len(c["steps"]) <= 2 for c in result["chains"])
+
+
+def test_kedja_chains_plan_prints_json(demo_engine: Engine) -> None:
+    db = str(demo_engine.url.database)
+    run = subprocess.run([KEDJA, "chains", "plan", "--db", db, "--format", "json"], capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    for key in ("chains", "upskilled", "job_seekers_entering", "multiplier",
+                "unplanned_job_seekers_entering", "checker_ok"):
+        assert key in result
+    assert result["checker_ok"] is True and all(isinstance(c["steps"], list) for c in result["chains"])
