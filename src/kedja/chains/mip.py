@@ -11,14 +11,11 @@ limit. A maximum chain length is not a row here: the repair cuts long chains aft
 
 from __future__ import annotations
 
-import os
-import sys
-from typing import Any
-
 import numpy as np
 from scipy import sparse
 
 from kedja.chains.model import ChainProblem
+from kedja.solvers import quiet_highs
 
 __all__ = ["mip_chain_arcs"]
 
@@ -43,19 +40,6 @@ def _matrix(problem: ChainProblem) -> tuple[sparse.csc_matrix, np.ndarray]:
     matrix = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                                shape=(upper.size, n_m + n_a))
     return matrix, upper
-
-
-def _quiet(factory: Any) -> Any:
-    """Call ``factory`` with the process's stdout closed: HiGHS prints a banner from C++."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            return factory()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *, abs_gap: float = 0.0,
@@ -85,8 +69,7 @@ def mip_chain_arcs(problem: ChainProblem, gains: np.ndarray, *, abs_gap: float =
     lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = matrix.data
     lp.integrality_ = [highspy.HighsVarType.kInteger] * matrix.shape[1]
-    h = _quiet(highspy.Highs)
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", float(abs_gap))

@@ -25,10 +25,6 @@ Examples:
 
 from __future__ import annotations
 
-import os
-import sys
-from typing import Any
-
 import numpy as np
 
 from kedja.core.errors import Infeasible
@@ -38,6 +34,7 @@ from kedja.matching.allocation import (
     allocation_from_assignment,
     optimal_allocation,
 )
+from kedja.solvers import quiet_highs
 
 __all__ = ["band_met", "banded_allocation", "group_shares"]
 
@@ -116,8 +113,7 @@ def _mip(problem: AllocationProblem, groups: np.ndarray, floor: float, time_limi
          gap: float) -> Allocation:
     import highspy
 
-    h = _quiet(highspy.Highs)
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.passModel(_model(highspy, problem, groups, floor))
@@ -131,19 +127,6 @@ def _mip(problem: AllocationProblem, groups: np.ndarray, floor: float, time_limi
         raise Infeasible("the banded allocation found no solution in time", field="time_limit",
                          value=time_limit, hint="allow more time or lower the floor")
     return allocation_from_assignment(problem, np.flatnonzero(values > 0.5), "mip_band")
-
-
-def _quiet(factory: Any) -> Any:
-    """Call ``factory`` with the process's stdout closed: HiGHS prints a banner from C++."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            return factory()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _model(highspy: object, problem: AllocationProblem, groups: np.ndarray, floor: float) -> object:
