@@ -23,7 +23,7 @@ from kedja.matching.encoding import KIND_CODES, EncodedOpportunities, EncodedPeo
 from kedja.matching.reach import TravelModel, road_minutes_matrix
 from kedja.matching.scoring import ScoringInput
 
-__all__ = ["SyntheticShape", "synthetic_instance"]
+__all__ = ["SyntheticShape", "synthetic_instance", "synthetic_on_geography"]
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,23 @@ def synthetic_instance(*, people: int, opportunities: int, places: int, seed: in
     shape = shape or SyntheticShape()
     rng = np.random.default_rng(seed)
     minutes, weight = _geography(rng, shape)
+    return synthetic_on_geography(rng, people=people, opportunities=opportunities, places=places,
+                                  minutes=minutes, people_weight=weight, shape=shape, k=k)
+
+
+def synthetic_on_geography(rng: np.random.Generator, *, people: int, opportunities: int, places: int,
+                           minutes: np.ndarray, people_weight: np.ndarray,
+                           opportunity_weight: np.ndarray | None = None,
+                           shape: SyntheticShape | None = None, k: int = 20) -> ScoringInput:
+    """A synthetic instance on a given geography: locality minutes and locality weights.
+
+    People live in localities drawn by ``people_weight``, opportunities by
+    ``opportunity_weight`` (the same by default).
+    """
+    shape = shape or SyntheticShape()
     occ_skills, similarity = _taxonomy(rng, shape)
-    encoded_people = _people(rng, people, occ_skills, shape, weight)
-    encoded_opps = _opportunities(rng, opportunities, places, occ_skills, shape, weight)
+    encoded_people = _people(rng, people, occ_skills, shape, people_weight)
+    opp_weight = people_weight if opportunity_weight is None else opportunity_weight
+    encoded_opps = _opportunities(rng, opportunities, places, occ_skills, shape, opp_weight)
     shortage = rng.uniform(0, 1, shape.occupations).astype(np.float32)
     return ScoringInput(encoded_people, encoded_opps, minutes, similarity, shortage, set(), k)

@@ -1,0 +1,232 @@
+"""Matching per FA region on Dask, then a reconciliation pass across regions.
+
+:func:`partitioned_allocation` runs in three steps:
+
+1. **Per region** (:func:`match_area`, one task per FA region, on the runner's workers): the
+   region's candidate arcs are scored from its :class:`~kedja.scale.partition.AreaTask` (the
+   same arcs a single run gives its people), and its places are shared among its own people
+   by min-cost flow over the arcs *inside* the region. Arcs to other regions' places (long
+   commutes, relocation, remote work) are kept but not used yet.
+2. **Reconciliation** (:func:`reconciled_allocation`, in the calling process): the people
+   with a cross-region arc, and whoever holds a place that a cross-region arc points at, are
+   released; the residual problem (released and unplaced people, every arc of theirs to a
+   place with room left) is solved by min-cost flow. The result is feasible by construction
+   and never worse than step 1.
+3. **Improvement**: rounds that release the holders of every place an unplaced person could
+   use and solve again, until a round gains less than ``tolerance`` of the total fit (or
+   ``rounds`` are done). Each round's residual problem contains the current assignment of
+   the people it releases, so the total fit never falls.
+
+The single-process optimum on the same arcs (:func:`kedja.matching.optimal_allocation`)
+bounds the result; the tests and ``bench/bench_scale.py`` report the gap.
+
+Time per region: scoring O(P_a · k') and the flow on its E_a arcs; the reconciliation is one
+flow per round over the released people's arcs.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from kedja.matching.allocation import (
+    Allocation,
+    AllocationProblem,
+    allocation_from_assignment,
+    optimal_allocation,
+)
+from kedja.matching.scoring import FACTORS, Candidates, ScoringInput, generate_candidates
+from kedja.scale.cluster import Runner
+from kedja.scale.partition import AreaTask, SharedTables, decode_task, partition_by_area, shared_tables
+
+__all__ = [
+    "AreaFigures",
+    "PartitionedAllocation",
+    "match_area",
+    "partitioned_allocation",
+    "reconciled_allocation",
+]
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """What one region's task did: sizes, arcs, seconds, and its worker's peak memory."""
+
+    area: str
+    people: int
+    opportunities: int
+    home_opportunities: int
+    arcs: int
+    cross_arcs: int
+    placed: int
+    total_fit: float
+    seconds: float
+    input_bytes: int
+    worker_peak_mib: float
+
+
+@dataclass
+class PartitionedAllocation:
+    """The combined allocation over the union of the regions' arcs, with its figures."""
+
+    problem: AllocationProblem
+    candidates: Candidates
+    allocation: Allocation
+    areas: list[AreaFigures]
+    area_total_fit: float
+    released: list[int] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    runner: str = "in-process"
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
+    """One region's candidate arcs (global rows) with the region's own optimal allocation.
+
+    Columns: person, opportunity, fit, the factors, minutes, cross (the place lies in another
+    region) and chosen (the arc is in the region's allocation); the figures are in the
+    schema metadata under ``kedja.area``.
+    """
+    start = time.perf_counter()
+    scoring, person_rows, opp_rows = decode_task(task, shared)
+    candidates = generate_candidates(scoring, workers=1)
+    home = task.opportunities.column("home").to_numpy(zero_copy_only=False)
+    weight = task.people.column("weight").to_numpy()
+    inside = np.flatnonzero(home[candidates.opportunity])
+    problem = AllocationProblem(
+        n_people=person_rows.size, capacities=np.where(home, scoring.opportunities.capacity, 0).astype(np.int64),
+        person=candidates.person[inside], place=candidates.opportunity[inside],
+        fit=candidates.fit[inside], weight=weight)
+    own = optimal_allocation(problem)
+    chosen = np.zeros(len(candidates), dtype=bool)
+    chosen[inside[own.arc_of[own.arc_of >= 0]]] = True
+    columns = {"person": person_rows[candidates.person], "opportunity": opp_rows[candidates.opportunity],
+               "fit": candidates.fit, **{f: candidates.factors[f] for f in FACTORS},
+               "minutes": candidates.minutes, "cross": ~home[candidates.opportunity], "chosen": chosen}
+    figures = AreaFigures(
+        area=task.area, people=int(person_rows.size), opportunities=int(opp_rows.size),
+        home_opportunities=int(home.sum()), arcs=len(candidates), cross_arcs=int(len(candidates) - inside.size),
+        placed=own.placed, total_fit=own.total_fit, seconds=time.perf_counter() - start,
+        input_bytes=task.nbytes, worker_peak_mib=_peak_mib())
+    table = pa.table({name: pa.array(values) for name, values in columns.items()})
+    return table.replace_schema_metadata({"kedja.area": json.dumps(figures.__dict__)})
+
+
+def _union(tables: list[pa.Table], n_people: int, capacities: np.ndarray,
+           weight: np.ndarray | None) -> tuple[AllocationProblem, Candidates, np.ndarray, np.ndarray]:
+    """The union problem of all regions' arcs, sorted by (person, opportunity)."""
+    arcs = pa.concat_tables(tables) if tables else None
+    if arcs is None or arcs.num_rows == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        problem = AllocationProblem(n_people, capacities, empty, empty, empty.astype(float), weight)
+        cands = Candidates(empty, empty, empty.astype(float), {f: empty.astype(float) for f in FACTORS},
+                           empty.astype(float))
+        return problem, cands, empty.astype(bool), empty.astype(bool)
+    person, place = arcs.column("person").to_numpy(), arcs.column("opportunity").to_numpy()
+    order = np.lexsort((place, person))
+
+    def column(name: str) -> np.ndarray:
+        return arcs.column(name).to_numpy()[order]
+
+    cands = Candidates(person[order], place[order], column("fit"), {f: column(f) for f in FACTORS},
+                       column("minutes"))
+    problem = AllocationProblem(n_people, capacities, cands.person, cands.opportunity, cands.fit, weight)
+    return problem, cands, column("cross").astype(bool), column("chosen").astype(bool)
+
+
+def _residual_round(problem: AllocationProblem, arc_of: np.ndarray, release: np.ndarray) -> np.ndarray:
+    """``arc_of`` after re-solving the people in ``release`` (bool mask) against the room left."""
+    kept = np.flatnonzero((arc_of >= 0) & ~release)
+    room = problem.capacities - np.bincount(problem.place[arc_of[kept]], minlength=problem.capacities.size)
+    candidates = np.flatnonzero(release[problem.person] & (room[problem.place] > 0))
+    people = np.unique(problem.person[candidates])
+    if people.size == 0:
+        return arc_of
+    local = np.searchsorted(people, problem.person[candidates])
+    weight = None if problem.weight is None else problem.weight[people]
+    sub = AllocationProblem(int(people.size), room.astype(np.int64), local, problem.place[candidates],
+                            problem.fit[candidates], weight)
+    solved = optimal_allocation(sub)
+    out = arc_of.copy()
+    out[people] = -1
+    placed = solved.arc_of >= 0
+    out[people[placed]] = candidates[solved.arc_of[placed]]
+    return out
+
+
+def reconciled_allocation(problem: AllocationProblem, cross: np.ndarray, chosen: np.ndarray, *,
+                          rounds: int = 3, tolerance: float = 1e-5) -> tuple[Allocation, list[int]]:
+    """The regions' allocations (``chosen`` arcs) combined and improved across regions.
+
+    Returns the allocation over ``problem`` and how many people each round released.
+    """
+    arc_of = np.full(problem.n_people, -1, dtype=np.int64)
+    arc_of[problem.person[chosen]] = np.flatnonzero(chosen)
+    released: list[int] = []
+    value = problem.arc_value()
+    total = float(value[arc_of[arc_of >= 0]].sum())
+    for round_ in range(rounds + 1):
+        release = _release(problem, arc_of, cross if round_ == 0 else None)
+        arc_of = _residual_round(problem, arc_of, release)
+        released.append(int(release.sum()))
+        new_total = float(value[arc_of[arc_of >= 0]].sum())
+        gained, total = new_total - total, new_total
+        if round_ > 0 and gained <= tolerance * max(total, 1.0):
+            break
+    return allocation_from_assignment(problem, arc_of[arc_of >= 0], "partitioned_min_cost_flow"), released
+
+
+def _release(problem: AllocationProblem, arc_of: np.ndarray, cross: np.ndarray | None) -> np.ndarray:
+    """People to re-solve, with the holders of the places they could take.
+
+    First round: the people with a cross-region arc (``cross``). Later rounds: the unplaced.
+    """
+    if cross is not None:
+        movers = np.zeros(problem.n_people, dtype=bool)
+        movers[problem.person[cross]] = True
+        wanted = problem.place[cross]
+    else:
+        movers = arc_of < 0
+        wanted = problem.place[movers[problem.person]]
+    return movers | _holders_of(problem, arc_of, np.unique(wanted))
+
+
+def _holders_of(problem: AllocationProblem, arc_of: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Mask of the people whose current place is one of ``places``."""
+    wanted = np.zeros(problem.capacities.size, dtype=bool)
+    wanted[places] = True
+    placed = arc_of >= 0
+    mask = np.zeros(problem.n_people, dtype=bool)
+    mask[placed] = wanted[problem.place[arc_of[placed]]]
+    return mask
+
+
+def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runner, *,
+                           weight: np.ndarray | None = None, rounds: int = 3) -> PartitionedAllocation:
+    """Match per FA region on ``runner`` and reconcile across regions (see module)."""
+    clock = time.perf_counter()
+    tasks = partition_by_area(data, locality_area, weight)
+    shared = runner.share(shared_tables(data))
+    seconds = {"partition": time.perf_counter() - clock}
+    clock = time.perf_counter()
+    tables = runner.map(match_area, tasks, shared)
+    seconds["areas"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    figures = [AreaFigures(**json.loads(t.schema.metadata[b"kedja.area"])) for t in tables]
+    capacities = data.opportunities.capacity.astype(np.int64)
+    problem, candidates, cross, chosen = _union(tables, len(data.people.ids), capacities, weight)
+    allocation, released = reconciled_allocation(problem, cross, chosen, rounds=rounds)
+    seconds["reconciliation"] = time.perf_counter() - clock
+    return PartitionedAllocation(problem, candidates, allocation, figures,
+                                 float(sum(f.total_fit for f in figures)), released, seconds,
+                                 runner.description)

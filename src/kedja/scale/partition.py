@@ -1,0 +1,175 @@
+"""Splitting a matching instance by functional labour-market area into independent tasks.
+
+Every job seeker belongs to the FA region of their home locality; each region with job
+seekers becomes one :class:`AreaTask` holding, as Arrow tables, its people, the opportunities
+they can reach (its *halo*: those of its own region, those in other regions within the longest
+commute of its people, and every wholly remote one) and the travel minutes from its localities
+to the halo's. Because the halo holds every opportunity the scorer could look at for these
+people, scoring the task alone yields exactly the candidate arcs a single run would give them.
+
+The taxonomy (occupation similarity, shortage) is the same for every region: it goes to each
+worker once as a :class:`SharedTables`.
+
+Time O(A · (L_a · N_loc + M)) for A regions of L_a localities over N_loc localities and M
+opportunities; memory is the tasks themselves (the instance split, plus the halos).
+
+Examples:
+    >>> from kedja.scale.national import national_instance
+    >>> instance = national_instance(people=2_000, opportunities=500, places=700, seed=1)
+    >>> tasks = partition_by_area(instance.scoring, instance.locality_area)
+    >>> sum(t.people.num_rows for t in tasks)
+    2000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from kedja.core.errors import InvalidInput
+from kedja.matching.encoding import EncodedOpportunities, EncodedPeople
+from kedja.matching.scoring import ScoringInput
+from kedja.scale.arrow import rows_to_table, table_to_rows, take_rows
+
+__all__ = ["AreaTask", "SharedTables", "decode_task", "partition_by_area", "person_areas", "shared_tables"]
+
+
+@dataclass(frozen=True)
+class AreaTask:
+    """One FA region's share of the work, as Arrow tables (global rows in column ``row``)."""
+
+    area: str
+    people: pa.Table
+    opportunities: pa.Table
+    minutes: pa.Table
+    excluded: pa.Table
+    k: int
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the task's tables."""
+        return sum(t.nbytes for t in (self.people, self.opportunities, self.minutes, self.excluded))
+
+
+@dataclass(frozen=True)
+class SharedTables:
+    """What every region needs: occupation similarity (row-major) and shortage."""
+
+    similarity: pa.Table
+    shortage: pa.Table
+
+
+def shared_tables(data: ScoringInput) -> SharedTables:
+    """The taxonomy of ``data`` as Arrow tables."""
+    n = data.similarity.shape[0]
+    flat = pa.array(np.ascontiguousarray(data.similarity, dtype=np.float32).ravel())
+    similarity = pa.table({"similarity": pa.FixedSizeListArray.from_arrays(flat, n)})
+    return SharedTables(similarity, pa.table({"shortage": pa.array(data.shortage.astype(np.float32))}))
+
+
+def person_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray) -> np.ndarray:
+    """The FA region of each person's home locality."""
+    areas = np.asarray(locality_area)
+    if areas.size != data.car_minutes.shape[0]:
+        raise InvalidInput(f"{areas.size} area codes for {data.car_minutes.shape[0]} localities",
+                           field="locality_area", value=int(areas.size),
+                           hint="give one FA region code per locality of the travel matrix")
+    return areas[data.people.locality]
+
+
+def _halo(data: ScoringInput, localities: np.ndarray, widest: float) -> np.ndarray:
+    """Opportunities that some locality of the region reaches within ``widest`` minutes, sorted."""
+    o = data.opportunities
+    nearest = data.car_minutes[localities].min(axis=0)[o.locality]
+    return np.flatnonzero((nearest * (1.0 - o.remote) <= widest) | (o.remote >= 0.99))
+
+
+def _minutes_table(data: ScoringInput, rows: np.ndarray, columns: np.ndarray) -> pa.Table:
+    def block(matrix: np.ndarray) -> pa.Array:
+        values = np.ascontiguousarray(matrix[np.ix_(rows, columns)], dtype=np.float32)
+        offsets = pa.array(np.arange(rows.size + 1, dtype=np.int32) * columns.size)
+        return pa.ListArray.from_arrays(offsets, pa.array(values.ravel()))
+
+    table = {"car": block(data.car_minutes)}
+    if data.public_minutes is not None:
+        table["public"] = block(data.public_minutes)
+    return pa.table(table)
+
+
+def _with(table: pa.Table, **columns: np.ndarray) -> pa.Table:
+    metadata = table.schema.metadata
+    for name, values in columns.items():
+        position = table.column_names.index(name) if name in table.column_names else -1
+        column = pa.array(values)
+        table = (table.set_column(position, name, column) if position >= 0
+                 else table.append_column(name, column))
+    return table.replace_schema_metadata(metadata)
+
+
+def partition_by_area(data: ScoringInput, locality_area: Sequence[str] | np.ndarray,
+                      weight: np.ndarray | None = None) -> list[AreaTask]:
+    """One task per FA region with job seekers, in the order of the region codes.
+
+    ``weight`` gives each person's priority weight (default 1). Every person is in exactly
+    one task; opportunities appear in the task of every region they are within reach of.
+    """
+    areas_of_people = person_areas(data, locality_area)
+    opp_area = np.asarray(locality_area)[data.opportunities.locality]
+    people_table = rows_to_table(data.people)
+    opps_table = rows_to_table(data.opportunities)
+    weights = np.ones(len(data.people.ids)) if weight is None else np.asarray(weight, dtype=np.float64)
+    excluded = np.array(sorted(data.excluded), dtype=np.int64).reshape(-1, 2)
+    tasks = []
+    for area in np.unique(areas_of_people):
+        rows = np.flatnonzero(areas_of_people == area)
+        localities, local_locality = np.unique(data.people.locality[rows], return_inverse=True)
+        halo = _halo(data, localities, float(data.people.max_commute[rows].max()))
+        halo_localities, local_site = np.unique(data.opportunities.locality[halo], return_inverse=True)
+        people = _with(take_rows(people_table, rows), locality=local_locality.astype(np.int32),
+                       row=rows, weight=weights[rows])
+        opps = _with(take_rows(opps_table, halo), locality=local_site.astype(np.int32), row=halo,
+                     home=opp_area[halo] == area)
+        mine = excluded[np.isin(excluded[:, 0], rows)]
+        tasks.append(AreaTask(
+            area=str(area), people=people, opportunities=opps,
+            minutes=_minutes_table(data, localities, halo_localities),
+            excluded=pa.table({"person": pa.array(mine[:, 0]), "opportunity": pa.array(mine[:, 1])}),
+            k=data.k))
+    return tasks
+
+
+def decode_task(task: AreaTask, shared: SharedTables) -> tuple[ScoringInput, np.ndarray, np.ndarray]:
+    """The task's scoring input (local rows), with the global rows of its people and opportunities."""
+    people = table_to_rows(EncodedPeople, task.people)
+    opps = table_to_rows(EncodedOpportunities, task.opportunities)
+    person_rows = task.people.column("row").to_numpy()
+    opp_rows = task.opportunities.column("row").to_numpy()
+    n_loc = task.minutes.num_rows
+
+    def matrix(name: str) -> np.ndarray | None:
+        if name not in task.minutes.column_names:
+            return None
+        values = task.minutes.column(name).combine_chunks().flatten().to_numpy()
+        return values.reshape(n_loc, -1)
+
+    car = matrix("car")
+    assert car is not None
+    similarity_flat = shared.similarity.column("similarity").combine_chunks().flatten().to_numpy()
+    n_occ = shared.similarity.num_rows
+    excluded = _local_pairs(task.excluded, person_rows, opp_rows)
+    scoring = ScoringInput(people, opps, car, similarity_flat.reshape(n_occ, n_occ),
+                           shared.shortage.column("shortage").to_numpy(), excluded, task.k,
+                           public_minutes=matrix("public"))
+    return scoring, person_rows, opp_rows
+
+
+def _local_pairs(table: pa.Table, person_rows: np.ndarray, opp_rows: np.ndarray) -> set[tuple[int, int]]:
+    if table.num_rows == 0:
+        return set()
+    people = {int(g): i for i, g in enumerate(person_rows)}
+    opps = {int(g): j for j, g in enumerate(opp_rows)}
+    pairs = zip(table.column("person").to_pylist(), table.column("opportunity").to_pylist(), strict=True)
+    return {(people[p], opps[o]) for p, o in pairs if p in people and o in opps}
