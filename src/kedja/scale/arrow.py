@@ -38,6 +38,7 @@ __all__ = ["arrays_to_table", "rows_to_table", "table_to_arrays", "table_to_rows
 
 T = TypeVar("T")
 WIDTHS = b"kedja.widths"
+SHAPES = b"kedja.shapes"
 
 
 def _field_values(obj: Any) -> dict[str, Any]:
@@ -94,23 +95,30 @@ def take_rows(table: pa.Table, rows: np.ndarray) -> pa.Table:
 
 
 def arrays_to_table(obj: Any) -> pa.Table:
-    """A dataclass of arrays of any lengths and scalars as a one-row Arrow table."""
-    columns = {}
+    """A dataclass of arrays of any lengths and shapes, tuples and scalars as a one-row table."""
+    columns, shapes = {}, {}
     for name, value in _field_values(obj).items():
         if isinstance(value, np.ndarray):
             columns[name] = pa.array([value.ravel()], type=pa.list_(pa.from_numpy_dtype(value.dtype)))
+            shapes[name] = list(value.shape)
+        elif isinstance(value, tuple):
+            columns[name] = pa.array([list(value)])
+            shapes[name] = "tuple"
         else:
             columns[name] = pa.array([value])
-    return pa.table(columns)
+    return pa.table(columns).replace_schema_metadata({SHAPES: json.dumps(shapes).encode()})
 
 
 def table_to_arrays(cls: type[T], table: pa.Table) -> T:
     """The dataclass ``cls`` rebuilt from :func:`arrays_to_table`'s table."""
+    shapes = json.loads((table.schema.metadata or {}).get(SHAPES, b"{}"))
     values: dict[str, Any] = {}
     for name in table.column_names:
         cell = table.column(name)[0]
-        if pa.types.is_list(table.schema.field(name).type):
-            values[name] = cell.values.to_numpy(zero_copy_only=False)
+        if shapes.get(name) == "tuple":
+            values[name] = tuple(cell.as_py())
+        elif name in shapes:
+            values[name] = cell.values.to_numpy(zero_copy_only=False).reshape(shapes[name])
         else:
             values[name] = cell.as_py()
     return cls(**values)

@@ -33,11 +33,19 @@ import numpy as np
 
 from kedja.chains.model import ChainProblem
 from kedja.chains.synthetic import synthetic_chain_problem
+from kedja.forecast.regional import RegionInputs
+from kedja.forecast.schedules import AGES
 from kedja.matching.reach import TravelModel, road_minutes_matrix
 from kedja.matching.scoring import ScoringInput
 from kedja.matching.synthetic import synthetic_on_geography
 
-__all__ = ["NationalInstance", "NationalPack", "national_instance", "national_pack"]
+__all__ = [
+    "NationalInstance",
+    "NationalPack",
+    "national_forecast_inputs",
+    "national_instance",
+    "national_pack",
+]
 
 REMOTE_SHARES = np.array([0.0, 0.5, 1.0], dtype=np.float32)
 REMOTE_WEIGHTS = np.array([0.90, 0.08, 0.02])
@@ -140,3 +148,31 @@ def national_instance(*, people: int, opportunities: int, places: int, employees
     chains = _chain_problems(rng, pack, people if employees is None else employees, seekers, areas)
     return NationalInstance(scoring, locality_area, np.array(pack.municipality_codes)[municipality],
                             areas, chains)
+
+
+def national_forecast_inputs(*, occupations: int = 20, seed: int = 0,
+                             horizon: int = 2035) -> dict[str, RegionInputs]:
+    """Seeded forecast inputs per FA region from the pack's populations (base year 2019).
+
+    The age profile is flat to 64 and thins out above it, split evenly by sex; net migration,
+    occupation mixes, employees' age bands and trends are drawn from ``seed``.
+    """
+    rng = np.random.default_rng(seed)
+    pack = national_pack()
+    profile = np.where(np.arange(AGES) < 65, 1.0, np.exp(-(np.arange(AGES) - 64) / 10.0))
+    profile = profile / profile.sum() / 2
+    codes = tuple(f"O{i:02d}" for i in range(occupations))
+    age_bands = rng.integers(50, 500, (occupations, 10)).astype(float)
+    trend = rng.normal(0.005, 0.01, occupations)
+    fa = np.array(pack.fa_codes)
+    inputs = {}
+    for area in sorted(set(pack.fa_codes)):
+        members = np.flatnonzero(fa == area)
+        population = pack.population[members].astype(float)
+        base = population[:, None, None] * np.broadcast_to(profile, (2, AGES))[None]
+        inputs[area] = RegionInputs(
+            municipalities=tuple(pack.municipality_codes[m] for m in members), base_year=2019,
+            base_population=base, net_migration=rng.normal(0, 0.002, members.size) * population,
+            occupations=codes, occupation_mix=rng.dirichlet(np.ones(occupations), members.size),
+            age_bands=age_bands, trend=trend, horizon=horizon)
+    return inputs
