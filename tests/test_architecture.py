@@ -11,7 +11,7 @@ from pathlib import Path
 import kedja
 
 PACKAGE = Path(kedja.__file__).parent
-ENGINES = ("taxonomy", "forecast", "matching", "chains")
+ENGINES = ("taxonomy", "forecast", "matching", "chains", "scale")
 PROTECTED = re.compile(r"\b(gender|birth_year|born_abroad|disability|ProtectedAttributes|protected)\b")
 
 

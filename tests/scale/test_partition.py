@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+import scipy.sparse as sp
+
+from kedja.chains.model import ChainProblem
+from kedja.core.errors import InvalidInput
+from kedja.matching.encoding import EncodedOpportunities, EncodedPeople
+from kedja.matching.scoring import generate_candidates
+from kedja.scale import NationalInstance, national_pack, parse_cluster, partition_by_area
+from kedja.scale.arrow import arrays_to_table, rows_to_table, table_to_arrays, table_to_rows
+from kedja.scale.partition import person_areas
+
+
+def test_the_pack_has_every_municipality_in_one_of_60_areas() -> None:
+    pack = national_pack()
+    assert len(pack.municipality_codes) == len(set(pack.municipality_codes)) == 290
+    assert len(set(pack.fa_codes)) == len(pack.fa_names) == 60
+    assert 10_000_000 < pack.population.sum() < 10_600_000
+    stockholm = pack.municipality_codes.index("0180")
+    assert pack.fa_codes[stockholm] == pack.fa_codes[pack.municipality_codes.index("0114")]
+    assert ((pack.lat > 55) & (pack.lat < 69.1) & (pack.lon > 10.9) & (pack.lon < 24.2)).all()
+
+
+def test_people_and_opportunities_follow_population(small_national: NationalInstance) -> None:
+    pack = national_pack()
+    people = small_national.scoring.people
+    area = person_areas(small_national.scoring, small_national.locality_area)
+    share = {a: (area == a).mean() for a in small_national.areas}
+    fa = np.array(pack.fa_codes)
+    expected = {a: pack.population[fa == a].sum() / pack.population.sum() for a in small_national.areas}
+    assert abs(share["23"] - expected["23"]) < 0.03  # Stockholm, a quarter of the country
+    assert np.corrcoef([share[a] for a in expected], list(expected.values()))[0, 1] > 0.95
+    assert len(people.ids) == 3_000
+
+
+def test_the_generator_is_seeded() -> None:
+    from kedja.scale import national_instance
+
+    a = national_instance(people=500, opportunities=120, places=160, seed=4)
+    b = national_instance(people=500, opportunities=120, places=160, seed=4)
+    c = national_instance(people=500, opportunities=120, places=160, seed=5)
+    assert np.array_equal(a.scoring.people.locality, b.scoring.people.locality)
+    assert np.array_equal(a.scoring.opportunities.remote, b.scoring.opportunities.remote)
+    assert not np.array_equal(a.scoring.people.locality, c.scoring.people.locality)
+
+
+def test_partitioning_covers_every_person_exactly_once(small_national: NationalInstance) -> None:
+    tasks = partition_by_area(small_national.scoring, small_national.locality_area)
+    rows = np.concatenate([t.people.column("row").to_numpy() for t in tasks])
+    assert np.array_equal(np.sort(rows), np.arange(len(small_national.scoring.people.ids)))
+    area = person_areas(small_national.scoring, small_national.locality_area)
+    for task in tasks:
+        assert (area[task.people.column("row").to_numpy()] == task.area).all()
+        home = task.opportunities.column("home").to_numpy(zero_copy_only=False)
+        opp_area = small_national.locality_area[
+            small_national.scoring.opportunities.locality[task.opportunities.column("row").to_numpy()]]
+        assert np.array_equal(home, opp_area == task.area)
+
+
+def test_each_task_scores_exactly_the_arcs_of_a_single_run(small_national: NationalInstance) -> None:
+    from kedja.scale.partition import decode_task, shared_tables
+
+    whole = generate_candidates(small_national.scoring)
+    tasks = partition_by_area(small_national.scoring, small_national.locality_area)
+    shared = shared_tables(small_national.scoring)
+    parts = []
+    for task in tasks[:12]:
+        scoring, person_rows, opp_rows = decode_task(task, shared)
+        c = generate_candidates(scoring, workers=1)
+        parts += list(zip(person_rows[c.person].tolist(), opp_rows[c.opportunity].tolist(),
+                          np.round(c.fit, 6).tolist(), strict=True))
+    mine = np.isin(whole.person, np.concatenate([t.people.column("row").to_numpy() for t in tasks[:12]]))
+    expected = set(zip(whole.person[mine].tolist(), whole.opportunity[mine].tolist(),
+                       np.round(whole.fit[mine], 6).tolist(), strict=True))
+    assert len(parts) == len(expected) > 0
+    assert set(parts) == expected
+
+
+def test_encoded_rows_survive_arrow(small_national: NationalInstance) -> None:
+    people = small_national.scoring.people
+    back = table_to_rows(EncodedPeople, rows_to_table(people))
+    assert back.ids == people.ids
+    assert np.array_equal(back.max_commute, people.max_commute)
+    assert (back.skills != people.skills).nnz == 0 and back.skills.shape == people.skills.shape
+    opps = small_national.scoring.opportunities
+    again = table_to_rows(EncodedOpportunities, rows_to_table(opps))
+    assert np.array_equal(again.entry, opps.entry) and again.entry.dtype == bool
+    assert isinstance(again.required, sp.csr_matrix)
+    assert isinstance(rows_to_table(opps), pa.Table)
+
+
+def test_chain_problems_survive_arrow(small_national: NationalInstance) -> None:
+    problem = small_national.chains["60"]
+    back = table_to_arrays(ChainProblem, arrays_to_table(problem))
+    assert back.n_positions == problem.n_positions and back.budget is None
+    assert np.array_equal(back.move_cost, problem.move_cost)
+
+
+def test_a_bad_area_table_and_bad_cluster_names_are_refused(small_national: NationalInstance) -> None:
+    with pytest.raises(InvalidInput, match="one FA region code per locality"):
+        partition_by_area(small_national.scoring, ["01", "02"])
+    with pytest.raises(InvalidInput, match="local:N"):
+        parse_cluster("local:two")
+    with pytest.raises(InvalidInput, match="not a cluster"):
+        parse_cluster("my-laptop")
