@@ -34,7 +34,8 @@ def test_distributed_and_in_process_runs_are_feasible_and_within_one_percent(
         assert run.allocation.total_fit >= 0.99 * optimum
         assert run.allocation.total_fit >= run.area_total_fit  # reconciliation never loses fit
     assert distributed.runner.startswith("LocalCluster")
-    assert len(distributed.areas) == len(set(small_national.locality_area[small_national.scoring.people.locality]))
+    homes = small_national.locality_area[small_national.scoring.people.locality]
+    assert len(distributed.areas) == len(set(homes))
     assert sum(a.people for a in distributed.areas) == len(small_national.scoring.people.ids)
 
 
@@ -48,8 +49,8 @@ def test_results_are_deterministic(small_national: NationalInstance, local_clust
     assert first.allocation.total_fit == here_run.allocation.total_fit
 
 
-def test_the_union_of_the_areas_arcs_is_the_single_run(small_national: NationalInstance,
-                                                       single_process: tuple[AllocationProblem, float]) -> None:
+def test_the_union_of_the_areas_arcs_is_the_single_run(
+        small_national: NationalInstance, single_process: tuple[AllocationProblem, float]) -> None:
     with open_runner(None) as here:
         run = partitioned_allocation(small_national.scoring, small_national.locality_area, here)
     whole = single_process[0]

@@ -104,7 +104,8 @@ def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
     weight = task.people.column("weight").to_numpy()
     inside = np.flatnonzero(home[candidates.opportunity])
     problem = AllocationProblem(
-        n_people=person_rows.size, capacities=np.where(home, scoring.opportunities.capacity, 0).astype(np.int64),
+        n_people=person_rows.size,
+        capacities=np.where(home, scoring.opportunities.capacity, 0).astype(np.int64),
         person=candidates.person[inside], place=candidates.opportunity[inside],
         fit=candidates.fit[inside], weight=weight)
     own = optimal_allocation(problem)
@@ -115,7 +116,8 @@ def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
                "minutes": candidates.minutes, "cross": ~home[candidates.opportunity], "chosen": chosen}
     figures = AreaFigures(
         area=task.area, people=int(person_rows.size), opportunities=int(opp_rows.size),
-        home_opportunities=int(home.sum()), arcs=len(candidates), cross_arcs=int(len(candidates) - inside.size),
+        home_opportunities=int(home.sum()), arcs=len(candidates),
+        cross_arcs=int(len(candidates) - inside.size),
         placed=own.placed, total_fit=own.total_fit, seconds=time.perf_counter() - start,
         input_bytes=task.nbytes, worker_peak_mib=_peak_mib())
     table = pa.table({name: pa.array(values) for name, values in columns.items()})

@@ -96,7 +96,8 @@ def take_rows(table: pa.Table, rows: np.ndarray) -> pa.Table:
 
 def arrays_to_table(obj: Any) -> pa.Table:
     """A dataclass of arrays of any lengths and shapes, tuples and scalars as a one-row table."""
-    columns, shapes = {}, {}
+    columns: dict[str, pa.Array] = {}
+    shapes: dict[str, Any] = {}
     for name, value in _field_values(obj).items():
         if isinstance(value, np.ndarray):
             columns[name] = pa.array([value.ravel()], type=pa.list_(pa.from_numpy_dtype(value.dtype)))

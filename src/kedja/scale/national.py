@@ -120,7 +120,7 @@ def _chain_problems(rng: np.random.Generator, pack: NationalPack, employees: int
     total = pack.population.sum()
     for a, area in enumerate(areas):
         share = pack.population[fa == area].sum() / total
-        n_employees = max(int(round(employees * share)), 10)
+        n_employees = max(round(employees * share), 10)
         problems[area] = synthetic_chain_problem(
             rng, n_employees=n_employees, n_open=max(n_employees // 10, 1),
             n_seekers=max(int(seekers[a]), 1), n_localities=max(int((fa == area).sum()), 1))

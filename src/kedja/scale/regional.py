@@ -72,8 +72,10 @@ def forecast_area(table: pa.Table, scenario: str, draws: int, seed: int) -> dict
 
 def forecasts_by_area(inputs: Mapping[str, RegionInputs], runner: Runner, *, scenario: str = "as_announced",
                       draws: int = 0, seed: int = 0) -> dict[str, dict[str, Any]]:
-    """Each region's forecast (see :func:`forecast_area`), by region code; region ``i`` of the
-    sorted codes draws with seed ``seed + i``."""
+    """Each region's forecast (see :func:`forecast_area`), by region code.
+
+    Region ``i`` of the sorted codes draws with seed ``seed + i``.
+    """
     areas = sorted(inputs)
     tables = [arrays_to_table(inputs[a]) for a in areas]
     seeds = np.arange(len(areas)) + seed
