@@ -57,11 +57,17 @@ def match(
     band_floor: Annotated[float, typer.Option(help="Share of the fair share each group gets.")] = 0.8,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     travel_matrix: TravelMatrixOption = None,
+    cluster: Annotated[str | None, typer.Option(
+        help="Run per functional labour-market area: 'process' (here), 'local:N' (a local Dask "
+             "cluster of N workers) or a scheduler address such as tcp://host:8786.")] = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="Also run the single-process optimum and report in_process_total_fit.")] = False,
 ) -> None:
     """Allocate the region's places among all job seekers, store the result with its audit."""
     engine = services.prepare_database(db)
     summary = services.run_allocation(engine, scenario=scenario, long_term_priority=long_term_priority,
-                                      band=band, band_floor=band_floor, travel_matrix=travel_matrix)
+                                      band=band, band_floor=band_floor, travel_matrix=travel_matrix,
+                                      cluster=cluster, compare=compare)
     if fmt == "json":
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return
@@ -70,6 +76,13 @@ def match(
               f"(greedy: {summary['greedy_placed']} placed, {summary['greedy_total_fit']:.0f}); "
               f"checker {'ok' if summary['checker_ok'] else 'FAILED'}.")
     out.print(f"By kind: {summary['placed_by_kind']}")
+    if "scale" in summary:
+        s = summary["scale"]
+        out.print(f"Per area on {s['cluster']}: {s['areas']} areas, {s['cross_area_arcs']} arcs across "
+                  f"areas; total fit {s['area_total_fit']:.0f} within areas, "
+                  f"{summary['total_fit']:.0f} after reconciliation"
+                  + (f" (single process: {s['in_process_total_fit']:.0f}, gap {s['fit_gap']:.4%})"
+                     if "in_process_total_fit" in s else "") + ".")
     if "band" in summary:
         b = summary["band"]
         out.print(f"Band on {b['dimension']} (floor {b['floor']}): shares of fair share "

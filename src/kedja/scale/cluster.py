@@ -3,7 +3,7 @@
 One code path: every scale function takes a :class:`Runner` and calls :meth:`Runner.map`; the
 runner decides where the calls run. A cluster is named by a string:
 
-* ``None`` or ``""``: in this process, one task after the other (no Dask at all);
+* ``None``, ``""`` or ``"process"``: in this process, one task after the other (no Dask at all);
 * ``"local:N"``: a Dask ``LocalCluster`` of N single-threaded worker processes, started and
   closed with the runner;
 * ``"tcp://host:8786"`` (any Dask scheduler address): an existing cluster.
@@ -35,7 +35,7 @@ SCHEMES = ("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")
 
 def parse_cluster(spec: str | None) -> tuple[str, Any]:
     """``("process", None)``, ``("local", n_workers)`` or ``("address", address)``."""
-    if not spec:
+    if not spec or spec in ("process", "in-process"):
         return "process", None
     if spec.startswith("local:"):
         count = spec.removeprefix("local:")
@@ -46,8 +46,8 @@ def parse_cluster(spec: str | None) -> tuple[str, Any]:
     if spec.startswith(SCHEMES):
         return "address", spec
     raise InvalidInput(f"'{spec}' is not a cluster", field="cluster", value=spec,
-                       hint="give local:N for a local cluster of N workers, or a scheduler "
-                            "address such as tcp://host:8786")
+                       hint="give process (this process), local:N for a local cluster of N "
+                            "workers, or a scheduler address such as tcp://host:8786")
 
 
 class Runner:

@@ -39,9 +39,12 @@ from kedja.matching import (
     placed_kinds,
     prepare_matching,
 )
+from kedja.matching.allocation import greedy_allocation
 from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
+from kedja.matching.planner import PreparedMatching, RegionAllocation
 from kedja.matching.reach import TravelTimes, read_travel_matrix
+from kedja.scale import open_runner, partitioned_allocation
 from kedja.services import forecast as forecasting
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
@@ -200,13 +203,20 @@ def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str,
 def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_priority: float = 1.0,
                    band: str | None = None, band_floor: float = 0.8,
                    band_time_limit: float = 60.0, principal: Principal | None = None,
-                   travel_matrix: Path | None = None) -> dict[str, Any]:
+                   travel_matrix: Path | None = None, cluster: str | None = None,
+                   compare: bool = False) -> dict[str, Any]:
     """Allocate the region's places among all job seekers, audit by group, store the result.
 
     With ``band`` (one of the audit's dimensions, e.g. ``"disability"``), every group of that
     dimension is guaranteed at least ``band_floor`` of its proportional share of the places,
     and the summary reports what the band cost in total fit. ``principal`` (web) must hold
     the permission to run allocations; ``None`` is the local operator.
+
+    With ``cluster`` (``"process"``, ``"local:N"`` or a Dask scheduler address, see
+    :mod:`kedja.scale.cluster`) the allocation runs per functional labour-market area and is
+    reconciled across areas; the summary gains a ``scale`` section. ``compare`` (implies
+    ``cluster="process"`` when none is given) also runs the single-process optimum and
+    reports it as ``in_process_total_fit``.
     """
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
@@ -217,7 +227,11 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
         prepared = prepare_matching(data)
         priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
-        result = allocate_region(prepared, priority)
+        scale_report: dict[str, Any] | None = None
+        if cluster is not None or compare:
+            result, scale_report = _by_area(session, prepared, priority, cluster or "process", compare)
+        else:
+            result = allocate_region(prepared, priority)
         groups = _groups(loaders.list_protected(session), data.today)
         chosen, band_report = result.optimal, None
         if band is not None:
@@ -229,9 +243,52 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
         summary = _summary(result, chosen, kinds, audit)
         if band_report is not None:
             summary["band"] = band_report
+        if scale_report is not None:
+            summary["scale"] = scale_report
+            if "in_process_total_fit" in scale_report:
+                summary["in_process_total_fit"] = scale_report["in_process_total_fit"]
         _store(session, scenario, prepared.people.ids, prepared.opportunities.ids, result, chosen,
                summary, audit)
     return summary
+
+
+def _locality_areas(session: Session, prepared: PreparedMatching) -> np.ndarray:
+    """The functional labour-market area of each locality of the travel matrix, in its order.
+
+    A municipality without an FA code is an area of its own (``M`` + its code).
+    """
+    fa = {m.code: m.functional_area_code or f"M{m.code}" for m in repo.list_municipalities(session)}
+    of_locality = {loc.id: fa[loc.municipality_code] for loc in repo.list_localities(session)}
+    travel = prepared.data.travel or TravelTimes.from_points(
+        {loc.id: loc.point for loc in prepared.data.localities})
+    travel_index = dict(travel.index)
+    areas = np.empty(len(travel_index), dtype=object)
+    for locality, row in travel_index.items():
+        areas[row] = of_locality[locality]
+    return areas.astype(str)
+
+
+def _by_area(session: Session, prepared: PreparedMatching, priority: dict[str, float] | None,
+             cluster: str, compare: bool) -> tuple[RegionAllocation, dict[str, Any]]:
+    """The allocation per FA region on ``cluster``, reconciled, as a checked RegionAllocation."""
+    weight = None if not priority else np.array([priority.get(p, 1.0) for p in prepared.people.ids])
+    areas = _locality_areas(session, prepared)
+    with open_runner(cluster) as runner:
+        run = partitioned_allocation(prepared.scoring, areas, runner, weight=weight)
+        workers = runner.workers
+    greedy = greedy_allocation(run.problem)
+    ok = is_feasible_allocation(run.problem, run.allocation) and is_feasible_allocation(run.problem, greedy)
+    report: dict[str, Any] = {
+        "cluster": run.runner, "workers": workers, "areas": len(run.areas),
+        "cross_area_arcs": sum(a.cross_arcs for a in run.areas),
+        "area_total_fit": round(run.area_total_fit, 2), "released": run.released,
+        "seconds": {k: round(v, 3) for k, v in run.seconds.items()},
+    }
+    if compare:
+        single = allocate_region(prepared, priority).optimal.total_fit
+        report["in_process_total_fit"] = round(single, 2)
+        report["fit_gap"] = round(1.0 - run.allocation.total_fit / single, 6) if single else 0.0
+    return RegionAllocation(run.problem, run.candidates, run.allocation, greedy, ok), report
 
 
 def _banded(prepared: Any, result: Any, groups: dict[str, dict[str, str]], band: str,
