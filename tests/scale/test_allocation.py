@@ -83,3 +83,15 @@ def test_priority_weights_reach_the_regions(small_national: NationalInstance) ->
     before = plain.allocation.place_of >= 0
     assert placed[weight > 1].mean() >= before[weight > 1].mean()
     assert weighted.allocation.objective >= 0.99 * optimal_allocation(weighted.problem).objective
+
+
+def test_selective_reconciliation_releases_fewer_and_stays_within_one_percent(
+        small_national: NationalInstance, single_process: tuple[AllocationProblem, float]) -> None:
+    with open_runner(None) as here:
+        broad = partitioned_allocation(small_national.scoring, small_national.locality_area, here)
+        selective = partitioned_allocation(small_national.scoring, small_national.locality_area, here,
+                                           selective=True)
+    assert is_feasible_allocation(selective.problem, selective.allocation)
+    assert selective.released[0] < broad.released[0]
+    assert selective.allocation.total_fit >= 0.99 * single_process[1]
+    assert selective.allocation.total_fit >= selective.area_total_fit

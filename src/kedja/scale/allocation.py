@@ -8,14 +8,18 @@
    by min-cost flow over the arcs *inside* the region. Arcs to other regions' places (long
    commutes, relocation, remote work) are kept but not used yet.
 2. **Reconciliation** (:func:`reconciled_allocation`, in the calling process): the people
-   with a cross-region arc, and whoever holds a place that a cross-region arc points at, are
-   released; the residual problem (released and unplaced people, every arc of theirs to a
-   place with room left) is solved by min-cost flow. The result is feasible by construction
-   and never worse than step 1.
-3. **Improvement**: rounds that release the holders of every place an unplaced person could
-   use and solve again, until a round gains less than ``tolerance`` of the total fit (or
-   ``rounds`` are done). Each round's residual problem contains the current assignment of
-   the people it releases, so the total fit never falls.
+   with a promising cross-region arc (worth more than what they hold), and whoever holds a
+   place such an arc points at, are released; the residual problem (the released people,
+   every arc of theirs to a place with room left once they are released) is solved by
+   min-cost flow. The result is feasible by construction and never worse than step 1.
+3. **Improvement**: the same over all arcs, round after round, until a round gains less than
+   ``tolerance`` of the total fit (or ``rounds`` are done). Each round's residual problem
+   contains the current assignment of the people it releases, so the total fit never falls.
+
+With ``selective=True`` an arc is promising only if it beats its person's value plus the
+weakest value held at its place (a one-step swap could gain): residual flows shrink from
+most people to a few per cent (a country or a continent needs this), the gap grows from
+~0 to a few tenths of a per cent (``bench/bench_scale.py`` prints both).
 
 The single-process optimum on the same arcs (:func:`kedja.matching.optimal_allocation`)
 bounds the result; the tests and ``bench/bench_scale.py`` report the gap.
@@ -167,10 +171,13 @@ def _residual_round(problem: AllocationProblem, arc_of: np.ndarray, release: np.
 
 
 def reconciled_allocation(problem: AllocationProblem, cross: np.ndarray, chosen: np.ndarray, *,
-                          rounds: int = 3, tolerance: float = 1e-5) -> tuple[Allocation, list[int]]:
+                          rounds: int = 3, tolerance: float = 1e-5,
+                          selective: bool = False) -> tuple[Allocation, list[int]]:
     """The regions' allocations (``chosen`` arcs) combined and improved across regions.
 
-    Returns the allocation over ``problem`` and how many people each round released.
+    ``selective`` releases fewer people per round (see :func:`_release`): far smaller residual
+    flows, a slightly larger gap to the optimum. Returns the allocation over ``problem`` and
+    how many people each round released.
     """
     arc_of = np.full(problem.n_people, -1, dtype=np.int64)
     arc_of[problem.person[chosen]] = np.flatnonzero(chosen)
@@ -178,7 +185,7 @@ def reconciled_allocation(problem: AllocationProblem, cross: np.ndarray, chosen:
     value = problem.arc_value()
     total = float(value[arc_of[arc_of >= 0]].sum())
     for round_ in range(rounds + 1):
-        release = _release(problem, arc_of, cross if round_ == 0 else None)
+        release = _release(problem, arc_of, cross if round_ == 0 else None, selective)
         arc_of = _residual_round(problem, arc_of, release)
         released.append(int(release.sum()))
         new_total = float(value[arc_of[arc_of >= 0]].sum())
@@ -188,19 +195,30 @@ def reconciled_allocation(problem: AllocationProblem, cross: np.ndarray, chosen:
     return allocation_from_assignment(problem, arc_of[arc_of >= 0], "partitioned_min_cost_flow"), released
 
 
-def _release(problem: AllocationProblem, arc_of: np.ndarray, cross: np.ndarray | None) -> np.ndarray:
+def _release(problem: AllocationProblem, arc_of: np.ndarray, cross: np.ndarray | None,
+             selective: bool) -> np.ndarray:
     """People to re-solve, with the holders of the places they could take.
 
-    First round: the people with a cross-region arc (``cross``). Later rounds: the unplaced.
+    Broad: an arc is promising when it is worth more than what its person has now. Selective:
+    only when it is worth more than that plus the weakest value held at its place (nothing
+    when the place has room), so that taking it with a one-step swap could raise the total.
+    The first round looks at the cross-region arcs only (``cross``), later rounds at all arcs.
+    Released are the people with a promising arc and the holders of the places it points at.
     """
+    value = problem.arc_value()
+    placed = np.flatnonzero(arc_of >= 0)
+    current = np.zeros(problem.n_people)
+    current[placed] = value[arc_of[placed]]
+    held = np.bincount(problem.place[arc_of[placed]], minlength=problem.capacities.size)
+    weakest = np.full(problem.capacities.size, np.inf)
+    np.minimum.at(weakest, problem.place[arc_of[placed]], current[placed])
+    floor = np.where(held < problem.capacities, 0.0, weakest)
+    promising = value > current[problem.person] + (floor[problem.place] if selective else 0.0) + 1e-9
     if cross is not None:
-        movers = np.zeros(problem.n_people, dtype=bool)
-        movers[problem.person[cross]] = True
-        wanted = problem.place[cross]
-    else:
-        movers = arc_of < 0
-        wanted = problem.place[movers[problem.person]]
-    return movers | _holders_of(problem, arc_of, np.unique(wanted))
+        promising &= cross
+    movers = np.zeros(problem.n_people, dtype=bool)
+    movers[problem.person[promising]] = True
+    return movers | _holders_of(problem, arc_of, np.unique(problem.place[promising]))
 
 
 def _holders_of(problem: AllocationProblem, arc_of: np.ndarray, places: np.ndarray) -> np.ndarray:
@@ -214,7 +232,8 @@ def _holders_of(problem: AllocationProblem, arc_of: np.ndarray, places: np.ndarr
 
 
 def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runner, *,
-                           weight: np.ndarray | None = None, rounds: int = 3) -> PartitionedAllocation:
+                           weight: np.ndarray | None = None, rounds: int = 3,
+                           selective: bool = False) -> PartitionedAllocation:
     """Match per FA region on ``runner`` and reconcile across regions (see module)."""
     clock = time.perf_counter()
     tasks = partition_by_area(data, locality_area, weight)
@@ -227,7 +246,7 @@ def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runne
     figures = [AreaFigures(**json.loads(t.schema.metadata[b"kedja.area"])) for t in tables]
     capacities = data.opportunities.capacity.astype(np.int64)
     problem, candidates, cross, chosen = _union(tables, len(data.people.ids), capacities, weight)
-    allocation, released = reconciled_allocation(problem, cross, chosen, rounds=rounds)
+    allocation, released = reconciled_allocation(problem, cross, chosen, rounds=rounds, selective=selective)
     seconds["reconciliation"] = time.perf_counter() - clock
     return PartitionedAllocation(problem, candidates, allocation, figures,
                                  float(sum(f.total_fit for f in figures)), released, seconds,
