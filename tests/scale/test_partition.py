@@ -106,3 +106,19 @@ def test_a_bad_area_table_and_bad_cluster_names_are_refused(small_national: Nati
         parse_cluster("local:two")
     with pytest.raises(InvalidInput, match="not a cluster"):
         parse_cluster("my-laptop")
+
+
+def test_quotas_share_each_place_exactly_among_the_areas_that_reach_it(
+        small_national: NationalInstance) -> None:
+    tasks = partition_by_area(small_national.scoring, small_national.locality_area)
+    capacity = small_national.scoring.opportunities.capacity
+    total = np.zeros(capacity.size, dtype=np.int64)
+    reached = np.zeros(capacity.size, dtype=bool)
+    for task in tasks:
+        rows = task.opportunities.column("row").to_numpy()
+        np.add.at(total, rows, task.opportunities.column("quota").to_numpy())
+        reached[rows] = True
+    assert np.array_equal(total[reached], capacity[reached])
+    again = partition_by_area(small_national.scoring, small_national.locality_area)
+    assert all(a.opportunities.column("quota").equals(b.opportunities.column("quota"))
+               for a, b in zip(tasks, again, strict=True))

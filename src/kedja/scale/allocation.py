@@ -4,14 +4,17 @@
 
 1. **Per region** (:func:`match_area`, one task per FA region, on the runner's workers): the
    region's candidate arcs are scored from its :class:`~kedja.scale.partition.AreaTask` (the
-   same arcs a single run gives its people), and its places are shared among its own people
-   by min-cost flow over the arcs *inside* the region. Arcs to other regions' places (long
-   commutes, relocation, remote work) are kept but not used yet.
-2. **Reconciliation** (:func:`reconciled_allocation`, in the calling process): the people
-   with a promising cross-region arc (worth more than what they hold), and whoever holds a
-   place such an arc points at, are released; the residual problem (the released people,
-   every arc of theirs to a place with room left once they are released) is solved by
-   min-cost flow. The result is feasible by construction and never worse than step 1.
+   same arcs a single run gives its people), and the region's *quota* of every place in its
+   reach (:func:`~kedja.scale.partition.capacity_quotas`: each place's capacity split among
+   the regions that reach it) is shared among its people by min-cost flow over all their
+   arcs, inside the region and across (long commutes, relocation, remote work). The quotas
+   of a place sum to its capacity, so the regions' allocations together are feasible.
+2. **Reconciliation** (:func:`reconciled_allocation`, in the calling process): quotas guess
+   where each place is wanted. The people with a promising cross-region arc (worth more than
+   what they hold), and whoever holds a place such an arc points at, are released; the
+   residual problem (the released people, every arc of theirs to a place with room left
+   once they are released) is solved by min-cost flow. The result is feasible by
+   construction and never worse than step 1.
 3. **Improvement**: the same over all arcs, round after round, until a round gains less than
    ``tolerance`` of the total fit (or ``rounds`` are done). Each round's residual problem
    contains the current assignment of the people it releases, so the total fit never falls.
@@ -31,7 +34,6 @@ flow per round over the released people's arcs.
 from __future__ import annotations
 
 import json
-import resource
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +62,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class AreaFigures:
-    """What one region's task did: sizes, arcs, seconds, and its worker's peak memory."""
+    """What one region's task did: sizes, arcs, seconds, and its worker's memory at the end."""
 
     area: str
     people: int
@@ -72,7 +74,7 @@ class AreaFigures:
     total_fit: float
     seconds: float
     input_bytes: int
-    worker_peak_mib: float
+    worker_mib: float
 
 
 @dataclass
@@ -89,9 +91,14 @@ class PartitionedAllocation:
     runner: str = "in-process"
 
 
-def _peak_mib() -> float:
-    """Peak resident memory of this process in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _resident_mib() -> float:
+    """Resident memory of this process now, in MiB, while the task's arrays are alive.
+
+    Not ``ru_maxrss``: a worker process started by fork and exec inherits its parent's peak.
+    """
+    import psutil
+
+    return float(psutil.Process().memory_info().rss) / 2**20
 
 
 def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
@@ -105,16 +112,15 @@ def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
     scoring, person_rows, opp_rows = decode_task(task, shared)
     candidates = generate_candidates(scoring, workers=1)
     home = task.opportunities.column("home").to_numpy(zero_copy_only=False)
+    quota = task.opportunities.column("quota").to_numpy()
     weight = task.people.column("weight").to_numpy()
     inside = np.flatnonzero(home[candidates.opportunity])
     problem = AllocationProblem(
-        n_people=person_rows.size,
-        capacities=np.where(home, scoring.opportunities.capacity, 0).astype(np.int64),
-        person=candidates.person[inside], place=candidates.opportunity[inside],
-        fit=candidates.fit[inside], weight=weight)
+        n_people=person_rows.size, capacities=quota.astype(np.int64), person=candidates.person,
+        place=candidates.opportunity, fit=candidates.fit, weight=weight)
     own = optimal_allocation(problem)
     chosen = np.zeros(len(candidates), dtype=bool)
-    chosen[inside[own.arc_of[own.arc_of >= 0]]] = True
+    chosen[own.arc_of[own.arc_of >= 0]] = True
     columns = {"person": person_rows[candidates.person], "opportunity": opp_rows[candidates.opportunity],
                "fit": candidates.fit, **{f: candidates.factors[f] for f in FACTORS},
                "minutes": candidates.minutes, "cross": ~home[candidates.opportunity], "chosen": chosen}
@@ -123,7 +129,7 @@ def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
         home_opportunities=int(home.sum()), arcs=len(candidates),
         cross_arcs=int(len(candidates) - inside.size),
         placed=own.placed, total_fit=own.total_fit, seconds=time.perf_counter() - start,
-        input_bytes=task.nbytes, worker_peak_mib=_peak_mib())
+        input_bytes=task.nbytes, worker_mib=_resident_mib())
     table = pa.table({name: pa.array(values) for name, values in columns.items()})
     return table.replace_schema_metadata({"kedja.area": json.dumps(figures.__dict__)})
 

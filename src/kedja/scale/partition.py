@@ -34,7 +34,15 @@ from kedja.matching.encoding import EncodedOpportunities, EncodedPeople
 from kedja.matching.scoring import ScoringInput
 from kedja.scale.arrow import rows_to_table, table_to_rows, take_rows
 
-__all__ = ["AreaTask", "SharedTables", "decode_task", "partition_by_area", "person_areas", "shared_tables"]
+__all__ = [
+    "AreaTask",
+    "SharedTables",
+    "capacity_quotas",
+    "decode_task",
+    "partition_by_area",
+    "person_areas",
+    "shared_tables",
+]
 
 
 @dataclass(frozen=True)
@@ -109,12 +117,60 @@ def _with(table: pa.Table, **columns: np.ndarray) -> pa.Table:
     return table.replace_schema_metadata(metadata)
 
 
+def _reach(data: ScoringInput, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The region's people, its halo, and how many of its people reach each halo opportunity."""
+    localities, where = np.unique(data.people.locality[rows], return_inverse=True)
+    halo = _halo(data, localities, float(data.people.max_commute[rows].max()))
+    o = data.opportunities
+    on_site = data.car_minutes[np.ix_(localities, o.locality[halo])] * (1.0 - o.remote[halo])
+    count = np.zeros(halo.size)
+    for i in range(localities.size):
+        commutes = np.sort(data.people.max_commute[rows[where == i]])
+        count += commutes.size - np.searchsorted(commutes, on_site[i], side="left")
+    count[o.remote[halo] >= 0.99] = rows.size
+    return rows, halo, count
+
+
+def capacity_quotas(capacity: np.ndarray, halos: list[np.ndarray], reach: list[np.ndarray], *,
+                    seed: int = 0) -> list[np.ndarray]:
+    """Each place's capacity split among the regions whose halo holds it, one array per region.
+
+    Units go to regions at random in proportion to how many of their people reach the place
+    (seeded, so the split is the same every run); the quotas of a place sum to its capacity,
+    so the regions' own allocations are jointly feasible.
+
+    Examples:
+        >>> q = capacity_quotas(np.array([4, 1]), [np.array([0, 1]), np.array([0])],
+        ...                     [np.array([3.0, 1.0]), np.array([1.0])])
+        >>> int(q[0][0] + q[1][0]), int(q[0][1])
+        (4, 1)
+    """
+    rng = np.random.default_rng(seed)
+    region = np.concatenate([np.full(h.size, i) for i, h in enumerate(halos)]) if halos else np.zeros(0, int)
+    place = np.concatenate(halos) if halos else np.zeros(0, int)
+    weight = np.concatenate(reach) if reach else np.zeros(0)
+    order = np.lexsort((region, place))
+    place, region, weight = place[order], region[order], weight[order]
+    quota = np.zeros(place.size, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, place[1:] != place[:-1]]) if place.size else np.zeros(0, int)
+    for start, end in zip(starts, np.r_[starts[1:], place.size], strict=True):
+        w = np.maximum(weight[start:end], 1e-9)
+        quota[start:end] = rng.multinomial(int(capacity[place[start]]), w / w.sum())
+    out = [np.zeros(h.size, dtype=np.int64) for h in halos]
+    for i, h in enumerate(halos):
+        mine = region == i
+        position = np.searchsorted(h, place[mine])
+        out[i][position] = quota[mine]
+    return out
+
+
 def partition_by_area(data: ScoringInput, locality_area: Sequence[str] | np.ndarray,
-                      weight: np.ndarray | None = None) -> list[AreaTask]:
+                      weight: np.ndarray | None = None, *, seed: int = 0) -> list[AreaTask]:
     """One task per FA region with job seekers, in the order of the region codes.
 
     ``weight`` gives each person's priority weight (default 1). Every person is in exactly
-    one task; opportunities appear in the task of every region they are within reach of.
+    one task; opportunities appear in the task of every region they are within reach of,
+    with the region's quota of their capacity (:func:`capacity_quotas`, drawn with ``seed``).
     """
     areas_of_people = person_areas(data, locality_area)
     opp_area = np.asarray(locality_area)[data.opportunities.locality]
@@ -122,16 +178,18 @@ def partition_by_area(data: ScoringInput, locality_area: Sequence[str] | np.ndar
     opps_table = rows_to_table(data.opportunities)
     weights = np.ones(len(data.people.ids)) if weight is None else np.asarray(weight, dtype=np.float64)
     excluded = np.array(sorted(data.excluded), dtype=np.int64).reshape(-1, 2)
+    areas = np.unique(areas_of_people)
+    reach = [_reach(data, np.flatnonzero(areas_of_people == area)) for area in areas]
+    quotas = capacity_quotas(data.opportunities.capacity, [r[1] for r in reach], [r[2] for r in reach],
+                             seed=seed)
     tasks = []
-    for area in np.unique(areas_of_people):
-        rows = np.flatnonzero(areas_of_people == area)
+    for area, (rows, halo, _), quota in zip(areas, reach, quotas, strict=True):
         localities, local_locality = np.unique(data.people.locality[rows], return_inverse=True)
-        halo = _halo(data, localities, float(data.people.max_commute[rows].max()))
         halo_localities, local_site = np.unique(data.opportunities.locality[halo], return_inverse=True)
         people = _with(take_rows(people_table, rows), locality=local_locality.astype(np.int32),
                        row=rows, weight=weights[rows])
         opps = _with(take_rows(opps_table, halo), locality=local_site.astype(np.int32), row=halo,
-                     home=opp_area[halo] == area)
+                     home=opp_area[halo] == area, quota=quota)
         mine = excluded[np.isin(excluded[:, 0], rows)]
         tasks.append(AreaTask(
             area=str(area), people=people, opportunities=opps,
