@@ -177,14 +177,16 @@ def _residual_round(problem: AllocationProblem, arc_of: np.ndarray, release: np.
 
 
 def reconciled_allocation(problem: AllocationProblem, cross: np.ndarray, chosen: np.ndarray, *,
-                          rounds: int = 3, tolerance: float = 1e-5,
+                          rounds: int | None = None, tolerance: float = 1e-5,
                           selective: bool = False) -> tuple[Allocation, list[int]]:
     """The regions' allocations (``chosen`` arcs) combined and improved across regions.
 
     ``selective`` releases fewer people per round (see :func:`_release`): far smaller residual
-    flows, a slightly larger gap to the optimum. Returns the allocation over ``problem`` and
-    how many people each round released.
+    flows, a slightly larger gap to the optimum. ``rounds`` of improvement: by default 3
+    broad ones (each nearly a whole flow) or 10 selective ones (each small). Returns the
+    allocation over ``problem`` and how many people each round released.
     """
+    rounds = (10 if selective else 3) if rounds is None else rounds
     arc_of = np.full(problem.n_people, -1, dtype=np.int64)
     arc_of[problem.person[chosen]] = np.flatnonzero(chosen)
     released: list[int] = []
@@ -238,7 +240,7 @@ def _holders_of(problem: AllocationProblem, arc_of: np.ndarray, places: np.ndarr
 
 
 def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runner, *,
-                           weight: np.ndarray | None = None, rounds: int = 3,
+                           weight: np.ndarray | None = None, rounds: int | None = None,
                            selective: bool = False) -> PartitionedAllocation:
     """Match per FA region on ``runner`` and reconcile across regions (see module)."""
     clock = time.perf_counter()
