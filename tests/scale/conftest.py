@@ -11,8 +11,8 @@ from kedja.scale import NationalInstance, Runner, national_instance, open_runner
 
 @pytest.fixture(scope="session")
 def small_national() -> NationalInstance:
-    """3,000 job seekers over the 290 municipalities, 800 opportunities with 1,100 places."""
-    return national_instance(people=3_000, opportunities=800, places=1_100, employees=2_000, seed=11)
+    """2,000 job seekers over the 290 municipalities, 500 opportunities with 750 places."""
+    return national_instance(people=2_000, opportunities=500, places=750, employees=2_000, seed=11)
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,7 @@ def test_people_and_opportunities_follow_population(small_national: NationalInst
     expected = {a: pack.population[fa == a].sum() / pack.population.sum() for a in small_national.areas}
     assert abs(share["23"] - expected["23"]) < 0.03  # Stockholm, a quarter of the country
     assert np.corrcoef([share[a] for a in expected], list(expected.values()))[0, 1] > 0.95
-    assert len(people.ids) == 3_000
+    assert len(people.ids) == 2_000
 
 
 def test_the_generator_is_seeded() -> None:

@@ -44,7 +44,7 @@ from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
 from kedja.matching.planner import PreparedMatching, RegionAllocation
 from kedja.matching.reach import TravelTimes, read_travel_matrix
-from kedja.scale import open_runner, partitioned_allocation
+from kedja.scale import open_runner, parse_cluster, partitioned_allocation
 from kedja.services import forecast as forecasting
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
@@ -220,6 +220,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     """
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
+    parse_cluster(cluster)
     shortage = forecast_shortage(engine)
     with session_scope(engine) as session:
         people = loaders.list_people(session, job_seekers_only=True)
