@@ -15,10 +15,12 @@ hold. When one binds, :func:`optimise_chains` repairs the flow's plan greedily, 
 the budget bind on an instance of at most 50,000 arcs it also solves the same objective with
 those rows as a HiGHS MIP (:mod:`kedja.chains.mip`, time-limited) and keeps the better plan.
 The repair: chains are
-admitted best first (ending in a job seeker, then cheapest per step), step by step; a step that
-would exceed seats, budget or length is refused, the chain stops there and the job it would have
-freed goes to a job seeker left over, if one can take it. The repair keeps feasibility at any
-size; it is not optimal when constraints bind.
+admitted best first (ending in a job seeker; then the cheapest, or, in a second try, the longest,
+since a seat at the top of a longer chain upskills more people), step by step; a step that would
+exceed seats, budget or length is refused, the chain stops there and the job it would have freed
+goes to a job seeker left over, if one can take it; a last pass gives the positions still vacant
+to the job seekers still out, best fit first. The better of the two tries is kept. The repair
+keeps feasibility at any size; it is not optimal when constraints bind.
 
 Examples:
     >>> from kedja.chains.synthetic import care_chain_problem
@@ -127,10 +129,11 @@ def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT,
     return max((repaired, mip), key=_plan_rank)
 
 
-def _plan_rank(plan: ChainPlan) -> tuple[float, float, bool]:
-    """More job seekers entering, then more shortage filled; the MIP's plan on a tie."""
+def _plan_rank(plan: ChainPlan) -> tuple[float, float, float, bool]:
+    """More job seekers entering, then more shortage filled, more upskilled; the MIP's on a tie."""
     s = plan.summary
-    return (s["job_seekers_entering"], s["shortage_positions_filled"], plan.method.startswith("mip"))
+    return (s["job_seekers_entering"], s["shortage_positions_filled"], s["upskilled"],
+            plan.method.startswith("mip"))
 
 
 def _seats_or_budget_bind(problem: ChainProblem, move_of: np.ndarray) -> bool:
@@ -166,18 +169,31 @@ class _Budget:
         return True
 
 
-def _chain_order(chain: Chain) -> tuple:
+def _chain_order(chain: Chain, cheapest: bool) -> tuple:
+    """Chains ending in a job seeker first, then the cheapest or the longest, cheapest per step next.
+
+    A seat at the top of a longer chain upskills more people; money buys more entrants in cheap chains.
+    """
     cost = sum(s.cost for s in chain.steps)
-    return (chain.end != "job_seeker", cost / len(chain.steps), len(chain.steps))
+    return (chain.end != "job_seeker", cost if cheapest else -len(chain.steps), cost / len(chain.steps))
 
 
 def _repaired(problem: ChainProblem, plan: ChainPlan) -> ChainPlan:
-    """Chains admitted best first within seats, budget and length; cut chains end in a spare seeker."""
+    """The better of the repairs that admit the cheapest or the longest chains first."""
+    return max((_repaired_in_order(problem, plan, cheapest) for cheapest in (True, False)), key=_plan_rank)
+
+
+def _repaired_in_order(problem: ChainProblem, plan: ChainPlan, cheapest: bool) -> ChainPlan:
+    """Chains admitted best first within seats, budget and length, then the vacancies filled.
+
+    Cut chains end in a spare seeker, and a last pass gives the jobs still vacant to the job
+    seekers still out, best fit first.
+    """
     left = _Budget(problem)
     move_of = np.full(problem.n_employees, -1, np.int64)
     seeker_arc_of = np.full(problem.n_seekers, -1, np.int64)
     spare = _SpareSeekers(problem, plan.seeker_arc_of)
-    for chain in sorted(plan.chains, key=_chain_order):
+    for chain in sorted(plan.chains, key=lambda c: _chain_order(c, cheapest)):
         if chain.end == "cycle":
             _admit_cycle(chain, plan, left, move_of)
             continue
@@ -191,7 +207,24 @@ def _repaired(problem: ChainProblem, plan: ChainPlan) -> ChainPlan:
                 spare.fill(step.position, seeker_arc_of)
                 break
             move_of[step.person] = plan.move_of[step.person]
+    _fill_vacancies(problem, plan_from_arcs(problem, move_of, seeker_arc_of, ""), seeker_arc_of)
     return plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow+repair")
+
+
+def _fill_vacancies(problem: ChainProblem, interim: ChainPlan, seeker_arc_of: np.ndarray) -> None:
+    """Job seekers still out into open positions nobody took and jobs movers left, best fit first."""
+    vacant = problem.open_position.copy()
+    longest = problem.max_chain_length or np.iinfo(np.int64).max
+    for chain in interim.chains:
+        for step in chain.steps:
+            vacant[step.position] = False
+        last = chain.steps[-1]
+        if chain.end == "open_position" and len(chain.steps) < longest:
+            vacant[problem.own_position[last.person]] = True
+    for arc in np.argsort(-problem.seeker_fit, kind="stable").tolist():
+        person, position = problem.seeker[arc], problem.seeker_position[arc]
+        if seeker_arc_of[person] < 0 and vacant[position]:
+            seeker_arc_of[person], vacant[position] = arc, False
 
 
 def _admit_cycle(chain: Chain, plan: ChainPlan, left: _Budget, move_of: np.ndarray) -> None:

@@ -162,6 +162,12 @@ def find_consent(session: Session, person_id: str, organisation_id: str) -> t.Co
     return session.get(t.ConsentRow, (person_id, organisation_id))
 
 
+def consenting_people(session: Session, organisation_id: str) -> list[str]:
+    """The ids of the people whose consent to ``organisation_id`` is in force."""
+    return list(session.scalars(select(t.ConsentRow.person_id).where(
+        t.ConsentRow.organisation_id == organisation_id, t.ConsentRow.withdrawn.is_(None))))
+
+
 def put_consent(session: Session, person_id: str, organisation_id: str, *, given: date,
                 withdrawn: date | None) -> None:
     """Insert or update one consent."""
