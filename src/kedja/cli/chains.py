@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -41,9 +41,18 @@ def plan(
     print(f"job rotation: {rotation['covered']} of {rotation['absences']} trainees covered by substitutes, "
           f"{rotation['hours_covered']:,.0f} of {rotation['hours_to_cover']:,.0f} hours")
     for chain in sorted(result["chains"], key=lambda c: -len(c["steps"]))[:10]:
-        print("  " + " → ".join(f"{s['person_id']} into {s['occupation_code']}"
-                                 + (f" after {s['course_id']}" if s["course_id"] else "")
-                                 for s in chain["steps"]) + f" [{chain['end']}]")
+        print("  " + " → ".join(_step_text(s) for s in chain["steps"]) + f" [{chain['end']}]")
+
+
+def _step_text(step: dict[str, Any]) -> str:
+    """``P… (5321) into 5323 after EDU…``, or ``P… (job seeker, ASF placement at ASF…) into …``."""
+    if step["job_seeker"]:
+        asf = step["asf_placement"]
+        origin = "job seeker" + (f", ASF placement at {asf}" if asf else "")
+    else:
+        origin = step["from_occupation_code"]
+    course = f" after {step['course_title']} ({step['course_id']})" if step["course_id"] else ""
+    return f"{step['person_id']} ({origin}) into {step['occupation_code']}{course}"
 
 
 @chains_app.command("simulate")

@@ -115,6 +115,8 @@ class ChainRegion:
             occupation, municipality, _, _ = self.positions[index]
             self.by_place[occupation, municipality].append(index)
         self.similarity, self.entry = similarity, entry
+        self.asf_placement: dict[str, str] = {}
+        """Job seeker → the ASF whose work-integration placement they are in now."""
 
     def _course_options(self, current: str) -> list[tuple[int, str]]:
         """(course, goal occupation) pairs that are a step up from ``current``."""
@@ -214,6 +216,7 @@ class ChainRegion:
             "course_title": training.title if training else None,
             "course_weeks": training.training.duration_weeks if training and training.training else None,
             "cost_sek": cost,
+            "asf_placement": self.asf_placement.get(self.seekers[person].id) if seeker else None,
         }
 
 
@@ -256,6 +259,8 @@ def load_chain_region(engine: Engine, *, targets: int = 5, k: int = 10,
         courses = [o for o in opportunities if o.kind is OpportunityKind.TRAINING and o.training]
         entry = {str(o.code) for o in data.occupations if o.no_educational_requirement}
         region = ChainRegion(people, jobs, courses, similarity, entry, data.today)
+        region.asf_placement = records.current_placements(session, OpportunityKind.ASF_PLACEMENT.value,
+                                                          data.today)
         moves = region.moves(targets)
         arcs = _seeker_arcs(session, region, {e for e, _, _, _ in moves}, k)
     return region, region.problem(moves, arcs, budget, max_chain_length)
@@ -376,14 +381,17 @@ def _suppressed(count: int) -> int | str:
 def regional_chain_view(engine: Engine, principal: Principal) -> dict[str, Any]:
     """The region's chains as aggregates only: figures, and chain patterns by occupation.
 
-    No person is named; pattern counts under five are shown as "<5".
+    No person is named; pattern counts under five are shown as "<5". A job seeker's step comes
+    "from" ``asf_placement`` when they are in an ASF's work-integration placement now.
     """
     require_permission(principal, Permission.READ_AGGREGATES)
     _, _, plan = _region_and_plan(engine)
     patterns: Counter[tuple[tuple[str, str | None], ...]] = Counter()
     for chain in plan["chains"]:
         if len(chain["steps"]) > 1:
-            patterns[tuple((s["occupation_code"], s["from_occupation_code"]) for s in chain["steps"])] += 1
+            patterns[tuple((s["occupation_code"], s["from_occupation_code"]
+                            or ("asf_placement" if s["asf_placement"] else None))
+                           for s in chain["steps"])] += 1
     rows = [{"steps": [{"into": into, "from": origin} for into, origin in pattern],
              "chains": _suppressed(n), "end": "job_seeker"} for pattern, n in patterns.most_common()]
     keys = ("upskilled", "job_seekers_entering", "multiplier", "cost_per_entrant",
