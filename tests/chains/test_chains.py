@@ -86,20 +86,22 @@ def test_training_seats_cut_the_chain_and_are_respected() -> None:
         assert _steps(plan) == [[(1, 2, False)]] and plan.chains[0].end == "open_position"
 
 
-def test_the_mip_finds_the_plan_the_greedy_repair_misses() -> None:
+def test_the_mip_and_the_seat_prices_find_the_plan_the_greedy_repair_misses() -> None:
     """One seat: the repair keeps the cheaper chain (employee 0 → post 2, seeker 0 into job 0) and
-    loses the other; the MIP trains employee 1 (seeker 1 takes job 1) and hires seeker 0 into post 2."""
+    loses the other; the MIP trains employee 1 (seeker 1 takes job 1) and hires seeker 0 into post 2,
+    and so does the flow once the seat has a price."""
     problem = ChainProblem(
         n_positions=4, open_position=np.array([False, False, True, True]), own_position=np.array([0, 1]),
         move_employee=np.array([0, 1]), move_position=np.array([2, 3]), move_course=np.array([0, 0]),
         move_cost=np.array([10_000.0, 30_000.0]), course_seats=np.array([1]),
         n_seekers=2, seeker=np.array([0, 0, 1]), seeker_position=np.array([0, 2, 1]),
         seeker_fit=np.array([0.9, 0.5, 0.5]))
-    repaired = optimise_chains(problem, exact_limit=0)
-    exact = optimise_chains(problem)
-    assert is_valid_chain_plan(problem, repaired) and is_valid_chain_plan(problem, exact)
-    assert exact.method == "mip"
-    assert (repaired.summary["job_seekers_entering"], exact.summary["job_seekers_entering"]) == (1, 2)
+    repaired = optimise_chains(problem, exact_limit=0, price_rounds=0)
+    priced = optimise_chains(problem, exact_limit=0)
+    exact = optimise_chains(problem, price_rounds=0)
+    assert all(is_valid_chain_plan(problem, p) for p in (repaired, priced, exact))
+    assert exact.method == "mip" and priced.method.startswith("min_cost_flow+prices")
+    assert [p.summary["job_seekers_entering"] for p in (repaired, priced, exact)] == [1, 2, 2]
 
 
 def test_a_cut_chain_ends_in_a_spare_seeker_when_one_fits() -> None:

@@ -43,3 +43,36 @@ def test_kedja_chains_plan_prints_json(demo_engine: Engine) -> None:
                 "unplanned_job_seekers_entering", "checker_ok"):
         assert key in result
     assert result["checker_ok"] is True and all(isinstance(c["steps"], list) for c in result["chains"])
+
+
+def test_the_region_plan_has_job_rotation_with_a_calendar(demo_engine: Engine) -> None:
+    result = plan_region_chains(demo_engine)
+    rotation = result["rotation"]
+    assert rotation["checker_ok"] is True and rotation["absences"] == result["upskilled"]
+    assert 0 < rotation["covered"] <= rotation["absences"]
+    substitutes = [e for e in rotation["calendar"] if e["role"] == "substitute"]
+    training = {e["person_id"]: e for e in rotation["calendar"] if e["role"] == "training"}
+    assert len(substitutes) == rotation["covered"]
+    for cover in substitutes:
+        trainee = training[cover["place"].removeprefix("job of ")]
+        assert (cover["from"], cover["to"]) == (trainee["from"], trainee["to"])
+    strict = plan_region_chains(demo_engine, min_weeks_unemployed=52)["rotation"]
+    assert strict["covered"] <= rotation["covered"]
+
+
+def test_the_multiplier_counts_job_seekers_into_freed_jobs_per_upskilled(demo_engine: Engine) -> None:
+    result = plan_region_chains(demo_engine)
+    assert result["multiplier"] == result["job_seekers_into_freed_jobs"] / result["upskilled"]
+    assert result["direct_hires"] + result["job_seekers_into_freed_jobs"] == result["job_seekers_entering"]
+
+
+def test_kedja_chains_simulate_prints_bands_per_strategy(demo_engine: Engine) -> None:
+    db = str(demo_engine.url.database)
+    run = subprocess.run([KEDJA, "chains", "simulate", "--db", db, "--years", "2", "--runs", "2",
+                          "--format", "json"], capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["checker_ok"] is True
+    assert set(result["yearly"]) == {"no_upskilling", "unplanned", "planned_rotation"}
+    band = result["yearly"]["planned_rotation"]["entered_work"]
+    assert len(band) == 2 and set(band[0]) == {"mean", "p10", "p90"}

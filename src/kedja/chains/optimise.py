@@ -15,10 +15,12 @@ hold. When one binds, :func:`optimise_chains` repairs the flow's plan greedily, 
 the budget bind on an instance of at most 50,000 arcs it also solves the same objective with
 those rows as a HiGHS MIP (:mod:`kedja.chains.mip`, time-limited) and keeps the better plan.
 The repair: chains are
-admitted best first (ending in a job seeker, then cheapest per step), step by step; a step that
-would exceed seats, budget or length is refused, the chain stops there and the job it would have
-freed goes to a job seeker left over, if one can take it. The repair keeps feasibility at any
-size; it is not optimal when constraints bind.
+admitted best first (ending in a job seeker; then the cheapest, or, in a second try, the longest,
+since a seat at the top of a longer chain upskills more people), step by step; a step that would
+exceed seats, budget or length is refused, the chain stops there and the job it would have freed
+goes to a job seeker left over, if one can take it; a last pass gives the positions still vacant
+to the job seekers still out, best fit first. The better of the two tries is kept. The repair
+keeps feasibility at any size; it is not optimal when constraints bind.
 
 Examples:
     >>> from kedja.chains.synthetic import care_chain_problem
@@ -30,6 +32,8 @@ Examples:
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -55,12 +59,18 @@ def _arc_costs(problem: ChainProblem) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return -move_gain.astype(np.int64), -(bonus + fit_gain).astype(np.int64), -fill_gain, bonus
 
 
-def _solve_flow(problem: ChainProblem) -> tuple[np.ndarray, np.ndarray]:
-    """Chosen move per employee and arc per seeker (-1 for none) from one min-cost flow."""
+def _solve_flow(problem: ChainProblem, move_price: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen move per employee and arc per seeker (-1 for none) from one min-cost flow.
+
+    ``move_price`` (cost units per move arc) is added to the moves' costs: the Lagrangian price of
+    the seats and money they use (see :func:`_priced`).
+    """
     from ortools.graph.python import min_cost_flow
 
     n_e, n_s, n_p = problem.n_employees, problem.n_seekers, problem.n_positions
     move_cost, seeker_cost, fill_cost, _ = _arc_costs(problem)
+    if move_price is not None:
+        move_cost = move_cost + move_price
     off, sink = n_e + n_s, n_e + n_s + n_p
     tails = np.concatenate([problem.move_employee, n_e + problem.seeker, np.arange(n_e),
                             n_e + np.arange(n_s), off + np.arange(n_p)])
@@ -100,14 +110,16 @@ EXACT_LIMIT = 50_000
 
 
 def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT,
-                    time_limit: float = 10.0) -> ChainPlan:
+                    time_limit: float = 10.0, price_rounds: int = 3) -> ChainPlan:
     """The planned chains: exact min-cost flow; a MIP or a greedy repair if a side constraint binds.
 
     When seats or the budget bind and the problem has at most ``exact_limit`` arcs, the same
     objective is also solved with those rows by HiGHS (:mod:`kedja.chains.mip`, at most
     ``time_limit`` seconds), and the better of the MIP's plan and the repaired flow plan is kept
-    (more job seekers entering, then more shortage positions filled). A binding chain length
-    is handled by the repair alone (see module docstring). Time: the flow, the repair
+    (more job seekers entering, then more shortage positions filled). At any size, binding seats
+    or money are also priced (``price_rounds`` Lagrangian rounds, :func:`_priced`), and the best
+    plan of all is kept. A binding chain length is handled by the repair alone (see module
+    docstring). Time: the flow, the repair
     (O(steps · log steps)) and, below the limit, the MIP (exponential in the worst case).
     """
     move_of, seeker_arc_of = _solve_flow(problem)
@@ -115,6 +127,8 @@ def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT,
     if not _binding(problem, move_of, plan):
         return plan
     repaired = _repaired(problem, plan)
+    if price_rounds > 0 and _seats_or_budget_bind(problem, move_of):
+        repaired = max((repaired, _priced(problem, move_of, price_rounds, time_limit)), key=_plan_rank)
     if problem.n_moves + problem.seeker.size > exact_limit or not _seats_or_budget_bind(problem, move_of):
         return repaired
     bonus = _arc_costs(problem)[3]
@@ -127,10 +141,62 @@ def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT,
     return max((repaired, mip), key=_plan_rank)
 
 
-def _plan_rank(plan: ChainPlan) -> tuple[float, float, bool]:
-    """More job seekers entering, then more shortage filled; the MIP's plan on a tie."""
+def _usage(problem: ChainProblem, move_of: np.ndarray) -> tuple[np.ndarray, float]:
+    """Seats taken per course and money spent by the chosen moves."""
+    moved = move_of[move_of >= 0]
+    courses = problem.move_course[moved]
+    return (np.bincount(courses[courses >= 0], minlength=problem.course_seats.size),
+            float(problem.move_cost[moved].sum()))
+
+
+def _priced(problem: ChainProblem, move_of: np.ndarray, rounds: int, time_limit: float) -> ChainPlan:
+    """The best plan of a few Lagrangian rounds: seats and money get a price, the flow is solved again.
+
+    A course whose seats the flow overbooks gets a price per seat (in cost units, added to every
+    move that takes it), the budget a price per SEK; prices rise by a subgradient step with the
+    overbooking and fall where seats or money are left, the step halving each round. Each
+    round's plan is repaired if it still breaks a limit. With the right prices, the flow itself
+    chooses which chains get the scarce seats (e.g. a longer chain that upskills a care assistant
+    and lets in one more job seeker, where the repair would cut it). Time: at most ``rounds``
+    flows, and no new round after ``time_limit`` seconds. On the demo region the first round
+    already finds the best plan.
+    """
+    started = time.perf_counter()
+    bonus = _arc_costs(problem)[3]
+    seats = problem.course_seats.astype(float)
+    seat_price = np.zeros(seats.size)
+    money_price = 0.0
+    mean_cost = max(float(problem.move_cost.mean()) if problem.n_moves else 1.0, 1.0)
+    best: ChainPlan | None = None
+    step = 0.5 * bonus
+    for _ in range(rounds):
+        used, spent = _usage(problem, move_of)
+        seat_price = np.maximum(0.0, seat_price + step * (used - seats) / np.maximum(seats, 1.0))
+        if problem.budget is not None:
+            money_price = max(0.0, money_price + step * (spent - problem.budget) / max(problem.budget, 1.0))
+        course = problem.move_course
+        price = np.where(course >= 0, seat_price[np.maximum(course, 0)], 0.0)
+        price += money_price * problem.move_cost / mean_cost
+        move_of, seeker_arc_of = _solve_flow(problem, np.round(price).astype(np.int64))
+        plan = plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow+prices")
+        if _binding(problem, move_of, plan):
+            plan = _repaired(problem, plan)
+            plan = ChainPlan(plan.move_of, plan.seeker_arc_of, plan.chains, "min_cost_flow+prices+repair",
+                             plan.summary)
+        if best is None or _plan_rank(plan) > _plan_rank(best):
+            best = plan
+        step /= 2
+        if time.perf_counter() - started > time_limit:
+            break
+    assert best is not None
+    return best
+
+
+def _plan_rank(plan: ChainPlan) -> tuple[float, float, float, bool]:
+    """More job seekers entering, then more shortage filled, more upskilled; the MIP's on a tie."""
     s = plan.summary
-    return (s["job_seekers_entering"], s["shortage_positions_filled"], plan.method.startswith("mip"))
+    return (s["job_seekers_entering"], s["shortage_positions_filled"], s["upskilled"],
+            plan.method.startswith("mip"))
 
 
 def _seats_or_budget_bind(problem: ChainProblem, move_of: np.ndarray) -> bool:
@@ -166,18 +232,31 @@ class _Budget:
         return True
 
 
-def _chain_order(chain: Chain) -> tuple:
+def _chain_order(chain: Chain, cheapest: bool) -> tuple:
+    """Chains ending in a job seeker first, then the cheapest or the longest, cheapest per step next.
+
+    A seat at the top of a longer chain upskills more people; money buys more entrants in cheap chains.
+    """
     cost = sum(s.cost for s in chain.steps)
-    return (chain.end != "job_seeker", cost / len(chain.steps), len(chain.steps))
+    return (chain.end != "job_seeker", cost if cheapest else -len(chain.steps), cost / len(chain.steps))
 
 
 def _repaired(problem: ChainProblem, plan: ChainPlan) -> ChainPlan:
-    """Chains admitted best first within seats, budget and length; cut chains end in a spare seeker."""
+    """The better of the repairs that admit the cheapest or the longest chains first."""
+    return max((_repaired_in_order(problem, plan, cheapest) for cheapest in (True, False)), key=_plan_rank)
+
+
+def _repaired_in_order(problem: ChainProblem, plan: ChainPlan, cheapest: bool) -> ChainPlan:
+    """Chains admitted best first within seats, budget and length, then the vacancies filled.
+
+    Cut chains end in a spare seeker, and a last pass gives the jobs still vacant to the job
+    seekers still out, best fit first.
+    """
     left = _Budget(problem)
     move_of = np.full(problem.n_employees, -1, np.int64)
     seeker_arc_of = np.full(problem.n_seekers, -1, np.int64)
     spare = _SpareSeekers(problem, plan.seeker_arc_of)
-    for chain in sorted(plan.chains, key=_chain_order):
+    for chain in sorted(plan.chains, key=lambda c: _chain_order(c, cheapest)):
         if chain.end == "cycle":
             _admit_cycle(chain, plan, left, move_of)
             continue
@@ -191,7 +270,24 @@ def _repaired(problem: ChainProblem, plan: ChainPlan) -> ChainPlan:
                 spare.fill(step.position, seeker_arc_of)
                 break
             move_of[step.person] = plan.move_of[step.person]
+    _fill_vacancies(problem, plan_from_arcs(problem, move_of, seeker_arc_of, ""), seeker_arc_of)
     return plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow+repair")
+
+
+def _fill_vacancies(problem: ChainProblem, interim: ChainPlan, seeker_arc_of: np.ndarray) -> None:
+    """Job seekers still out into open positions nobody took and jobs movers left, best fit first."""
+    vacant = problem.open_position.copy()
+    longest = problem.max_chain_length or np.iinfo(np.int64).max
+    for chain in interim.chains:
+        for step in chain.steps:
+            vacant[step.position] = False
+        last = chain.steps[-1]
+        if chain.end == "open_position" and len(chain.steps) < longest:
+            vacant[problem.own_position[last.person]] = True
+    for arc in np.argsort(-problem.seeker_fit, kind="stable").tolist():
+        person, position = problem.seeker[arc], problem.seeker_position[arc]
+        if seeker_arc_of[person] < 0 and vacant[position]:
+            seeker_arc_of[person], vacant[position] = arc, False
 
 
 def _admit_cycle(chain: Chain, plan: ChainPlan, left: _Budget, move_of: np.ndarray) -> None:

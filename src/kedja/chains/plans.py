@@ -72,19 +72,24 @@ def plan_from_arcs(problem: ChainProblem, move_of: np.ndarray, seeker_arc_of: np
 
 
 def plan_summary(problem: ChainProblem, plan: ChainPlan) -> dict[str, float]:
-    """Upskilled, entering, multiplier (entering per upskilled), cost per entrant, shortage filled."""
+    """Upskilled, entering, multiplier, cost per entrant, shortage filled.
+
+    The **multiplier** is the number of job seekers who enter a job that a move freed, per
+    upskilled employee: the doors that upskilling opens at the bottom. Job seekers hired straight
+    into an open position (``direct_hires``) are matching's work, not the chain's, and are left out.
+    """
     moved = plan.move_of[plan.move_of >= 0]
     upskilled = int((problem.move_course[moved] >= 0).sum())
     entering = int((plan.seeker_arc_of >= 0).sum())
+    into_freed = sum(c.end == "job_seeker" and len(c.steps) > 1 for c in plan.chains)
     cost = float(problem.move_cost[moved].sum())
     filled = np.concatenate([problem.move_position[moved],
                              problem.seeker_position[plan.seeker_arc_of[plan.seeker_arc_of >= 0]]])
     shortage = problem.shortage_flags() & problem.open_position
     return {"upskilled": upskilled, "job_seekers_entering": entering,
-            "multiplier": entering / upskilled if upskilled else 0.0,
+            "multiplier": into_freed / upskilled if upskilled else 0.0,
             "cost": cost, "cost_per_entrant": cost / entering if entering else 0.0,
             "shortage_positions_filled": int(shortage[filled].sum()),
-            "job_seekers_into_freed_jobs": sum(c.end == "job_seeker" and len(c.steps) > 1
-                                               for c in plan.chains),
+            "job_seekers_into_freed_jobs": into_freed, "direct_hires": entering - into_freed,
             "open_positions_filled": int(problem.open_position[filled].sum()),
             "chains": len(plan.chains)}

@@ -74,6 +74,7 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
     RUN_ALLOCATION = "run_allocation"
+    PLAN_WORKFORCE = "plan_workforce"
 
 
 class Purpose(StrEnum):
@@ -85,6 +86,7 @@ class Purpose(StrEnum):
     FOLLOW_UP = "follow_up"
     GDPR_REQUEST = "gdpr_request"
     SECURITY_REVIEW = "security_review"
+    WORKFORCE_PLANNING = "workforce_planning"
 
 
 class GrantBasis(StrEnum):
@@ -107,12 +109,12 @@ ACTIVE_REFERRAL_STATES = ("proposed", "accepted", "started")
 _EVERYONE = frozenset({Permission.READ_AGGREGATES, Permission.READ_ORGANISATIONS})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS,
-                             Permission.RUN_ALLOCATION},
+                             Permission.RUN_ALLOCATION, Permission.PLAN_WORKFORCE},
     Role.OFFICER: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
                                Permission.RUN_ALLOCATION},
     Role.COORDINATOR: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT},
     Role.ANALYST: _EVERYONE,
-    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE},
+    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE, Permission.PLAN_WORKFORCE},
 }
 
 _K = OrganisationKind

@@ -76,7 +76,8 @@ class CourseTemplate:
 
 
 COURSES: tuple[CourseTemplate, ...] = (
-    CourseTemplate("Vård- och omsorgsutbildning, undersköterska", ("5321",), 60, "komvux", 30, 90_000),
+    CourseTemplate("Vård- och omsorgsutbildning, undersköterska", ("5321",), 60, "komvux", 30, 90_000,
+                   everywhere=True),
     CourseTemplate("Vårdbiträde, introduktion", ("5330", "5342"), 20, "komvux", 24, 40_000, "A2"),
     CourseTemplate("Barnskötare", ("5311",), 40, "komvux", 20, 60_000),
     CourseTemplate("Elevassistent", ("5312",), 30, "folkhogskola", 16, 50_000),
@@ -117,6 +118,8 @@ COURSES: tuple[CourseTemplate, ...] = (
                    "A1", everywhere=True, max_swedish_level="B1"),
     CourseTemplate("Personlig assistent", ("5343",), 16, "folkhogskola", 20, 30_000, distance=True),
     CourseTemplate("Kundtjänst och handel", ("5223", "4222"), 20, "komvux", 20, 40_000, distance=True),
+    CourseTemplate("Specialistundersköterska, akutsjukvård", ("5323",), 40, "yh", 30, 70_000, "B2",
+                   min_education_level="3", requires_experience_in=("5321",), distance=True),
 )
 """Courses, with the occupation groups they lead to."""
 

@@ -56,6 +56,7 @@ __all__ = [
     "ALLOCATION_KEYS",
     "get_allocation",
     "list_allocations",
+    "matching_data",
     "pathways_for_person",
     "run_allocation",
 ]
@@ -106,8 +107,9 @@ def _shortage(session: Session, codes: Sequence[str],
     return shortage_index([vacancies.get(c, 0) for c in codes], [employed.get(c, 0) for c in codes])
 
 
-def _matching_data(session: Session, people: list[Person], travel_matrix: Path | None = None,
-                   forecast: dict[str, float] | None = None) -> MatchingData:
+def matching_data(session: Session, people: list[Person], travel_matrix: Path | None = None,
+                  forecast: dict[str, float] | None = None) -> MatchingData:
+    """Matching's inputs for ``people``: the opportunities, localities, taxonomy and shortage."""
     occupations = repo.list_occupations(session)
     codes = [o.code for o in occupations]
     links = loaders.list_occupation_links(session)
@@ -168,7 +170,7 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                 at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
                 action=AuditAction.READ, subject_type="person", subject_id=person_id,
                 purpose=purpose.value)])
-        prepared = prepare_matching(_matching_data(session, [person], travel_matrix, shortage))
+        prepared = prepare_matching(matching_data(session, [person], travel_matrix, shortage))
     return person_pathways(prepared, person_id, k)
 
 
@@ -224,7 +226,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     shortage = forecast_shortage(engine)
     with session_scope(engine) as session:
         people = loaders.list_people(session, job_seekers_only=True)
-        data = _matching_data(session, people, travel_matrix, shortage)
+        data = matching_data(session, people, travel_matrix, shortage)
         prepared = prepare_matching(data)
         priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None

@@ -162,6 +162,23 @@ def find_consent(session: Session, person_id: str, organisation_id: str) -> t.Co
     return session.get(t.ConsentRow, (person_id, organisation_id))
 
 
+def current_placements(session: Session, kind: str, today: date) -> dict[str, str]:
+    """Person id → organisation of their enrolment in force at ``today`` in an opportunity of ``kind``."""
+    rows = session.execute(
+        select(t.EnrolmentRow.person_id, t.OpportunityRow.organisation_id)
+        .join(t.OpportunityRow, t.OpportunityRow.id == t.EnrolmentRow.opportunity_id)
+        .where(t.OpportunityRow.kind == kind, t.EnrolmentRow.start <= today,
+               or_(t.EnrolmentRow.end.is_(None), t.EnrolmentRow.end >= today))
+        .order_by(t.EnrolmentRow.start))
+    return {str(person): str(organisation) for person, organisation in rows}
+
+
+def consenting_people(session: Session, organisation_id: str) -> list[str]:
+    """The ids of the people whose consent to ``organisation_id`` is in force."""
+    return list(session.scalars(select(t.ConsentRow.person_id).where(
+        t.ConsentRow.organisation_id == organisation_id, t.ConsentRow.withdrawn.is_(None))))
+
+
 def put_consent(session: Session, person_id: str, organisation_id: str, *, given: date,
                 withdrawn: date | None) -> None:
     """Insert or update one consent."""

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from kedja import __version__
 from kedja.web import (
     api,
+    api_chains,
     api_forecast,
     api_matching,
     api_people,
@@ -21,6 +22,7 @@ from kedja.web import (
     auth,
     occupations_api,
     pages,
+    pages_chains,
     pages_forecast,
     pages_matching,
 )
@@ -74,7 +76,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
-                   pages_matching.router):
+                   pages_matching.router, api_chains.router, pages_chains.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:
