@@ -5,7 +5,7 @@ population-proportional job seekers and places) is allocated three ways in the s
 single-process (candidates on two threads, one min-cost flow), and per FA region on a
 LocalCluster of 1 and 2 worker processes followed by the reconciliation across regions.
 Prints the speed-up against the single-process run, the total-fit gap, the per-area figures
-(people, arcs, seconds, input bytes, worker peak memory) and the paper plan for 10 million job
+(people, arcs, seconds, input bytes, worker memory) and the paper plan for 10 million job
 seekers that ``docs/scale.md`` quotes. Chain planning and forecasts per region run on the same
 clusters. Cluster start-up is timed apart (a real cluster is started once, not per run).
 """

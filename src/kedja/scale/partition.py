@@ -2,16 +2,18 @@
 
 Every job seeker belongs to the FA region of their home locality; each region with job
 seekers becomes one :class:`AreaTask` holding, as Arrow tables, its people, the opportunities
-they can reach (its *halo*: those of its own region, those in other regions within the longest
-commute of its people, and every wholly remote one) and the travel minutes from its localities
-to the halo's. Because the halo holds every opportunity the scorer could look at for these
-people, scoring the task alone yields exactly the candidate arcs a single run would give them.
+they can reach (its *halo*: those within the longest commute of its people from one of its
+localities, in its own region or another, and every wholly remote one) with the region's
+quota of each one's capacity, and the travel minutes from its localities to the halo's.
+Because the halo holds every opportunity the scorer could look at for these people, scoring
+the task alone yields exactly the candidate arcs a single run would give them.
 
 The taxonomy (occupation similarity, shortage) is the same for every region: it goes to each
 worker once as a :class:`SharedTables`.
 
-Time O(A · (L_a · N_loc + M)) for A regions of L_a localities over N_loc localities and M
-opportunities; memory is the tasks themselves (the instance split, plus the halos).
+Time O(A · (L_a · N_loc + M + L_a · H_a)) for A regions of L_a localities over N_loc
+localities, M opportunities and halos of H_a; memory is the tasks themselves (the instance
+split, plus the halos).
 
 Examples:
     >>> from kedja.scale.national import national_instance
