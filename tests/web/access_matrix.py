@@ -22,7 +22,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, or_, select, union
+from sqlalchemy import Engine, and_, or_, select, union
 
 from kedja.core.access import Permission, is_permitted
 from kedja.store import session_scope
@@ -94,9 +94,12 @@ def visible_person_ids(engine: Engine, caller: Caller) -> set[str]:
     org = caller.organisation_id
     consented = select(t.ConsentRow.person_id).where(t.ConsentRow.organisation_id == org,
                                                      t.ConsentRow.withdrawn.is_(None))
+    # the receiver of a referral sees the person only once they consented to the referral
     referred = select(t.ReferralRow.person_id).where(
-        t.ReferralRow.state.in_(ACTIVE), or_(t.ReferralRow.from_organisation_id == org,
-                                             t.ReferralRow.to_organisation_id == org))
+        t.ReferralRow.state.in_(ACTIVE), or_(
+            t.ReferralRow.from_organisation_id == org,
+            and_(t.ReferralRow.to_organisation_id == org,
+                 t.ReferralRow.consent_given.is_not(None))))
     query = consented if caller.organisation_kind == "employer" else union(consented, referred)
     with engine.connect() as connection:
         return set(connection.scalars(query))

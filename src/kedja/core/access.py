@@ -6,7 +6,8 @@ the organisation's kind allows (an ``officer`` works at the Employment Service o
 labour-market unit, ``employer_hr`` at an employer, …).
 
 A person's record is visible to an organisation only when the person has consented to it or the
-organisation holds an active referral for the person; an employer needs the person's consent (a
+organisation holds an active referral for the person (the receiving organisation only once the
+person's consent to the referral is recorded); an employer needs the person's consent (a
 referral is not enough) and sees the candidate view only. Analysts see aggregates only, and
 admins manage accounts and read the audit log but not people's records.
 
@@ -74,6 +75,8 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
     RUN_ALLOCATION = "run_allocation"
+    MANAGE_REFERRALS = "manage_referrals"
+    POST_ON_HUB = "post_on_hub"
 
 
 class Purpose(StrEnum):
@@ -102,17 +105,19 @@ class PersonView(StrEnum):
 
 
 ACTIVE_REFERRAL_STATES = ("proposed", "accepted", "started")
-"""Referral states that give the organisations at both ends access to the person."""
+"""Referral states that give the sender, and the receiver once the person consented to the
+referral, access to the person."""
 
 _EVERYONE = frozenset({Permission.READ_AGGREGATES, Permission.READ_ORGANISATIONS})
+_CASE_WORK = frozenset({Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
+                        Permission.MANAGE_REFERRALS, Permission.POST_ON_HUB})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS,
                              Permission.RUN_ALLOCATION},
-    Role.OFFICER: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
-                               Permission.RUN_ALLOCATION},
-    Role.COORDINATOR: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT},
+    Role.OFFICER: _EVERYONE | _CASE_WORK | {Permission.RUN_ALLOCATION},
+    Role.COORDINATOR: _EVERYONE | _CASE_WORK,
     Role.ANALYST: _EVERYONE,
-    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE},
+    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE, Permission.POST_ON_HUB},
 }
 
 _K = OrganisationKind

@@ -103,6 +103,8 @@ class HubService:
             raise InvalidInput(f"{self.status!r} is not an HSDS service status",
                                field="service.status", value=self.status,
                                hint="use active, inactive, defunct or 'temporarily closed'")
+        if self.capacity is not None and self.available is None:
+            object.__setattr__(self, "available", self.capacity)
         for name in ("capacity", "available"):
             value = getattr(self, name)
             if value is not None:
