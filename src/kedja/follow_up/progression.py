@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from kedja.core.journeys import ProgressAssessment
 
-__all__ = ["distance_travelled", "dimension_changes"]
+__all__ = ["dimension_changes", "distance_travelled"]
 
 
 def dimension_changes(assessments: Iterable[ProgressAssessment]) -> dict[str, dict[str, int]]:
