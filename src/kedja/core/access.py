@@ -77,6 +77,7 @@ class Permission(StrEnum):
     RUN_ALLOCATION = "run_allocation"
     MANAGE_REFERRALS = "manage_referrals"
     POST_ON_HUB = "post_on_hub"
+    MANAGE_DIRECTORY = "manage_directory"
 
 
 class Purpose(StrEnum):
@@ -112,7 +113,7 @@ _EVERYONE = frozenset({Permission.READ_AGGREGATES, Permission.READ_ORGANISATIONS
 _CASE_WORK = frozenset({Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
                         Permission.MANAGE_REFERRALS, Permission.POST_ON_HUB})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS,
+    Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_DIRECTORY,
                              Permission.RUN_ALLOCATION},
     Role.OFFICER: _EVERYONE | _CASE_WORK | {Permission.RUN_ALLOCATION},
     Role.COORDINATOR: _EVERYONE | _CASE_WORK,

@@ -49,6 +49,15 @@ class ReferralState(StrEnum):
     COMPLETED = "completed"
     ENDED = "ended"
 
+    def can_go_to(self, other: ReferralState) -> bool:
+        """Whether the state machine allows a move from this state to ``other``.
+
+        Examples:
+            >>> ReferralState.PROPOSED.can_go_to(ReferralState.STARTED)
+            False
+        """
+        return other in NEXT_STATES[self]
+
 
 NEXT_STATES: dict[ReferralState, tuple[ReferralState, ...]] = {
     ReferralState.PROPOSED: (ReferralState.ACCEPTED, ReferralState.ENDED),

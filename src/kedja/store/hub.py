@@ -356,8 +356,9 @@ class ParticipantRow:
 
 def participant_rows(session: Session, *, start: date | None, end: date | None
                      ) -> list[ParticipantRow]:
-    """Enrolments overlapping ``[start, end]`` with the person's municipality and protected
-    attributes (aggregate indicators only: never shown per person).
+    """Enrolments overlapping ``[start, end]`` with municipality and protected attributes.
+
+    For aggregate indicators only: never shown per person.
     """
     query: Any = (select(t.EnrolmentRow.person_id, t.EnrolmentRow.id, t.PersonRow.municipality_code,
                          t.OpportunityRow.organisation_id, t.OpportunityRow.kind,
