@@ -38,6 +38,8 @@ PATH_SAMPLES = {
     "occupation_code": "2611",
     "code": "2580",
     "allocation_id": "ALLOC-000000000000",
+    "referral_id": "R-CANARY-2",  # sent by AF24 to the demo HR's employer, without consent
+    "enrolment_id": "E-00001",
 }
 """A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"
