@@ -34,7 +34,7 @@ def _as(page: Page, live_server: str, token: str) -> None:
 def _refer(page: Page, person: str, receiver: str, purpose: str) -> str:
     page.goto(f"/referrals/new?person_id={person}")
     page.get_by_label("Mottagande organisation (id)").fill(receiver)
-    page.get_by_label("Syfte").fill(purpose)
+    page.get_by_label("Ändamål").fill(purpose)
     page.get_by_role("button", name="Remittera").click()
     expect(page.locator("#referral-state")).to_have_text("föreslagen")
     return page.url.rsplit("/", 1)[-1]
