@@ -23,8 +23,8 @@ Grid = list[list[int | None]]
 
 def published_grid(table: PublishedTable) -> Grid:
     """The table as a reader sees it: inner cells, row totals at the right, totals below."""
-    rows = [list(r) + [t] for r, t in zip(table.cells, table.row_totals, strict=True)]
-    return rows + [list(table.column_totals) + [table.total]]
+    rows = [[*r, t] for r, t in zip(table.cells, table.row_totals, strict=True)]
+    return [*rows, [*table.column_totals, table.total]]
 
 
 def lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:

@@ -155,7 +155,7 @@ def _postings(demo: DemoRegion, rng: np.random.Generator) -> list[Posting]:
 def _agreements(postings: list[Posting], rng: np.random.Generator) -> list[Agreement]:
     needs = [p for p in postings if p.side is PostingSide.NEED]
     offers = [p for p in postings if p.side is PostingSide.OFFER and p.kind is PostingKind.SERVICE]
-    found = []
+    found: list[Agreement] = []
     for need in needs:
         options = [o for o in offers if o.category is need.category
                    and o.municipality_code[:2] == need.municipality_code[:2]]

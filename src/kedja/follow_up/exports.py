@@ -63,7 +63,7 @@ def _sheet_name(table: IndicatorTable, used: set[str]) -> str:
 def indicators_xlsx(tables: Sequence[IndicatorTable]) -> bytes:
     """An Excel workbook, a sheet per table: group, ``<category>_n`` …, ``total_n``, value."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     used: set[str] = set()
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table, used))

@@ -112,7 +112,7 @@ def _close_lines(values: np.ndarray, hidden: np.ndarray) -> None:
 
 def _ranges(values: np.ndarray, hidden: np.ndarray) -> dict[Cell, tuple[float, float]]:
     """Min and max of each hidden cell given the published ones (LP over the sum constraints)."""
-    unknowns = [tuple(int(x) for x in c) for c in np.argwhere(hidden)]
+    unknowns: list[Cell] = [(int(c[0]), int(c[1])) for c in np.argwhere(hidden)]
     if not unknowns:
         return {}
     index = {c: k for k, c in enumerate(unknowns)}
@@ -145,14 +145,14 @@ def _ranges(values: np.ndarray, hidden: np.ndarray) -> dict[Cell, tuple[float, f
 
 def _suppression_mask(values: np.ndarray, threshold: int) -> tuple[np.ndarray, frozenset[Cell]]:
     hidden = (values > 0) & (values < threshold)
-    primary = frozenset(tuple(int(x) for x in c) for c in np.argwhere(hidden))
+    primary = frozenset((int(c[0]), int(c[1])) for c in np.argwhere(hidden))
     if not hidden.any():
-        return hidden, primary  # type: ignore[return-value]
+        return hidden, primary
     for _ in range(values.size):
         _close_lines(values, hidden)
         pinned = [c for c, (lo, hi) in _ranges(values, hidden).items() if hi - lo < 0.5]
         if not pinned:
-            return hidden, primary  # type: ignore[return-value]
+            return hidden, primary
         for cell in pinned:
             line = _lines(values.shape)[cell[0]]
             extra = _complement(line, values, hidden)
@@ -163,7 +163,7 @@ def _suppression_mask(values: np.ndarray, threshold: int) -> tuple[np.ndarray, f
                 hidden[extra] = True
     # no complement left to pin-proof the table: publish none of it rather than a derivable cell
     hidden[:] = True
-    return hidden, primary  # type: ignore[return-value]
+    return hidden, primary
 
 
 def suppress_table(counts: np.ndarray, *, threshold: int = THRESHOLD) -> PublishedTable:

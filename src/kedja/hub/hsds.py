@@ -155,8 +155,9 @@ def _parse_organisation(obj: JsonDict, where: str) -> Organisation:
 def _parse_service(obj: JsonDict, where: str) -> HubService:
     capacities = obj.get("capacities") or []
     capacity = capacities[0] if capacities else None
-    def number(v):
-        return (None if _optional(v) is None else int(float(v)))
+    def number(v: Any) -> int | None:
+        return None if _optional(v) is None else int(float(v))
+
     return HubService(
         str(obj["id"]), str(obj["organization_id"]), str(obj["name"]),
         _one(_terms(obj), "service_category", where),  # type: ignore[arg-type]

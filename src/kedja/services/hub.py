@@ -128,7 +128,7 @@ def directory_entry(engine: Engine, organisation_id: str) -> DirectoryEntry:
             raise NotFound(f"no organisation has the id {organisation_id!r}",
                            field="organisation_id", value=organisation_id,
                            hint="browse the directory at /directory")
-        kind = OrganisationKind(records.organisation_kind(session, organisation_id))
+        kind = OrganisationKind(str(records.organisation_kind(session, organisation_id)))
     found = [e for e in directory_entries(engine, kind=kind) if e.organisation.id == organisation_id]
     return found[0]
 
@@ -215,7 +215,7 @@ def hub_overview(engine: Engine, *, organisation_id: str | None = None) -> HubOv
                | {a.supplier_organisation_id for a in agreements})
         names = dict(session.execute(select(t.OrganisationRow.id, t.OrganisationRow.name)
                                      .where(t.OrganisationRow.id.in_(list(ids)))).all())
-    return HubOverview(needs, offers, matches, agreements, names)  # type: ignore[arg-type]
+    return HubOverview(needs, offers, matches, agreements, {str(k): str(v) for k, v in names.items()})
 
 
 def posting_matches(engine: Engine) -> list[PostingMatch]:

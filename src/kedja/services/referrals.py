@@ -139,7 +139,8 @@ def _view(session: Session, principal: Principal, referral: Referral, purpose: s
 def referral_views(session: Session, principal: Principal,
            items: list[tuple[Referral, str | None]]) -> list[ReferralView]:
     """Referrals as the principal sees them (the person's id only where visible)."""
-    ids = {r.from_organisation_id for r, _ in items} | {r.to_organisation_id for r, _ in items}
+    ids = ({str(r.from_organisation_id) for r, _ in items}
+           | {str(r.to_organisation_id) for r, _ in items})
     names = _names(session, ids)
     events = hub.referral_events(session, [r.id for r, _ in items])
     return [_view(session, principal, r, p, names=names, events=events) for r, p in items]
