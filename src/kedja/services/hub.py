@@ -89,10 +89,12 @@ def _municipality_names(session: Any) -> dict[str, str]:
 
 def directory_entries(engine: Engine, *, kind: OrganisationKind | None = None,
                       category: ServiceCategory | None = None,
-                      municipality_code: str | None = None) -> list[DirectoryEntry]:
+                      municipality_code: str | None = None,
+                      organisation_id: str | None = None) -> list[DirectoryEntry]:
     """The public directory: organisations with services, places and capacity (no people)."""
     with session_scope(engine) as session:
-        directory = hub.load_directory(session)
+        directory = hub.load_directory(
+            session, organisation_ids=None if organisation_id is None else [organisation_id])
         names = _municipality_names(session)
         postings = hub.postings(session)
         entries = []
@@ -104,16 +106,15 @@ def directory_entries(engine: Engine, *, kind: OrganisationKind | None = None,
                 continue
             if municipality_code and org.municipality_code != municipality_code:
                 continue
-            if not services and org.kind in (OrganisationKind.EMPLOYER,) and kind is None:
-                continue  # the public list shows employers with something to say only
+            own = [p for p in postings if p.organisation_id == org.id]
+            if org.kind is OrganisationKind.EMPLOYER and not (services or own) and kind is None:
+                continue  # the whole list shows the employers that have something posted
             entries.append(DirectoryEntry(
                 org, names.get(org.municipality_code, org.municipality_code), services,
                 tuple(loc for loc in directory.locations if loc.organisation_id == org.id),
                 receiver_capacity(session, org.id),
-                tuple(p for p in postings if p.organisation_id == org.id
-                      and p.side is PostingSide.NEED),
-                tuple(p for p in postings if p.organisation_id == org.id
-                      and p.side is PostingSide.OFFER)))
+                tuple(p for p in own if p.side is PostingSide.NEED),
+                tuple(p for p in own if p.side is PostingSide.OFFER)))
     return entries
 
 
@@ -129,8 +130,7 @@ def directory_entry(engine: Engine, organisation_id: str) -> DirectoryEntry:
                            field="organisation_id", value=organisation_id,
                            hint="browse the directory at /directory")
         kind = OrganisationKind(str(records.organisation_kind(session, organisation_id)))
-    found = [e for e in directory_entries(engine, kind=kind) if e.organisation.id == organisation_id]
-    return found[0]
+    return directory_entries(engine, kind=kind, organisation_id=organisation_id)[0]
 
 
 def export_directory(engine: Engine, *, fmt: str) -> bytes:
