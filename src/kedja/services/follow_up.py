@@ -37,6 +37,7 @@ __all__ = [
     "Journey",
     "Period",
     "equal_treatment",
+    "indicator_report_tables",
     "indicator_tables",
     "indicators_export",
     "parse_period",
@@ -226,12 +227,21 @@ def equal_treatment(engine: Engine, principal: Principal | None, *,
     return equal_treatment_report(*_inputs(engine, period))
 
 
+def indicator_report_tables(engine: Engine, principal: Principal | None, *,
+                            period: Period = (None, None)
+                            ) -> tuple[list[IndicatorTable], list[IndicatorTable]]:
+    """The indicators and the equal-treatment report, from one read of the data."""
+    _check_aggregates(principal)
+    inputs = _inputs(engine, period)
+    return indicator_report(*inputs), equal_treatment_report(*inputs)
+
+
 def indicators_export(engine: Engine, principal: Principal | None, *, fmt: str,
                       period: Period = (None, None)) -> bytes:
     """The indicators and the equal-treatment report as CSV or Excel bytes."""
     if fmt not in ("csv", "xlsx"):
         raise InvalidInput(f"{fmt!r} is not an export format", field="format", value=fmt,
                            hint="use csv or xlsx")
-    tables = indicator_tables(engine, principal, period=period)
-    tables += equal_treatment(engine, principal, period=period)
+    tables, equality = indicator_report_tables(engine, principal, period=period)
+    tables += equality
     return indicators_csv(tables).encode() if fmt == "csv" else indicators_xlsx(tables)

@@ -120,7 +120,8 @@ def receiver_capacity(session: Session, organisation_id: str) -> CapacityStatus:
 
 
 def _view(session: Session, principal: Principal, referral: Referral, purpose: str | None,
-          *, names: dict[str, str], events: list[ReferralEvent]) -> ReferralView:
+          *, names: dict[str, str], events: list[ReferralEvent],
+          capacities: dict[str, CapacityStatus]) -> ReferralView:
     visible = is_person_visible(principal, records.grants_for_person(session, referral.person_id))
     return ReferralView(
         id=referral.id, state=referral.state.value, created=referral.created,
@@ -131,7 +132,7 @@ def _view(session: Session, principal: Principal, referral: Referral, purpose: s
         purpose=purpose, opportunity_id=referral.opportunity_id,
         consent_given=referral.consent_given, end_reason=referral.end_reason,
         person_id=referral.person_id if visible else None,
-        capacity=receiver_capacity(session, referral.to_organisation_id),
+        capacity=capacities[referral.to_organisation_id],
         events=tuple(e for e in events if e.referral_id == referral.id),
         actions=_actions(principal, referral))
 
@@ -143,7 +144,10 @@ def referral_views(session: Session, principal: Principal,
            | {str(r.to_organisation_id) for r, _ in items})
     names = _names(session, ids)
     events = hub.referral_events(session, [r.id for r, _ in items])
-    return [_view(session, principal, r, p, names=names, events=events) for r, p in items]
+    capacities = {org: receiver_capacity(session, org)
+                  for org in {str(r.to_organisation_id) for r, _ in items}}
+    return [_view(session, principal, r, p, names=names, events=events, capacities=capacities)
+            for r, p in items]
 
 
 def _load(session: Session, principal: Principal, referral_id: str) -> tuple[Referral, str | None]:

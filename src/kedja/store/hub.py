@@ -320,22 +320,25 @@ def exits_of(session: Session, person_id: str) -> list[Exit]:
 
 def outcomes(session: Session, *, person_id: str | None = None) -> list[Outcome]:
     """Outcomes (of one person, when given)."""
-    query = select(t.OutcomeRow).order_by(t.OutcomeRow.enrolment_id, t.OutcomeRow.days_after_exit)
+    o = t.OutcomeRow
+    query = select(o.enrolment_id, o.person_id, o.days_after_exit, o.status).order_by(
+        o.enrolment_id, o.days_after_exit)
     if person_id is not None:
-        query = query.where(t.OutcomeRow.person_id == person_id)
-    return [Outcome(r.enrolment_id, PersonId(r.person_id), r.days_after_exit, r.status)  # type: ignore[arg-type]
-            for r in session.scalars(query)]
+        query = query.where(o.person_id == person_id)
+    return [Outcome(e, PersonId(p), d, s)  # type: ignore[arg-type]
+            for e, p, d, s in session.execute(query)]
 
 
 def assessments(session: Session, *, person_id: str | None = None) -> list[ProgressAssessment]:
     """Self-assessments (of one person, when given), oldest first."""
-    query = select(t.ProgressAssessmentRow).order_by(t.ProgressAssessmentRow.person_id,
-                                                     t.ProgressAssessmentRow.assessed_on,
-                                                     t.ProgressAssessmentRow.dimension)
+    a = t.ProgressAssessmentRow
+    query = select(a.person_id, a.assessed_on, a.dimension, a.score).order_by(
+        a.person_id, a.assessed_on, a.dimension)
     if person_id is not None:
-        query = query.where(t.ProgressAssessmentRow.person_id == person_id)
-    return [ProgressAssessment(PersonId(r.person_id), r.assessed_on, r.dimension, r.score)  # type: ignore[arg-type]
-            for r in session.scalars(query)]
+        query = query.where(a.person_id == person_id)
+    # plain rows, not ORM objects: the indicators read tens of thousands
+    return [ProgressAssessment(PersonId(p), on, d, s)  # type: ignore[arg-type]
+            for p, on, d, s in session.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,8 +165,8 @@ def journey_page(request: Request, engine: EngineDep, signed: PeopleReader,
 def indicators_page(request: Request, engine: EngineDep, signed: AggregateReader,
                     period: Annotated[str | None, Query(max_length=21)] = None) -> HTMLResponse:
     """The indicators dashboard and the equal-treatment report, with suppression."""
-    span = follow_up.parse_period(period)
+    tables, equality = follow_up.indicator_report_tables(
+        engine, signed.principal, period=follow_up.parse_period(period))
     return render(request, "indicators.html", {
-        "active": "indicators", "period": period or "",
-        "tables": follow_up.indicator_tables(engine, signed.principal, period=span),
-        "equality": follow_up.equal_treatment(engine, signed.principal, period=span)})
+        "active": "indicators", "period": period or "", "tables": tables,
+        "equality": equality})
