@@ -167,3 +167,27 @@ def test_indicators_are_suppressed_and_exported(engine: Engine, tmp_path: Path) 
     sheet = load_workbook(BytesIO(book)).worksheets[0]
     first = [c.value for c in sheet[1]]
     assert first[-1] == "total_n" and all(str(c).endswith("_n") for c in first[1:])
+
+
+def test_an_employer_accepts_a_referral_and_sees_the_candidate_only_after_consent(
+        engine: Engine) -> None:
+    with session_scope(engine) as session:
+        user = session.scalars(select(t.UserRow).where(
+            t.UserRow.username == "hr@kedja.demo")).one()
+    hr = Principal(user.id, user.username, user.organisation_id, OrganisationKind.EMPLOYER,
+                   frozenset({Role.EMPLOYER_HR}))
+    person = _stranger(engine, hr.organisation_id)
+    view = services.referrals.create_referral(engine, OFFICER, person_id=person,
+                                              to_organisation_id=hr.organisation_id,
+                                              purpose="recruitment")
+    with pytest.raises(Forbidden):
+        services.read_person(engine, hr, person, purpose=Purpose.RECRUITMENT)
+    assert person not in {r.person.id for r in services.list_people(
+        engine, hr, purpose=Purpose.RECRUITMENT, page_size=100).items}
+    services.referrals.record_referral_consent(engine, OFFICER, view.id)
+    services.referrals.advance_referral(engine, hr, view.id, "accepted")
+    record = services.read_person(engine, hr, person, purpose=Purpose.RECRUITMENT)
+    assert record.view.value == "candidate"
+    with pytest.raises(Forbidden):  # an employer does not refer people onwards
+        services.referrals.create_referral(engine, hr, person_id=person,
+                                           to_organisation_id="AF24", purpose="x")

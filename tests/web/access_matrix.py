@@ -102,7 +102,11 @@ def visible_person_ids(engine: Engine, caller: Caller) -> set[str]:
             t.ReferralRow.from_organisation_id == org,
             and_(t.ReferralRow.to_organisation_id == org,
                  t.ReferralRow.consent_given.is_not(None))))
-    query = consented if caller.organisation_kind == "employer" else union(consented, referred)
+    referred_with_consent = select(t.ReferralRow.person_id).where(
+        t.ReferralRow.state.in_(ACTIVE), t.ReferralRow.to_organisation_id == org,
+        t.ReferralRow.consent_given.is_not(None))
+    query = (union(consented, referred_with_consent) if caller.organisation_kind == "employer"
+             else union(consented, referred))
     with engine.connect() as connection:
         return set(connection.scalars(query))
 

@@ -96,6 +96,8 @@ class GrantBasis(StrEnum):
 
     CONSENT = "consent"
     REFERRAL = "referral"
+    REFERRAL_CONSENT = "referral_consent"
+    """A referral to the organisation that the person consented to, for its purpose."""
 
 
 class PersonView(StrEnum):
@@ -118,7 +120,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: _EVERYONE | _CASE_WORK | {Permission.RUN_ALLOCATION},
     Role.COORDINATOR: _EVERYONE | _CASE_WORK,
     Role.ANALYST: _EVERYONE,
-    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE, Permission.POST_ON_HUB},
+    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE, Permission.POST_ON_HUB,
+                                   Permission.MANAGE_REFERRALS},
 }
 
 _K = OrganisationKind
@@ -191,7 +194,8 @@ def require_permission(principal: Principal, permission: Permission) -> None:
 def is_person_visible(principal: Principal, grants: Iterable[Grant]) -> bool:
     """Whether the principal's organisation may see the person the grants are about.
 
-    Employers need the person's consent; other organisations need consent or an active referral.
+    Employers need the person's consent (to them, or to a referral to them); other organisations
+    need consent or an active referral.
     The role must also give :attr:`Permission.READ_PEOPLE`.
     """
     if not is_permitted(principal, Permission.READ_PEOPLE):
@@ -199,7 +203,8 @@ def is_person_visible(principal: Principal, grants: Iterable[Grant]) -> bool:
     for grant in grants:
         if grant.organisation_id != principal.organisation_id:
             continue
-        if grant.basis is GrantBasis.CONSENT or principal.organisation_kind is not _K.EMPLOYER:
+        consented = grant.basis in (GrantBasis.CONSENT, GrantBasis.REFERRAL_CONSENT)
+        if consented or principal.organisation_kind is not _K.EMPLOYER:
             return True
     return False
 

@@ -113,7 +113,7 @@ def person_journey(engine: Engine, principal: Principal, person_id: str) -> Jour
 
 
 def _check_writer(session: object, principal: Principal, person_id: str) -> None:
-    require_permission(principal, Permission.MANAGE_REFERRALS)
+    require_permission(principal, Permission.RECORD_CONSENT)  # the person's case workers
     require_person_visible(principal, person_id,
                            records.grants_for_person(session, person_id))  # type: ignore[arg-type]
 

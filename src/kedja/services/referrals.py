@@ -184,6 +184,7 @@ def create_referral(engine: Engine, principal: Principal, *, person_id: str,
         InvalidInput: no purpose, no receiver, or a referral to one's own organisation.
     """
     require_permission(principal, Permission.MANAGE_REFERRALS)
+    require_permission(principal, Permission.RECORD_CONSENT)  # case workers refer, not employers
     if not purpose.strip():
         raise InvalidInput("a referral needs a purpose", field="purpose",
                            hint="say what the person is referred for, e.g. 'ASF placement'")

@@ -58,17 +58,22 @@ def grants_for_person(session: Session, person_id: str) -> list[Grant]:
         t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES))).all()
     grants = [Grant(person_id, org, GrantBasis.CONSENT) for org in consents]
     for sender, receiver, consent_given in referrals:
+        grants.append(Grant(person_id, sender, GrantBasis.REFERRAL))
         # the receiver sees the person only once their consent to the referral is recorded
-        ends = (sender, receiver) if consent_given is not None else (sender,)
-        grants += [Grant(person_id, org, GrantBasis.REFERRAL) for org in ends]
+        if consent_given is not None:
+            grants.append(Grant(person_id, receiver, GrantBasis.REFERRAL_CONSENT))
     return grants
 
 
 def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
     consented = select(t.ConsentRow.person_id.label("person_id")).where(
         t.ConsentRow.organisation_id == organisation_id, t.ConsentRow.withdrawn.is_(None))
-    if consent_only:
-        return consented
+    referred_with_consent = select(t.ReferralRow.person_id.label("person_id")).where(
+        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
+        t.ReferralRow.to_organisation_id == organisation_id,
+        t.ReferralRow.consent_given.is_not(None))
+    if consent_only:  # an employer: consent to it, or to a referral to it
+        return union(consented, referred_with_consent)  # type: ignore[return-value]
     referred = select(t.ReferralRow.person_id.label("person_id")).where(
         t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
         or_(t.ReferralRow.from_organisation_id == organisation_id,

@@ -30,6 +30,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1")
 
 ReferralWorker = Annotated[SignedIn, Depends(require(Permission.MANAGE_REFERRALS))]
+CaseWorker = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
 Poster = Annotated[SignedIn, Depends(require(Permission.POST_ON_HUB))]
 AggregateReader = Annotated[SignedIn, Depends(require(Permission.READ_AGGREGATES))]
 OrganisationReader = Annotated[SignedIn, Depends(require(Permission.READ_ORGANISATIONS))]
@@ -230,7 +231,7 @@ def referral_boxes(engine: EngineDep, signed: ReferralWorker) -> ReferralBoxesPu
 
 @router.post("/referrals", response_model=ReferralView, status_code=201, tags=["referrals"],
              responses=WRITE)
-def create_referral(engine: EngineDep, signed: ReferralWorker,
+def create_referral(engine: EngineDep, signed: CaseWorker,
                     body: ReferralCreate) -> ReferralView:
     """Refer a person (by hand, or from a pathway's opportunity)."""
     return referrals.create_referral(engine, signed.principal, **body.model_dump())
@@ -303,7 +304,7 @@ class AssessmentCreate(BaseModel):
 
 @router.post("/people/{person_id}/assessments", status_code=201, tags=["follow-up"],
              responses=WRITE)
-def record_assessment(engine: EngineDep, signed: ReferralWorker, person_id: str,
+def record_assessment(engine: EngineDep, signed: CaseWorker, person_id: str,
                       body: AssessmentCreate) -> dict[str, int]:
     """Record a self-assessment (audited write)."""
     items = follow_up.record_assessment(engine, signed.principal, person_id, on=body.on,
@@ -320,7 +321,7 @@ class ExitCreate(BaseModel):
 
 @router.post("/enrolments/{enrolment_id}/exit", status_code=201, tags=["follow-up"],
              responses=WRITE)
-def record_exit(engine: EngineDep, signed: ReferralWorker, enrolment_id: str,
+def record_exit(engine: EngineDep, signed: CaseWorker, enrolment_id: str,
                 body: ExitCreate) -> dict[str, str]:
     """Record an exit and its destination (audited write)."""
     x = follow_up.record_exit(engine, signed.principal, enrolment_id, on=body.on,
@@ -337,7 +338,7 @@ class OutcomeCreate(BaseModel):
 
 @router.post("/enrolments/{enrolment_id}/outcomes", status_code=201, tags=["follow-up"],
              responses=WRITE)
-def record_outcome(engine: EngineDep, signed: ReferralWorker, enrolment_id: str,
+def record_outcome(engine: EngineDep, signed: CaseWorker, enrolment_id: str,
                    body: OutcomeCreate) -> dict[str, object]:
     """Record an outcome 90, 180 or 365 days after exit (audited write)."""
     o = follow_up.record_outcome(engine, signed.principal, enrolment_id,

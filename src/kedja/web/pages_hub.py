@@ -27,6 +27,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 ReferralWorker = Annotated[SignedIn, Depends(require(Permission.MANAGE_REFERRALS))]
+CaseWorker = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
 Poster = Annotated[SignedIn, Depends(require(Permission.POST_ON_HUB))]
 AggregateReader = Annotated[SignedIn, Depends(require(Permission.READ_AGGREGATES))]
 PeopleReader = Annotated[SignedIn, Depends(require(Permission.READ_PEOPLE))]
@@ -100,7 +101,7 @@ def referrals_page(request: Request, engine: EngineDep, signed: ReferralWorker) 
 
 
 @router.get("/referrals/new", response_class=HTMLResponse)
-def new_referral_page(request: Request, signed: ReferralWorker,
+def new_referral_page(request: Request, signed: CaseWorker,
                       person_id: Annotated[str, Query(max_length=64)] = "",
                       opportunity_id: Annotated[str, Query(max_length=64)] = "",
                       to: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
@@ -111,7 +112,7 @@ def new_referral_page(request: Request, signed: ReferralWorker,
 
 
 @router.post("/referrals")
-def create_referral_form(engine: EngineDep, signed: ReferralWorker,
+def create_referral_form(engine: EngineDep, signed: CaseWorker,
                          person_id: Annotated[str, Form(min_length=1, max_length=64)],
                          purpose: Text, to_organisation_id: OptionalText = "",
                          opportunity_id: OptionalText = "",
