@@ -76,14 +76,15 @@ def test_the_list_holds_exactly_the_visible_people_and_is_audited(web_engine: En
         assert ("o25@af.se", "list", "follow_up") in audit_rows(web_engine, record.person.id)
 
 
-def _referral(engine: Engine, pid: str, to_org: str, state: str, rid: str) -> None:
+def _referral(engine: Engine, pid: str, to_org: str, state: str, rid: str,
+              consent: date | None = None) -> None:
     with session_scope(engine) as session:
         session.add(t.ReferralRow(id=rid, person_id=pid, from_organisation_id="AF24",
                                   to_organisation_id=to_org, state=state,
-                                  created=date(2026, 11, 1)))
+                                  created=date(2026, 11, 1), consent_given=consent))
 
 
-def test_an_active_referral_opens_a_record_but_not_to_an_employer(engine: Engine) -> None:
+def test_an_active_referral_opens_a_record_after_consent_not_to_an_employer(engine: Engine) -> None:
     services.build_demo_database(engine, seed=7, job_seekers=60, employed=60)
     with engine.connect() as connection:
         pid = connection.scalar(select(t.ConsentRow.person_id)
@@ -109,7 +110,11 @@ def test_an_active_referral_opens_a_record_but_not_to_an_employer(engine: Engine
     assert pid in {r.person.id for r in listed.items}
     hr_list = services.list_people(engine, hr, purpose=Purpose.RECRUITMENT, page_size=100)
     assert pid not in {r.person.id for r in hr_list.items}
+    # the receiver sees the person only once they consented to the referral
     _referral(engine, pid, asf, "started", "R3")
+    with pytest.raises(Forbidden):
+        services.read_person(engine, coordinator, pid, purpose=Purpose.MATCHING)
+    _referral(engine, pid, asf, "started", "R4", consent=date(2026, 11, 1))
     assert services.read_person(engine, coordinator, pid, purpose=Purpose.MATCHING)
     with session_scope(engine) as session:
         session.add(t.ConsentRow(person_id=pid, organisation_id=employer,

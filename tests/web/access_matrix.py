@@ -22,7 +22,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, or_, select, union
+from sqlalchemy import Engine, and_, or_, select, union
 
 from kedja.core.access import Permission, is_permitted
 from kedja.store import session_scope
@@ -38,6 +38,8 @@ PATH_SAMPLES = {
     "occupation_code": "2611",
     "code": "2580",
     "allocation_id": "ALLOC-000000000000",
+    "referral_id": "R-CANARY-2",  # sent by AF24 to the demo HR's employer, without consent
+    "enrolment_id": "E-00001",
 }
 """A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"
@@ -94,10 +96,17 @@ def visible_person_ids(engine: Engine, caller: Caller) -> set[str]:
     org = caller.organisation_id
     consented = select(t.ConsentRow.person_id).where(t.ConsentRow.organisation_id == org,
                                                      t.ConsentRow.withdrawn.is_(None))
+    # the receiver of a referral sees the person only once they consented to the referral
     referred = select(t.ReferralRow.person_id).where(
-        t.ReferralRow.state.in_(ACTIVE), or_(t.ReferralRow.from_organisation_id == org,
-                                             t.ReferralRow.to_organisation_id == org))
-    query = consented if caller.organisation_kind == "employer" else union(consented, referred)
+        t.ReferralRow.state.in_(ACTIVE), or_(
+            t.ReferralRow.from_organisation_id == org,
+            and_(t.ReferralRow.to_organisation_id == org,
+                 t.ReferralRow.consent_given.is_not(None))))
+    referred_with_consent = select(t.ReferralRow.person_id).where(
+        t.ReferralRow.state.in_(ACTIVE), t.ReferralRow.to_organisation_id == org,
+        t.ReferralRow.consent_given.is_not(None))
+    query = (union(consented, referred_with_consent) if caller.organisation_kind == "employer"
+             else union(consented, referred))
     with engine.connect() as connection:
         return set(connection.scalars(query))
 

@@ -21,6 +21,7 @@ from kedja.cli import matching
 from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions
+from kedja.cli.report import report_app
 from kedja.cli.taxonomy import import_app
 from kedja.cli.users import users_app
 from kedja.core.errors import ConfigurationError, KedjaError
@@ -42,6 +43,7 @@ app.add_typer(chains_app, name="chains")
 app.add_typer(import_app, name="import")
 app.add_typer(occupations_app, name="occupations")
 app.add_typer(users_app, name="users")
+app.add_typer(report_app, name="report")
 
 console = Console(stderr=True)
 

@@ -6,7 +6,8 @@ the organisation's kind allows (an ``officer`` works at the Employment Service o
 labour-market unit, ``employer_hr`` at an employer, …).
 
 A person's record is visible to an organisation only when the person has consented to it or the
-organisation holds an active referral for the person; an employer needs the person's consent (a
+organisation holds an active referral for the person (the receiving organisation only once the
+person's consent to the referral is recorded); an employer needs the person's consent (a
 referral is not enough) and sees the candidate view only. Analysts see aggregates only, and
 admins manage accounts and read the audit log but not people's records.
 
@@ -75,6 +76,9 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     RUN_ALLOCATION = "run_allocation"
     PLAN_WORKFORCE = "plan_workforce"
+    MANAGE_REFERRALS = "manage_referrals"
+    POST_ON_HUB = "post_on_hub"
+    MANAGE_DIRECTORY = "manage_directory"
 
 
 class Purpose(StrEnum):
@@ -94,6 +98,8 @@ class GrantBasis(StrEnum):
 
     CONSENT = "consent"
     REFERRAL = "referral"
+    REFERRAL_CONSENT = "referral_consent"
+    """A referral to the organisation that the person consented to, for its purpose."""
 
 
 class PersonView(StrEnum):
@@ -104,17 +110,20 @@ class PersonView(StrEnum):
 
 
 ACTIVE_REFERRAL_STATES = ("proposed", "accepted", "started")
-"""Referral states that give the organisations at both ends access to the person."""
+"""Referral states that give the sender, and the receiver once the person consented to the
+referral, access to the person."""
 
 _EVERYONE = frozenset({Permission.READ_AGGREGATES, Permission.READ_ORGANISATIONS})
+_CASE_WORK = frozenset({Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
+                        Permission.MANAGE_REFERRALS, Permission.POST_ON_HUB})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS,
+    Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_DIRECTORY,
                              Permission.RUN_ALLOCATION, Permission.PLAN_WORKFORCE},
-    Role.OFFICER: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
-                               Permission.RUN_ALLOCATION},
-    Role.COORDINATOR: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT},
+    Role.OFFICER: _EVERYONE | _CASE_WORK | {Permission.RUN_ALLOCATION},
+    Role.COORDINATOR: _EVERYONE | _CASE_WORK,
     Role.ANALYST: _EVERYONE,
-    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE, Permission.PLAN_WORKFORCE},
+    Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE, Permission.POST_ON_HUB,
+                                   Permission.MANAGE_REFERRALS, Permission.PLAN_WORKFORCE},
 }
 
 _K = OrganisationKind
@@ -187,7 +196,8 @@ def require_permission(principal: Principal, permission: Permission) -> None:
 def is_person_visible(principal: Principal, grants: Iterable[Grant]) -> bool:
     """Whether the principal's organisation may see the person the grants are about.
 
-    Employers need the person's consent; other organisations need consent or an active referral.
+    Employers need the person's consent (to them, or to a referral to them); other organisations
+    need consent or an active referral.
     The role must also give :attr:`Permission.READ_PEOPLE`.
     """
     if not is_permitted(principal, Permission.READ_PEOPLE):
@@ -195,7 +205,8 @@ def is_person_visible(principal: Principal, grants: Iterable[Grant]) -> bool:
     for grant in grants:
         if grant.organisation_id != principal.organisation_id:
             continue
-        if grant.basis is GrantBasis.CONSENT or principal.organisation_kind is not _K.EMPLOYER:
+        consented = grant.basis in (GrantBasis.CONSENT, GrantBasis.REFERRAL_CONSENT)
+        if consented or principal.organisation_kind is not _K.EMPLOYER:
             return True
     return False
 

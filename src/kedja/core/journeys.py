@@ -33,6 +33,8 @@ __all__ = [
     "ExitDestination",
     "Outcome",
     "OutcomeStatus",
+    "ProgressAssessment",
+    "ProgressDimension",
     "Referral",
     "ReferralState",
 ]
@@ -46,6 +48,15 @@ class ReferralState(StrEnum):
     STARTED = "started"
     COMPLETED = "completed"
     ENDED = "ended"
+
+    def can_go_to(self, other: ReferralState) -> bool:
+        """Whether the state machine allows a move from this state to ``other``.
+
+        Examples:
+            >>> ReferralState.PROPOSED.can_go_to(ReferralState.STARTED)
+            False
+        """
+        return other in NEXT_STATES[self]
 
 
 NEXT_STATES: dict[ReferralState, tuple[ReferralState, ...]] = {
@@ -170,3 +181,31 @@ class Outcome:
                 hint="follow up at 90, 180 or 365 days after exit",
             )
         object.__setattr__(self, "status", enum_value(OutcomeStatus, self.status, field="status"))
+
+
+class ProgressDimension(StrEnum):
+    """The dimensions on which a participant rates their own distance to the labour market."""
+
+    CONFIDENCE = "confidence"
+    HEALTH = "health"
+    SKILLS = "skills"
+    SWEDISH = "swedish"
+    ROUTINES = "routines"
+    JOB_SEARCH = "job_search"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressAssessment:
+    """A participant's own rating on one dimension, 1 (far from work) to 10 (ready), on a day."""
+
+    person_id: PersonId
+    assessed_on: date
+    dimension: ProgressDimension
+    score: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dimension",
+                           enum_value(ProgressDimension, self.dimension, field="dimension"))
+        if not 1 <= self.score <= 10:
+            raise InvalidInput(f"{self.score} is not a score from 1 to 10", field="score",
+                               value=self.score, hint="rate from 1 (far from work) to 10 (ready)")

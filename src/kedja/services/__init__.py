@@ -3,6 +3,9 @@
 ``web`` and ``cli`` call these and nothing below them.
 """
 
+from kedja.services import follow_up as follow_up  # issue 8
+from kedja.services import hub as hub
+from kedja.services import referrals as referrals
 from kedja.services.accounts import (
     SignedIn,
     UserPublic,

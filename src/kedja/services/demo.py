@@ -21,8 +21,9 @@ from kedja.demo import (
     load_region_pack,
     load_taxonomy_pack,
 )
+from kedja.demo.hub import DemoHub, demo_hub
 from kedja.services.accounts import add_user
-from kedja.store import records, session_scope
+from kedja.store import hub, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 
@@ -93,6 +94,8 @@ def build_demo_database(
         consents = demo_consents(demo, seed=seed)
         records.save_consents(session, consents)
         accounts = _add_demo_accounts(session, consents, seed)
+        step("Storing the hub: services, needs and offers, referrals and follow-up")
+        _save_hub(session, demo_hub(demo, region, consents, seed=seed))
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code,
                                                    "today": DEMO_DATE.isoformat()}))
     return DemoSummary(
@@ -120,3 +123,21 @@ def _empty(session: Session) -> None:
     for table in reversed(t.Base.metadata.sorted_tables):
         if table.name != "alembic_version":
             session.execute(delete(table))
+
+
+def _save_hub(session: Session, demo: DemoHub) -> None:
+    hub.save_directory(session, demo.directory)
+    hub.save_postings(session, demo.postings)
+    for agreement in demo.agreements:
+        hub.save_agreement(session, agreement, at=datetime.combine(agreement.starts, time(),
+                                                                   tzinfo=UTC), by="demo")
+    for item in demo.referrals:
+        hub.put_referral(session, item.referral, purpose=item.purpose)
+    repo.insert_many(session, t.ReferralEventRow, [
+        {"referral_id": item.referral.id, "from_state": before, "to_state": after, "at": at,
+         "actor": actor, "note": note}
+        for item in demo.referrals for before, after, at, actor, note in item.events])
+    hub.save_enrolments(session, demo.enrolments)
+    hub.save_exits(session, demo.exits)
+    hub.save_outcomes(session, demo.outcomes)
+    hub.save_assessments(session, demo.assessments)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select, union
+from sqlalchemy import Select, and_, func, insert, or_, select, union
 from sqlalchemy.orm import Session
 
 from kedja.core.access import ACTIVE_REFERRAL_STATES, Grant, GrantBasis
@@ -44,28 +44,41 @@ def save_consents(session: Session, consents: Iterable[tuple[str, str, date]]) -
 
 
 def grants_for_person(session: Session, person_id: str) -> list[Grant]:
-    """Every active consent and active referral that opens the person's record to someone."""
+    """Every active consent and active referral that opens the person's record to someone.
+
+    An active referral opens the record to its sender, and to its receiver only once the
+    person's consent to the referral is recorded.
+    """
     consents = session.scalars(select(t.ConsentRow.organisation_id).where(
         t.ConsentRow.person_id == person_id, t.ConsentRow.withdrawn.is_(None))).all()
     referrals = session.execute(select(t.ReferralRow.from_organisation_id,
-                                       t.ReferralRow.to_organisation_id).where(
+                                       t.ReferralRow.to_organisation_id,
+                                       t.ReferralRow.consent_given).where(
         t.ReferralRow.person_id == person_id,
         t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES))).all()
     grants = [Grant(person_id, org, GrantBasis.CONSENT) for org in consents]
-    for ends in referrals:
-        grants += [Grant(person_id, org, GrantBasis.REFERRAL) for org in ends]
+    for sender, receiver, consent_given in referrals:
+        grants.append(Grant(person_id, sender, GrantBasis.REFERRAL))
+        # the receiver sees the person only once their consent to the referral is recorded
+        if consent_given is not None:
+            grants.append(Grant(person_id, receiver, GrantBasis.REFERRAL_CONSENT))
     return grants
 
 
 def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
     consented = select(t.ConsentRow.person_id.label("person_id")).where(
         t.ConsentRow.organisation_id == organisation_id, t.ConsentRow.withdrawn.is_(None))
-    if consent_only:
-        return consented
+    referred_with_consent = select(t.ReferralRow.person_id.label("person_id")).where(
+        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
+        t.ReferralRow.to_organisation_id == organisation_id,
+        t.ReferralRow.consent_given.is_not(None))
+    if consent_only:  # an employer: consent to it, or to a referral to it
+        return union(consented, referred_with_consent)  # type: ignore[return-value]
     referred = select(t.ReferralRow.person_id.label("person_id")).where(
         t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
         or_(t.ReferralRow.from_organisation_id == organisation_id,
-            t.ReferralRow.to_organisation_id == organisation_id))
+            and_(t.ReferralRow.to_organisation_id == organisation_id,
+                 t.ReferralRow.consent_given.is_not(None))))
     return union(consented, referred)  # type: ignore[return-value]
 
 

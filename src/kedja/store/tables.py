@@ -40,6 +40,11 @@ __all__ = [
     "EstablishmentRow",
     "ExitRow",
     "FunctionalAreaRow",
+    "HubAgreementRow",
+    "HubLocationRow",
+    "HubPostingRow",
+    "HubServiceAtLocationRow",
+    "HubServiceRow",
     "LocalityRow",
     "MunicipalityRow",
     "OccupationRow",
@@ -52,6 +57,7 @@ __all__ = [
     "PersonOccupationRow",
     "PersonRow",
     "PersonSkillRow",
+    "ProgressAssessmentRow",
     "ProtectedAttributesRow",
     "ReferralEventRow",
     "ReferralRow",
@@ -296,6 +302,7 @@ class ReferralRow(Base):
     created: Mapped[date] = mapped_column(Date)
     consent_given: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
 
 
 class ReferralEventRow(Base):
@@ -472,3 +479,95 @@ class ConsentRow(Base):
     )
     given: Mapped[date] = mapped_column(Date)
     withdrawn: Mapped[date | None] = mapped_column(Date)
+
+
+# Collaboration hub and follow-up (issue 8) -------------------------------------------------------
+
+
+class HubServiceRow(Base):
+    """A service an organisation provides (HSDS service + service_capacity)."""
+
+    __tablename__ = "hub_services"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(String(255))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    available: Mapped[int | None] = mapped_column(Integer)
+    capacity_unit: Mapped[str] = mapped_column(String(32))
+
+
+class HubLocationRow(Base):
+    """A place where an organisation works (HSDS location with its physical address)."""
+
+    __tablename__ = "hub_locations"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    address_1: Mapped[str] = mapped_column(String(255), default="")
+    city: Mapped[str] = mapped_column(String(255), default="")
+    postal_code: Mapped[str] = mapped_column(String(16), default="")
+
+
+class HubServiceAtLocationRow(Base):
+    __tablename__ = "hub_service_at_location"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("hub_services.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[str] = mapped_column(
+        ForeignKey("hub_locations.id", ondelete="CASCADE"), index=True)
+
+
+class HubPostingRow(Base):
+    """A need or an offer on the hub."""
+
+    __tablename__ = "hub_postings"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    side: Mapped[str] = mapped_column(String(8), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    reserved_contract: Mapped[bool] = mapped_column(Boolean, default=False)
+    social_criteria: Mapped[bool] = mapped_column(Boolean, default=False)
+    posted: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+
+
+class HubAgreementRow(Base):
+    """What two actors agreed, with dates."""
+
+    __tablename__ = "hub_agreements"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    buyer_organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    supplier_organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"),
+                                                          index=True)
+    need_id: Mapped[str | None] = mapped_column(ForeignKey("hub_postings.id"))
+    offer_id: Mapped[str | None] = mapped_column(ForeignKey("hub_postings.id"))
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date | None] = mapped_column(Date)
+    terms: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(255))
+
+
+class ProgressAssessmentRow(Base):
+    """A participant's own rating of one dimension of their distance to the labour market."""
+
+    __tablename__ = "progress_assessments"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    assessed_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(32), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)

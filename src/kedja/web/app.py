@@ -16,6 +16,7 @@ from kedja.web import (
     api,
     api_chains,
     api_forecast,
+    api_hub,
     api_matching,
     api_people,
     assets,
@@ -24,6 +25,7 @@ from kedja.web import (
     pages,
     pages_chains,
     pages_forecast,
+    pages_hub,
     pages_matching,
 )
 from kedja.web.errors import install_error_handlers
@@ -76,7 +78,8 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
-                   pages_matching.router, api_chains.router, pages_chains.router):
+                   pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
+                   pages_hub.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:

@@ -1,0 +1,60 @@
+"""``kedja report``: the follow-up indicators and the directory, as files for funders and partners."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kedja import services
+from kedja.services import follow_up, hub
+
+__all__ = ["report_app"]
+
+report_app = typer.Typer(help="Reports: follow-up indicators (suppressed), the HSDS directory.",
+                         no_args_is_help=True)
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o",
+                                                   help="Write to this file (default: stdout).")]
+
+
+def _write(data: bytes, output: Path | None, *, binary: bool) -> None:
+    if output is not None:
+        output.write_bytes(data)
+    elif binary and sys.stdout.isatty():
+        raise typer.BadParameter("a binary file does not go to a terminal: give --output FILE")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+@report_app.command("indicators")
+def indicators(
+    db: DbOption = None,
+    period: Annotated[str | None, typer.Option(help="YYYY-MM-DD:YYYY-MM-DD (enrolments "
+                                                    "overlapping it).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    output: OutputOption = None,
+) -> None:
+    """Participants, outcomes, progression and the equal-treatment report.
+
+    Counts are in columns ending in _n; cells from 1 to 4, and cells that could be worked out
+    from the totals, are empty.
+    """
+    engine = services.prepare_database(db)
+    data = follow_up.indicators_export(engine, None, fmt=fmt,
+                                       period=follow_up.parse_period(period))
+    _write(data, output, binary=fmt == "xlsx")
+
+
+@report_app.command("directory")
+def directory(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="json (HSDS 3.0) or zip (HSDS CSV).")] = "json",
+    output: OutputOption = None,
+) -> None:
+    """The directory of actors as Open Referral HSDS 3.0 (no personal data)."""
+    _write(hub.export_directory(services.prepare_database(db), fmt=fmt), output,
+           binary=fmt == "zip")

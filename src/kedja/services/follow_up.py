@@ -1,0 +1,247 @@
+"""Follow-up: a person's journey, self-assessments, exits and outcomes, and the indicators.
+
+A journey is a read of the person's record (audited, behind the visibility rules). The
+indicators read protected attributes in aggregate only, through the suppression of
+:mod:`kedja.follow_up`; any signed-in role with ``read_aggregates`` may see them, as may the
+public pages of a later issue once the figures are published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+
+from kedja.core.access import Permission, Principal, Purpose, require_permission, require_person_visible
+from kedja.core.audit import AuditAction, AuditEntry
+from kedja.core.errors import Conflict, InvalidInput, NotFound
+from kedja.core.ids import PersonId
+from kedja.core.journeys import Enrolment, Exit, Outcome, ProgressAssessment
+from kedja.follow_up import (
+    IndicatorTable,
+    Participant,
+    age_band,
+    equal_treatment_report,
+    indicator_report,
+    indicators_csv,
+    indicators_xlsx,
+)
+from kedja.follow_up.progression import dimension_changes
+from kedja.services.people import audit_reads
+from kedja.services.referrals import ReferralView, referral_views
+from kedja.store import hub, records, session_scope
+from kedja.store import tables as t
+
+__all__ = [
+    "Journey",
+    "Period",
+    "equal_treatment",
+    "indicator_report_tables",
+    "indicator_tables",
+    "indicators_export",
+    "parse_period",
+    "person_journey",
+    "record_assessment",
+    "record_exit",
+    "record_outcome",
+]
+
+Period = tuple[date | None, date | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    """Where a person has been: referrals, enrolments, exits, outcomes and self-assessments."""
+
+    person_id: str
+    referrals: list[ReferralView]
+    enrolments: list[tuple[Enrolment, str, str]]
+    exits: list[Exit]
+    outcomes: list[Outcome]
+    assessments: list[ProgressAssessment]
+    changes: dict[str, int]
+    """Per dimension rated at least twice, the last score minus the first."""
+
+
+def parse_period(text: str | None) -> Period:
+    """``YYYY-MM-DD:YYYY-MM-DD`` (either side may be empty) as two dates.
+
+    Examples:
+        >>> parse_period("2026-01-01:2026-06-30")
+        (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+        >>> parse_period(None)
+        (None, None)
+    """
+    if not text:
+        return None, None
+    start, sep, end = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        first = date.fromisoformat(start) if start else None
+        last = date.fromisoformat(end) if end else None
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a period", field="period", value=text,
+                           hint="write it as YYYY-MM-DD:YYYY-MM-DD, e.g. "
+                                "2026-01-01:2026-12-31") from None
+    if first and last and last < first:
+        raise InvalidInput(f"the period {text!r} ends before it starts", field="period",
+                           value=text, hint="swap the dates")
+    return first, last
+
+
+def _audit_write(session: object, principal: Principal, person_id: str, note: str) -> None:
+    records.append_audit(session, [AuditEntry(  # type: ignore[arg-type]
+        at=datetime.now(UTC), actor=principal.username, organisation_id=principal.organisation_id,
+        action=AuditAction.WRITE, subject_type="person", subject_id=person_id, purpose=note)])
+
+
+def person_journey(engine: Engine, principal: Principal, person_id: str) -> Journey:
+    """A person's journey, if their record is visible to the principal (an audited read)."""
+    require_permission(principal, Permission.READ_PEOPLE)
+    with session_scope(engine) as session:
+        require_person_visible(principal, person_id, records.grants_for_person(session, person_id))
+        referrals = referral_views(session, principal, hub.referrals(session, person_id=person_id))
+        assessments = hub.assessments(session, person_id=person_id)
+        journey = Journey(person_id, referrals, hub.enrolments_of(session, person_id),
+                          hub.exits_of(session, person_id),
+                          hub.outcomes(session, person_id=person_id), assessments,
+                          dimension_changes(assessments).get(person_id, {}))
+        audit_reads(session, principal, [person_id], Purpose.FOLLOW_UP)
+    return journey
+
+
+def _check_writer(session: object, principal: Principal, person_id: str) -> None:
+    require_permission(principal, Permission.RECORD_CONSENT)  # the person's case workers
+    require_person_visible(principal, person_id,
+                           records.grants_for_person(session, person_id))  # type: ignore[arg-type]
+
+
+def record_assessment(engine: Engine, principal: Principal, person_id: str, *, on: date,
+                      scores: dict[str, int]) -> list[ProgressAssessment]:
+    """Record the person's own ratings on a day (one per dimension).
+
+    Raises:
+        Forbidden: the principal does not work with the person.
+        InvalidInput: an unknown dimension or a score outside 1–10.
+        Conflict: ratings for that day are already recorded.
+    """
+    items = [ProgressAssessment(PersonId(person_id), on, d, s)  # type: ignore[arg-type]
+             for d, s in sorted(scores.items())]
+    if not items:
+        raise InvalidInput("no ratings given", field="scores",
+                           hint="rate at least one dimension from 1 to 10")
+    with session_scope(engine) as session:
+        _check_writer(session, principal, person_id)
+        if any(session.get(t.ProgressAssessmentRow, (person_id, on, a.dimension.value))
+               for a in items):
+            raise Conflict(f"{person_id} already has ratings on {on.isoformat()}", field="on",
+                           value=on.isoformat(), hint="record the next rating on another day")
+        hub.save_assessments(session, items)
+        _audit_write(session, principal, person_id, f"self-assessment {on.isoformat()}")
+    return items
+
+
+def record_exit(engine: Engine, principal: Principal, enrolment_id: str, *, on: date,
+                destination: str) -> Exit:
+    """Record that a participant left an enrolment, and where to.
+
+    Raises:
+        NotFound: no such enrolment. Forbidden: the principal does not work with the person.
+        Conflict: the exit is already recorded.
+    """
+    with session_scope(engine) as session:
+        row = session.get(t.EnrolmentRow, enrolment_id)
+        if row is None:
+            raise NotFound(f"no enrolment {enrolment_id!r}", field="enrolment_id",
+                           value=enrolment_id, hint="see the person's journey")
+        _check_writer(session, principal, row.person_id)
+        if session.get(t.ExitRow, enrolment_id) is not None:
+            raise Conflict(f"enrolment {enrolment_id} already has an exit", field="enrolment_id",
+                           value=enrolment_id, hint="nothing to do")
+        item = Exit(enrolment_id, PersonId(row.person_id), on, destination)  # type: ignore[arg-type]
+        hub.save_exits(session, [item])
+        if row.end is None:
+            row.end = on
+        _audit_write(session, principal, row.person_id, f"exit from {enrolment_id}")
+    return item
+
+
+def record_outcome(engine: Engine, principal: Principal, enrolment_id: str, *,
+                   days_after_exit: int, status: str) -> Outcome:
+    """Record the person's status 90, 180 or 365 days after an exit.
+
+    Raises:
+        NotFound: no exit for the enrolment. Conflict: that follow-up point is recorded.
+    """
+    with session_scope(engine) as session:
+        exit_row = session.get(t.ExitRow, enrolment_id)
+        if exit_row is None:
+            raise NotFound(f"enrolment {enrolment_id!r} has no exit", field="enrolment_id",
+                           value=enrolment_id, hint="record the exit first")
+        _check_writer(session, principal, exit_row.person_id)
+        item = Outcome(enrolment_id, PersonId(exit_row.person_id), days_after_exit, status)  # type: ignore[arg-type]
+        if session.get(t.OutcomeRow, (enrolment_id, days_after_exit)) is not None:
+            raise Conflict(f"the {days_after_exit}-day outcome of {enrolment_id} is recorded",
+                           field="days_after_exit", value=days_after_exit, hint="nothing to do")
+        hub.save_outcomes(session, [item])
+        _audit_write(session, principal, exit_row.person_id,
+                     f"outcome {days_after_exit} days after {enrolment_id}")
+    return item
+
+
+def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
+                                                     list[ProgressAssessment]]:
+    start, end = period
+    with session_scope(engine) as session:
+        rows = hub.participant_rows(session, start=start, end=end)
+        outcomes = hub.outcomes(session)
+        assessments = hub.assessments(session)
+    on = end or max((r.start for r in rows), default=date(2026, 1, 1))
+    participants = [Participant(r.person_id, r.enrolment_id, r.municipality_code,
+                                r.organisation_id, r.group, r.start, r.end, r.gender,
+                                age_band(r.birth_year, on), r.born_abroad) for r in rows]
+    people = {p.person_id for p in participants}
+    return (participants, [o for o in outcomes if o.person_id in people],
+            [a for a in assessments if a.person_id in people])
+
+
+def _check_aggregates(principal: Principal | None) -> None:
+    # None is the command line's operator, who holds the database itself
+    if principal is not None:
+        require_permission(principal, Permission.READ_AGGREGATES)
+
+
+def indicator_tables(engine: Engine, principal: Principal | None, *,
+                     period: Period = (None, None)) -> list[IndicatorTable]:
+    """The funders' indicators over enrolments overlapping the period, suppressed."""
+    _check_aggregates(principal)
+    return indicator_report(*_inputs(engine, period))
+
+
+def equal_treatment(engine: Engine, principal: Principal | None, *,
+                    period: Period = (None, None)) -> list[IndicatorTable]:
+    """Outcomes and progression by gender, age band and birth abroad, suppressed."""
+    _check_aggregates(principal)
+    return equal_treatment_report(*_inputs(engine, period))
+
+
+def indicator_report_tables(engine: Engine, principal: Principal | None, *,
+                            period: Period = (None, None)
+                            ) -> tuple[list[IndicatorTable], list[IndicatorTable]]:
+    """The indicators and the equal-treatment report, from one read of the data."""
+    _check_aggregates(principal)
+    inputs = _inputs(engine, period)
+    return indicator_report(*inputs), equal_treatment_report(*inputs)
+
+
+def indicators_export(engine: Engine, principal: Principal | None, *, fmt: str,
+                      period: Period = (None, None)) -> bytes:
+    """The indicators and the equal-treatment report as CSV or Excel bytes."""
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(f"{fmt!r} is not an export format", field="format", value=fmt,
+                           hint="use csv or xlsx")
+    tables, equality = indicator_report_tables(engine, principal, period=period)
+    tables += equality
+    return indicators_csv(tables).encode() if fmt == "csv" else indicators_xlsx(tables)

@@ -1,0 +1,173 @@
+"""Pages of the collaboration hub and follow-up.
+
+The public directory, needs and offers, the referral inbox and outbox, a referral, a person's
+journey and the indicators dashboard.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from kedja.core.access import Permission
+from kedja.core.directory import PostingKind, ServiceCategory
+from kedja.core.journeys import ReferralState
+from kedja.core.organisations import OrganisationKind
+from kedja.services import SignedIn, follow_up, hub, referrals
+from kedja.web.deps import EngineDep
+from kedja.web.pages import render
+from kedja.web.security import PublicDep, require
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+ReferralWorker = Annotated[SignedIn, Depends(require(Permission.MANAGE_REFERRALS))]
+CaseWorker = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
+Poster = Annotated[SignedIn, Depends(require(Permission.POST_ON_HUB))]
+AggregateReader = Annotated[SignedIn, Depends(require(Permission.READ_AGGREGATES))]
+PeopleReader = Annotated[SignedIn, Depends(require(Permission.READ_PEOPLE))]
+Text = Annotated[str, Form(min_length=1, max_length=500)]
+OptionalText = Annotated[str, Form(max_length=500)]
+
+
+@router.get("/directory", response_class=HTMLResponse)
+def directory_page(request: Request, engine: EngineDep, _anyone: PublicDep,
+                   kind: Annotated[OrganisationKind | None, Query()] = None,
+                   category: Annotated[ServiceCategory | None, Query()] = None) -> HTMLResponse:
+    """The region's actors: what ASFs sell and their places, providers' courses, needs."""
+    entries = hub.directory_entries(engine, kind=kind, category=category)
+    return render(request, "directory.html", {
+        "active": "directory", "entries": entries, "kind": kind, "category": category,
+        "kinds": list(OrganisationKind), "categories": list(ServiceCategory)})
+
+
+@router.get("/directory/{organisation_id}", response_class=HTMLResponse)
+def directory_entry_page(request: Request, engine: EngineDep, _anyone: PublicDep,
+                         organisation_id: str) -> HTMLResponse:
+    """One organisation: services, places, capacity, needs and offers (public)."""
+    return render(request, "directory_entry.html", {
+        "active": "directory", "entry": hub.directory_entry(engine, organisation_id)})
+
+
+@router.get("/hub", response_class=HTMLResponse)
+def hub_page(request: Request, engine: EngineDep, signed: PublicDep,
+             posted: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
+    """Needs and offers, the suggested matches and (signed in) the agreements."""
+    overview = hub.hub_overview(engine)
+    return render(request, "hub.html", {
+        "active": "hub", "overview": overview, "posted": posted,
+        "postings": {p.id: p for p in overview.needs + overview.offers},
+        "kinds": list(PostingKind), "categories": list(ServiceCategory)})
+
+
+@router.post("/hub/postings")
+def post_form(engine: EngineDep, signed: Poster,
+              side: Annotated[str, Form(pattern="^(need|offer)$")],
+              kind: Annotated[PostingKind, Form()], category: Annotated[ServiceCategory, Form()],
+              title: Text, description: OptionalText = "",
+              quantity: Annotated[int, Form(ge=1, le=100_000)] = 1,
+              reserved_contract: Annotated[bool, Form()] = False,
+              social_criteria: Annotated[bool, Form()] = False) -> RedirectResponse:
+    """Post a need or an offer for the user's organisation."""
+    posting = hub.create_posting(engine, signed.principal, side=side, kind=kind,
+                                 category=category, title=title, description=description,
+                                 quantity=quantity, reserved_contract=reserved_contract,
+                                 social_criteria=social_criteria)
+    return RedirectResponse(f"/hub?posted={quote(posting.id)}", status_code=303)
+
+
+@router.post("/hub/agreements")
+def agreement_form(engine: EngineDep, signed: Poster,
+                   need_id: Annotated[str, Form(min_length=1, max_length=64)],
+                   offer_id: Annotated[str, Form(min_length=1, max_length=64)],
+                   starts: Annotated[date, Form()], terms: Text,
+                   ends: Annotated[date | None, Form()] = None) -> RedirectResponse:
+    """Record an agreement from a suggested match."""
+    agreement = hub.record_agreement(engine, signed.principal, need_id=need_id,
+                                     offer_id=offer_id, starts=starts, ends=ends, terms=terms)
+    return RedirectResponse(f"/hub?posted={quote(agreement.id)}#agreements", status_code=303)
+
+
+@router.get("/referrals", response_class=HTMLResponse)
+def referrals_page(request: Request, engine: EngineDep, signed: ReferralWorker) -> HTMLResponse:
+    """The organisation's referral inbox and outbox."""
+    return render(request, "referrals.html", {
+        "active": "referrals", "boxes": referrals.referral_boxes(engine, signed.principal)})
+
+
+@router.get("/referrals/new", response_class=HTMLResponse)
+def new_referral_page(request: Request, signed: CaseWorker,
+                      person_id: Annotated[str, Query(max_length=64)] = "",
+                      opportunity_id: Annotated[str, Query(max_length=64)] = "",
+                      to: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
+    """The form to refer a person (prefilled from a pathway suggestion)."""
+    return render(request, "referral_new.html", {
+        "active": "referrals", "person_id": person_id, "opportunity_id": opportunity_id,
+        "to": to})
+
+
+@router.post("/referrals")
+def create_referral_form(engine: EngineDep, signed: CaseWorker,
+                         person_id: Annotated[str, Form(min_length=1, max_length=64)],
+                         purpose: Text, to_organisation_id: OptionalText = "",
+                         opportunity_id: OptionalText = "",
+                         consent: Annotated[bool, Form()] = False) -> RedirectResponse:
+    """Create the referral and show it."""
+    view = referrals.create_referral(
+        engine, signed.principal, person_id=person_id.strip(),
+        to_organisation_id=to_organisation_id.strip() or None,
+        opportunity_id=opportunity_id.strip() or None, purpose=purpose, consent=consent,
+        source="from a pathway" if opportunity_id.strip() else "by hand")
+    return RedirectResponse(f"/referrals/{quote(view.id)}", status_code=303)
+
+
+@router.get("/referrals/{referral_id}", response_class=HTMLResponse)
+def referral_page(request: Request, engine: EngineDep, signed: ReferralWorker,
+                  referral_id: str) -> HTMLResponse:
+    """One referral: where the person is, its events, the receiver's capacity, next steps."""
+    return render(request, "referral.html", {
+        "active": "referrals",
+        "referral": referrals.read_referral(engine, signed.principal, referral_id)})
+
+
+@router.post("/referrals/{referral_id}/consent")
+def referral_consent_form(engine: EngineDep, signed: ReferralWorker,
+                          referral_id: str) -> RedirectResponse:
+    """Record the person's consent to the referral (the sender)."""
+    referrals.record_referral_consent(engine, signed.principal, referral_id)
+    return RedirectResponse(f"/referrals/{quote(referral_id)}", status_code=303)
+
+
+@router.post("/referrals/{referral_id}/state")
+def referral_state_form(engine: EngineDep, signed: ReferralWorker, referral_id: str,
+                        state: Annotated[ReferralState, Form()],
+                        reason: OptionalText = "") -> RedirectResponse:
+    """Move the referral on (accept, start, complete, or end with a reason)."""
+    referrals.advance_referral(engine, signed.principal, referral_id, state,
+                               reason=reason or None)
+    return RedirectResponse(f"/referrals/{quote(referral_id)}", status_code=303)
+
+
+@router.get("/people/{person_id}/journey", response_class=HTMLResponse)
+def journey_page(request: Request, engine: EngineDep, signed: PeopleReader,
+                 person_id: str) -> HTMLResponse:
+    """A person's journey across organisations (an audited read)."""
+    return render(request, "journey.html", {
+        "active": "people", "journey": follow_up.person_journey(engine, signed.principal,
+                                                                person_id)})
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators_page(request: Request, engine: EngineDep, signed: AggregateReader,
+                    period: Annotated[str | None, Query(max_length=21)] = None) -> HTMLResponse:
+    """The indicators dashboard and the equal-treatment report, with suppression."""
+    tables, equality = follow_up.indicator_report_tables(
+        engine, signed.principal, period=follow_up.parse_period(period))
+    return render(request, "indicators.html", {
+        "active": "indicators", "period": period or "", "tables": tables,
+        "equality": equality})
