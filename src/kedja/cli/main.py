@@ -21,6 +21,7 @@ from kedja.cli import matching
 from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions
+from kedja.cli.operations import register as register_operations
 from kedja.cli.taxonomy import import_app
 from kedja.cli.users import users_app
 from kedja.core.errors import ConfigurationError, KedjaError
@@ -37,6 +38,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 matching.register(app)
+register_operations(app)
 app.add_typer(_forecast_app, name="forecast")
 app.add_typer(chains_app, name="chains")
 app.add_typer(import_app, name="import")

@@ -23,6 +23,7 @@ from kedja.demo import (
 )
 from kedja.services.accounts import add_user
 from kedja.store import records, session_scope
+from kedja.store.faults import checkpoint
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 
@@ -86,6 +87,7 @@ def build_demo_database(
         step("Storing organisations and people")
         repo.save_organisations(session, demo.organisations)
         repo.save_people(session, demo.people, demo.protected)
+        checkpoint("demo.people-stored")
         step("Storing opportunities and establishments")
         repo.save_opportunities(session, demo.opportunities)
         repo.save_establishments(session, demo.establishments)

@@ -47,6 +47,7 @@ from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
+from kedja.store.faults import checkpoint
 from kedja.taxonomy.similarity import skill_matrix, skill_similarity_all_pairs
 
 __all__ = [
@@ -231,6 +232,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
             summary["band"] = band_report
         _store(session, scenario, prepared.people.ids, prepared.opportunities.ids, result, chosen,
                summary, audit)
+        checkpoint("allocation.stored")
     return summary
 
 
