@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -49,6 +50,18 @@ def _pending_writes(db_url: str) -> int:
         engine.dispose()
 
 
+def _write_locked(db_url: str) -> bool:
+    """Whether another process holds SQLite's write lock (an open write transaction)."""
+    connection = sqlite3.connect(db_url, timeout=0)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        return "locked" in str(error)
+    finally:
+        connection.close()
+    return False
+
+
 def _kill_at(checkpoint: str, args: list[str], db_url: str, tmp_path: Path,
              timeout: float = 300.0) -> float:
     """Run ``kedja ARGS`` until it pauses at ``checkpoint``, then SIGKILL it; seconds until then."""
@@ -68,6 +81,8 @@ def _kill_at(checkpoint: str, args: list[str], db_url: str, tmp_path: Path,
             time.sleep(0.05)
         if db_url.startswith("postgresql"):
             assert _pending_writes(db_url) >= 1, "the paused process holds no uncommitted writes"
+        else:
+            assert _write_locked(db_url), "the paused process holds no write transaction"
         reached = time.perf_counter() - started
         os.kill(process.pid, signal.SIGKILL)
         assert process.wait(30) == -signal.SIGKILL
@@ -108,7 +123,7 @@ def test_allocation_killed_half_way_stores_nothing(tiny_demo: Engine, db_url: st
 
 def test_esco_import_killed_half_way_imports_nothing(tiny_demo: Engine, db_url: str,
                                                      tmp_path: Path) -> None:
-    esco = shared_data("esco_v1.1.1", "ESCO dataset - v1.1.1 - classification - en - csv.zip")
+    esco = shared_data("esco_v1.1.1")
     before = database_snapshot(tiny_demo)
     tiny_demo.dispose()
     seconds = _kill_at("taxonomy.batch-saved", ["import", "esco", str(esco)], db_url, tmp_path)
