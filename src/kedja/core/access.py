@@ -74,6 +74,7 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
     RUN_ALLOCATION = "run_allocation"
+    HANDLE_DATA_REQUESTS = "handle_data_requests"
 
 
 class Purpose(StrEnum):
@@ -107,7 +108,7 @@ ACTIVE_REFERRAL_STATES = ("proposed", "accepted", "started")
 _EVERYONE = frozenset({Permission.READ_AGGREGATES, Permission.READ_ORGANISATIONS})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS,
-                             Permission.RUN_ALLOCATION},
+                             Permission.RUN_ALLOCATION, Permission.HANDLE_DATA_REQUESTS},
     Role.OFFICER: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
                                Permission.RUN_ALLOCATION},
     Role.COORDINATOR: _EVERYONE | {Permission.READ_PEOPLE, Permission.RECORD_CONSENT},

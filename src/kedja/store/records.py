@@ -49,12 +49,17 @@ def grants_for_person(session: Session, person_id: str) -> list[Grant]:
         t.ConsentRow.person_id == person_id, t.ConsentRow.withdrawn.is_(None))).all()
     referrals = session.execute(select(t.ReferralRow.from_organisation_id,
                                        t.ReferralRow.to_organisation_id).where(
-        t.ReferralRow.person_id == person_id,
+        t.ReferralRow.person_id == person_id, t.ReferralRow.person_id.in_(_not_erased()),
         t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES))).all()
     grants = [Grant(person_id, org, GrantBasis.CONSENT) for org in consents]
     for ends in referrals:
         grants += [Grant(person_id, org, GrantBasis.REFERRAL) for org in ends]
     return grants
+
+
+def _not_erased() -> Select[Any]:
+    # An erased person's pseudonymised row keeps its referrals for statistics, never a reader.
+    return select(t.PersonRow.id).where(t.PersonRow.erased_on.is_(None))
 
 
 def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
@@ -63,7 +68,7 @@ def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
     if consent_only:
         return consented
     referred = select(t.ReferralRow.person_id.label("person_id")).where(
-        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
+        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES), t.ReferralRow.person_id.in_(_not_erased()),
         or_(t.ReferralRow.from_organisation_id == organisation_id,
             t.ReferralRow.to_organisation_id == organisation_id))
     return union(consented, referred)  # type: ignore[return-value]

@@ -189,6 +189,8 @@ class PersonRow(Base):
     available_from: Mapped[date | None] = mapped_column(Date)
     preferred_occupations: Mapped[list[Any]] = mapped_column(JSON, default=list)
     preferred_sectors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    erased_on: Mapped[date | None] = mapped_column(Date)
+    """Set when the person was erased: the row keeps only what statistics need (privacy.py)."""
 
 
 class PersonSkillRow(Base):
