@@ -3,15 +3,15 @@
 **The erasure plan** (:data:`ERASURE_PLAN`) names, for every table that holds a person's data,
 what erasure does to its rows:
 
-- ``delete``: the rows go (skills, past occupations, languages, consents, allocation
-  places): nothing in the statistics reads them.
+- ``delete``: the rows go (skills, languages, consents, allocation places): nothing in the
+  statistics reads them.
 - ``pseudonymise``: the ``people`` row is copied under a fresh random id (``E`` + 16 hex
   digits, drawn by :mod:`secrets`, linked to nothing) keeping only the columns the statistics
   count (:data:`PEOPLE_KEPT`); every other column is overwritten with an empty value, the old
   row is deleted and ``erased_on`` set, so no page, list, matching run or export reaches it.
 - ``keep``: rows that only feed aggregates (protected attributes for the equal-treatment
-  indicators, referrals, enrolments, exits, outcomes) move to the pseudonym, with their free
-  text cleared.
+  indicators, past occupations for the forecast's labour supply, referrals, enrolments, exits,
+  outcomes) move to the pseudonym, with their free text cleared.
 
 Indirect holders: ``referral_events`` (via the referral: note and actor cleared) and
 ``audit_log`` (the subject id becomes the pseudonym: the log still says who read a record
@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
 from kedja.core.access import Permission, Principal, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
@@ -45,6 +45,7 @@ __all__ = [
     "Treatment",
     "erase_person",
     "export_person_data",
+    "unregistered_tables",
 ]
 
 
@@ -73,7 +74,8 @@ ERASURE_PLAN: dict[str, TablePlan] = {
     "people": TablePlan(Treatment.PSEUDONYMISE, "counted by the labour balance and indicators "
                         "by municipality, status, occupation and education"),
     "person_skills": TablePlan(Treatment.DELETE, "used by matching only"),
-    "person_occupations": TablePlan(Treatment.DELETE, "used by matching only"),
+    "person_occupations": TablePlan(Treatment.KEEP, "the forecast counts job seekers by "
+                                    "their longest past occupation"),
     "person_languages": TablePlan(Treatment.DELETE, "used by matching only"),
     "protected_attributes": TablePlan(Treatment.KEEP, "equal-treatment indicators by group"),
     "consents": TablePlan(Treatment.DELETE, "an erased person is shown to no one"),
@@ -91,6 +93,11 @@ INDIRECT_PLAN: dict[str, str] = {
     "referral_events": "note and actor cleared (the person's referrals' events)",
     "audit_log": "subject id replaced by the pseudonym",
 }
+
+
+def unregistered_tables(metadata: MetaData | None = None) -> list[str]:
+    """Tables holding a person's rows that :data:`ERASURE_PLAN` does not cover (must be none)."""
+    return sorted(set(erasure.person_tables(metadata)) - set(ERASURE_PLAN))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Table, delete, select, update
+from sqlalchemy import JSON, MetaData, Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from kedja.store import tables as t
@@ -28,10 +28,10 @@ __all__ = [
 ]
 
 
-def person_tables() -> dict[str, Table]:
+def person_tables(metadata: MetaData | None = None) -> dict[str, Table]:
     """Every table with a ``person_id`` column or a foreign key to ``people``, by name."""
     found = {}
-    for table in t.Base.metadata.sorted_tables:
+    for table in (metadata or t.Base.metadata).sorted_tables:
         refers = any(fk.column.table.name == "people" for fk in table.foreign_keys)
         if "person_id" in table.c or refers:
             found[table.name] = table

@@ -23,6 +23,7 @@ from kedja.web import (
     pages,
     pages_forecast,
     pages_matching,
+    privacy,
 )
 from kedja.web.errors import install_error_handlers
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
@@ -74,7 +75,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
-                   pages_matching.router):
+                   pages_matching.router, privacy.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:
