@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
-
-import json
 
 import typer
 from rich.console import Console

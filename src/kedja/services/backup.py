@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 
 from kedja.core.errors import Conflict, InvalidInput
+from kedja.services.cache import invalidate
 from kedja.store import current_revision, head_revision
 from kedja.store.backup import ordered_tables, read_manifest, restore_tables, write_archive
 
@@ -78,4 +79,5 @@ def restore_database(engine: Engine, source: Path | str, *, replace: bool = Fals
             raise Conflict("the database already holds data", field="--db",
                            hint="restore into a new database, or pass --replace to overwrite it")
         counts = restore_tables(connection, path, manifest)
+    invalidate(engine)
     return BackupReport(path, revision, counts, path.stat().st_size, time.perf_counter() - started)

@@ -22,10 +22,11 @@ from kedja.demo import (
     load_taxonomy_pack,
 )
 from kedja.services.accounts import add_user
+from kedja.services.cache import invalidate
 from kedja.store import records, session_scope
-from kedja.store.faults import checkpoint
 from kedja.store import repositories as repo
 from kedja.store import tables as t
+from kedja.store.faults import checkpoint
 
 __all__ = ["DemoSummary", "build_demo_database"]
 
@@ -97,6 +98,7 @@ def build_demo_database(
         accounts = _add_demo_accounts(session, consents, seed)
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code,
                                                    "today": DEMO_DATE.isoformat()}))
+    invalidate(engine)
     return DemoSummary(
         seed=seed, municipalities=len(region.municipalities),
         organisations=len(demo.organisations), people=len(demo.people),

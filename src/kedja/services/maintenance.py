@@ -1,11 +1,10 @@
 """Retention: deleting what is past its time, run by ``kedja maintenance`` (e.g. nightly).
 
-| what | kept for | rule |
-|---|---|---|
-| web sessions | until they expire (8 hours) | expired sessions are deleted |
-| audit entries | ``audit_years`` (default 5: the log of reads of a case is kept as long as the case file) | older entries are deleted |
-| ended referrals and their events | ``referral_years`` after they were created (default 3) | completed and ended referrals are deleted |
-| withdrawn consents | ``consent_years`` after withdrawal (default 2, proof of the withdrawal) | deleted |
+- web sessions: deleted once expired (they last 8 hours);
+- audit entries: kept ``audit_years`` (default 5, as long as a case file), then deleted;
+- completed and ended referrals with their events: deleted ``referral_years`` after they were
+  made (default 3);
+- withdrawn consents: kept ``consent_years`` after the withdrawal as its proof (default 2).
 
 Each run writes one audit entry with what it deleted.
 """

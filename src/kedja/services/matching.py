@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections import Counter
@@ -43,6 +44,7 @@ from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
 from kedja.matching.reach import TravelTimes, read_travel_matrix
 from kedja.services import forecast as forecasting
+from kedja.services.cache import cached
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
 from kedja.store import repositories as repo
@@ -154,7 +156,7 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
     consent or an active referral, and see the full record (employers see candidate profiles
     only, not pathways). ``None`` is the local operator at the command line.
     """
-    shortage = forecast_shortage(engine)
+    shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
         if principal is not None:
             _check_person_access(session, principal, person_id)
@@ -166,7 +168,13 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                 at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
                 action=AuditAction.READ, subject_type="person", subject_id=person_id,
                 purpose=purpose.value)])
-        prepared = prepare_matching(_matching_data(session, [person], travel_matrix, shortage))
+        if travel_matrix is None:
+            region = cached(engine, "matching_data",
+                            lambda: _matching_data(session, [], None, shortage))
+            data = dataclasses.replace(region, people=[person])
+        else:
+            data = _matching_data(session, [person], travel_matrix, shortage)
+        prepared = prepare_matching(data)
     return person_pathways(prepared, person_id, k)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kedja.core.concepts import Relation, Scheme, TaxonomyBatch
 from kedja.core.errors import InvalidInput
+from kedja.services.cache import invalidate
 from kedja.store import session_scope
 from kedja.store import taxonomy as store
 from kedja.store.faults import checkpoint
@@ -100,6 +101,7 @@ def import_taxonomy(engine: Engine, kind: str, paths: Sequence[Path | str], *,
         changes = store.save_batch(session, batch)
         checkpoint("taxonomy.batch-saved")
         coverage = _coverage(session)
+    invalidate(engine)
     done = time.perf_counter()
     return ImportReport(batch.source, batch.version, batch.counts(), changes, batch.notes,
                         coverage, done - started,

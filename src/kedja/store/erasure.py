@@ -18,13 +18,13 @@ from kedja.store.backup import encoded_value
 
 __all__ = [
     "delete_person_rows",
+    "overwrite_referral_events",
     "person_rows",
     "person_tables",
     "pseudonymise_audit_subject",
     "pseudonymised_person",
     "referral_event_rows",
     "repoint_person_rows",
-    "overwrite_referral_events",
 ]
 
 

@@ -1,0 +1,194 @@
+"""Load test: concurrent signed-in users on the main pages and API of the demo region.
+
+Usage: .venv/bin/python bench/bench_load.py [--backend sqlite|postgresql|both] [--users 100]
+       [--seconds 20] [--job-seekers 12000] [--employed 40000] [--db PATH_OR_URL]
+
+Builds the demo region (or uses ``--db``), starts ``kedja serve`` (uvicorn, one process) on a
+free loopback port, signs ``--users`` virtual users in (spread over the demo accounts: each
+holds its own session), and lets each run a think-time-free loop over the pages its role uses
+for ``--seconds``. Prints throughput and p50/p95/p99 latency in total and per page. The target
+is p95 under 200 ms on the region and pathway pages. PostgreSQL runs use a fresh database on
+``KEDJA_BENCH_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``), dropped
+afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from kedja import services
+
+PASSWORD = "kedja-demo-2026"
+ACCOUNTS = {
+    "officer": "officer.norrbotten@kedja.demo",
+    "coordinator": "coordinator@kedja.demo",
+    "employer_hr": "hr@kedja.demo",
+    "analyst": "analyst@kedja.demo",
+    "admin": "admin@kedja.demo",
+}
+SHARE = {"officer": 0.4, "coordinator": 0.2, "employer_hr": 0.1, "analyst": 0.2, "admin": 0.1}
+PAGES = {  # role: (page name, path template) it visits; {person} is one of its visible people
+    "officer": [("region", "/"), ("pathways", "/people/{person}/pathways"), ("person", "/people/{person}"),
+                ("api people", "/api/v1/people"), ("api person", "/api/v1/people/{person}"),
+                ("people", "/people")],
+    "coordinator": [("region", "/"), ("pathways", "/people/{person}/pathways"),
+                    ("people", "/people"), ("api people", "/api/v1/people")],
+    "employer_hr": [("region", "/"), ("people", "/people"), ("api organisations", "/api/v1/organisations")],
+    "analyst": [("region", "/"), ("forecast", "/forecast"), ("api municipalities", "/api/v1/municipalities"),
+                ("api organisations", "/api/v1/organisations")],
+    "admin": [("region", "/"), ("audit", "/admin/audit"), ("api audit", "/api/v1/audit")],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    base = os.environ.get("KEDJA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    admin = create_engine(make_url(base).set(drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")
+    name = f"kedja_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def server(db: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", "from kedja.cli import main; main()", "serve",
+                                "--db", db, "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def sign_in(client: httpx.AsyncClient, username: str) -> None:
+    page = await client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, "no sign-in form"
+    answer = await client.post("/login", data={"username": username, "password": PASSWORD,
+                                               "csrf_token": token.group(1), "next": "/"})
+    assert answer.status_code == 303, answer.text[:300]
+
+
+async def user(url: str, role: str, until: float, seed: int,
+               times: dict[str, list[float]], errors: dict[str, int]) -> None:
+    rng = random.Random(seed)
+    limits = httpx.Limits(max_connections=1)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        await sign_in(client, ACCOUNTS[role])
+        people = [p["id"] for p in (await client.get("/api/v1/people?page_size=100")).json().get(
+            "items", [])] if role in ("officer", "coordinator") else []
+        while time.perf_counter() < until:
+            name, path = rng.choice(PAGES[role])
+            if "{person}" in path:
+                if not people:
+                    continue
+                path = path.format(person=rng.choice(people))
+            started = time.perf_counter()
+            answer = await client.get(path)
+            times[name].append(time.perf_counter() - started)
+            if answer.status_code != 200:
+                errors[f"{name} {answer.status_code}"] += 1
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def run_load(url: str, users: int, seconds: float) -> None:
+    roles = [role for role, share in SHARE.items() for _ in range(round(share * users))][:users]
+    times: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    started = time.perf_counter()
+    # sign-ins (argon2) happen before the clock starts for the measured window
+    until = started + seconds + 0.05 * users
+    await asyncio.gather(*(user(url, role, until, i, times, errors) for i, role in enumerate(roles)))
+    total = [v for values in times.values() for v in values]
+    elapsed = time.perf_counter() - started
+    print(f"  {len(roles)} users, {len(total):,} requests in {elapsed:.1f} s: "
+          f"{len(total) / elapsed:.0f} requests/s; p50 {percentile(total, .5):.0f} ms, "
+          f"p95 {percentile(total, .95):.0f} ms, p99 {percentile(total, .99):.0f} ms")
+    for name, values in sorted(times.items()):
+        target = "  (target p95 < 200 ms)" if name in ("region", "pathways") else ""
+        print(f"    {name:<20} {len(values):>6} req  p50 {percentile(values, .5):6.0f}  "
+              f"p95 {percentile(values, .95):6.0f}  p99 {percentile(values, .99):6.0f} ms{target}")
+    if errors:
+        print(f"    non-200 answers: {dict(errors)}")
+
+
+def bench(db: str | None, backend: str, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder, \
+            (postgres_database() if backend == "postgresql" and db is None else _given(db)) as url:
+        target = url or str(Path(folder) / "kedja.db")
+        if db is None:
+            started = time.perf_counter()
+            engine = services.prepare_database(target)
+            services.build_demo_database(engine, job_seekers=args.job_seekers,
+                                         employed=args.employed)
+            engine.dispose()
+            print(f"{backend}: demo region ({args.job_seekers:,} job seekers, {args.employed:,} "
+                  f"employed) built in {time.perf_counter() - started:.0f} s")
+        with server(target) as base:
+            asyncio.run(run_load(base, args.users, args.seconds))
+
+
+@contextmanager
+def _given(db: str | None) -> Iterator[str | None]:
+    yield db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--job-seekers", type=int, default=12_000)
+    parser.add_argument("--employed", type=int, default=40_000)
+    parser.add_argument("--db", help="An existing demo database instead of building one.")
+    args = parser.parse_args()
+    for backend in (["sqlite", "postgresql"] if args.backend == "both" else [args.backend]):
+        bench(args.db, backend, args)
+
+
+if __name__ == "__main__":
+    main()
