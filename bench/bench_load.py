@@ -7,9 +7,9 @@ Builds the demo region (or uses ``--db``), starts ``kedja serve`` (uvicorn, one 
 free loopback port, signs ``--users`` virtual users in (spread over the demo accounts: each
 holds its own session), and lets each loop over the pages its role uses for ``--seconds``,
 pausing ``--think`` seconds on average between requests as a person reading a page does
-(``--think 0`` turns it into a stress test). Prints throughput and p50/p95/p99 latency in
-total and per page. The target is p95 under 200 ms on the region and pathway pages. PostgreSQL runs use a fresh database on
-``KEDJA_BENCH_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``), dropped
+(``--think 0`` turns it into a stress test). Prints throughput and p50/p95/p99 latency
+in total and per page. The target is p95 under 200 ms on the region and pathway pages.
+PostgreSQL runs use a fresh database on ``KEDJA_BENCH_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``), dropped
 afterwards.
 """
 
@@ -98,7 +98,11 @@ def server(db: str) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 async def sign_in(client: httpx.AsyncClient, username: str) -> None:

@@ -21,6 +21,7 @@ __all__ = ["cached", "invalidate"]
 
 T = TypeVar("T")
 _lock = threading.Lock()
+_key_locks: dict[tuple[str, str], threading.Lock] = {}
 _entries: dict[tuple[str, str], tuple[float, Any]] = {}
 
 
@@ -38,12 +39,15 @@ def cached(engine: Engine, name: str, compute: Callable[[], T]) -> T:
     if ttl <= 0:
         return compute()
     key = _key(engine, name)
-    with _lock:  # one computation at a time: concurrent first requests wait for it
+    with _lock:
+        key_lock = _key_locks.setdefault(key, threading.Lock())
+    with key_lock:  # one computation per key: concurrent first requests wait for it
         hit = _entries.get(key)
         if hit is not None and time.monotonic() - hit[0] < ttl:
             return hit[1]  # type: ignore[no-any-return]
-        value = compute()
-        _entries[key] = (time.monotonic(), value)
+        value = compute()  # may fill other keys (the shortage runs the cached forecast)
+        with _lock:
+            _entries[key] = (time.monotonic(), value)
         return value
 
 
