@@ -9,8 +9,8 @@ holds its own session), and lets each loop over the pages its role uses for ``--
 pausing ``--think`` seconds on average between requests as a person reading a page does
 (``--think 0`` turns it into a stress test). Prints throughput and p50/p95/p99 latency
 in total and per page. The target is p95 under 200 ms on the region and pathway pages.
-PostgreSQL runs use a fresh database on ``KEDJA_BENCH_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``), dropped
-afterwards.
+PostgreSQL runs use a fresh database on ``KEDJA_BENCH_POSTGRES_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/test``), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -160,6 +160,12 @@ async def run_load(url: str, users: int, seconds: float, think: float) -> None:
     sign_ins = time.perf_counter()
     users_ = await asyncio.gather(*(signed_in_user(url, role, gate) for role in roles))
     print(f"  {len(roles)} users signed in in {time.perf_counter() - sign_ins:.1f} s")
+    warm = time.perf_counter()  # one visit of each page fills the region-wide caches
+    for role, (client, people) in {r: u for u, r in zip(users_, roles, strict=True)}.items():
+        for _, path in PAGES[role]:
+            if "{person}" not in path or people:
+                await client.get(path.format(person=people[0] if people else ""))
+    print(f"  warm-up (cold caches: forecast, matching inputs) {time.perf_counter() - warm:.1f} s")
     started = time.perf_counter()
     until = started + seconds
     await asyncio.gather(*(user(client, people, role, until, i, think, times, errors)
