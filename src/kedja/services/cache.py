@@ -44,7 +44,7 @@ def cached(engine: Engine, name: str, compute: Callable[[], T]) -> T:
     with key_lock:  # one computation per key: concurrent first requests wait for it
         hit = _entries.get(key)
         if hit is not None and time.monotonic() - hit[0] < ttl:
-            return hit[1]  # type: ignore[no-any-return]
+            return hit[1]
         value = compute()  # may fill other keys (the shortage runs the cached forecast)
         with _lock:
             _entries[key] = (time.monotonic(), value)

@@ -20,6 +20,7 @@ from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import InvalidInput
 from kedja.store import records, session_scope
 from kedja.store import tables as t
+from kedja.store.erasure import affected
 
 __all__ = ["RetentionRules", "run_maintenance"]
 
@@ -59,18 +60,17 @@ def run_maintenance(engine: Engine, rules: RetentionRules | None = None, *,
         t.ReferralRow.created < _ago(now, rules.referral_years).date())
     with session_scope(engine) as session:
         counts = {
-            "web_sessions": session.execute(
-                delete(t.WebSessionRow).where(t.WebSessionRow.expires < now)).rowcount,
-            "audit_log": session.execute(delete(t.AuditEntryRow).where(
-                t.AuditEntryRow.at < _ago(now, rules.audit_years))).rowcount,
-            "referral_events": session.execute(delete(t.ReferralEventRow).where(
-                t.ReferralEventRow.referral_id.in_(ended))).rowcount,
+            "web_sessions": affected(session.execute(
+                delete(t.WebSessionRow).where(t.WebSessionRow.expires < now))),
+            "audit_log": affected(session.execute(delete(t.AuditEntryRow).where(
+                t.AuditEntryRow.at < _ago(now, rules.audit_years)))),
+            "referral_events": affected(session.execute(delete(t.ReferralEventRow).where(
+                t.ReferralEventRow.referral_id.in_(ended)))),
         }
-        counts["referrals"] = session.execute(delete(t.ReferralRow).where(
-            t.ReferralRow.id.in_(ended.scalar_subquery()))).rowcount
-        counts["consents"] = session.execute(delete(t.ConsentRow).where(
-            t.ConsentRow.withdrawn < _ago(now, rules.consent_years).date())).rowcount
-        counts = {name: int(count or 0) for name, count in counts.items()}
+        counts["referrals"] = affected(session.execute(delete(t.ReferralRow).where(
+            t.ReferralRow.id.in_(ended.scalar_subquery()))))
+        counts["consents"] = affected(session.execute(delete(t.ConsentRow).where(
+            t.ConsentRow.withdrawn < _ago(now, rules.consent_years).date())))
         records.append_audit(session, [AuditEntry(
             at=now, actor="maintenance", organisation_id=None, action=AuditAction.WRITE,
             subject_type="retention", subject_id="all",

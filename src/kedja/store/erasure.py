@@ -17,6 +17,7 @@ from kedja.store import tables as t
 from kedja.store.backup import encoded_value
 
 __all__ = [
+    "affected",
     "delete_person_rows",
     "overwrite_referral_events",
     "person_rows",
@@ -26,6 +27,11 @@ __all__ = [
     "referral_event_rows",
     "repoint_person_rows",
 ]
+
+
+def affected(result: Any) -> int:
+    """How many rows an UPDATE or DELETE touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def person_tables(metadata: MetaData | None = None) -> dict[str, Table]:
@@ -88,7 +94,7 @@ def delete_person_rows(session: Session, table_name: str, person_id: str) -> int
     """Delete a table's rows about the person; how many."""
     table = _table(table_name)
     column = table.c["id" if table_name == "people" else "person_id"]
-    return int(session.execute(delete(table).where(column == person_id)).rowcount or 0)
+    return affected(session.execute(delete(table).where(column == person_id)))
 
 
 def repoint_person_rows(session: Session, table_name: str, person_id: str, pseudonym: str,
@@ -98,7 +104,7 @@ def repoint_person_rows(session: Session, table_name: str, person_id: str, pseud
     values: dict[str, Any] = {"person_id": pseudonym}
     values |= {name: _blank(table, name) for name in cleared}
     statement = update(table).where(table.c.person_id == person_id).values(values)
-    return int(session.execute(statement).rowcount or 0)
+    return affected(session.execute(statement))
 
 
 def overwrite_referral_events(session: Session, pseudonym: str) -> int:
@@ -106,7 +112,7 @@ def overwrite_referral_events(session: Session, pseudonym: str) -> int:
     ids = select(t.ReferralRow.id).where(t.ReferralRow.person_id == pseudonym)
     statement = update(t.ReferralEventRow).where(t.ReferralEventRow.referral_id.in_(ids)).values(
         note=None, actor=None)
-    return int(session.execute(statement).rowcount or 0)
+    return affected(session.execute(statement))
 
 
 def pseudonymise_audit_subject(session: Session, person_id: str, pseudonym: str) -> int:
@@ -114,4 +120,4 @@ def pseudonymise_audit_subject(session: Session, person_id: str, pseudonym: str)
     statement = update(t.AuditEntryRow).where(
         t.AuditEntryRow.subject_type == "person",
         t.AuditEntryRow.subject_id == person_id).values(subject_id=pseudonym)
-    return int(session.execute(statement).rowcount or 0)
+    return affected(session.execute(statement))
