@@ -38,6 +38,7 @@ PATH_SAMPLES = {
     "occupation_code": "2611",
     "code": "2580",
     "allocation_id": "ALLOC-000000000000",
+    "job_id": "JOB-000000000000",
 }
 """A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"

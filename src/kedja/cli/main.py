@@ -112,6 +112,7 @@ def _serve(engine: Any, host: str, port: int) -> None:
 
     from kedja.web import create_app
 
+    services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
 

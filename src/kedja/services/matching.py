@@ -6,7 +6,7 @@ import dataclasses
 import json
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -209,7 +209,8 @@ def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str,
 def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_priority: float = 1.0,
                    band: str | None = None, band_floor: float = 0.8,
                    band_time_limit: float = 60.0, principal: Principal | None = None,
-                   travel_matrix: Path | None = None) -> dict[str, Any]:
+                   travel_matrix: Path | None = None,
+                   progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
     """Allocate the region's places among all job seekers, audit by group, store the result.
 
     With ``band`` (one of the audit's dimensions, e.g. ``"disability"``), every group of that
@@ -219,14 +220,21 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     """
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
+    step = progress or (lambda _name, _share: None)
+    step("forecasting shortage", 0.05)
     shortage = forecast_shortage(engine)
     with session_scope(engine) as session:
+        step("loading people and places", 0.2)
         people = loaders.list_people(session, job_seekers_only=True)
         data = _matching_data(session, people, travel_matrix, shortage)
+        step("scoring candidates", 0.35)
         prepared = prepare_matching(data)
         priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
+        step("allocating places", 0.6)
+        checkpoint("allocation.allocating")
         result = allocate_region(prepared, priority)
+        step("auditing by group", 0.85)
         groups = _groups(loaders.list_protected(session), data.today)
         chosen, band_report = result.optimal, None
         if band is not None:

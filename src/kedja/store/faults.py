@@ -2,7 +2,8 @@
 
 With ``KEDJA_FAULT_PAUSE=<name>`` in the environment, :func:`checkpoint` of that name writes
 the file named by ``KEDJA_FAULT_MARKER`` and sleeps, so that a test can SIGKILL the process
-while its transaction holds uncommitted writes (``tests/store/test_kill.py``). Without the
+while its transaction holds uncommitted writes (``tests/store/test_kill.py``), or, in-process,
+check that the web app serves while a background job is paused (``tests/web/test_jobs.py``). Without the
 variable (always, outside those tests) a checkpoint is one environment lookup and does nothing.
 
 Examples:
@@ -19,10 +20,12 @@ __all__ = ["checkpoint"]
 
 
 def checkpoint(name: str) -> None:
-    """Pause here (for at most ten minutes) when the crash tests ask for ``name``."""
+    """Pause here while the tests ask for ``name`` (at most ten minutes)."""
     if os.environ.get("KEDJA_FAULT_PAUSE") != name:
         return
     marker = os.environ.get("KEDJA_FAULT_MARKER")
     if marker:
         Path(marker).write_text(f"{name} {os.getpid()}\n", encoding="utf-8")
-    time.sleep(600)
+    deadline = time.monotonic() + 600
+    while os.environ.get("KEDJA_FAULT_PAUSE") == name and time.monotonic() < deadline:
+        time.sleep(0.05)  # an in-process test releases the pause by unsetting the variable

@@ -40,6 +40,7 @@ __all__ = [
     "EstablishmentRow",
     "ExitRow",
     "FunctionalAreaRow",
+    "JobRow",
     "LocalityRow",
     "MunicipalityRow",
     "OccupationRow",
@@ -474,3 +475,22 @@ class ConsentRow(Base):
     )
     given: Mapped[date] = mapped_column(Date)
     withdrawn: Mapped[date | None] = mapped_column(Date)
+
+
+# Reliability (issue 9): long jobs run in the background, with their progress -----------------
+
+
+class JobRow(Base):
+    """A long job (an allocation run) started from the web: its state, progress and result."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    step: Mapped[str] = mapped_column(String(255), default="")
+    created_by: Mapped[str] = mapped_column(String(255))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)

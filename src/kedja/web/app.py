@@ -15,6 +15,7 @@ from kedja import __version__
 from kedja.web import (
     api,
     api_forecast,
+    api_jobs,
     api_matching,
     api_people,
     assets,
@@ -75,7 +76,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
-                   pages_matching.router, privacy.router):
+                   pages_matching.router, privacy.router, api_jobs.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:
