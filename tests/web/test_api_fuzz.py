@@ -32,8 +32,8 @@ def officer_cookie(fuzz_app: FastAPI) -> dict[str, str]:
 def test_no_server_errors(fuzz_app: FastAPI, officer_cookie: dict[str, str]) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    documented = {(r.path, m) for r in app_routes(fuzz_app) if r.include_in_schema
-                  for m in r.methods - {"HEAD"}}
+    documented = {(r.path.replace(":path}", "}"), m) for r in app_routes(fuzz_app)
+                  if r.include_in_schema for m in r.methods - {"HEAD"}}
     assert {(o.path, o.method.upper()) for o in operations} == documented  # every API route
     for operation in operations:
         fuzz_operation(operation, officer_cookie)
