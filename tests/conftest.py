@@ -24,6 +24,7 @@ POSTGRES_URL = os.environ.get(
     "KEDJA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 SMALL_DEMO = {"seed": 42, "job_seekers": 600, "employed": 1500}
+os.environ.setdefault("KEDJA_CACHE_SECONDS", "0")  # tests see every write; test_cache.py turns it on
 
 
 def shared_data(*parts: str) -> Path:

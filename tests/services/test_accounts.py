@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from kedja import services
 from kedja.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
-from kedja.services.accounts import LOCKOUT_ATTEMPTS, SESSION_HOURS
+from kedja.services.accounts import LOCKOUT_ATTEMPTS, SESSION_HOURS, hash_password
 from kedja.store import session_scope
 from kedja.store import tables as t
 
@@ -125,3 +125,14 @@ def test_demo_accounts_verify_with_the_demo_password(web_engine: Engine) -> None
     assert len(hashes) == 6
     hasher = PasswordHash.recommended()
     assert all(hasher.verify("kedja-demo-2026", h) for _, h in hashes)
+
+
+@pytest.mark.parametrize(("password", "problem"), [
+    ("kort", "12 characters"), ("password1234", "most used"), ("Sommar2026!!", "most used"),
+    ("abcdefghijklmn", "run of keys"), ("zzzzzzzzzzzzzz", "repeated"),
+    ("maria.lund-2026-x", "username"),
+])
+def test_password_policy_refuses_weak_passwords(password: str, problem: str) -> None:
+    with pytest.raises(InvalidInput, match=problem):
+        hash_password(password, username="maria.lund@kedja.example")
+    assert hash_password("lingon vinter fjäll 7", username="maria.lund@kedja.example")

@@ -40,6 +40,7 @@ PATH_SAMPLES = {
     "allocation_id": "ALLOC-000000000000",
     "referral_id": "R-CANARY-2",  # sent by AF24 to the demo HR's employer, without consent
     "enrolment_id": "E-00001",
+    "job_id": "JOB-000000000000",
 }
 """A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"
@@ -123,6 +124,13 @@ def _may_see_audit(caller: Caller) -> bool:
         caller.principal, Permission.READ_AUDIT)  # type: ignore[arg-type]
 
 
+def _answers_data_request(caller: Caller, declared: list) -> bool:  # type: ignore[type-arg]
+    """A data-export route (art. 15) shows a person's whole record to whoever handles requests."""
+    return caller.principal is not None and any(
+        d.permission is Permission.HANDLE_DATA_REQUESTS for d in declared) and is_permitted(
+        caller.principal, Permission.HANDLE_DATA_REQUESTS)  # type: ignore[arg-type]
+
+
 def matrix_violations(app: FastAPI, engine: Engine, callers: list[Caller],
                       samples: Mapping[str, str], *, only: str = "") -> list[str]:
     """Every broken rule, as ``METHOD path as caller: what``; empty when all hold.
@@ -172,7 +180,8 @@ def _check_call(route: Any, method: str, path: str, caller: Caller, declared: li
     leaked = set(PERSON_ID.findall(text)) - allowed - set(PERSON_ID.findall(path))
     if leaked:
         problems.append(f"{where}: names people it may not see: {sorted(leaked)[:5]}")
-    canary_visible = bool({"P999901", "P999902"} & visible[caller.name])
+    canary_visible = bool({"P999901", "P999902"} & visible[caller.name]) or _answers_data_request(
+        caller, declared)
     if CANARY_MARKER in text and not canary_visible:
         problems.append(f"{where}: shows a canary record's content")
     return problems

@@ -21,6 +21,7 @@ from kedja.cli import matching
 from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions
+from kedja.cli.operations import register as register_operations
 from kedja.cli.report import report_app
 from kedja.cli.taxonomy import import_app
 from kedja.cli.users import users_app
@@ -38,6 +39,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 matching.register(app)
+register_operations(app)
 app.add_typer(_forecast_app, name="forecast")
 app.add_typer(chains_app, name="chains")
 app.add_typer(import_app, name="import")
@@ -112,6 +114,7 @@ def _serve(engine: Any, host: str, port: int) -> None:
 
     from kedja.web import create_app
 
+    services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
 

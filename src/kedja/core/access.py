@@ -79,6 +79,7 @@ class Permission(StrEnum):
     MANAGE_REFERRALS = "manage_referrals"
     POST_ON_HUB = "post_on_hub"
     MANAGE_DIRECTORY = "manage_directory"
+    HANDLE_DATA_REQUESTS = "handle_data_requests"
 
 
 class Purpose(StrEnum):
@@ -118,7 +119,8 @@ _CASE_WORK = frozenset({Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
                         Permission.MANAGE_REFERRALS, Permission.POST_ON_HUB})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_DIRECTORY,
-                             Permission.RUN_ALLOCATION, Permission.PLAN_WORKFORCE},
+                             Permission.RUN_ALLOCATION, Permission.PLAN_WORKFORCE,
+                             Permission.HANDLE_DATA_REQUESTS},
     Role.OFFICER: _EVERYONE | _CASE_WORK | {Permission.RUN_ALLOCATION},
     Role.COORDINATOR: _EVERYONE | _CASE_WORK,
     Role.ANALYST: _EVERYONE,

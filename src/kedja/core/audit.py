@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_OUT = "sign_out"
     ACCOUNT = "account"
+    ERASE = "erase"
 
 
 @dataclass(frozen=True, slots=True)

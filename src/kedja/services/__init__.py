@@ -20,6 +20,7 @@ from kedja.services.accounts import (
 from kedja.services.audit import audit_csv, audit_page, person_access_log
 from kedja.services.consents import ConsentRecord, record_consent, withdraw_consent
 from kedja.services.demo import DemoSummary, build_demo_database
+from kedja.services.jobs import JobStatus, fail_orphaned_jobs, job_status, start_allocation_job
 from kedja.services.matching import pathways_for_person, run_allocation
 from kedja.services.people import (
     Page,
@@ -55,6 +56,7 @@ __all__ = [
     "ConsentRecord",
     "DemoSummary",
     "ImportReport",
+    "JobStatus",
     "OccupationDetail",
     "Page",
     "PersonRecord",
@@ -69,7 +71,9 @@ __all__ = [
     "database_health",
     "disable_user",
     "downgrade_database",
+    "fail_orphaned_jobs",
     "import_taxonomy",
+    "job_status",
     "list_organisations",
     "list_people",
     "list_users",
@@ -88,6 +92,7 @@ __all__ = [
     "sign_in_oidc",
     "sign_out",
     "signed_in",
+    "start_allocation_job",
     "taxonomy_coverage",
     "taxonomy_sources",
     "transition_model",

@@ -21,6 +21,7 @@ from kedja.core.access import Permission, Principal, Role, require_permission, v
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from kedja.core.organisations import OrganisationKind
+from kedja.core.passwords import MIN_PASSWORD_LENGTH, password_problem
 from kedja.store import accounts as accounts_repo
 from kedja.store import records, session_scope
 from kedja.store.accounts import StoredSession, StoredUser
@@ -45,7 +46,6 @@ LOCKOUT_ATTEMPTS = 5
 """Failed password attempts in a row that lock an account."""
 LOCKOUT_MINUTES = 15
 SESSION_HOURS = 8
-MIN_PASSWORD_LENGTH = 12
 Clock = Callable[[], datetime]
 
 _hasher = PasswordHash.recommended()  # argon2id with pwdlib's recommended parameters
@@ -104,15 +104,17 @@ def _entry(actor: str, org: str | None, action: AuditAction, subject: str, at: d
                       subject_type="user", subject_id=subject, purpose=purpose)
 
 
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """An argon2id hash of ``password`` after checking its length.
+def hash_password(password: str, *, salt: bytes | None = None, username: str = "") -> str:
+    """An argon2id hash of ``password`` after checking it against the password policy.
 
     ``salt`` is for the demo only: its accounts share a published password, so a salt derived
     from the demo's seed costs nothing and keeps the demo database identical for a seed.
     """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters",
-                           field="password", hint="choose a longer passphrase")
+    problem = password_problem(password, username=username)
+    if problem is not None:
+        raise InvalidInput(problem, field="password",
+                           hint=f"choose a passphrase of at least {MIN_PASSWORD_LENGTH} characters: "
+                                "several unrelated words are long and easy to remember")
     if salt is None:
         return _hasher.hash(password)
     from argon2 import PasswordHasher
@@ -148,7 +150,8 @@ def add_user(session: Session, *, username: str, organisation_id: str, roles: It
     accounts_repo.insert_user(session, {
         "id": uid, "username": username, "display_name": display_name or username,
         "organisation_id": organisation_id, "roles": sorted(r.value for r in role_set),
-        "password_hash": hash_password(password, salt=salt) if password is not None else None,
+        "password_hash": (hash_password(password, salt=salt, username=username)
+                          if password is not None else None),
         "oidc_subject": oidc_subject, "active": True, "failed_attempts": 0,
         "locked_until": None, "created": created or _now(),
     })

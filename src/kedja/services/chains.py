@@ -32,8 +32,6 @@ The problem is built as follows (documented so that it can be argued with):
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -52,6 +50,7 @@ from kedja.core.opportunities import Opportunity, OpportunityKind
 from kedja.core.people import Person
 from kedja.matching import prepare_matching
 from kedja.matching.scoring import generate_candidates
+from kedja.services.cache import cached
 from kedja.services.matching import matching_data
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
@@ -349,29 +348,15 @@ def simulate_region_chains(engine: Engine, *, years: int = 5, runs: int = 20, se
 
 SMALL_CELL = 5
 """Counts under this are shown as "<5" in the regional view (small-cell suppression)."""
-_CACHE: dict[tuple[str, str], tuple[float, Any]] = {}
-_CACHE_LOCK = threading.Lock()
 CACHE_SECONDS = 600.0
-
-
-def _cached(engine: Engine, key: str, compute: Any) -> Any:
-    """The region's plan is costly (seconds): keep it ten minutes per database and question."""
-    slot = (str(engine.url), key)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(slot)
-        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-            return hit[1]
-    value = compute()
-    with _CACHE_LOCK:
-        _CACHE[slot] = (time.monotonic(), value)
-    return value
+"""The region's plan is costly (tens of seconds on the demo region): it is kept ten minutes."""
 
 
 def _region_and_plan(engine: Engine) -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
     def compute() -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
         region, problem = load_chain_region(engine)
         return region, problem, _planned(region, problem, EXACT_LIMIT, None)
-    return _cached(engine, "plan", compute)
+    return cached(engine, "chains_plan", compute, seconds=CACHE_SECONDS)
 
 
 def _suppressed(count: int) -> int | str:

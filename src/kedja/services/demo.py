@@ -23,9 +23,11 @@ from kedja.demo import (
 )
 from kedja.demo.hub import DemoHub, demo_hub
 from kedja.services.accounts import add_user
+from kedja.services.cache import invalidate
 from kedja.store import hub, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
+from kedja.store.faults import checkpoint
 
 __all__ = ["DemoSummary", "build_demo_database"]
 
@@ -87,6 +89,7 @@ def build_demo_database(
         step("Storing organisations and people")
         repo.save_organisations(session, demo.organisations)
         repo.save_people(session, demo.people, demo.protected)
+        checkpoint("demo.people-stored")
         step("Storing opportunities and establishments")
         repo.save_opportunities(session, demo.opportunities)
         repo.save_establishments(session, demo.establishments)
@@ -98,6 +101,7 @@ def build_demo_database(
         _save_hub(session, demo_hub(demo, region, consents, seed=seed))
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code,
                                                    "today": DEMO_DATE.isoformat()}))
+    invalidate(engine)
     return DemoSummary(
         seed=seed, municipalities=len(region.municipalities),
         organisations=len(demo.organisations), people=len(demo.people),

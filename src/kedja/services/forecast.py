@@ -26,6 +26,7 @@ from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_for
 from kedja.forecast.scb_population import population_from_cube
 from kedja.forecast.scenarios import SCENARIOS, scenario
 from kedja.forecast.structure import indicators, pyramid
+from kedja.services.cache import cached
 from kedja.store import session_scope
 from kedja.store.forecasting import employed_counts, job_seeker_counts, list_establishments
 
@@ -110,6 +111,14 @@ def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon
         InvalidInput: inconsistent inputs (an establishment with an unknown occupation, ...).
 
     """
+    key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{exit_age}:{employment_rate}:" \
+          f"{matchable_share}"
+    return cached(engine, key, lambda: _run_forecast(
+        engine, scenario_name, horizon, draws, seed, exit_age, employment_rate, matchable_share))
+
+
+def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, seed: int,
+                  exit_age: int, employment_rate: float, matchable_share: float) -> ForecastRun:
     chosen = scenario(scenario_name)
     inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate,
                                      matchable_share)

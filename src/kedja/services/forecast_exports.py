@@ -13,6 +13,7 @@ from kedja.core.errors import Conflict, InvalidInput
 from kedja.core.establishments import Establishment
 from kedja.forecast.establishments_csv import parse_establishments
 from kedja.forecast.scenarios import SCENARIOS
+from kedja.services.cache import invalidate
 from kedja.services.forecast import ForecastRun, municipality_forecast, run_forecast
 from kedja.store import repositories as repo
 from kedja.store import session_scope
@@ -56,6 +57,7 @@ def import_establishments(engine: Engine, path: Path) -> list[Establishment]:
     with session_scope(engine) as session:
         _check_known(items, path.name, known_codes(session))
         repo.save_establishments(session, items)
+    invalidate(engine)
     return items
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,12 @@ from kedja.matching.planner import PreparedMatching, RegionAllocation
 from kedja.matching.reach import TravelTimes, read_travel_matrix
 from kedja.scale import open_runner, parse_cluster, partitioned_allocation
 from kedja.services import forecast as forecasting
+from kedja.services.cache import cached
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
+from kedja.store.faults import checkpoint
 from kedja.taxonomy.similarity import skill_matrix, skill_similarity_all_pairs
 
 __all__ = [
@@ -158,7 +161,7 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
     consent or an active referral, and see the full record (employers see candidate profiles
     only, not pathways). ``None`` is the local operator at the command line.
     """
-    shortage = forecast_shortage(engine)
+    shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
         if principal is not None:
             _check_person_access(session, principal, person_id)
@@ -170,7 +173,13 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                 at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
                 action=AuditAction.READ, subject_type="person", subject_id=person_id,
                 purpose=purpose.value)])
-        prepared = prepare_matching(matching_data(session, [person], travel_matrix, shortage))
+        if travel_matrix is None:
+            region = cached(engine, "matching_data",
+                            lambda: matching_data(session, [], None, shortage))
+            data = dataclasses.replace(region, people=[person])
+        else:
+            data = matching_data(session, [person], travel_matrix, shortage)
+        prepared = prepare_matching(data)
     return person_pathways(prepared, person_id, k)
 
 
@@ -206,7 +215,8 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
                    band: str | None = None, band_floor: float = 0.8,
                    band_time_limit: float = 60.0, principal: Principal | None = None,
                    travel_matrix: Path | None = None, cluster: str | None = None,
-                   compare: bool = False) -> dict[str, Any]:
+                   compare: bool = False,
+                   progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
     """Allocate the region's places among all job seekers, audit by group, store the result.
 
     With ``band`` (one of the audit's dimensions, e.g. ``"disability"``), every group of that
@@ -223,18 +233,25 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
     parse_cluster(cluster)
+    step = progress or (lambda _name, _share: None)
+    step("forecasting shortage", 0.05)
     shortage = forecast_shortage(engine)
     with session_scope(engine) as session:
+        step("loading people and places", 0.2)
         people = loaders.list_people(session, job_seekers_only=True)
         data = matching_data(session, people, travel_matrix, shortage)
+        step("scoring candidates", 0.35)
         prepared = prepare_matching(data)
         priority: dict[str, float] | None = {p.id: long_term_priority for p in people
                     if (p.situation.days_since(data.today) or 0) >= 365} if long_term_priority > 1 else None
+        step("allocating places", 0.6)
+        checkpoint("allocation.allocating")
         scale_report: dict[str, Any] | None = None
         if cluster is not None or compare:
             result, scale_report = _by_area(session, prepared, priority, cluster or "process", compare)
         else:
             result = allocate_region(prepared, priority)
+        step("auditing by group", 0.85)
         groups = _groups(loaders.list_protected(session), data.today)
         chosen, band_report = result.optimal, None
         if band is not None:
@@ -252,6 +269,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
                 summary["in_process_total_fit"] = scale_report["in_process_total_fit"]
         _store(session, scenario, prepared.people.ids, prepared.opportunities.ids, result, chosen,
                summary, audit)
+        checkpoint("allocation.stored")
     return summary
 
 

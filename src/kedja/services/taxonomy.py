@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from kedja.core.concepts import Relation, Scheme, TaxonomyBatch
 from kedja.core.errors import InvalidInput
+from kedja.services.cache import invalidate
 from kedja.store import session_scope
 from kedja.store import taxonomy as store
+from kedja.store.faults import checkpoint
 from kedja.taxonomy.crosswalk import CrosswalkCoverage, crosswalk_coverage
 from kedja.taxonomy.importers import (
     esco_batch,
@@ -97,7 +99,9 @@ def import_taxonomy(engine: Engine, kind: str, paths: Sequence[Path | str], *,
     parsed = time.perf_counter()
     with session_scope(engine) as session:
         changes = store.save_batch(session, batch)
+        checkpoint("taxonomy.batch-saved")
         coverage = _coverage(session)
+    invalidate(engine)
     done = time.perf_counter()
     return ImportReport(batch.source, batch.version, batch.counts(), changes, batch.notes,
                         coverage, done - started,

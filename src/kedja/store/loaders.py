@@ -24,7 +24,7 @@ __all__ = ["list_occupation_links", "list_opportunities", "list_people", "list_p
 
 def list_people(session: Session, *, job_seekers_only: bool = False) -> list[Person]:
     """Every person (or every job seeker), ordered by id, with skills, history and languages."""
-    query = select(t.PersonRow).order_by(t.PersonRow.id)
+    query = select(t.PersonRow).where(t.PersonRow.erased_on.is_(None)).order_by(t.PersonRow.id)
     if job_seekers_only:
         query = query.where(t.PersonRow.status != "employed")
     rows = list(session.scalars(query))

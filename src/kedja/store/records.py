@@ -54,7 +54,7 @@ def grants_for_person(session: Session, person_id: str) -> list[Grant]:
     referrals = session.execute(select(t.ReferralRow.from_organisation_id,
                                        t.ReferralRow.to_organisation_id,
                                        t.ReferralRow.consent_given).where(
-        t.ReferralRow.person_id == person_id,
+        t.ReferralRow.person_id == person_id, t.ReferralRow.person_id.in_(_not_erased()),
         t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES))).all()
     grants = [Grant(person_id, org, GrantBasis.CONSENT) for org in consents]
     for sender, receiver, consent_given in referrals:
@@ -63,6 +63,11 @@ def grants_for_person(session: Session, person_id: str) -> list[Grant]:
         if consent_given is not None:
             grants.append(Grant(person_id, receiver, GrantBasis.REFERRAL_CONSENT))
     return grants
+
+
+def _not_erased() -> Select[Any]:
+    # An erased person's pseudonymised row keeps its referrals for statistics, never a reader.
+    return select(t.PersonRow.id).where(t.PersonRow.erased_on.is_(None))
 
 
 def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
@@ -75,7 +80,7 @@ def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
     if consent_only:  # an employer: consent to it, or to a referral to it
         return union(consented, referred_with_consent)  # type: ignore[return-value]
     referred = select(t.ReferralRow.person_id.label("person_id")).where(
-        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
+        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES), t.ReferralRow.person_id.in_(_not_erased()),
         or_(t.ReferralRow.from_organisation_id == organisation_id,
             and_(t.ReferralRow.to_organisation_id == organisation_id,
                  t.ReferralRow.consent_given.is_not(None))))

@@ -6,6 +6,7 @@ history serves SQLite (batch mode) and PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -61,6 +62,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@functools.cache
 def head_revision() -> str | None:
-    """The newest revision in the migration scripts."""
+    """The newest revision in the migration scripts (read once: they do not change at run time)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -45,6 +45,7 @@ __all__ = [
     "HubPostingRow",
     "HubServiceAtLocationRow",
     "HubServiceRow",
+    "JobRow",
     "LocalityRow",
     "MunicipalityRow",
     "OccupationRow",
@@ -195,6 +196,8 @@ class PersonRow(Base):
     available_from: Mapped[date | None] = mapped_column(Date)
     preferred_occupations: Mapped[list[Any]] = mapped_column(JSON, default=list)
     preferred_sectors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    erased_on: Mapped[date | None] = mapped_column(Date)
+    """Set when the person was erased: the row keeps only what statistics need (privacy.py)."""
 
 
 class PersonSkillRow(Base):
@@ -571,3 +574,22 @@ class ProgressAssessmentRow(Base):
     assessed_on: Mapped[date] = mapped_column(Date, primary_key=True)
     dimension: Mapped[str] = mapped_column(String(32), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
+
+
+# Reliability (issue 9): long jobs run in the background, with their progress -----------------
+
+
+class JobRow(Base):
+    """A long job (an allocation run) started from the web: its state, progress and result."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    step: Mapped[str] = mapped_column(String(255), default="")
+    created_by: Mapped[str] = mapped_column(String(255))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -17,6 +17,7 @@ from kedja.web import (
     api_chains,
     api_forecast,
     api_hub,
+    api_jobs,
     api_matching,
     api_people,
     assets,
@@ -27,6 +28,7 @@ from kedja.web import (
     pages_forecast,
     pages_hub,
     pages_matching,
+    privacy,
 )
 from kedja.web.errors import install_error_handlers
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
@@ -79,7 +81,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
-                   pages_hub.router):
+                   pages_hub.router, privacy.router, api_jobs.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:

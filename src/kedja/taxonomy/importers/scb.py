@@ -144,21 +144,50 @@ def _jsonstat_document(data: bytes, *, file: str) -> dict[str, Any]:
         raise InvalidInput(f"{file} is not valid JSON: {error.msg}", field="json",
                            location=f"{file}, line {error.lineno}",
                            hint="fetch it again as JSON-stat 2") from None
+    if not isinstance(doc, dict):
+        raise InvalidInput(f"{file} is not a JSON-stat 2 dataset (a {type(doc).__name__}, not an "
+                           "object)", field="json", location=file, hint="ask PxWeb for format json-stat2")
     missing = [k for k in ("id", "size", "dimension", "value") if k not in doc]
     if doc.get("class") != "dataset" or missing:
         raise InvalidInput(f"{file} is not a JSON-stat 2 dataset (missing {missing})",
                            field=(missing or ["class"])[0], location=file,
                            hint="ask PxWeb for format json-stat2")
+    _check_shape(doc, file=file)
     return doc
 
 
+def _check_shape(doc: dict[str, Any], *, file: str) -> None:
+    """Refuse a dataset whose parts have the wrong types, before anything reads them."""
+    ids, size, values = doc["id"], doc["size"], doc["value"]
+    problem = None
+    if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
+        problem = ("id", "'id' must be a list of dimension names")
+    elif not (isinstance(size, list) and len(size) == len(ids)
+              and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in size)):
+        problem = ("size", "'size' must give one count (>= 0) per dimension in 'id'")
+    elif not isinstance(doc["dimension"], dict) or not all(
+            isinstance(doc["dimension"].get(d), dict) for d in ids):
+        problem = ("dimension", "'dimension' must describe every dimension in 'id'")
+    elif not isinstance(values, list | dict) or not all(
+            v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+            for v in (values.values() if isinstance(values, dict) else values)):
+        problem = ("value", "'value' must be a list (or index map) of numbers and nulls")
+    if problem is not None:
+        raise InvalidInput(f"{file} is not a well-formed JSON-stat 2 dataset: {problem[1]}",
+                           field=problem[0], location=file, hint="fetch the table again as JSON-stat 2")
+
+
 def _category_codes(doc: dict[str, Any], dim: str, *, file: str) -> list[str]:
-    index = doc["dimension"].get(dim, {}).get("category", {}).get("index")
-    if isinstance(index, list):
+    category = doc["dimension"][dim].get("category")
+    index = category.get("index") if isinstance(category, dict) else None
+    size = doc["size"][doc["id"].index(dim)]
+    if isinstance(index, list) and len(index) == size:
         return [str(code) for code in index]
-    if isinstance(index, dict):
+    if isinstance(index, dict) and len(index) == size and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in index.values()):
         return [code for code, _ in sorted(index.items(), key=lambda item: item[1])]
-    raise InvalidInput(f"dimension {dim!r} has no category index", field=dim, location=file,
+    raise InvalidInput(f"dimension {dim!r} has no category index of {size} codes", field=dim,
+                       location=file,
                        hint="fetch the table again as JSON-stat 2")
 
 

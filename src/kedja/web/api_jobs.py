@@ -1,0 +1,64 @@
+"""Long jobs from the web: start an allocation run in the background, then follow its progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from kedja import services
+from kedja.core.access import Permission
+from kedja.services import JobStatus, SignedIn
+from kedja.web.deps import EngineDep
+from kedja.web.errors import ErrorResponse
+from kedja.web.security import require
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse} for status in (401, 403, 404, 422)}
+Allocator = Annotated[SignedIn, Depends(require(Permission.RUN_ALLOCATION))]
+
+
+class AllocationJobRequest(BaseModel):
+    """Parameters of a background allocation run."""
+
+    scenario: str = Field("baseline", max_length=64)
+    long_term_priority: float = Field(1.0, ge=1.0, le=10.0)
+
+
+class JobPublic(BaseModel):
+    """A job's state and progress (0 to 1); the result once it is done."""
+
+    id: str
+    kind: str
+    state: str
+    progress: float
+    step: str
+    created: datetime
+    finished: datetime | None
+    result: dict[str, Any] | None
+    error: str | None
+
+
+def job_public(status: JobStatus) -> JobPublic:
+    """The API form of a job's status."""
+    return JobPublic(**status.__dict__)
+
+
+@router.post("/allocation", response_model=JobPublic, status_code=202, responses=ERRORS)
+def start_allocation(request: AllocationJobRequest, engine: EngineDep,
+                     signed: Allocator) -> JobPublic:
+    """Start the region-wide allocation in the background; poll ``GET /api/v1/jobs/{id}``."""
+    return job_public(services.start_allocation_job(
+        engine, signed.principal, scenario=request.scenario,
+        long_term_priority=request.long_term_priority))
+
+
+@router.get("/{job_id}", response_model=JobPublic, responses=ERRORS)
+def job(job_id: str, engine: EngineDep, signed: Allocator) -> JobPublic:
+    """A job's state, progress and current step, with the result when done."""
+    return job_public(services.job_status(engine, signed.principal, job_id))
