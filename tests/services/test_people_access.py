@@ -180,3 +180,28 @@ def test_recording_and_withdrawing_consent_is_audited(engine: Engine) -> None:
         services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT)
     writes = [p for a, action, p in audit_rows(engine, pid) if action == "write"]
     assert writes == ["consent recorded for EMP000002", "consent withdrawn for EMP000002"]
+
+
+def test_a_consent_for_some_purposes_opens_the_record_for_those_only(engine: Engine) -> None:
+    from kedja.core.errors import InvalidInput
+
+    services.build_demo_database(engine, seed=7, job_seekers=40, employed=40)
+    pid = a_norrbotten_job_seeker(engine)
+    hr = principal("EMP000002", OrganisationKind.EMPLOYER, Role.EMPLOYER_HR, "hr@x.se")
+    with session_scope(engine) as session:
+        session.execute(delete(t.ConsentRow).where(t.ConsentRow.person_id == pid,
+                                                   t.ConsentRow.organisation_id == "EMP000002"))
+    with pytest.raises(InvalidInput, match="at least one purpose"):
+        services.record_consent(engine, OFFICER_25, pid, "EMP000002", purposes=[])
+    consent = services.record_consent(engine, OFFICER_25, pid, "EMP000002", purposes=[Purpose.RECRUITMENT])
+    assert consent.purposes == ("recruitment",)
+    assert services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT).view.value == "candidate"
+    with pytest.raises(Forbidden):  # the same organisation, another purpose
+        services.read_person(engine, hr, pid, purpose=Purpose.CASE_MANAGEMENT)
+    entries = services.person_access_log(engine, principal("REG25", OrganisationKind.EMPLOYER, Role.ADMIN,
+                                                           "admin@x.se"), pid)
+    assert any(e.purpose == "consent recorded for EMP000002 (recruitment)" for e in entries)
+    withdrawn = services.withdraw_consent(engine, OFFICER_25, pid, "EMP000002")
+    assert withdrawn.purposes == ("recruitment",) and withdrawn.withdrawn is not None
+    with pytest.raises(Forbidden):
+        services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT)

@@ -197,3 +197,19 @@ def test_admins_see_accounts_without_secrets(app: FastAPI) -> None:
     assert "argon2" not in admin.get("/admin/users").text  # type: ignore[attr-defined]
     officer = signed_in_client(app, DEMO_USERS["officer"])
     assert officer.get("/api/v1/users").status_code == 403  # type: ignore[attr-defined]
+
+
+def test_many_failures_from_one_address_hold_it_up_across_accounts(web_engine: Engine) -> None:
+    app = create_app(web_engine)
+    client = TestClient(app)
+    statuses = [client.post("/login", data={"username": f"spray{n}@kedja.demo", "password": "Sommar2026",
+                                            "csrf_token": login_form(client)}).status_code
+                for n in range(20)]
+    assert statuses == [401] * 20
+    right = client.post("/login", data={"username": DEMO_USERS["analyst"], "password": DEMO_PASSWORD,
+                                        "csrf_token": login_form(client)})
+    assert right.status_code == 429 and "adress" in right.text
+    other_app = TestClient(create_app(web_engine))  # another server process keeps its own count
+    assert other_app.post("/login", data={"username": DEMO_USERS["analyst"], "password": DEMO_PASSWORD,
+                                          "csrf_token": login_form(other_app)},
+                          follow_redirects=False).status_code == 303

@@ -7,15 +7,16 @@ change is a write of the person's data and goes into the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from kedja.core.access import Permission, Principal, require_permission, require_person_visible
+from kedja.core.access import Permission, Principal, Purpose, require_permission, require_person_visible
 from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import Conflict, NotFound
+from kedja.core.errors import Conflict, InvalidInput, NotFound
 from kedja.store import records, session_scope
 
 __all__ = ["ConsentRecord", "record_consent", "withdraw_consent"]
@@ -29,6 +30,8 @@ class ConsentRecord:
     organisation_id: str
     given: date
     withdrawn: date | None
+    purposes: tuple[str, ...] | None = None
+    """The purposes the consent covers; ``None``: every purpose."""
 
 
 def _check(session: Session, principal: Principal, person_id: str) -> None:
@@ -43,8 +46,12 @@ def _audit(session: Session, principal: Principal, person_id: str, note: str) ->
 
 
 def record_consent(engine: Engine, principal: Principal, person_id: str, organisation_id: str,
-                   *, today: date | None = None) -> ConsentRecord:
+                   *, today: date | None = None,
+                   purposes: Sequence[Purpose] | None = None) -> ConsentRecord:
     """Record that the person consents to ``organisation_id`` seeing their record.
+
+    ``purposes`` limits the consent to reads for those purposes (e.g. only matching): a read of
+    the record for another purpose is then refused. ``None`` records a consent for every purpose.
 
     Raises:
         Forbidden: the principal may not record consents or may not see the person.
@@ -63,9 +70,15 @@ def record_consent(engine: Engine, principal: Principal, person_id: str, organis
             raise Conflict(f"{person_id} already consents to {organisation_id}",
                            field="organisation_id", value=organisation_id,
                            hint="nothing to do; withdraw it first to record a new one")
-        records.put_consent(session, person_id, organisation_id, given=given, withdrawn=None)
-        _audit(session, principal, person_id, f"consent recorded for {organisation_id}")
-    return ConsentRecord(person_id, organisation_id, given, None)
+        chosen = None if purposes is None else sorted({Purpose(p).value for p in purposes})
+        if chosen == []:
+            raise InvalidInput("a consent needs at least one purpose", field="purposes", value=[],
+                               hint="leave purposes out for every purpose, or name at least one")
+        records.put_consent(session, person_id, organisation_id, given=given, withdrawn=None,
+                            purposes=chosen)
+        scope = "every purpose" if chosen is None else ", ".join(chosen)
+        _audit(session, principal, person_id, f"consent recorded for {organisation_id} ({scope})")
+    return ConsentRecord(person_id, organisation_id, given, None, None if chosen is None else tuple(chosen))
 
 
 def withdraw_consent(engine: Engine, principal: Principal, person_id: str,
@@ -84,8 +97,9 @@ def withdraw_consent(engine: Engine, principal: Principal, person_id: str,
             raise NotFound(f"{person_id} has no active consent for {organisation_id}",
                            field="organisation_id", value=organisation_id,
                            hint="check the organisation's id")
-        given = existing.given
+        given, purposes = existing.given, existing.purposes
         records.put_consent(session, person_id, organisation_id, given=given,
-                            withdrawn=withdrawn)
+                            withdrawn=withdrawn, purposes=purposes)
         _audit(session, principal, person_id, f"consent withdrawn for {organisation_id}")
-    return ConsentRecord(person_id, organisation_id, given, withdrawn)
+    return ConsentRecord(person_id, organisation_id, given, withdrawn,
+                         None if purposes is None else tuple(purposes))

@@ -164,7 +164,7 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
     shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
         if principal is not None:
-            _check_person_access(session, principal, person_id)
+            _check_person_access(session, principal, person_id, purpose)
         person = repo.get_person(session, person_id)
         if principal is not None:
             audit_reads(session, principal, [person_id], purpose)
@@ -183,8 +183,10 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
     return person_pathways(prepared, person_id, k)
 
 
-def _check_person_access(session: Session, principal: Principal, person_id: str) -> None:
-    require_person_visible(principal, person_id, records.grants_for_person(session, person_id))
+def _check_person_access(session: Session, principal: Principal, person_id: str,
+                         purpose: Purpose = Purpose.MATCHING) -> None:
+    require_person_visible(principal, person_id,
+                           records.grants_for_person(session, person_id, purpose.value))
     if person_view(principal) is not PersonView.FULL:
         raise Forbidden("an employer sees candidate profiles, not a person's pathways",
                         field="role", value=sorted(r.value for r in principal.roles),

@@ -130,7 +130,7 @@ def read_person(engine: Engine, principal: Principal, person_id: str, *,
     """
     require_permission(principal, Permission.READ_PEOPLE)
     with session_scope(engine) as session:
-        grants = records.grants_for_person(session, person_id)
+        grants = records.grants_for_person(session, person_id, purpose.value)
         try:
             require_person_visible(principal, person_id, grants)
         except Forbidden:

@@ -43,14 +43,17 @@ def save_consents(session: Session, consents: Iterable[tuple[str, str, date]]) -
     ])
 
 
-def grants_for_person(session: Session, person_id: str) -> list[Grant]:
+def grants_for_person(session: Session, person_id: str, purpose: str | None = None) -> list[Grant]:
     """Every active consent and active referral that opens the person's record to someone.
 
     An active referral opens the record to its sender, and to its receiver only once the
-    person's consent to the referral is recorded.
+    person's consent to the referral is recorded. With ``purpose``, a consent counts only if it
+    covers that purpose (a consent recorded without purposes covers every one).
     """
-    consents = session.scalars(select(t.ConsentRow.organisation_id).where(
-        t.ConsentRow.person_id == person_id, t.ConsentRow.withdrawn.is_(None))).all()
+    consents = [org for org, purposes in session.execute(
+        select(t.ConsentRow.organisation_id, t.ConsentRow.purposes).where(
+            t.ConsentRow.person_id == person_id, t.ConsentRow.withdrawn.is_(None)))
+        if purpose is None or purposes is None or purpose in purposes]
     referrals = session.execute(select(t.ReferralRow.from_organisation_id,
                                        t.ReferralRow.to_organisation_id,
                                        t.ReferralRow.consent_given).where(
@@ -198,12 +201,12 @@ def consenting_people(session: Session, organisation_id: str) -> list[str]:
 
 
 def put_consent(session: Session, person_id: str, organisation_id: str, *, given: date,
-                withdrawn: date | None) -> None:
-    """Insert or update one consent."""
+                withdrawn: date | None, purposes: list[str] | None = None) -> None:
+    """Insert or update one consent (``purposes``: the purposes it covers, ``None`` for all)."""
     row = find_consent(session, person_id, organisation_id)
     if row is None:
         session.add(t.ConsentRow(person_id=person_id, organisation_id=organisation_id,
-                                 given=given, withdrawn=withdrawn))
+                                 given=given, withdrawn=withdrawn, purposes=purposes))
     else:
-        row.given, row.withdrawn = given, withdrawn
+        row.given, row.withdrawn, row.purposes = given, withdrawn, purposes
     session.flush()

@@ -482,6 +482,8 @@ class ConsentRow(Base):
     )
     given: Mapped[date] = mapped_column(Date)
     withdrawn: Mapped[date | None] = mapped_column(Date)
+    purposes: Mapped[list[str] | None] = mapped_column(JSON)
+    """The purposes (``kedja.core.access.Purpose`` values) the consent covers; ``None``: every one."""
 
 
 # Collaboration hub and follow-up (issue 8) -------------------------------------------------------

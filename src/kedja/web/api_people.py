@@ -231,9 +231,10 @@ def list_organisations(
 
 
 class ConsentCreate(BaseModel):
-    """The organisation a person consents to."""
+    """The organisation a person consents to, and for which purposes (all when left out)."""
 
     organisation_id: str = Field(min_length=1, max_length=64)
+    purposes: list[Purpose] | None = Field(default=None, min_length=1, max_length=len(Purpose))
 
 
 class ConsentPublic(BaseModel):
@@ -243,6 +244,7 @@ class ConsentPublic(BaseModel):
     organisation_id: str
     given: date
     withdrawn: date | None
+    purposes: list[str] | None = None
 
 
 ConsentWriter = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
@@ -257,9 +259,11 @@ def record_consent(engine: EngineDep, signed: ConsentWriter, person_id: str,
 
     Needs the session's CSRF token in the ``X-CSRF-Token`` header.
     """
-    c = services.record_consent(engine, signed.principal, person_id, body.organisation_id)
+    c = services.record_consent(engine, signed.principal, person_id, body.organisation_id,
+                                purposes=body.purposes)
     return ConsentPublic(person_id=c.person_id, organisation_id=c.organisation_id,
-                         given=c.given, withdrawn=c.withdrawn)
+                         given=c.given, withdrawn=c.withdrawn,
+                         purposes=None if c.purposes is None else list(c.purposes))
 
 
 @router.delete("/people/{person_id}/consents/{organisation_id}", response_model=ConsentPublic,
@@ -269,7 +273,8 @@ def withdraw_consent(engine: EngineDep, signed: ConsentWriter, person_id: str,
     """Record that the person withdraws a consent (audited); needs ``X-CSRF-Token``."""
     c = services.withdraw_consent(engine, signed.principal, person_id, organisation_id)
     return ConsentPublic(person_id=c.person_id, organisation_id=c.organisation_id,
-                         given=c.given, withdrawn=c.withdrawn)
+                         given=c.given, withdrawn=c.withdrawn,
+                         purposes=None if c.purposes is None else list(c.purposes))
 
 
 AuditReader = Annotated[SignedIn, Depends(require(Permission.READ_AUDIT))]

@@ -1,7 +1,7 @@
 """Reliability and privacy (issue 9): erased people's rows, background jobs.
 
 Revision ID: 0006_reliability
-Revises: 0004_web_shell
+Revises: 0005_hub
 Create Date: 2026-11-23 15:35:00
 """
 
