@@ -82,10 +82,10 @@ def postgres_database() -> Iterator[str]:
 
 
 @contextmanager
-def server(db: str) -> Iterator[str]:
+def server(db: str, workers: int = 1) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", "from kedja.cli import main; main()", "serve",
-                                "--db", db, "--port", str(port)],
+                                "--db", db, "--port", str(port), "--workers", str(workers)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -195,7 +195,7 @@ def bench(db: str | None, backend: str, args: argparse.Namespace) -> None:
             engine.dispose()
             print(f"{backend}: demo region ({args.job_seekers:,} job seekers, {args.employed:,} "
                   f"employed) built in {time.perf_counter() - started:.0f} s")
-        with server(target) as base:
+        with server(target, args.workers) as base:
             asyncio.run(run_load(base, args.users, args.seconds, args.think))
 
 
@@ -214,6 +214,7 @@ def main() -> None:
     parser.add_argument("--job-seekers", type=int, default=12_000)
     parser.add_argument("--employed", type=int, default=40_000)
     parser.add_argument("--db", help="An existing demo database instead of building one.")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (kedja serve --workers)")
     args = parser.parse_args()
     for backend in (["sqlite", "postgresql"] if args.backend == "both" else [args.backend]):
         bench(args.db, backend, args)

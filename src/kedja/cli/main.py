@@ -104,19 +104,29 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one per core).")] = 1,
 ) -> None:
     """Serve the web app and JSON API over an existing database."""
-    _serve(services.prepare_database(db), host, port)
+    _serve(services.prepare_database(db), host, port, workers)
 
 
-def _serve(engine: Any, host: str, port: int) -> None:
+def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
     from kedja.web import create_app
+    from kedja.web.app import DATABASE_ENV
 
     services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+        return
+    # each worker process opens the same database (its own pool, caches and sign-in counts)
+    os.environ[DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
+    uvicorn.run("kedja.web.app:app_from_environment", factory=True, workers=workers, host=host,
+                port=port, log_level="warning")
 
 
 @db_app.command("upgrade")

@@ -3,8 +3,11 @@
 The load test (``bench/bench_load.py``) found each pathway page rebuilding the regional
 forecast and reloading every opportunity: about 1 s per page. These inputs change only when
 the region's data is imported or rebuilt, so they are kept per database for
-``KEDJA_CACHE_SECONDS`` (default 60; 0 turns the cache off) and dropped at once by the
-services that change them (:func:`invalidate`). A person's own record is never cached.
+``KEDJA_CACHE_SECONDS`` (default 300; 0 turns the cache off) and dropped at once by the
+services of the same process that change them (:func:`invalidate`); an import run from the
+command line, or by another server process, reaches a running server when its entry expires.
+The load test found the 60 s of earlier versions making a forecast page of 1–2 s every
+minute. A person's own record is never cached.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ _entries: dict[tuple[str, str], tuple[float, Any]] = {}
 
 
 def _ttl() -> float:
-    return float(os.environ.get("KEDJA_CACHE_SECONDS", "60"))
+    return float(os.environ.get("KEDJA_CACHE_SECONDS", "300"))
 
 
 def _key(engine: Engine, name: str) -> tuple[str, str]:

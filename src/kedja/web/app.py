@@ -33,7 +33,10 @@ from kedja.web import (
 from kedja.web.errors import install_error_handlers
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
 
-__all__ = ["SECURITY_HEADERS", "create_app"]
+__all__ = ["DATABASE_ENV", "SECURITY_HEADERS", "app_from_environment", "create_app"]
+
+DATABASE_ENV = "KEDJA_SERVE_DATABASE"
+"""The database URL ``kedja serve --workers N`` hands to each server process."""
 
 log = logging.getLogger("kedja.web")
 
@@ -49,6 +52,21 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 _NO_STORE = ("/api/", "/people", "/admin", "/login")
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the database named by ``KEDJA_SERVE_DATABASE`` (one per server process)."""
+    import os
+
+    from kedja import services
+
+    url = os.environ.get(DATABASE_ENV)
+    if not url:
+        from kedja.core.errors import ConfigurationError
+
+        raise ConfigurationError(f"{DATABASE_ENV} is not set", field=DATABASE_ENV,
+                                 hint="start the server with kedja serve --workers N")
+    return create_app(services.prepare_database(url))
 
 
 def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
