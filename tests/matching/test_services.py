@@ -202,3 +202,27 @@ def test_shortage_comes_from_the_forecast(demo_engine: Engine) -> None:
     worst = max(codes, key=lambda c: shares[c])
     assert ranked[codes.index(worst)] == ranked.max() > 0.9
     assert ranked.shape == fallback.shape and not np.allclose(ranked, fallback)
+
+
+def test_a_person_against_the_encoded_region_gets_the_same_pathways(demo_engine: Engine) -> None:
+    """``prepare_people`` (the pathway page: the region encoded once) gives what
+    ``prepare_matching`` over the same people gives, candidate for candidate."""
+    from kedja.matching import prepare_matching, prepare_people
+    from kedja.matching.scoring import generate_candidates
+    from kedja.services.matching import matching_data
+    from kedja.store import loaders
+
+    with session_scope(demo_engine) as session:
+        seekers = loaders.list_people(session, job_seekers_only=True)[:40]
+        region = prepare_matching(matching_data(session, []))
+        whole = prepare_matching(matching_data(session, seekers))
+    quick = prepare_people(region, seekers)
+
+    def arcs(prepared):  # type: ignore[no-untyped-def]
+        c = generate_candidates(prepared.scoring)
+        ids = prepared.opportunities.ids
+        return sorted((prepared.people.ids[int(p)], ids[int(o)], round(float(f), 4))
+                      for p, o, f in zip(c.person, c.opportunity, c.fit, strict=True))
+
+    expected = arcs(whole)
+    assert expected and arcs(quick) == expected

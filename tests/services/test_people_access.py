@@ -179,7 +179,7 @@ def test_recording_and_withdrawing_consent_is_audited(engine: Engine) -> None:
     with pytest.raises(Forbidden):
         services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT)
     writes = [p for a, action, p in audit_rows(engine, pid) if action == "write"]
-    assert writes == ["consent recorded for EMP000002", "consent withdrawn for EMP000002"]
+    assert writes == ["consent recorded for EMP000002 (every purpose)", "consent withdrawn for EMP000002"]
 
 
 def test_a_consent_for_some_purposes_opens_the_record_for_those_only(engine: Engine) -> None:

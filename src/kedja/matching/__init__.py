@@ -21,6 +21,7 @@ from kedja.matching.planner import (
     person_pathways,
     placed_kinds,
     prepare_matching,
+    prepare_people,
 )
 from kedja.matching.reach import TravelModel, TravelTimes
 
@@ -40,4 +41,5 @@ __all__ = [
     "person_pathways",
     "placed_kinds",
     "prepare_matching",
+    "prepare_people",
 ]

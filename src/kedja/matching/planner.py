@@ -8,7 +8,7 @@ the region's places among everybody, optimally and greedily, and checks both.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -46,6 +46,7 @@ __all__ = [
     "person_pathways",
     "placed_kinds",
     "prepare_matching",
+    "prepare_people",
 ]
 
 
@@ -75,6 +76,7 @@ class PreparedMatching:
     opportunities: EncodedOpportunities
     scoring: ScoringInput
     person_index: dict[str, int]
+    vocabulary: Vocabulary | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,32 @@ def prepare_matching(data: MatchingData) -> PreparedMatching:
     scoring = ScoringInput(people, opportunities, travel.car, data.similarity.astype(np.float32),
                            data.shortage.astype(np.float32), excluded, data.k,
                            public_minutes=travel.public_transport)
-    return PreparedMatching(data, people, opportunities, scoring, person_index)
+    return PreparedMatching(data, people, opportunities, scoring, person_index, vocabulary)
+
+
+def prepare_people(prepared: PreparedMatching, people: Sequence[Person]) -> PreparedMatching:
+    """``prepared`` (the region's opportunities, encoded once) for other ``people``; O(P·k).
+
+    Only the people are encoded, against ``prepared``'s vocabulary: a skill that no opportunity
+    asks for cannot change a score, so the candidates and fits are those
+    :func:`prepare_matching` gives for the same people (tested). A pathway page thus costs one
+    person's encoding, not the region's.
+    """
+    if prepared.vocabulary is None:
+        raise ValueError("prepare_people needs a PreparedMatching from prepare_matching")
+    data = replace(prepared.data, people=people)
+    home: dict[str, LocalityId] = {p.id: p.locality_id or data.seat_of[p.municipality_code]
+                                   for p in people}
+    encoded = encode_people(people, prepared.vocabulary, home, data.today)
+    person_index = {pid: i for i, pid in enumerate(encoded.ids)}
+    opp_index = {oid: j for j, oid in enumerate(prepared.opportunities.ids)}
+    base = prepared.scoring
+    scoring = ScoringInput(encoded, prepared.opportunities, base.car_minutes, base.similarity,
+                           base.shortage, {(person_index[p], opp_index[o]) for p, o in data.excluded
+                                           if p in person_index and o in opp_index},
+                           data.k, public_minutes=base.public_minutes)
+    return PreparedMatching(data, encoded, prepared.opportunities, scoring, person_index,
+                            prepared.vocabulary)
 
 
 def person_pathways(prepared: PreparedMatching, person_id: str, k: int = 10) -> list[Pathway]:

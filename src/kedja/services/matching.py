@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import uuid
 from collections import Counter
@@ -39,6 +38,7 @@ from kedja.matching import (
     person_pathways,
     placed_kinds,
     prepare_matching,
+    prepare_people,
 )
 from kedja.matching.allocation import greedy_allocation
 from kedja.matching.bands import band_met, banded_allocation, group_shares
@@ -174,12 +174,12 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                 action=AuditAction.READ, subject_type="person", subject_id=person_id,
                 purpose=purpose.value)])
         if travel_matrix is None:
-            region = cached(engine, "matching_data",
-                            lambda: matching_data(session, [], None, shortage))
-            data = dataclasses.replace(region, people=[person])
+            # the region's opportunities are encoded once per database, the person per request
+            region = cached(engine, "matching_prepared",
+                            lambda: prepare_matching(matching_data(session, [], None, shortage)))
+            prepared = prepare_people(region, [person])
         else:
-            data = matching_data(session, [person], travel_matrix, shortage)
-        prepared = prepare_matching(data)
+            prepared = prepare_matching(matching_data(session, [person], travel_matrix, shortage))
     return person_pathways(prepared, person_id, k)
 
 
