@@ -121,6 +121,7 @@ def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
     services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
     if workers == 1:
+        services.warm_caches(engine)
         uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
         return
     # each worker process opens the same database (its own pool, caches and sign-in counts)

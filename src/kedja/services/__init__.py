@@ -21,7 +21,7 @@ from kedja.services.audit import audit_csv, audit_page, person_access_log
 from kedja.services.consents import ConsentRecord, record_consent, withdraw_consent
 from kedja.services.demo import DemoSummary, build_demo_database
 from kedja.services.jobs import JobStatus, fail_orphaned_jobs, job_status, start_allocation_job
-from kedja.services.matching import pathways_for_person, run_allocation
+from kedja.services.matching import pathways_for_person, run_allocation, warm_caches
 from kedja.services.people import (
     Page,
     PersonRecord,
@@ -97,5 +97,6 @@ __all__ = [
     "taxonomy_sources",
     "transition_model",
     "transitions_table",
+    "warm_caches",
     "withdraw_consent",
 ]

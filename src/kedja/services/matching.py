@@ -62,6 +62,7 @@ __all__ = [
     "matching_data",
     "pathways_for_person",
     "run_allocation",
+    "warm_caches",
 ]
 
 OPERATOR = "cli"
@@ -175,12 +176,29 @@ def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
                 purpose=purpose.value)])
         if travel_matrix is None:
             # the region's opportunities are encoded once per database, the person per request
-            region = cached(engine, "matching_prepared",
-                            lambda: prepare_matching(matching_data(session, [], None, shortage)))
-            prepared = prepare_people(region, [person])
+            prepared = prepare_people(_prepared_region(engine, session, shortage), [person])
         else:
             prepared = prepare_matching(matching_data(session, [person], travel_matrix, shortage))
     return person_pathways(prepared, person_id, k)
+
+
+def _prepared_region(engine: Engine, session: Session, shortage: dict[str, float] | None) -> Any:
+    return cached(engine, "matching_prepared",
+                  lambda: prepare_matching(matching_data(session, [], None, shortage)))
+
+
+def warm_caches(engine: Engine) -> None:
+    """Compute the region-wide inputs the pages need (forecast, encoded opportunities) now.
+
+    ``kedja serve`` calls it in each server process before it takes requests, so no user waits
+    the seconds a cold cache costs.
+    """
+    from kedja.services.forecast import run_forecast
+
+    run_forecast(engine)
+    shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
+    with session_scope(engine) as session:
+        _prepared_region(engine, session, shortage)
 
 
 def _check_person_access(session: Session, principal: Principal, person_id: str,

@@ -66,7 +66,9 @@ def app_from_environment() -> FastAPI:
 
         raise ConfigurationError(f"{DATABASE_ENV} is not set", field=DATABASE_ENV,
                                  hint="start the server with kedja serve --workers N")
-    return create_app(services.prepare_database(url))
+    engine = services.prepare_database(url)
+    services.warm_caches(engine)
+    return create_app(engine)
 
 
 def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
