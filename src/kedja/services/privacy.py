@@ -33,6 +33,7 @@ from sqlalchemy import Engine, MetaData
 from kedja.core.access import Permission, Principal, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import InvalidInput, NotFound
+from kedja.services.cache import invalidate
 from kedja.store import erasure, records, session_scope
 from kedja.store import tables as t
 
@@ -152,6 +153,7 @@ def erase_person(engine: Engine, principal: Principal | None, person_id: str, *,
             at=datetime.now(UTC), actor=actor, organisation_id=organisation,
             action=AuditAction.ERASE, subject_type="person", subject_id=pseudonym,
             purpose=f"erasure: {reason.strip()[:200]}")])
+    invalidate(engine)  # no cached plan or list of this process may still hold the old id
     return ErasureReport(pseudonym, counts)
 
 
