@@ -200,10 +200,8 @@ def _plan_rank(plan: ChainPlan) -> tuple[float, float, float, bool]:
 
 
 def _seats_or_budget_bind(problem: ChainProblem, move_of: np.ndarray) -> bool:
-    moved = move_of[move_of >= 0]
-    courses = problem.move_course[moved]
-    seats = np.bincount(courses[courses >= 0], minlength=problem.course_seats.size)
-    over_budget = problem.budget is not None and problem.move_cost[moved].sum() > problem.budget
+    seats, spent = _usage(problem, move_of)
+    over_budget = problem.budget is not None and spent > problem.budget
     return bool((seats > problem.course_seats).any() or over_budget)
 
 

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kedja.chains.model import ChainPlan, ChainProblem
 from kedja.core.errors import InvalidInput
 
-__all__ = ["RotationPlan", "RotationProblem", "is_valid_rotation", "plan_rotation"]
+__all__ = ["RotationPlan", "RotationProblem", "is_valid_rotation", "plan_rotation", "rotation_for_plan"]
 
 SCALE = 1_000
 
@@ -76,6 +77,29 @@ class RotationProblem:
     def n_absences(self) -> int:
         """How many absences."""
         return int(self.absence_position.size)
+
+
+def rotation_for_plan(problem: ChainProblem, plan: ChainPlan, *, course_weeks: np.ndarray,
+                      course_start_week: np.ndarray, employee_hours: np.ndarray, seeker_hours: np.ndarray,
+                      seeker_weeks_unemployed: np.ndarray,
+                      min_weeks_unemployed: int | None = None) -> tuple[np.ndarray, RotationProblem]:
+    """A chain plan's trainees (employees moving after a course) and the rotation problem of their absences.
+
+    Each trainee is away for their course (``course_start_week`` and ``course_weeks`` per course)
+    for their own hours (``employee_hours`` per employee); the plan's job seekers' arcs are the
+    candidate covers, those the plan hires are busy except at the job they will take.
+    """
+    trainees = np.flatnonzero((plan.move_of >= 0) & (problem.move_course[np.maximum(plan.move_of, 0)] >= 0))
+    courses = problem.move_course[plan.move_of[trainees]]
+    enters = np.full(problem.n_seekers, -1, np.int64)
+    entering = np.flatnonzero(plan.seeker_arc_of >= 0)
+    enters[entering] = problem.seeker_position[plan.seeker_arc_of[entering]]
+    return trainees, RotationProblem(
+        absence_position=problem.own_position[trainees], absence_start=course_start_week[courses],
+        absence_weeks=course_weeks[courses], absence_hours=employee_hours[trainees],
+        seeker=problem.seeker, seeker_position=problem.seeker_position, seeker_fit=problem.seeker_fit,
+        seeker_hours=seeker_hours, seeker_weeks_unemployed=seeker_weeks_unemployed,
+        seeker_busy=plan.seeker_arc_of >= 0, seeker_enters=enters, min_weeks_unemployed=min_weeks_unemployed)
 
 
 @dataclass(frozen=True)

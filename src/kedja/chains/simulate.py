@@ -44,7 +44,7 @@ import numpy as np
 from kedja.chains.checker import is_valid_chain_plan
 from kedja.chains.model import ChainPlan, ChainProblem
 from kedja.chains.optimise import optimise_chains
-from kedja.chains.rotation import RotationProblem, plan_rotation
+from kedja.chains.rotation import plan_rotation, rotation_for_plan
 from kedja.chains.unplanned import unplanned_chains
 from kedja.core.errors import InvalidInput
 
@@ -167,19 +167,12 @@ def _plan(strategy: str, problem: ChainProblem) -> ChainPlan:
 def _rotation(state: _State, problem: ChainProblem, plan: ChainPlan, movers: np.ndarray, seekers: np.ndarray,
               settings: SimulationSettings) -> np.ndarray:
     """The job seekers (year problem's index) who stand in for this year's trainees."""
-    trainees = np.flatnonzero((plan.move_of >= 0) & (problem.move_course[np.maximum(plan.move_of, 0)] >= 0))
-    courses = problem.move_course[plan.move_of[trainees]]
-    weeks = np.full(trainees.size, 40) if settings.course_weeks is None else settings.course_weeks[courses]
-    enters = np.full(problem.n_seekers, -1, np.int64)
-    entering = np.flatnonzero(plan.seeker_arc_of >= 0)
-    enters[entering] = problem.seeker_position[plan.seeker_arc_of[entering]]
-    rotation = RotationProblem(
-        absence_position=problem.own_position[trainees], absence_start=np.zeros(trainees.size, np.int64),
-        absence_weeks=weeks, absence_hours=state.hours[movers[trainees]],
-        seeker=problem.seeker, seeker_position=problem.seeker_position, seeker_fit=problem.seeker_fit,
-        seeker_hours=state.hours[state.n_e + seekers], seeker_weeks_unemployed=state.weeks_out[seekers],
-        seeker_busy=plan.seeker_arc_of >= 0, seeker_enters=enters,
-        min_weeks_unemployed=settings.min_weeks_unemployed)
+    n_courses = problem.course_seats.size
+    weeks = np.full(n_courses, 40) if settings.course_weeks is None else settings.course_weeks
+    _, rotation = rotation_for_plan(
+        problem, plan, course_weeks=weeks, course_start_week=np.zeros(n_courses, np.int64),
+        employee_hours=state.hours[movers], seeker_hours=state.hours[state.n_e + seekers],
+        seeker_weeks_unemployed=state.weeks_out[seekers], min_weeks_unemployed=settings.min_weeks_unemployed)
     covered = plan_rotation(rotation).substitute
     return covered[covered >= 0]
 

@@ -33,6 +33,7 @@ The problem is built as follows (documented so that it can be argued with):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,14 +42,14 @@ from sqlalchemy import Engine
 
 from kedja.chains import ChainPlan, ChainProblem, is_valid_chain_plan, optimise_chains, unplanned_chains
 from kedja.chains.optimise import EXACT_LIMIT
-from kedja.chains.rotation import RotationProblem, is_valid_rotation, plan_rotation
+from kedja.chains.rotation import is_valid_rotation, plan_rotation, rotation_for_plan
 from kedja.chains.simulate import STRATEGIES, SimulationSettings, simulate_strategies
 from kedja.core.access import Permission, Principal, Purpose, Role, require_permission
 from kedja.core.errors import Forbidden
 from kedja.core.ids import OccupationCode, OpportunityId, OrganisationId, SkillId
 from kedja.core.opportunities import Opportunity, OpportunityKind
 from kedja.core.people import Person
-from kedja.matching import prepare_matching
+from kedja.matching import MatchingData, prepare_matching
 from kedja.matching.scoring import generate_candidates
 from kedja.services.cache import cached
 from kedja.services.matching import matching_data
@@ -196,6 +197,10 @@ class ChainRegion:
             move_value=np.full(len(moves), UPSKILLING_VALUE), budget=budget,
             max_chain_length=max_chain_length)
 
+    def course_weeks(self) -> np.ndarray:
+        """Weeks of each course."""
+        return np.array([c.training.duration_weeks if c.training else 1 for c in self.courses], np.int64)
+
     def steps(self, plan: ChainPlan) -> list[dict[str, Any]]:
         """The plan's chains with ids and labels, chains with moves first."""
         chains = [{"end": chain.end, "steps": [self.step(s.person, s.position, s.seeker, s.course, s.cost)
@@ -219,15 +224,17 @@ class ChainRegion:
         }
 
 
-def _seeker_arcs(session: Any, region: ChainRegion, movers: set[int], k: int) -> list[tuple[int, int, float]]:
-    """Job seekers' arcs to open and freed positions, from matching's reach and fit."""
+def _seeker_arcs(region: ChainRegion, data: MatchingData, movers: set[int],
+                 k: int) -> list[tuple[int, int, float]]:
+    """Job seekers' arcs to open and freed positions, from matching's reach and fit.
+
+    ``data`` is the region's matching input (taxonomy, shortage, travel), read once.
+    """
     if not region.seekers:
         return []
     freed = region.freed_jobs(movers)
-    data = matching_data(session, region.seekers)
-    data.opportunities = [*region.jobs, *freed]
-    data.k = k
-    prepared = prepare_matching(data)
+    prepared = prepare_matching(replace(data, people=region.seekers, opportunities=[*region.jobs, *freed],
+                                        k=k))
     candidates = generate_candidates(prepared.scoring)
     units: dict[str, list[int]] = defaultdict(list)
     for position, job in enumerate(region.job_of_position):
@@ -249,8 +256,8 @@ def load_chain_region(engine: Engine, *, targets: int = 5, k: int = 10,
     """The database's region and its chain problem (see the module docstring)."""
     with session_scope(engine) as session:
         people = loaders.list_people(session)
-        opportunities = loaders.list_opportunities(session)
         data = matching_data(session, [])
+        opportunities = data.opportunities
         codes = [o.code for o in data.occupations]
         similarity = {(str(a), str(b)): float(data.similarity[i, j]) for i, a in enumerate(codes)
                       for j, b in enumerate(codes) if data.similarity[i, j] > 0}
@@ -260,36 +267,30 @@ def load_chain_region(engine: Engine, *, targets: int = 5, k: int = 10,
         region = ChainRegion(people, jobs, courses, similarity, entry, data.today)
         region.asf_placement = records.current_placements(session, OpportunityKind.ASF_PLACEMENT.value,
                                                           data.today)
-        moves = region.moves(targets)
-        arcs = _seeker_arcs(session, region, {e for e, _, _, _ in moves}, k)
+    moves = region.moves(targets)
+    arcs = _seeker_arcs(region, data, {e for e, _, _, _ in moves}, k)
     return region, region.problem(moves, arcs, budget, max_chain_length)
 
 
 def _rotation(region: ChainRegion, problem: ChainProblem, plan: ChainPlan,
               min_weeks_unemployed: int | None) -> dict[str, Any]:
     """Substitutes for the plan's trainees, hour for hour, with the calendar of who is where when."""
-    trainees = np.flatnonzero((plan.move_of >= 0) & (problem.move_course[np.maximum(plan.move_of, 0)] >= 0))
-    courses = [region.courses[int(c)] for c in problem.move_course[plan.move_of[trainees]]]
-    starts = [course.starts or region.today for course in courses]
-    weeks = np.array([c.training.duration_weeks if c.training else 1 for c in courses], np.int64)
-    enters = np.full(problem.n_seekers, -1, np.int64)
-    entering = np.flatnonzero(plan.seeker_arc_of >= 0)
-    enters[entering] = problem.seeker_position[plan.seeker_arc_of[entering]]
-    rotation = RotationProblem(
-        absence_position=problem.own_position[trainees],
-        absence_start=np.array([(d - region.today).days // 7 for d in starts], np.int64),
-        absence_weeks=weeks,
-        absence_hours=np.array([region.employees[e].constraints.hours_per_week for e in trainees], np.int64),
-        seeker=problem.seeker, seeker_position=problem.seeker_position, seeker_fit=problem.seeker_fit,
+    starts = [course.starts or region.today for course in region.courses]
+    trainees, rotation = rotation_for_plan(
+        problem, plan, course_weeks=region.course_weeks(),
+        course_start_week=np.array([(d - region.today).days // 7 for d in starts], np.int64),
+        employee_hours=np.array([p.constraints.hours_per_week for p in region.employees], np.int64),
         seeker_hours=np.array([p.constraints.hours_per_week for p in region.seekers], np.int64),
         seeker_weeks_unemployed=np.array([(p.situation.days_since(region.today) or 0) // 7
                                           for p in region.seekers], np.int64),
-        seeker_busy=plan.seeker_arc_of >= 0, seeker_enters=enters, min_weeks_unemployed=min_weeks_unemployed)
+        min_weeks_unemployed=min_weeks_unemployed)
     result = plan_rotation(rotation)
     calendar: list[dict[str, Any]] = []
     for a, e in enumerate(trainees.tolist()):
-        start, end = starts[a], starts[a] + timedelta(weeks=int(weeks[a]))
-        employee, course = region.employees[e], courses[a]
+        c = int(problem.move_course[plan.move_of[e]])
+        employee, course = region.employees[e], region.courses[c]
+        start = starts[c]
+        end = start + timedelta(weeks=int(rotation.absence_weeks[a]))
         calendar.append({"person_id": employee.id, "role": "training", "place": course.id,
                          "title": course.title, "from": start.isoformat(), "to": end.isoformat()})
         calendar.append({"person_id": employee.id, "role": "moves_up",
@@ -337,8 +338,8 @@ def simulate_region_chains(engine: Engine, *, years: int = 5, runs: int = 20, se
     ``rates`` are :class:`~kedja.chains.simulate.SimulationSettings` fields (completion_rate, ...).
     """
     region, problem = load_chain_region(engine, budget=budget)
-    weeks = np.array([c.training.duration_weeks if c.training else 1 for c in region.courses], np.int64)
-    settings = SimulationSettings(years=years, runs=runs, seed=seed, course_weeks=weeks, **rates)  # type: ignore[arg-type]
+    settings = SimulationSettings(years=years, runs=runs, seed=seed, course_weeks=region.course_weeks(),
+                                  **rates)  # type: ignore[arg-type]
     result = simulate_strategies(problem, settings)
     return {"years": years, "runs": runs, "seed": seed, "strategies": list(STRATEGIES),
             "settings": {k: v for k, v in vars(settings).items() if k != "course_weeks"},
@@ -404,8 +405,6 @@ def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: s
                         field="organisation_id", value=employer, hint="leave organisation_id out")
     region, problem, plan = _region_and_plan(engine)
     staff = [e for e, p in enumerate(region.employees) if p.situation.employer_id == employer]
-    with session_scope(engine) as session:
-        named = {pid for pid in records.consenting_people(session, employer)}
     ids: set[str] = {region.employees[e].id for e in staff}
     by_occupation: Counter[str] = Counter(str(region.employees[e].situation.occupation_code) for e in staff)
     moves: dict[tuple[str, str, str], set[int]] = defaultdict(set)
@@ -413,10 +412,11 @@ def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: s
         e, c = int(problem.move_employee[k]), int(problem.move_course[k])
         goal = region.positions[int(problem.move_position[k])][0]
         moves[str(region.employees[e].situation.occupation_code), goal, region.courses[c].title].add(e)
-    chains = [_anonymised(chain, ids & named) for chain in plan["chains"]
-              if any(not s["job_seeker"] and s["person_id"] in ids for s in chain["steps"])]
-    shown = sorted({s["person_id"] for c in chains for s in c["steps"] if s["person_id"]})
-    with session_scope(engine) as session:
+    with session_scope(engine) as session:  # the consents read and the named reads audited together
+        named = set(records.consenting_people(session, employer))
+        chains = [_anonymised(chain, ids & named) for chain in plan["chains"]
+                  if any(not s["job_seeker"] and s["person_id"] in ids for s in chain["steps"])]
+        shown = sorted({s["person_id"] for c in chains for s in c["steps"] if s["person_id"]})
         audit_reads(session, principal, shown, Purpose.WORKFORCE_PLANNING)
     return {
         "organisation_id": employer, "staff": _suppressed(len(staff)),
