@@ -123,13 +123,16 @@ def matching_data(session: Session, people: list[Person], travel_matrix: Path | 
         occupations=occupations, similarity=_similarity(codes, links),
         shortage=_shortage(session, codes, forecast),
         today=reference_date(session), seat_of=_seats(session, localities),
-        travel=_travel(localities, travel_matrix),
+        travel=_travel(session, localities, travel_matrix),
     )
 
 
-def _travel(localities: list[Locality], matrix: Path | None) -> TravelTimes:
-    """Travel times from coordinates, with the pairs of an imported matrix put in their place."""
+def _travel(session: Session, localities: list[Locality], matrix: Path | None) -> TravelTimes:
+    """Travel times from coordinates and the imported timetable, then an imported matrix's pairs."""
+    from kedja.services.reach import with_timetable
+
     travel = TravelTimes.from_points({loc.id: loc.point for loc in localities})
+    travel = with_timetable(session.get_bind(), travel)  # type: ignore[arg-type]
     if matrix is not None:
         travel.override(read_travel_matrix(matrix, set(travel.index)))
     return travel
