@@ -93,3 +93,31 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
     """Add ``kedja reach`` and ``kedja import gtfs``."""
     import_app.command("gtfs")(import_gtfs)
     app.add_typer(reach_app, name="reach")
+
+
+@reach_app.command("fit-commuting")
+def fit_commuting(
+    path: Annotated[str, typer.Argument(help="SCB's commuting matrix (ArRegPend2 CSV).")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Fit the willingness to commute (a gravity model) on SCB's commuting matrix; show observed vs fitted."""
+    engine = services.prepare_database(db)
+    result = reach_service.fit_commuting(engine, path)
+    if fmt == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    out.print(f"Gravity fit on {result['source']} {result['years'][0]}–{result['years'][-1]}, "
+              f"{result['commuters_between_municipalities']:,} commuter-years between "
+              f"{result['municipalities']} municipalities: willingness {result['form']} with γ = "
+              f"{result['gamma']}, τ = {result['shift_minutes']:g} min (halved at "
+              f"{result['half_willingness_minutes']} min); pseudo-R² {result['pseudo_r2']}; in use: "
+              f"γ = {result['in_use']['gamma']}, τ = {result['in_use']['shift_minutes']:g}.")
+    out.print("Held-out deviance (5 folds by pair; lower is better):")
+    for form, figures in result["alternatives"].items():
+        out.print(f"  {form:<14} parameter {figures['parameter']:.4f}  deviance {figures['deviance']:,.0f}"
+                  f"  cross-validated {figures['cv_deviance']:,.0f}")
+    out.print("Share of each municipality's out-commuters, observed vs fitted:")
+    for p in result["pairs"]:
+        out.print(f"  {p['from']:>10} → {p['to']:<10} {p['minutes']:>5.0f} min  {p['commuters']:>6,}  "
+                  f"observed {p['observed_share']:.1%}  fitted {p['fitted_share']:.1%}")

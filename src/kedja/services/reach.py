@@ -248,3 +248,41 @@ def travel_factor() -> float:
     from kedja.matching.reach import TravelModel
 
     return TravelModel().public_transport_factor
+
+
+DEFAULT_PAIRS = (("2582", "2580"), ("2581", "2580"), ("2514", "2580"), ("2560", "2581"),
+                 ("2521", "2580"), ("2523", "2584"), ("2584", "2523"), ("2583", "2514"))
+"""Pairs shown by ``kedja reach fit-commuting``: Boden, Piteå, Kalix and Pajala → Luleå, Älvsbyn →
+Piteå, Gällivare ↔ Kiruna, Haparanda → Kalix."""
+
+
+def fit_commuting(engine: Engine, path: str | Path) -> dict[str, Any]:
+    """Fit the decay of commuting with travel time on SCB's matrix at ``path`` (see matching.commuting).
+
+    Travel time between municipalities is the road estimate between their seats (the same
+    model the score uses for a car).
+    """
+    from kedja.matching.commuting import fit_gravity, read_commuting_matrix
+    from kedja.matching.reach import TravelModel, road_minutes_matrix
+    from kedja.matching.scoring import COMMUTE_DECAY_GAMMA, COMMUTE_DECAY_SHIFT
+
+    matrix = read_commuting_matrix(Path(path))
+    with session_scope(engine) as session:
+        seats = {m.code: m.seat for m in repo.list_municipalities(session)}
+    missing = [c for c in matrix.codes if c not in seats]
+    if missing:
+        raise NotFound(f"the database lacks the municipalities {missing}", field="--db",
+                       value=missing, hint="use a database with the region (e.g. kedja demo)")
+    minutes = road_minutes_matrix(np.array([seats[c].lat for c in matrix.codes]),
+                                  np.array([seats[c].lon for c in matrix.codes]), TravelModel())
+    fit = fit_gravity(matrix, minutes, show=DEFAULT_PAIRS)
+    return {
+        "source": "SCB ArRegPend2, " + Path(path).name, "years": list(matrix.years),
+        "sexes": list(matrix.sexes), "municipalities": len(matrix.codes),
+        "commuters_between_municipalities": int(matrix.flows.sum() - np.trace(matrix.flows)),
+        "form": "(1 + t/τ)^−γ", "gamma": round(fit.parameter, 3), "shift_minutes": fit.shift,
+        "half_willingness_minutes": round(fit.half_minutes, 1), "pseudo_r2": round(fit.pseudo_r2, 3),
+        "alternatives": {k: {m: round(v, 4) for m, v in d.items()} for k, d in fit.alternatives.items()},
+        "in_use": {"gamma": COMMUTE_DECAY_GAMMA, "shift_minutes": COMMUTE_DECAY_SHIFT},
+        "pairs": fit.pairs,
+    }
