@@ -91,6 +91,17 @@ def match(
     for dimension, ratios in summary["group_ratios"].items():
         flagged = summary["flagged_groups"].get(dimension, [])
         out.print(f"  {dimension}: {ratios}" + (f"  below four fifths: {flagged}" if flagged else ""))
+    for cause in summary.get("group_causes", []):
+        main = cause["main_cause"]
+        removed = cause["places_removed"].get(main)
+        what = (f"removes {removed['group_share']:.0%} of the region's places for the group against "
+                f"{removed['reference_share']:.0%} for {cause['reference_group']}" if removed else
+                f"{cause['capacity']['share_unplaced']:.0%} of those with candidates left without a place "
+                f"against {cause['capacity']['reference_share_unplaced']:.0%}")
+        band = cause["band"]
+        out.print(f"  {cause['dimension']}={cause['group']} (ratio {cause['ratio']}): mostly {main}, which "
+                  f"{what}; a band at {band['floor']} would cost {band['cost_in_fit']:.0f} in total fit "
+                  f"({band['cost_share']:.2%}).", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -303,7 +303,8 @@ def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candid
     travel = _pair_minutes(data, group, cols, locality, minutes, r, c)
     remote = data.opportunities.remote[cols[c]]
     # wholly remote steps need no travel, even where no public transport goes
-    on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
+    with np.errstate(invalid="ignore"):
+        on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
     keep = _feasible(data, group[r], cols[c], on_site)
     r, c, on_site, travel = r[keep], c[keep], on_site[keep], travel[keep]
     factors = _factors(data, group, cols, r, c, on_site, (covered, merit))
