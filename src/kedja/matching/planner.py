@@ -35,7 +35,7 @@ from kedja.matching.encoding import (
 )
 from kedja.matching.explain import explain
 from kedja.matching.reach import TravelTimes
-from kedja.matching.scoring import FACTORS, Candidates, ScoringInput, generate_candidates
+from kedja.matching.scoring import FACTORS, WEIGHTS, Candidates, ScoringInput, generate_candidates
 
 __all__ = [
     "MatchingData",
@@ -65,6 +65,8 @@ class MatchingData:
     travel: TravelTimes | None = None
     excluded: set[tuple[str, str]] = field(default_factory=set)
     k: int = 20
+    weights: Mapping[str, float] | None = None
+    """The score's weights (the approved version of the algorithm register); ``WEIGHTS`` when None."""
 
 
 @dataclass
@@ -131,7 +133,7 @@ def prepare_matching(data: MatchingData) -> PreparedMatching:
                 if p in person_index and o in opp_index}
     scoring = ScoringInput(people, opportunities, travel.car, data.similarity.astype(np.float32),
                            data.shortage.astype(np.float32), excluded, data.k,
-                           public_minutes=travel.public_transport)
+                           public_minutes=travel.public_transport, weights=dict(data.weights or WEIGHTS))
     return PreparedMatching(data, people, opportunities, scoring, person_index, vocabulary)
 
 
@@ -155,7 +157,7 @@ def prepare_people(prepared: PreparedMatching, people: Sequence[Person]) -> Prep
     scoring = ScoringInput(encoded, prepared.opportunities, base.car_minutes, base.similarity,
                            base.shortage, {(person_index[p], opp_index[o]) for p, o in data.excluded
                                            if p in person_index and o in opp_index},
-                           data.k, public_minutes=base.public_minutes)
+                           data.k, public_minutes=base.public_minutes, weights=base.weights)
     return PreparedMatching(data, encoded, prepared.opportunities, scoring, person_index,
                             prepared.vocabulary)
 

@@ -124,7 +124,15 @@ def matching_data(session: Session, people: list[Person], travel_matrix: Path | 
         shortage=_shortage(session, codes, forecast),
         today=reference_date(session), seat_of=_seats(session, localities),
         travel=_travel(session, localities, travel_matrix),
+        weights=_weights(session),
     )
+
+
+def _weights(session: Session) -> dict[str, float]:
+    """The score's weights in use: the register's approved version, else the hand-set ones."""
+    from kedja.services.calibration import current_weights
+
+    return current_weights(session)
 
 
 def _travel(session: Session, localities: list[Locality], matrix: Path | None) -> TravelTimes:
