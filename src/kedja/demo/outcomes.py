@@ -13,7 +13,7 @@ calibrate`` reports them beside the fitted weights when the outcomes are the dem
 Examples:
     >>> import numpy as np
     >>> factors = {f: np.array([1.0]) for f in GENERATING_LOGITS}
-    >>> round(float(success_probability(factors)[0]), 3)
+    >>> round(float(success_probability(factors)[0]), 2)
     1.0
 """
 

@@ -286,3 +286,13 @@ def fit_commuting(engine: Engine, path: str | Path) -> dict[str, Any]:
         "in_use": {"gamma": COMMUTE_DECAY_GAMMA, "shift_minutes": COMMUTE_DECAY_SHIFT},
         "pairs": fit.pairs,
     }
+
+
+def locality_point(engine: Engine, locality_id: str) -> tuple[float, float]:
+    """A locality's (lat, lon)."""
+    with session_scope(engine) as session:
+        for loc in repo.list_localities(session):
+            if loc.id == locality_id:
+                return loc.point.lat, loc.point.lon
+    raise NotFound(f"no locality has the id {locality_id!r}", field="locality_id", value=locality_id,
+                   hint="give a locality of the region")
