@@ -22,7 +22,8 @@ from kedja.services.calibration import (
 )
 from kedja.store import session_scope
 
-ADMIN = Principal("u1", "admin@kedja.demo", "AF25", OrganisationKind.EMPLOYMENT_SERVICE, frozenset({Role.ADMIN}))
+ADMIN = Principal("u1", "admin@kedja.demo", "AF25", OrganisationKind.EMPLOYMENT_SERVICE,
+                  frozenset({Role.ADMIN}))
 OFFICER = Principal("u2", "officer@kedja.demo", "AF25", OrganisationKind.EMPLOYMENT_SERVICE,
                     frozenset({Role.OFFICER}))
 EXPERIENCE_ONLY = {"skills": 0.0, "experience": 6.0, "step": -6.0, "shortage": 0.0, "travel": 0.0,

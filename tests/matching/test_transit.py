@@ -51,7 +51,7 @@ def test_reader_names_the_file_line_and_field(tmp_path: Path) -> None:
 def test_reader_refuses_unknown_stops(tmp_path: Path) -> None:
     folder = _tiny(tmp_path, "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
                               "t1,07:00:00,07:00:00,A,1\nt1,07:40:00,07:40:00,Z,2\n")
-    with pytest.raises(InvalidInput, match="'Z' is not in stops.txt"):
+    with pytest.raises(InvalidInput, match=r"'Z' is not in stops\.txt"):
         read_feed(folder)
 
 

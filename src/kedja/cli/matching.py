@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -99,17 +99,18 @@ def match(
     for dimension, ratios in summary["group_ratios"].items():
         flagged = summary["flagged_groups"].get(dimension, [])
         out.print(f"  {dimension}: {ratios}" + (f"  below four fifths: {flagged}" if flagged else ""))
-    for cause in summary.get("group_causes", []):
+    causes: list[dict[str, Any]] = summary.get("group_causes", [])
+    for cause in causes:
         main = cause["main_cause"]
         removed = cause["places_removed"].get(main)
         what = (f"removes {removed['group_share']:.0%} of the region's places for the group against "
                 f"{removed['reference_share']:.0%} for {cause['reference_group']}" if removed else
                 f"{cause['capacity']['share_unplaced']:.0%} of those with candidates left without a place "
                 f"against {cause['capacity']['reference_share_unplaced']:.0%}")
-        band = cause["band"]
+        cost = cause["band"]
         out.print(f"  {cause['dimension']}={cause['group']} (ratio {cause['ratio']}): mostly {main}, which "
-                  f"{what}; a band at {band['floor']} would cost {band['cost_in_fit']:.0f} in total fit "
-                  f"({band['cost_share']:.2%}).", markup=False)
+                  f"{what}; a band at {cost['floor']} would cost {cost['cost_in_fit']:.0f} in total fit "
+                  f"({cost['cost_share']:.2%}).", markup=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -153,10 +154,13 @@ def calibrate(
     label = " (DEMO outcomes from the demo model)" if report["demo"] else ""
     out.print(f"Calibration version {report['version']}{label}: {fit['sample']} outcomes, {fit['positives']} "
               f"working or studying; held-out AUC {fit['cv_auc']:.3f} (current score alone "
-              f"{fit['baseline_cv_auc']:.3f}), log-loss {fit['cv_log_loss']:.3f} ({fit['baseline_cv_log_loss']:.3f}), "
+              f"{fit['baseline_cv_auc']:.3f}), log-loss {fit['cv_log_loss']:.3f} "
+              f"({fit['baseline_cv_log_loss']:.3f}), "
               f"{fit['folds']} folds by municipality.", markup=False)
     table = Table(show_lines=False)
-    for column in ("factor", "current", "fitted", "coefficient") + (("demo model",) if report["demo_model"] else ()):
+    demo_column = ("demo model",) if report["demo_model"] else ()
+    columns = ("factor", "current", "fitted", "coefficient", *demo_column)
+    for column in columns:
         table.add_column(column)
     for factor in FACTORS:
         row = [factor, f"{report['current_weights'][factor]:.3f}", f"{report['fitted_weights'][factor]:.3f}",
@@ -167,7 +171,8 @@ def calibrate(
     out.print(table)
     verdict = report["verdict"]
     if report["status"] == "refused":
-        out.print(f"REFUSED: the fitted weights worsen the equal-treatment audit: {verdict['worse']}", markup=False)
+        out.print(f"REFUSED: the fitted weights worsen the equal-treatment audit: {verdict['worse']}",
+                  markup=False)
     else:
         out.print(f"Proposed: the audit is no worse. An administrator approves it with "
                   f"kedja match approve-weights {report['version']} --user NAME.", markup=False)
@@ -186,7 +191,8 @@ def approve_weights(
     engine = services.prepare_database(db)
     signed = services.sign_in(engine, user, password)
     result = approve(engine, version, signed.principal)
-    out.print(f"Version {result['version']} approved by {result['approved_by']}: {result['weights']}", markup=False)
+    out.print(f"Version {result['version']} approved by {result['approved_by']}: {result['weights']}",
+              markup=False)
 
 
 @match_app.command("weights")

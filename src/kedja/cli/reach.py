@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -38,7 +38,8 @@ def import_gtfs(
 def reach(
     ctx: typer.Context,
     db: DbOption = None,
-    origin: Annotated[str | None, typer.Option("--from", help="A locality or municipality, e.g. Luleå.")] = None,
+    origin: Annotated[str | None, typer.Option(
+        "--from", help="A locality or municipality, e.g. Luleå.")] = None,
     mode: Annotated[str, typer.Option(help="car or transit.")] = "car",
     arrive_by: Annotated[str, typer.Option(help="Be at work by this time (transit).")] = "08:00",
     leave_after: Annotated[str, typer.Option(help="Leave work at this time (transit).")] = "16:30",
@@ -64,12 +65,13 @@ def reach(
     _print(result)
 
 
-def _print(result: dict) -> None:  # type: ignore[type-arg]
+def _print(result: dict[str, Any]) -> None:
     head = result["from"]
     line = f"From {head['name']} ({head['municipality']}) by {result['mode']}"
     if "timetable" in result:
         t = result["timetable"]
-        line += f", {t['weekday']} {t['day']}, at work by {t['arrive_by']}, leaving work at {t['leave_after']}"
+        line += (f", {t['weekday']} {t['day']}, at work by {t['arrive_by']}, "
+                 f"leaving work at {t['leave_after']}")
     out.print(line + ":")
     for row in result["destinations"]:
         minutes = "ingen kollektivtrafik" if row["minutes"] is None else f"{row['minutes']:.0f} min"

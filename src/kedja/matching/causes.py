@@ -46,11 +46,13 @@ def _masks(data: ScoringInput, rows: np.ndarray) -> dict[str, np.ndarray]:
     col = np.newaxis
     return {
         "adaptations": (p.adaptations[rows, col] & ~o.adaptations[col, :]) != 0,
-        "swedish": (p.swedish[rows, col] < o.swedish[col, :]) | (p.swedish[rows, col] > o.max_swedish[col, :]),
+        "swedish": (p.swedish[rows, col] < o.swedish[col, :])
+                   | (p.swedish[rows, col] > o.max_swedish[col, :]),
         "experience": _experience(data, rows),
         "reach": _reach(data, rows),
         "hours": o.hours[col, :] > p.hours[rows, col],
-        "other": ((o.licences[col, :] & ~p.licences[rows, col]) != 0) | (p.available[rows, col] > o.ends[col, :]),
+        "other": ((o.licences[col, :] & ~p.licences[rows, col]) != 0)
+                 | (p.available[rows, col] > o.ends[col, :]),
     }
 
 
@@ -102,7 +104,7 @@ def group_causes(data: ScoringInput, labels: Sequence[str], flagged: Sequence[st
         if rows.size == 0:
             continue
         mine = blocked_places(data, rows)
-        removed = {cause: {
+        removed: dict[str, dict[str, Any]] = {cause: {
             "group_share": round(float(mine[cause].mean()) / total, 4),
             "reference_share": round(float(ref[cause].mean()) / total, 4) if ref_rows.size else None,
             "group_mean_places": round(float(mine[cause].mean()), 1),

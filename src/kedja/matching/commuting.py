@@ -63,7 +63,8 @@ def read_commuting_matrix(path: Path, *, sexes: Sequence[str] = ("kvinnor", "mä
         need = {"year", "sex", "residence_code", "residence", "workplace_code", "employed"}
         missing = need - set(reader.fieldnames or ())
         if missing:
-            raise InvalidInput(f"{path.name} lacks the columns {sorted(missing)}", location=f"{path.name}, line 1",
+            raise InvalidInput(f"{path.name} lacks the columns {sorted(missing)}",
+                               location=f"{path.name}, line 1",
                                hint="give SCB's ArRegPend2 table as year,sex,residence_code,residence,"
                                     "workplace_code,workplace,employed")
         for line, row in enumerate(reader, start=2):
@@ -123,7 +124,9 @@ class GravityFit:
     @property
     def half_minutes(self) -> float:
         """Minutes at which the willingness has halved."""
-        return float(self.shift * (2.0 ** (1.0 / self.parameter) - 1.0)) if self.parameter > 0 else float("nan")
+        if self.parameter <= 0:
+            return float("nan")
+        return float(self.shift * (2.0 ** (1.0 / self.parameter) - 1.0))
 
 
 FORMS = ("exp", "power", "none")
@@ -218,7 +221,10 @@ def fit_gravity(matrix: CommutingMatrix, minutes: np.ndarray, *, folds: int = 5,
             "aic": float(fit.aic),  # type: ignore[attr-defined]
             "cv_deviance": _cv_deviance(matrix.flows, minutes, form, folds, seed),
         }
-    shift = min(SHIFTS, key=lambda tau: float(_glm(y, _design(n, minutes, f"shifted:{tau}", off)[0]).deviance))  # type: ignore[attr-defined]
+    def deviance(tau: float) -> float:
+        return float(_glm(y, _design(n, minutes, f"shifted:{tau}", off)[0]).deviance)  # type: ignore[attr-defined]
+
+    shift = min(SHIFTS, key=deviance)
     x, _ = _design(n, minutes, f"shifted:{shift}", off)
     fit = _glm(y, x)
     fitted["shifted"] = fit

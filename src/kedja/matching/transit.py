@@ -39,6 +39,7 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ __all__ = [
     "latest_departure",
 ]
 
+Call = tuple[str, int, str, int, int] | tuple[str, int, str, int, int, bool, bool]
+"""A trip's call: (trip, sequence, stop, arrival s, departure s[, pickup, drop-off])."""
 WALK_SPEED_MS = 1.33
 """Walking speed, metres per second: OpenTripPlanner's default ``walkSpeed`` (1.33 m/s, ≈ 4.8 km/h)."""
 WALK_DETOUR = 1.3
@@ -114,7 +117,7 @@ class Timetable:
 
     @classmethod
     def from_rows(cls, stops: Sequence[tuple[str, float, float]],
-                  calls: Iterable[tuple[str, int, str, int, int] | tuple[str, int, str, int, int, bool, bool]],
+                  calls: Iterable[Call],
                   transfers: Sequence[tuple[str, str, int]] = (), day: date | None = None) -> Timetable:
         """A timetable from stops ``(id, lat, lon)`` and one day's calls.
 
@@ -125,13 +128,13 @@ class Timetable:
         index = {s: i for i, s in enumerate(ids)}
         by_trip: dict[str, list[tuple[int, int, int, int, bool, bool]]] = {}
         for call in calls:
-            pickup, drop_off = (call[5], call[6]) if len(call) == 7 else (True, True)  # type: ignore[misc]
+            pickup, drop_off = (call[5], call[6]) if len(call) == 7 else (True, True)
             by_trip.setdefault(call[0], []).append((call[1], index[call[2]], call[3], call[4],
                                                     pickup, drop_off))
         rows = []
         for number, trip_calls in enumerate(by_trip.values()):
             trip_calls.sort()
-            for a, b in zip(trip_calls, trip_calls[1:], strict=False):
+            for a, b in itertools.pairwise(trip_calls):
                 rows.append((a[3], b[2], a[1], b[1], number, a[4], b[5]))
         rows.sort()
         columns = list(zip(*rows, strict=True)) if rows else [()] * 7

@@ -56,7 +56,8 @@ def _latest_allocation(session: Session, allocation_id: str | None) -> str:
 
 
 def record_demo_outcomes(engine: Engine, *, allocation_id: str | None = None, seed: int = 42,
-                         logits: dict[str, float] | None = None, intercept: float = INTERCEPT) -> dict[str, Any]:
+                         logits: dict[str, float] | None = None,
+                         intercept: float = INTERCEPT) -> dict[str, Any]:
     """Draw the demo's 180-day outcomes for an allocation's placements (the latest by default).
 
     Only in a demo database. Earlier demo outcomes are replaced; the model is recorded with them.
@@ -70,10 +71,9 @@ def record_demo_outcomes(engine: Engine, *, allocation_id: str | None = None, se
         today = datetime.fromisoformat(json.loads(info)["today"]).date() if "today" in json.loads(info) \
             else datetime.now(UTC).date()
         allocation = _latest_allocation(session, allocation_id)
-        rows = session.execute(select(t.AllocationAssignmentRow.person_id, t.AllocationAssignmentRow.opportunity_id,
-                                      t.AllocationAssignmentRow.factors)
-                               .where(t.AllocationAssignmentRow.allocation_id == allocation)
-                               .order_by(t.AllocationAssignmentRow.person_id)).all()
+        a = t.AllocationAssignmentRow
+        rows = session.execute(select(a.person_id, a.opportunity_id, a.factors)
+                               .where(a.allocation_id == allocation).order_by(a.person_id)).all()
         _clear_demo_outcomes(session)
         factors = {f: np.array([r[2][f] for r in rows]) for f in model}
         success = draw_outcomes(factors, np.random.default_rng(seed), model, intercept)
@@ -108,12 +108,14 @@ def _clear_demo_outcomes(session: Session) -> None:
 def _samples(session: Session) -> tuple[np.ndarray, np.ndarray, list[str], int]:
     """Factor rows, outcomes and municipalities of the steps with a 180-day outcome and a breakdown."""
     o, e, a, p = t.OutcomeRow, t.EnrolmentRow, t.AllocationAssignmentRow, t.PersonRow
-    outcomes = session.execute(select(e.person_id, e.opportunity_id, o.status, o.enrolment_id, p.municipality_code)
+    outcomes = session.execute(select(e.person_id, e.opportunity_id, o.status, o.enrolment_id,
+                                      p.municipality_code)
                                .join(e, e.id == o.enrolment_id).join(p, p.id == e.person_id)
                                .where(o.days_after_exit == 180)).all()
     breakdown: dict[tuple[str, str], dict[str, float]] = {}
     for person, opportunity, factors in session.execute(
-            select(a.person_id, a.opportunity_id, a.factors).join(t.AllocationRow, t.AllocationRow.id == a.allocation_id)
+            select(a.person_id, a.opportunity_id, a.factors)
+            .join(t.AllocationRow, t.AllocationRow.id == a.allocation_id)
             .order_by(t.AllocationRow.created_at)):
         breakdown[(person, opportunity)] = factors
     rows, y, groups, demo = [], [], [], 0
@@ -187,10 +189,12 @@ def approve_weights(engine: Engine, version: int, principal: Principal) -> dict[
         if row.status != "proposed":
             raise Conflict(f"version {version} is {row.status}, not proposed", field="version", value=version,
                            hint="only a proposed calibration (one that kept the audit) can be approved")
-        for previous in session.scalars(select(t.ScoreWeightsRow).where(t.ScoreWeightsRow.status == "approved")):
+        w = t.ScoreWeightsRow
+        for previous in session.scalars(select(w).where(w.status == "approved")):
             previous.status = "retired"
         row.status, row.decided_by, row.decided_at = "approved", principal.username, datetime.now(UTC)
-        return {"version": version, "status": row.status, "weights": row.weights, "approved_by": row.decided_by}
+        return {"version": version, "status": row.status, "weights": row.weights,
+                "approved_by": row.decided_by}
 
 
 def weight_versions(engine: Engine) -> list[dict[str, Any]]:
@@ -202,4 +206,4 @@ def weight_versions(engine: Engine) -> list[dict[str, Any]]:
                      "cv_auc": r.report["calibration"]["cv_auc"],
                      "baseline_cv_auc": r.report["calibration"]["baseline_cv_auc"],
                      "demo": r.report.get("demo", False)} for r in rows]
-    return versions + [{"version": 0, "status": "hand-set", "weights": dict(WEIGHTS)}]
+    return [*versions, {"version": 0, "status": "hand-set", "weights": dict(WEIGHTS)}]

@@ -327,8 +327,10 @@ def _group_causes(prepared: PreparedMatching, result: Any, chosen: Any, groups: 
                       "band": {"floor": band["floor"], "cost_in_fit": band["cost_in_fit"],
                                "cost_share": round(band["cost_in_fit"] / band["unconstrained_total_fit"], 4)
                                if band["unconstrained_total_fit"] else 0.0,
-                               "share_of_fair_share_before": band["shares_of_fair_share_before"].get(cause["group"]),
-                               "share_of_fair_share_after": band["shares_of_fair_share_after"].get(cause["group"]),
+                               "share_of_fair_share_before":
+                                   band["shares_of_fair_share_before"].get(cause["group"]),
+                               "share_of_fair_share_after":
+                                   band["shares_of_fair_share_after"].get(cause["group"]),
                                "band_met": band["band_met"], "method": band["method"]}}
             out.append(cause)
     return out

@@ -26,6 +26,8 @@ __all__ = ["WEEKDAYS", "TransitSetting", "import_gtfs", "locality_reach", "parse
            "transit_commutes", "with_timetable"]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Commutes = tuple[date | None, CommuteTimes, np.ndarray]
+"""The day used, the commutes, and whether the feed covers each locality's county."""
 COVERED_SHARE = 0.10
 """A county is covered by the feed when at least this share of its stops lie nearest to its localities."""
 NEAREST_KM = 25.0
@@ -67,7 +69,7 @@ def import_gtfs(engine: Engine, path: str | Path) -> dict[str, Any]:
               "valid_from": valid[0] if valid else None, "valid_to": valid[1] if valid else None,
               "counts": counts}
     transfers = {(a, b): s for a, b, s in feed.transfers}
-    rows = {
+    rows: dict[str, list[dict[str, Any]]] = {
         "stops": [{"stop_id": s.id, "name": s.name[:255], "lat": s.lat, "lon": s.lon} for s in feed.stops],
         "services": [{"service_id": k, "dates": sorted(d.isoformat() for d in v)}
                      for k, v in feed.services.items()],
@@ -85,7 +87,7 @@ def import_gtfs(engine: Engine, path: str | Path) -> dict[str, Any]:
                         "write": round(time.perf_counter() - parsed, 2)}}
 
 
-_MEMO: dict[tuple[str, TransitSetting], tuple[date | None, CommuteTimes, np.ndarray] | None] = {}
+_MEMO: dict[tuple[str, TransitSetting], Commutes | None] = {}
 
 
 def _forget(engine: Engine) -> None:
@@ -95,7 +97,7 @@ def _forget(engine: Engine) -> None:
 
 
 def transit_commutes(engine: Engine, setting: TransitSetting = TransitSetting()
-                     ) -> tuple[date | None, CommuteTimes, np.ndarray] | None:
+                     ) -> Commutes | None:
     """Public transport commutes between the region's localities from the stored feed.
 
     Returns the day used (the weekday with most trips in the feed), the commutes, and for each
@@ -109,7 +111,7 @@ def transit_commutes(engine: Engine, setting: TransitSetting = TransitSetting()
     return _MEMO[key]
 
 
-def _compute(session: Session, setting: TransitSetting) -> tuple[date | None, CommuteTimes, np.ndarray] | None:
+def _compute(session: Session, setting: TransitSetting) -> Commutes | None:
     if store.feed_info(session) is None:
         return None
     services = store.services(session)
@@ -140,7 +142,8 @@ def _covered(localities: Sequence[Locality], stops: Sequence[tuple[str, float, f
     return np.array([share[c] >= COVERED_SHARE for c in counties])
 
 
-def with_timetable(engine: Engine, travel: TravelTimes, setting: TransitSetting = TransitSetting()) -> TravelTimes:
+def with_timetable(engine: Engine, travel: TravelTimes,
+                   setting: TransitSetting = TransitSetting()) -> TravelTimes:
     """``travel`` with public transport from the stored timetable where the feed covers both ends.
 
     Pairs outside the feed keep the estimate (car time × factor), marked in ``travel.public_timetable``.
@@ -177,7 +180,7 @@ def _find_place(session: Session, name: str) -> tuple[Locality, list[Locality]]:
 def _clock(seconds: float) -> str | None:
     if not np.isfinite(seconds):
         return None
-    minutes = int(round(seconds / 60.0))
+    minutes = round(seconds / 60.0)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -193,7 +196,7 @@ def locality_reach(engine: Engine, place: str, *, mode: str = "car",
                            hint="use car or transit")
     with session_scope(engine) as session:
         origin, localities = _find_place(session, place)
-        names = {m.code: m.name for m in repo.list_municipalities(session)}
+        names: dict[str, str] = {m.code: m.name for m in repo.list_municipalities(session)}
         feed = store.feed_info(session)
     travel = TravelTimes.from_points({loc.id: loc.point for loc in localities})
     result = transit_commutes(engine, setting) if mode == "transit" else None
@@ -217,7 +220,7 @@ def locality_reach(engine: Engine, place: str, *, mode: str = "car",
 
 
 def _row(loc: Locality, names: dict[str, str], travel: TravelTimes, i: int, mode: str,
-         result: tuple[date | None, CommuteTimes, np.ndarray] | None, origin: Locality) -> dict[str, Any]:
+         result: Commutes | None, origin: Locality) -> dict[str, Any]:
     j = travel.index[loc.id]
     row: dict[str, Any] = {"locality_id": loc.id, "name": loc.name,
                            "municipality": names.get(loc.municipality_code), "lat": loc.point.lat,
@@ -236,7 +239,8 @@ def _row(loc: Locality, names: dict[str, str], travel: TravelTimes, i: int, mode
     minutes = float(times.minutes[a, b])
     if not np.isfinite(minutes):
         return row | {"minutes": None, "source": "timetable", "note": "ingen kollektivtrafik",
-                      "leave_home": _clock(times.leave_home[a, b]), "home_again": _clock(times.home_again[a, b])}
+                      "leave_home": _clock(times.leave_home[a, b]),
+                      "home_again": _clock(times.home_again[a, b])}
     return row | {"minutes": round(minutes, 1), "source": "timetable",
                   "out_minutes": round(float(times.out_minutes[a, b]), 1),
                   "back_minutes": round(float(times.back_minutes[a, b]), 1),
@@ -268,7 +272,7 @@ def fit_commuting(engine: Engine, path: str | Path) -> dict[str, Any]:
 
     matrix = read_commuting_matrix(Path(path))
     with session_scope(engine) as session:
-        seats = {m.code: m.seat for m in repo.list_municipalities(session)}
+        seats: dict[str, Any] = {m.code: m.seat for m in repo.list_municipalities(session)}
     missing = [c for c in matrix.codes if c not in seats]
     if missing:
         raise NotFound(f"the database lacks the municipalities {missing}", field="--db",

@@ -62,20 +62,20 @@ __all__ = [
     "ProtectedAttributesRow",
     "ReferralEventRow",
     "ReferralRow",
+    # issue 20
+    "ScoreWeightsRow",
     "SkillRow",
     "TaxonomyConceptRow",
     "TaxonomyLinkRow",
     "TaxonomySourceRow",
-    "UserRow",
-    "WebSessionRow",
-    # issue 20
-    "ScoreWeightsRow",
     "TransitFeedRow",
     "TransitServiceRow",
     "TransitStopRow",
     "TransitStopTimeRow",
     "TransitTransferRow",
     "TransitTripRow",
+    "UserRow",
+    "WebSessionRow",
 ]
 
 NAMING = {

@@ -11,8 +11,15 @@ from sqlalchemy.orm import Session
 from kedja.store import tables as t
 from kedja.store.repositories import insert_many
 
-__all__ = ["feed_info", "replace_feed", "stops", "stop_times_on", "services", "transfers",
-           "trips_per_service"]
+__all__ = [
+    "feed_info",
+    "replace_feed",
+    "services",
+    "stop_times_on",
+    "stops",
+    "transfers",
+    "trips_per_service",
+]
 
 TABLES = (t.TransitStopTimeRow, t.TransitTripRow, t.TransitServiceRow, t.TransitTransferRow,
           t.TransitStopRow, t.TransitFeedRow)
@@ -66,8 +73,12 @@ def stops(session: Session) -> list[tuple[str, float, float]]:
     return [(r[0], float(r[1]), float(r[2])) for r in rows]
 
 
-def stop_times_on(session: Session, service_ids: set[str]) -> list[tuple[str, int, str, int, int, bool, bool]]:
-    """The calls of the trips of ``service_ids``: (trip, sequence, stop, arrival, departure, pickup, drop-off)."""
+def stop_times_on(session: Session,
+                  service_ids: set[str]) -> list[tuple[str, int, str, int, int, bool, bool]]:
+    """The calls of the trips of ``service_ids``.
+
+    Each is (trip, sequence, stop, arrival, departure, pickup, drop-off).
+    """
     s, tr = t.TransitStopTimeRow, t.TransitTripRow
     rows = session.execute(
         select(s.trip_id, s.sequence, s.stop_id, s.arrival, s.departure, s.pickup, s.drop_off)

@@ -107,7 +107,7 @@ def reach_band(minutes: float | None) -> str:
     """
     if minutes is None:
         return "none"
-    for limit, band in ((30, REACH_BANDS[0]), (45, REACH_BANDS[1]), (60, REACH_BANDS[2]), (90, REACH_BANDS[3])):
+    for limit, band in zip((30, 45, 60, 90), REACH_BANDS, strict=False):
         if minutes <= limit:
             return band
     return REACH_BANDS[4]

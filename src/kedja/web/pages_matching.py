@@ -66,15 +66,15 @@ def reach_page(request: Request, engine: EngineDep, signed: AggregateReader,
                mode: Annotated[str, Query(pattern="^(car|transit)$")] = "transit") -> HTMLResponse:
     """What is within reach of a place: every locality's commute, on a map and in a table."""
     from kedja.services import reach
-    from kedja.web.charts import REACH_BANDS, reach_band, reach_map
     from kedja.web import i18n
+    from kedja.web.charts import REACH_BANDS, reach_band, reach_map
     from kedja.web.pages import LANG_COOKIE
 
     i18n.use_locale(i18n.choose_locale(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)))
     _ = i18n.gettext
     result = reach.locality_reach(engine, place, mode=mode)
     origin = result["from"]
-    localities = sorted(row["name"] for row in result["destinations"]) + [origin["name"]]
+    localities = [*sorted(row["name"] for row in result["destinations"]), origin["name"]]
     point = reach.locality_point(engine, origin["locality_id"])
     origin_point = {"name": origin["name"], "lat": point[0], "lon": point[1]}
     bands = {b: _("no public transport") if b == "none" else b for b in REACH_BANDS}
@@ -83,6 +83,14 @@ def reach_page(request: Request, engine: EngineDep, signed: AggregateReader,
                      legend_title=_("Commute"))
     for row in result["destinations"]:
         row["band"] = bands[reach_band(row["minutes"])]
+    timetable = result.get("timetable")
+    if timetable and timetable.get("day"):
+        from datetime import date
+
+        from babel.dates import format_date
+
+        timetable["day_text"] = format_date(date.fromisoformat(timetable["day"]), format="long",
+                                            locale="sv_SE" if i18n.current_locale() == "sv" else "en_GB")
     return render(request, "reach.html", {"active": "allocations", "result": result, "chart_spec": spec,
                                           "place": origin["name"], "mode": mode,
                                           "localities": sorted(set(localities))})
