@@ -146,3 +146,38 @@ def test_a_bad_feed_leaves_the_stored_one_in_place(gtfs_engine: Engine, tmp_path
     from kedja.store import transit as store
     with session_scope(gtfs_engine) as session:
         assert store.feed_info(session)["counts"]["trips"] == 1909  # type: ignore[index]
+
+
+@pytest.mark.shared_data
+def test_reach_page_maps_the_commutes_in_swedish(gtfs_engine: Engine) -> None:
+    from kedja.web import create_app
+    from tests.conftest import signed_in_client
+
+    reach.import_gtfs(gtfs_engine, shared_data("gtfs_norrbotten"))
+    client = signed_in_client(create_app(gtfs_engine), "analyst@kedja.demo")
+    page = client.get("/reach?from=Lule%C3%A5&mode=transit&lang=sv")  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    text = page.text
+    assert "Inom räckhåll från Luleå" in text and "16 augusti 2022" in text
+    assert "ingen kollektivtrafik" in text and "uppskattning, ingen tidtabell" in text
+    assert '"projection": {"type": "mercator"}' in text and "reach-chart-spec" in text
+    missing = client.get("/reach?from=Atlantis")  # type: ignore[attr-defined]
+    assert missing.status_code == 404
+
+
+@pytest.mark.shared_data
+def test_people_without_a_car_are_told_where_their_times_come_from(gtfs_engine: Engine) -> None:
+    from sqlalchemy import text
+
+    reach.import_gtfs(gtfs_engine, shared_data("gtfs_norrbotten"))
+    with gtfs_engine.connect() as connection:
+        people = connection.execute(text(
+            "select id from people where status != 'employed' and municipality_code like '25%' "
+            "and driving_licences = '[]' order by id limit 40")).scalars().all()
+    said = set()
+    for person in people:
+        for step in services.pathways_for_person(gtfs_engine, person, k=10):
+            said.update(step.explanation["sv"])
+            assert np.isfinite(step.travel_minutes)
+    assert any("enligt tidtabellen" in line for line in said), sorted(said)[:20]
+    assert not any(line.startswith("Resväg") and "uppskattad" in line for line in said)
