@@ -87,7 +87,7 @@ def import_gtfs(engine: Engine, path: str | Path) -> dict[str, Any]:
                         "write": round(time.perf_counter() - parsed, 2)}}
 
 
-_MEMO: dict[tuple[str, TransitSetting], Commutes | None] = {}
+_MEMO: dict[tuple[str, TransitSetting, str], Commutes | None] = {}
 
 
 def _forget(engine: Engine) -> None:
@@ -96,18 +96,21 @@ def _forget(engine: Engine) -> None:
         del _MEMO[memo_key]
 
 
-def transit_commutes(engine: Engine, setting: TransitSetting = TransitSetting()
-                     ) -> Commutes | None:
+def transit_commutes(engine: Engine, setting: TransitSetting = TransitSetting()) -> Commutes | None:
     """Public transport commutes between the region's localities from the stored feed.
 
     Returns the day used (the weekday with most trips in the feed), the commutes, and for each
     locality whether the feed covers its county; ``None`` when no feed is stored. Memoised per
-    database and setting for the life of the process (an import clears it).
+    database, setting and import (a new import, in any process, is a new key).
     """
-    key = (engine.url.render_as_string(hide_password=False), setting)
-    if key not in _MEMO:
-        with session_scope(engine) as session:
-            _MEMO[key] = _compute(session, setting)
+    with session_scope(engine) as session:
+        info = store.feed_info(session)
+        stamp = info["imported_at"] if info else "none"
+        key = (engine.url.render_as_string(hide_password=False), setting, stamp)
+        if key not in _MEMO:
+            for stale in [k for k in _MEMO if k[0] == key[0] and k[2] != stamp]:
+                del _MEMO[stale]
+            _MEMO[key] = _compute(session, setting) if info else None
     return _MEMO[key]
 
 
