@@ -181,3 +181,20 @@ def test_people_without_a_car_are_told_where_their_times_come_from(gtfs_engine: 
             assert np.isfinite(step.travel_minutes)
     assert any("enligt tidtabellen" in line for line in said), sorted(said)[:20]
     assert not any(line.startswith("Resväg") and "uppskattad" in line for line in said)
+
+
+def test_a_zipped_feed_reads_like_its_folder_and_a_non_zip_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = _tiny(tmp_path / "feed" if (tmp_path / "feed").mkdir() is None else tmp_path,
+                   "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                   "t1,07:00:00,07:00:00,A,1\nt1,07:40:00,07:40:00,B,2\n")
+    archive = tmp_path / "feed.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for path in folder.iterdir():
+            handle.write(path, f"gtfs/{path.name}")
+    assert read_feed(archive).stop_times == read_feed(folder).stop_times
+    bad = tmp_path / "feed.txt"
+    bad.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="not a zip"):
+        read_feed(bad)

@@ -105,7 +105,11 @@ class _Source:
             raise InvalidInput(f"{str(path)!r} does not exist", field="PATH", value=str(path),
                                hint="give a GTFS zip or the folder of its .txt files")
         self.path = path
-        self.zip = zipfile.ZipFile(path) if path.is_file() else None
+        try:
+            self.zip = zipfile.ZipFile(path) if path.is_file() else None
+        except zipfile.BadZipFile:
+            raise InvalidInput(f"{str(path)!r} is not a zip file", field="PATH", value=str(path),
+                               hint="give a GTFS zip or the folder of its .txt files") from None
         if self.zip is None and not path.is_dir():
             raise InvalidInput(f"{str(path)!r} is neither a zip nor a folder", field="PATH",
                                value=str(path), hint="give a GTFS zip or the folder of its .txt files")
