@@ -132,19 +132,61 @@ def optimal_allocation(problem: AllocationProblem) -> Allocation:
     return allocation_from_assignment(problem, np.flatnonzero(arc_flows > 0), "min_cost_flow")
 
 
+GREEDY_CHUNK = 1 << 16
+"""Arcs settled together by :func:`greedy_allocation` (a few rounds of array operations each)."""
+
+
 def greedy_allocation(problem: AllocationProblem) -> Allocation:
-    """Arcs best-first, each taken if its person is free and its place has room; O(E log E)."""
+    """Arcs best-first, each taken if its person is free and its place has room; O(E log E).
+
+    The same allocation as walking the arcs one by one in order of value (ties in arc order),
+    computed with whole-array operations over runs of ``GREEDY_CHUNK`` consecutive arcs: within a
+    run, an arc is certainly taken when it is the first remaining arc of its person and among
+    the first ``left[j]`` remaining arcs of its place ``j``; those are taken together, the arcs
+    of placed people and full places are dropped, and the run is settled in a few such rounds
+    (the first remaining arc always qualifies, so every round makes progress).
+    """
     order = np.argsort(-problem.arc_value(), kind="stable")
+    person, place = problem.person.astype(np.int64), problem.place.astype(np.int64)
     left = problem.capacities.astype(np.int64).copy()
     free = np.ones(problem.n_people, dtype=bool)
     chosen = []
-    for arc in order:
-        i, j = problem.person[arc], problem.place[arc]
-        if free[i] and left[j] > 0:
-            free[i] = False
-            left[j] -= 1
-            chosen.append(arc)
-    return allocation_from_assignment(problem, np.array(chosen, dtype=np.int64), "greedy")
+    for start in range(0, order.size, GREEDY_CHUNK):
+        arcs = order[start:start + GREEDY_CHUNK]
+        while arcs.size:
+            arcs = arcs[free[person[arcs]] & (left[place[arcs]] > 0)]
+            if not arcs.size:
+                break
+            take = _first_of_person(person[arcs]) & _within_room(place[arcs], left)
+            taken = arcs[take]
+            free[person[taken]] = False
+            np.subtract.at(left, place[taken], 1)
+            chosen.append(taken)
+            arcs = arcs[~take]
+    picked = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return allocation_from_assignment(problem, picked[np.argsort(rank[picked])], "greedy")
+
+
+def _first_of_person(owner: np.ndarray) -> np.ndarray:
+    """Whether each arc (in greedy order) is the first one of its person."""
+    by = np.argsort(owner, kind="stable")
+    sorted_owner = owner[by]
+    first = np.zeros(owner.size, dtype=bool)
+    first[by[np.r_[True, sorted_owner[1:] != sorted_owner[:-1]]]] = True
+    return first
+
+
+def _within_room(seat: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """Whether each arc (in greedy order) is among the first ``left[j]`` arcs of its place ``j``."""
+    by = np.argsort(seat, kind="stable")
+    sorted_seat = seat[by]
+    starts = np.r_[0, np.flatnonzero(sorted_seat[1:] != sorted_seat[:-1]) + 1]
+    within = np.arange(seat.size) - np.repeat(starts, np.diff(np.r_[starts, seat.size]))
+    room = np.zeros(seat.size, dtype=bool)
+    room[by[within < left[sorted_seat]]] = True
+    return room
 
 
 def is_feasible_allocation(problem: AllocationProblem, allocation: Allocation) -> bool:
