@@ -34,6 +34,7 @@ step       0.20   how well the kind of step fits the person's distance from the 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -151,17 +152,21 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
                         workers: int | None = None) -> Candidates:
     """Score the candidate pairs of ``people`` (row indices; all by default), k best each.
 
-    Blocks are scored on ``workers`` threads (default: up to two, one per core); numpy and
-    scipy release the GIL in the heavy loops, and the result is the same in any case.
+    Blocks are scored on ``workers`` threads (default: up to two, one per core); the heavy
+    loops are NumPy and SciPy kernels that release the GIL, and the result is the same in
+    any case. What depends only on a block's locality and widest commute (its reachable
+    columns, their short list and skill matrices) is computed once and shared by the blocks
+    that have the same.
     """
     rows = np.arange(len(data.people.ids)) if people is None else np.asarray(people)
     workers = workers or min(2, os.cpu_count() or 1)
     jobs = list(_block_jobs(data, rows))
+    context = _Context(data)
     if workers > 1 and len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            scored = list(pool.map(lambda job: _score_block(data, *job), jobs))
+            scored = list(pool.map(lambda job: _score_block(context, *job), jobs))
     else:
-        scored = [_score_block(data, *job) for job in jobs]
+        scored = [_score_block(context, *job) for job in jobs]
     blocks = [b for b in scored if b is not None]
     if not blocks:
         empty = np.zeros(0)
@@ -176,43 +181,104 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
     )
 
 
+BLOCK = 512
+"""People of one locality scored together (the short list is drawn for each such block)."""
+
+
 def _block_jobs(data: ScoringInput, rows: np.ndarray) -> Iterator[tuple[np.ndarray, int]]:
     localities = data.people.locality[rows]
-    for locality in np.unique(localities):
-        group = rows[localities == locality]
-        for start in range(0, group.size, 512):
-            yield group[start:start + 512], int(locality)
+    order = np.argsort(localities, kind="stable")
+    sorted_localities = localities[order]
+    bounds = np.r_[0, np.flatnonzero(np.diff(sorted_localities)) + 1, order.size]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        group = rows[order[a:b]]
+        for start in range(0, group.size, BLOCK):
+            yield group[start:start + BLOCK], int(sorted_localities[a])
 
 
-def _reachable(data: ScoringInput, group: np.ndarray, locality: int) -> tuple[np.ndarray, np.ndarray]:
-    opp = data.opportunities
-    minutes = data.car_minutes[locality, opp.locality]
-    on_site = minutes * (1.0 - opp.remote)
-    widest = data.people.max_commute[group].max()
-    columns = np.flatnonzero((on_site <= widest) | (opp.remote >= 0.99))
-    return columns, minutes[columns]
+@dataclass
+class _Reach:
+    """What a block's columns depend on: the opportunities within its widest commute."""
+
+    cols: np.ndarray
+    minutes: np.ndarray
+    entry: np.ndarray
+    required: sp.csr_matrix
+    merit: sp.csr_matrix
+    onehot: sp.csr_matrix
+    need: np.ndarray
+    merit_n: np.ndarray
 
 
-def _pairs(data: ScoringInput, group: np.ndarray, cols: np.ndarray,
-           minutes: np.ndarray) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix, sp.csr_matrix]:
-    """Candidate pairs of a block (local row, local column), with skill overlap matrices."""
-    p, o = data.people, data.opportunities
+class _Context:
+    """The scoring input with per-opportunity derived arrays and a cache of reaches."""
+
+    def __init__(self, data: ScoringInput) -> None:
+        self.data = data
+        o = data.opportunities
+        self.need = np.diff(o.required.indptr).astype(np.float32)
+        self.merit_n = np.diff(o.merit.indptr).astype(np.float32)
+        self.on_site_share = 1.0 - o.remote
+        self.wholly_remote = o.remote >= 0.99
+        self.reaches: dict[tuple[int, float], _Reach] = {}
+        self.lock = threading.Lock()
+
+    def reach(self, locality: int, widest: float) -> _Reach:
+        key = (locality, widest)
+        with self.lock:
+            found = self.reaches.get(key)
+        if found is None:
+            found = self._reach(locality, widest)
+            with self.lock:
+                self.reaches[key] = found
+        return found
+
+    def _reach(self, locality: int, widest: float) -> _Reach:
+        data, o = self.data, self.data.opportunities
+        minutes = data.car_minutes[locality, o.locality]
+        on_site = minutes * self.on_site_share
+        cols = np.flatnonzero((on_site <= widest) | self.wholly_remote)
+        minutes = minutes[cols]
+        occ = o.occupation[cols]
+        known = occ >= 0
+        onehot = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32),
+                                (occ[known], np.flatnonzero(known))),
+                               shape=(data.similarity.shape[0], cols.size))
+        return _Reach(cols, minutes, np.sort(_shortlist(data, cols, minutes)),
+                      o.required[cols].T.tocsr(), o.merit[cols].T.tocsr(), onehot,
+                      self.need[cols], self.merit_n[cols])
+
+
+def _pairs(data: ScoringInput, group: np.ndarray,
+           reach: _Reach) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs of a block (local row, local column, row-major), with the covered
+    required and merit skills of each pair."""
+    p = data.people
     skills = p.skills[group]
-    covered = (skills @ o.required[cols].T).tocsr()
-    merit = (skills @ o.merit[cols].T).tocsr()
-    occ = o.occupation[cols]
-    known = occ >= 0
-    onehot = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32),
-                            (occ[known], np.flatnonzero(known))),
-                           shape=(data.similarity.shape[0], cols.size))
+    covered = skills @ reach.required
+    merit = skills @ reach.merit
     related = (p.experience[group] @ data.related) + p.preferred[group]
-    linked = (related @ onehot).tocsr()
-    entry = _shortlist(data, cols, minutes)
-    short = sp.csr_matrix((np.ones(group.size * entry.size, dtype=np.float32),
-                           (np.repeat(np.arange(group.size), entry.size), np.tile(entry, group.size))),
-                          shape=(group.size, cols.size))
-    union = (abs(covered) + abs(merit) + abs(linked) + short).tocoo()
-    return union.row.astype(np.int64), union.col.astype(np.int64), covered, merit
+    linked = related @ reach.onehot
+    g, n, e = group.size, reach.cols.size, reach.entry.size
+    short = sp.csr_matrix((np.ones(g * e, dtype=np.float32), np.tile(reach.entry, g),
+                           np.arange(g + 1, dtype=np.int64) * e), shape=(g, n))
+    union = covered + merit + linked + short
+    union.sort_indices()  # row-major pairs: ties in fit go to the lower opportunity row
+    union = union.tocoo()
+    r, c = union.row.astype(np.int64), union.col.astype(np.int64)
+    return r, c, _values_at(covered, r, c, n), _values_at(merit, r, c, n)
+
+
+def _values_at(matrix: sp.csr_matrix, r: np.ndarray, c: np.ndarray, width: int) -> np.ndarray:
+    """``matrix[r, c]`` for row-major sorted pairs that include every stored entry of ``matrix``."""
+    coo = matrix.tocoo()
+    stored = coo.data != 0
+    coo.row, coo.col, coo.data = coo.row[stored], coo.col[stored], coo.data[stored]
+    keys = coo.row.astype(np.int64) * width + coo.col
+    order = np.argsort(keys)
+    out = np.zeros(r.size, dtype=matrix.dtype)
+    out[np.searchsorted(r * width + c, keys[order])] = coo.data[order]
+    return out
 
 
 def _shortlist(data: ScoringInput, cols: np.ndarray, minutes: np.ndarray) -> np.ndarray:
@@ -233,17 +299,20 @@ def _shortlist(data: ScoringInput, cols: np.ndarray, minutes: np.ndarray) -> np.
     return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
 
 
-def _feasible(data: ScoringInput, people: np.ndarray, opps: np.ndarray,
+def _feasible(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.ndarray,
               on_site: np.ndarray) -> np.ndarray:
-    """Hard constraints, element-wise over candidate pairs (global person and opportunity rows)."""
+    """Hard constraints, element-wise over candidate pairs (local person rows, global opportunity
+    rows)."""
     p, o = data.people, data.opportunities
-    mask = (on_site <= p.max_commute[people]) | (o.remote[opps] >= 0.99)
-    mask &= (o.licences[opps] & ~p.licences[people]) == 0
-    mask &= (p.swedish[people] >= o.swedish[opps]) & (p.swedish[people] <= o.max_swedish[opps])
-    mask &= o.hours[opps] <= p.hours[people]
-    mask &= (p.adaptations[people] & ~o.adaptations[opps]) == 0
-    mask &= p.available[people] <= o.ends[opps]
-    mask &= p.education[people] >= o.min_education[opps]
+    people = group[r]
+    mask = (on_site <= p.max_commute[group][r]) | (o.remote[opps] >= 0.99)
+    mask &= (o.licences[opps] & ~p.licences[group][r]) == 0
+    swedish = p.swedish[group][r]
+    mask &= (swedish >= o.swedish[opps]) & (swedish <= o.max_swedish[opps])
+    mask &= o.hours[opps] <= p.hours[group][r]
+    mask &= (p.adaptations[group][r] & ~o.adaptations[opps]) == 0
+    mask &= p.available[group][r] <= o.ends[opps]
+    mask &= p.education[group][r] >= o.min_education[opps]
     if o.prerequisite.nnz:
         needs = np.diff(o.prerequisite.indptr)[opps] > 0
         if needs.any():
@@ -256,23 +325,22 @@ def _feasible(data: ScoringInput, people: np.ndarray, opps: np.ndarray,
     return mask
 
 
-def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray, r: np.ndarray,
-             c: np.ndarray, on_site: np.ndarray,
-             overlaps: tuple[sp.csr_matrix, sp.csr_matrix]) -> dict[str, np.ndarray]:
+def _factors(data: ScoringInput, group: np.ndarray, reach: _Reach, r: np.ndarray,
+             c: np.ndarray, on_site: np.ndarray, covered: np.ndarray,
+             merit: np.ndarray) -> dict[str, np.ndarray]:
     p, o = data.people, data.opportunities
-    people, opps = group[r], cols[c]
-    need = np.diff(o.required.indptr)[opps].astype(np.float32)
-    covered = np.asarray(overlaps[0][r, c]).ravel()
+    opps = reach.cols[c]
+    need = reach.need[c]
     coverage = np.where(need > 0, covered / np.maximum(need, 1), 0.8)
-    merit_n = np.diff(o.merit.indptr)[opps].astype(np.float32)
-    merit_cov = np.asarray(overlaps[1][r, c]).ravel() / np.maximum(merit_n, 1)
+    merit_n = reach.merit_n[c]
+    merit_cov = merit / np.maximum(merit_n, 1)
     occ = o.occupation[opps]
     known = occ >= 0
     safe = np.maximum(occ, 0)
     experience_g = p.experience[group]
     experience = np.where(known, np.minimum(1.0, (experience_g @ data.similarity)[r, safe]), 0.0)
     preferred = np.where(known, p.preferred[group].toarray()[r, safe], 0.0)
-    sector = np.where((p.preferred_sectors[people] & o.sector[opps]) != 0, 0.5, 0.0)
+    sector = np.where((p.preferred_sectors[group][r] & o.sector[opps]) != 0, 0.5, 0.0)
     kind = o.kind[opps]
     return {
         "skills": np.where(merit_n > 0, 0.85 * coverage + 0.15 * merit_cov, coverage),
@@ -280,8 +348,8 @@ def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray, r: np.ndar
         "travel": travel_value(on_site),
         "preference": np.maximum(preferred, sector),
         "shortage": np.where(known, data.shortage[safe], GENERAL),
-        "step": _step(kind, p.distance[people], known,
-                      np.where(known, experience_g.toarray()[r, safe], 0.0), p.education[people]),
+        "step": _step(kind, p.distance[group][r], known,
+                      np.where(known, experience_g.toarray()[r, safe], 0.0), p.education[group][r]),
     }
 
 
@@ -295,19 +363,21 @@ def _step(kind: np.ndarray, distance: np.ndarray, known: np.ndarray, own: np.nda
     return np.where(training & ~known, np.where(education < 3, 1.0, 0.1), step)
 
 
-def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candidates | None:
-    cols, minutes = _reachable(data, group, locality)
+def _score_block(context: _Context, group: np.ndarray, locality: int) -> Candidates | None:
+    data = context.data
+    reach = context.reach(locality, float(data.people.max_commute[group].max()))
+    cols = reach.cols
     if cols.size == 0:
         return None
-    r, c, covered, merit = _pairs(data, group, cols, minutes)
-    travel = _pair_minutes(data, group, cols, locality, minutes, r, c)
+    r, c, covered, merit = _pairs(data, group, reach)
+    travel = _pair_minutes(data, group, cols, locality, reach.minutes, r, c)
     remote = data.opportunities.remote[cols[c]]
     # wholly remote steps need no travel, even where no public transport goes
     with np.errstate(invalid="ignore"):
         on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
-    keep = _feasible(data, group[r], cols[c], on_site)
+    keep = _feasible(data, group, r, cols[c], on_site)
     r, c, on_site, travel = r[keep], c[keep], on_site[keep], travel[keep]
-    factors = _factors(data, group, cols, r, c, on_site, (covered, merit))
+    factors = _factors(data, group, reach, r, c, on_site, covered[keep], merit[keep])
     o = data.opportunities
     opps = cols[c]
     ready = (factors["skills"] >= MIN_JOB_READINESS) | (factors["experience"] >= 0.5)
@@ -315,10 +385,11 @@ def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candid
     fit = np.sum([data.weights[f] * factors[f] for f in FACTORS], axis=0) * 100.0
     r, c, fit, travel = r[keep], c[keep], fit[keep], travel[keep]
     top = _top_k(r, fit, data.k)
+    chosen = np.flatnonzero(keep)[top]
     return Candidates(
         person=group[r[top]].astype(np.int64), opportunity=cols[c[top]].astype(np.int64),
         fit=fit[top].astype(np.float64),
-        factors={f: np.asarray(v[keep][top], dtype=np.float64) for f, v in factors.items()},
+        factors={f: np.asarray(v[chosen], dtype=np.float64) for f, v in factors.items()},
         minutes=travel[top].astype(np.float64),
     )
 
