@@ -271,13 +271,12 @@ def _pairs(data: ScoringInput, group: np.ndarray,
 
 def _values_at(matrix: sp.csr_matrix, r: np.ndarray, c: np.ndarray, width: int) -> np.ndarray:
     """``matrix[r, c]`` for row-major sorted pairs that include every stored entry of ``matrix``."""
+    matrix.sort_indices()
     coo = matrix.tocoo()
     stored = coo.data != 0
-    coo.row, coo.col, coo.data = coo.row[stored], coo.col[stored], coo.data[stored]
-    keys = coo.row.astype(np.int64) * width + coo.col
-    order = np.argsort(keys)
+    keys = coo.row[stored].astype(np.int64) * width + coo.col[stored]
     out = np.zeros(r.size, dtype=matrix.dtype)
-    out[np.searchsorted(r * width + c, keys[order])] = coo.data[order]
+    out[np.searchsorted(r * width + c, keys)] = coo.data[stored]
     return out
 
 
@@ -301,12 +300,12 @@ def _shortlist(data: ScoringInput, cols: np.ndarray, minutes: np.ndarray) -> np.
 
 def _feasible(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.ndarray,
               on_site: np.ndarray) -> np.ndarray:
-    """Hard constraints, element-wise over candidate pairs (local person rows, global opportunity
-    rows)."""
+    """Indices of the candidate pairs (local person rows, global opportunity rows) that meet the
+    hard constraints; the commute, which rules out most pairs, is checked first."""
     p, o = data.people, data.opportunities
-    people = group[r]
-    mask = (on_site <= p.max_commute[group][r]) | (o.remote[opps] >= 0.99)
-    mask &= (o.licences[opps] & ~p.licences[group][r]) == 0
+    at = np.flatnonzero((on_site <= p.max_commute[group][r]) | (o.remote[opps] >= 0.99))
+    r, opps = r[at], opps[at]
+    mask = (o.licences[opps] & ~p.licences[group][r]) == 0
     swedish = p.swedish[group][r]
     mask &= (swedish >= o.swedish[opps]) & (swedish <= o.max_swedish[opps])
     mask &= o.hours[opps] <= p.hours[group][r]
@@ -314,42 +313,49 @@ def _feasible(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.nda
     mask &= p.available[group][r] <= o.ends[opps]
     mask &= p.education[group][r] >= o.min_education[opps]
     if o.prerequisite.nnz:
+        people = group[r]
         needs = np.diff(o.prerequisite.indptr)[opps] > 0
         if needs.any():
             has = np.asarray(p.experience[people[needs]].multiply(o.prerequisite[opps[needs]])
                              .sum(axis=1)).ravel() > 0
             mask[np.flatnonzero(needs)[~has]] = False
     if data.excluded:
+        people = group[r]
         excluded = np.array(sorted(data.excluded), dtype=np.int64)
         mask &= ~np.isin(people * len(o.ids) + opps, excluded[:, 0] * len(o.ids) + excluded[:, 1])
-    return mask
+    return at[mask]
 
 
-def _factors(data: ScoringInput, group: np.ndarray, reach: _Reach, r: np.ndarray,
-             c: np.ndarray, on_site: np.ndarray, covered: np.ndarray,
-             merit: np.ndarray) -> dict[str, np.ndarray]:
-    p, o = data.people, data.opportunities
-    opps = reach.cols[c]
+def _readiness(data: ScoringInput, group: np.ndarray, reach: _Reach, r: np.ndarray,
+               c: np.ndarray, covered: np.ndarray, merit: np.ndarray,
+               similar: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The skills and experience factors, which decide whether a job is worth proposing."""
+    o = data.opportunities
     need = reach.need[c]
     coverage = np.where(need > 0, covered / np.maximum(need, 1), 0.8)
     merit_n = reach.merit_n[c]
     merit_cov = merit / np.maximum(merit_n, 1)
+    occ = o.occupation[reach.cols[c]]
+    experience = np.where(occ >= 0, np.minimum(1.0, similar[r, np.maximum(occ, 0)]), 0.0)
+    return np.where(merit_n > 0, 0.85 * coverage + 0.15 * merit_cov, coverage), experience
+
+
+def _other_factors(data: ScoringInput, group: np.ndarray, reach: _Reach, r: np.ndarray,
+                   c: np.ndarray, on_site: np.ndarray) -> dict[str, np.ndarray]:
+    p, o = data.people, data.opportunities
+    opps = reach.cols[c]
     occ = o.occupation[opps]
     known = occ >= 0
     safe = np.maximum(occ, 0)
-    experience_g = p.experience[group]
-    experience = np.where(known, np.minimum(1.0, (experience_g @ data.similarity)[r, safe]), 0.0)
     preferred = np.where(known, p.preferred[group].toarray()[r, safe], 0.0)
     sector = np.where((p.preferred_sectors[group][r] & o.sector[opps]) != 0, 0.5, 0.0)
-    kind = o.kind[opps]
     return {
-        "skills": np.where(merit_n > 0, 0.85 * coverage + 0.15 * merit_cov, coverage),
-        "experience": experience,
         "travel": travel_value(on_site),
         "preference": np.maximum(preferred, sector),
         "shortage": np.where(known, data.shortage[safe], GENERAL),
-        "step": _step(kind, p.distance[group][r], known,
-                      np.where(known, experience_g.toarray()[r, safe], 0.0), p.education[group][r]),
+        "step": _step(o.kind[opps], p.distance[group][r], known,
+                      np.where(known, p.experience[group].toarray()[r, safe], 0.0),
+                      p.education[group][r]),
     }
 
 
@@ -364,32 +370,36 @@ def _step(kind: np.ndarray, distance: np.ndarray, known: np.ndarray, own: np.nda
 
 
 def _score_block(context: _Context, group: np.ndarray, locality: int) -> Candidates | None:
-    data = context.data
+    data, o = context.data, context.data.opportunities
     reach = context.reach(locality, float(data.people.max_commute[group].max()))
     cols = reach.cols
     if cols.size == 0:
         return None
     r, c, covered, merit = _pairs(data, group, reach)
     travel = _pair_minutes(data, group, cols, locality, reach.minutes, r, c)
-    remote = data.opportunities.remote[cols[c]]
+    remote = o.remote[cols[c]]
     # wholly remote steps need no travel, even where no public transport goes
     with np.errstate(invalid="ignore"):
         on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
-    keep = _feasible(data, group, r, cols[c], on_site)
-    r, c, on_site, travel = r[keep], c[keep], on_site[keep], travel[keep]
-    factors = _factors(data, group, reach, r, c, on_site, covered[keep], merit[keep])
-    o = data.opportunities
+    at = _feasible(data, group, r, cols[c], on_site)
+    r, c, on_site, travel = r[at], c[at], on_site[at], travel[at]
+    similar = data.people.experience[group] @ data.similarity
+    skills, experience = _readiness(data, group, reach, r, c, covered[at], merit[at], similar)
     opps = cols[c]
-    ready = (factors["skills"] >= MIN_JOB_READINESS) | (factors["experience"] >= 0.5)
-    keep = (o.kind[opps] != JOB) | ready | o.entry[opps]
-    fit = np.sum([data.weights[f] * factors[f] for f in FACTORS], axis=0) * 100.0
-    r, c, fit, travel = r[keep], c[keep], fit[keep], travel[keep]
+    ready = (skills >= MIN_JOB_READINESS) | (experience >= 0.5)
+    at = np.flatnonzero((o.kind[opps] != JOB) | ready | o.entry[opps])
+    r, c, on_site, travel = r[at], c[at], on_site[at], travel[at]
+    factors = {"skills": skills[at], "experience": experience[at],
+               **_other_factors(data, group, reach, r, c, on_site)}
+    # the weighted sum in the order of FACTORS, in float64, as a stacked sum would add it
+    fit = np.zeros(r.size, dtype=np.float64)
+    for f in FACTORS:
+        fit += data.weights[f] * factors[f]
+    fit *= 100.0
     top = _top_k(r, fit, data.k)
-    chosen = np.flatnonzero(keep)[top]
     return Candidates(
         person=group[r[top]].astype(np.int64), opportunity=cols[c[top]].astype(np.int64),
-        fit=fit[top].astype(np.float64),
-        factors={f: np.asarray(v[chosen], dtype=np.float64) for f, v in factors.items()},
+        fit=fit[top], factors={f: np.asarray(factors[f][top], dtype=np.float64) for f in FACTORS},
         minutes=travel[top].astype(np.float64),
     )
 
