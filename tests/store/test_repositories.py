@@ -78,3 +78,22 @@ def test_foreign_keys_are_enforced_and_failed_transactions_leave_nothing(engine:
         repo.save_organisations(session, [Organisation("E2", "Ny AB", "employer", "2581")])
     with session_scope(engine) as session:
         assert repo.count_rows(session, t.OrganisationRow) == 1
+
+
+def test_protected_attributes_of_job_seekers_only(engine: Engine) -> None:
+    from kedja.store import loaders
+
+    _seed(engine)
+    seeker = Person(id="P1", municipality_code="2580",
+                    situation=LabourSituation("unemployed", since=date(2026, 6, 1)))
+    worker = Person(id="P2", municipality_code="2580", situation=LabourSituation("employed"))
+    with session_scope(engine) as session:
+        repo.save_people(session, [seeker, worker],
+                         [ProtectedAttributes("P1", "female", 1990, True, False),
+                          ProtectedAttributes("P2", None, None, None, None)])
+    with session_scope(engine) as session:
+        everyone = loaders.list_protected(session)
+        seekers = loaders.list_protected(session, job_seekers_only=True)
+    assert everyone == {"P1": ProtectedAttributes("P1", "female", 1990, True, False),
+                        "P2": ProtectedAttributes("P2", None, None, None, None)}
+    assert seekers == {"P1": everyone["P1"]}

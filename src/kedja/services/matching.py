@@ -283,7 +283,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
         else:
             result = allocate_region(prepared, priority)
         step("auditing by group", 0.85)
-        groups = _groups(loaders.list_protected(session), data.today)
+        groups = _groups(loaders.list_protected(session, job_seekers_only=True), data.today)
         chosen, band_report = result.optimal, None
         if band is not None:
             chosen, band_report = _banded(prepared, result, groups, band, band_floor, band_time_limit)

@@ -52,11 +52,20 @@ def _children(session: Session, table: Any, job_seekers_only: bool, *columns: An
     return session.execute(query)
 
 
-def list_protected(session: Session) -> dict[str, ProtectedAttributes]:
-    """Protected attributes by person id: for equal-treatment audits and aggregates only."""
-    return {r.person_id: ProtectedAttributes(PersonId(r.person_id), r.gender, r.birth_year, r.born_abroad,
-                                             r.disability)
-            for r in session.scalars(select(t.ProtectedAttributesRow))}
+def list_protected(session: Session, *, job_seekers_only: bool = False) -> dict[str, ProtectedAttributes]:
+    """Protected attributes by person id: for equal-treatment audits and aggregates only.
+
+    One Core query of the five columns (no ORM rows); with ``job_seekers_only``, only the people
+    an allocation considers (job seekers not erased), as :func:`list_people` selects them.
+    """
+    a = t.ProtectedAttributesRow.__table__.c
+    query = select(a.person_id, a.gender, a.birth_year, a.born_abroad, a.disability)
+    if job_seekers_only:
+        p = t.PersonRow.__table__.c
+        query = query.join(t.PersonRow.__table__, p.id == a.person_id).where(
+            p.status != "employed", p.erased_on.is_(None))
+    return {pid: ProtectedAttributes(PersonId(pid), gender, birth_year, born_abroad, disability)
+            for pid, gender, birth_year, born_abroad, disability in session.execute(query)}
 
 
 def list_opportunities(session: Session) -> list[Opportunity]:
