@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from kedja.core.opportunities import OpportunityKind
 from kedja.matching.encoding import KIND_CODES, LICENCE_BIT, EncodedOpportunities, EncodedPeople
+from kedja.matching.scoring import step_value, travel_value
 
 __all__ = [
     "FACTORS",
@@ -43,44 +44,6 @@ GENERAL = 0.6
 MIN_JOB_READINESS = 0.34
 """A job is a candidate only if the person has a third of its skills or relevant experience,
 unless its occupation needs no particular skills or schooling (an entry job)."""
-
-
-COMMUTE_DECAY_GAMMA = 2.42
-COMMUTE_DECAY_SHIFT = 10.0
-"""The decay ``(1 + t/τ)^−γ`` fitted by ``kedja reach fit-commuting`` on SCB's commuting matrix of
-Norrbotten 2020–2024 (γ = 2.42, τ = 10 min; docs/matching.md has the fit and its figures)."""
-
-
-def travel_value(on_site: np.ndarray) -> np.ndarray:
-    """The travel factor: the willingness to commute ``on_site`` minutes, 1 at no travel.
-
-    Examples:
-        >>> travel_value(np.array([0.0, 10.0, 45.0])).round(3).tolist()
-        [1.0, 0.187, 0.017]
-    """
-    return (1.0 + np.asarray(on_site, dtype=np.float64) / COMMUTE_DECAY_SHIFT) ** -COMMUTE_DECAY_GAMMA
-
-
-def step_value(kind: np.ndarray, distance: np.ndarray) -> np.ndarray:
-    """How well each kind of step suits people at ``distance`` from the labour market.
-
-    Examples:
-        >>> kinds = np.array([KIND_CODES[OpportunityKind.JOB], KIND_CODES[OpportunityKind.ASF_PLACEMENT]])
-        >>> step_value(kinds[None, :], np.array([[0.1], [0.9]])).round(2).tolist()
-        [[0.9, 0.1], [0.1, 0.9]]
-    """
-    d = distance
-    table = {
-        KIND_CODES[OpportunityKind.JOB]: 1.0 - d,
-        KIND_CODES[OpportunityKind.ASF_PLACEMENT]: d,
-        KIND_CODES[OpportunityKind.INTERNSHIP]: 0.3 + 0.6 * d,
-        KIND_CODES[OpportunityKind.TRAINING]: 0.5 + 0.4 * d,
-        KIND_CODES[OpportunityKind.ROTATION_SUBSTITUTE]: 0.3 + 0.6 * (1.0 - d),
-    }
-    out = np.zeros(np.broadcast_shapes(kind.shape, d.shape), dtype=np.float32)
-    for code, value in table.items():
-        out = np.where(kind == code, value, out)
-    return out
 
 
 @dataclass

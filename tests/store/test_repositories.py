@@ -86,7 +86,8 @@ def test_protected_attributes_of_job_seekers_only(engine: Engine) -> None:
     _seed(engine)
     seeker = Person(id="P1", municipality_code="2580",
                     situation=LabourSituation("unemployed", since=date(2026, 6, 1)))
-    worker = Person(id="P2", municipality_code="2580", situation=LabourSituation("employed"))
+    worker = Person(id="P2", municipality_code="2580",
+                    situation=LabourSituation("employed", occupation_code="7212"))
     with session_scope(engine) as session:
         repo.save_people(session, [seeker, worker],
                          [ProtectedAttributes("P1", "female", 1990, True, False),
