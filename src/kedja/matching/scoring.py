@@ -33,6 +33,7 @@ step       0.20   how well the kind of step fits the person's distance from the 
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterator
@@ -190,7 +191,7 @@ def _block_jobs(data: ScoringInput, rows: np.ndarray) -> Iterator[tuple[np.ndarr
     order = np.argsort(localities, kind="stable")
     sorted_localities = localities[order]
     bounds = np.r_[0, np.flatnonzero(np.diff(sorted_localities)) + 1, order.size]
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds.tolist()):
         group = rows[order[a:b]]
         for start in range(0, group.size, BLOCK):
             yield group[start:start + BLOCK], int(sorted_localities[a])
@@ -251,8 +252,10 @@ class _Context:
 
 def _pairs(data: ScoringInput, group: np.ndarray,
            reach: _Reach) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs of a block (local row, local column, row-major), with the covered
-    required and merit skills of each pair."""
+    """Candidate pairs of a block (local row, local column, row-major) and their overlaps.
+
+    The overlaps are the covered required and merit skills of each pair.
+    """
     p = data.people
     skills = p.skills[group]
     covered = skills @ reach.required
@@ -300,8 +303,11 @@ def _shortlist(data: ScoringInput, cols: np.ndarray, minutes: np.ndarray) -> np.
 
 def _feasible(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.ndarray,
               on_site: np.ndarray) -> np.ndarray:
-    """Indices of the candidate pairs (local person rows, global opportunity rows) that meet the
-    hard constraints; the commute, which rules out most pairs, is checked first."""
+    """Indices of the candidate pairs that meet the hard constraints.
+
+    Pairs are local person rows and global opportunity rows; the commute, which rules out most
+    pairs, is checked first.
+    """
     p, o = data.people, data.opportunities
     at = np.flatnonzero((on_site <= p.max_commute[group][r]) | (o.remote[opps] >= 0.99))
     r, opps = r[at], opps[at]
