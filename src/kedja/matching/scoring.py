@@ -184,6 +184,9 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
 
 BLOCK = 512
 """People of one locality scored together (the short list is drawn for each such block)."""
+REACHES_KEPT = 8
+"""Reaches (columns and their matrices) kept for the next blocks; a few suffice, since blocks
+come locality by locality, and keeping all would hold every locality's matrices at once."""
 
 
 def _block_jobs(data: ScoringInput, rows: np.ndarray) -> Iterator[tuple[np.ndarray, int]]:
@@ -207,6 +210,8 @@ class _Reach:
     required: sp.csr_matrix
     merit: sp.csr_matrix
     onehot: sp.csr_matrix
+    onehot_open: sp.csr_matrix
+    """Only the columns a person may take without skills or experience (see ``_pairs``)."""
     need: np.ndarray
     merit_n: np.ndarray
 
@@ -232,6 +237,9 @@ class _Context:
             found = self._reach(locality, widest)
             with self.lock:
                 self.reaches[key] = found
+                # blocks of one locality come one after another: keep only the latest few
+                while len(self.reaches) > REACHES_KEPT:
+                    del self.reaches[next(iter(self.reaches))]
         return found
 
     def _reach(self, locality: int, widest: float) -> _Reach:
@@ -242,26 +250,43 @@ class _Context:
         minutes = minutes[cols]
         occ = o.occupation[cols]
         known = occ >= 0
+        need = self.need[cols]
+        open_ = known & ((o.kind[cols] != JOB) | o.entry[cols] | (need == 0))
+        shape = (data.similarity.shape[0], cols.size)
         onehot = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32),
-                                (occ[known], np.flatnonzero(known))),
-                               shape=(data.similarity.shape[0], cols.size))
+                                (occ[known], np.flatnonzero(known))), shape=shape)
+        onehot_open = sp.csr_matrix((np.ones(int(open_.sum()), dtype=np.float32),
+                                     (occ[open_], np.flatnonzero(open_))), shape=shape)
         return _Reach(cols, minutes, np.sort(_shortlist(data, cols, minutes)),
-                      o.required[cols].T.tocsr(), o.merit[cols].T.tocsr(), onehot,
-                      self.need[cols], self.merit_n[cols])
+                      o.required[cols].T.tocsr(), o.merit[cols].T.tocsr(), onehot, onehot_open,
+                      need, self.merit_n[cols])
 
 
-def _pairs(data: ScoringInput, group: np.ndarray,
-           reach: _Reach) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _pairs(data: ScoringInput, group: np.ndarray, reach: _Reach,
+           similar: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Candidate pairs of a block (local row, local column, row-major) and their overlaps.
 
-    The overlaps are the covered required and merit skills of each pair.
+    The overlaps are the covered required and merit skills of each pair. ``similar`` is the
+    block's experience × occupation similarity. A job in a related occupation is a pair only
+    where it could pass the readiness test: where the person's experience of its occupation
+    reaches 0.5, or it needs no particular skills (shared skills make it a pair anyway); the
+    jobs left out would be dropped after scoring, so the result is the same.
     """
     p = data.people
     skills = p.skills[group]
     covered = skills @ reach.required
     merit = skills @ reach.merit
-    related = (p.experience[group] @ data.related) + p.preferred[group]
-    linked = related @ reach.onehot
+    related = ((p.experience[group] @ data.related) + p.preferred[group]).tocsr()
+    rows = np.repeat(np.arange(group.size), np.diff(related.indptr))
+    strong = similar[rows, related.indices] >= 0.5
+    # each part gets its own index arrays: eliminate_zeros compacts them in place
+    experienced = sp.csr_matrix((related.data * strong, related.indices.copy(),
+                                 related.indptr.copy()), shape=related.shape)
+    others = sp.csr_matrix((related.data * ~strong, related.indices.copy(), related.indptr.copy()),
+                           shape=related.shape)
+    experienced.eliminate_zeros()
+    others.eliminate_zeros()
+    linked = experienced @ reach.onehot + others @ reach.onehot_open
     g, n, e = group.size, reach.cols.size, reach.entry.size
     short = sp.csr_matrix((np.ones(g * e, dtype=np.float32), np.tile(reach.entry, g),
                            np.arange(g + 1, dtype=np.int64) * e), shape=(g, n))
@@ -381,7 +406,8 @@ def _score_block(context: _Context, group: np.ndarray, locality: int) -> Candida
     cols = reach.cols
     if cols.size == 0:
         return None
-    r, c, covered, merit = _pairs(data, group, reach)
+    similar = data.people.experience[group] @ data.similarity
+    r, c, covered, merit = _pairs(data, group, reach, similar)
     travel = _pair_minutes(data, group, cols, locality, reach.minutes, r, c)
     remote = o.remote[cols[c]]
     # wholly remote steps need no travel, even where no public transport goes
@@ -389,7 +415,6 @@ def _score_block(context: _Context, group: np.ndarray, locality: int) -> Candida
         on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
     at = _feasible(data, group, r, cols[c], on_site)
     r, c, on_site, travel = r[at], c[at], on_site[at], travel[at]
-    similar = data.people.experience[group] @ data.similarity
     skills, experience = _readiness(data, group, reach, r, c, covered[at], merit[at], similar)
     opps = cols[c]
     ready = (skills >= MIN_JOB_READINESS) | (experience >= 0.5)
