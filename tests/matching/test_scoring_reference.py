@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -44,11 +46,9 @@ def _as_reference(data: ScoringInput) -> reference_scoring.ScoringInput:
         data.excluded, data.k, data.public_minutes, data.weights)
 
 
-def _by_pair(c: object) -> dict[tuple[int, int], tuple[float, ...]]:
-    return {(int(i), int(j)): (float(f), float(t), *(float(c.factors[name][a])  # type: ignore[attr-defined]
-                                                    for name in FACTORS))
-            for a, (i, j, f, t) in enumerate(zip(c.person, c.opportunity, c.fit,  # type: ignore[attr-defined]
-                                                 c.minutes, strict=True))}
+def _by_pair(c: Any) -> dict[tuple[int, int], tuple[float, ...]]:
+    return {(int(i), int(j)): (float(f), float(t), *(float(c.factors[name][a]) for name in FACTORS))
+            for a, (i, j, f, t) in enumerate(zip(c.person, c.opportunity, c.fit, c.minutes, strict=True))}
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -60,7 +60,7 @@ def test_scores_and_breakdowns_equal_the_reference(seed: int) -> None:
     _assert_same(new, old)
 
 
-def _assert_same(new: object, old: object) -> None:
+def _assert_same(new: Any, old: Any) -> None:
     got, want = _by_pair(new), _by_pair(old)
     assert got.keys() == want.keys()
     for pair, values in want.items():
