@@ -15,7 +15,9 @@ database answers ``kedja occupations search``, ``kedja occupations show`` and
 * ``employees``: SCB employees 2024 summed over the age bands (TAB4442, JSON-stat 2), with
   JobTech's merged groups summed over SCB's codes (same rules as ``build_taxonomy_pack``).
 * ``wage``: SCB mean monthly salary 2023 (``af_aggregates/ssyk_salary.json``, the middle of
-  P10/mean/P90); manager groups ``xxx0`` take the mean of SCB's ``xxx1``/``xxx2``.
+  P10/mean/P90); manager groups ``xxx0`` take the mean of SCB's ``xxx1``/``xxx2``; a group
+  SCB does not publish takes the mean of its minor (else sub-major) group (``wage_source``).
+* ``name_en``: SCB's English label (as in ``build_taxonomy_pack``).
 * ``field``: Arbetsförmedlingen's occupation field (``occupation_barometer_key.json``),
   the most frequent among the group's occupation names.
 * ``education``: the education of the employed in the group (SCB, same file): the mean level
@@ -49,6 +51,8 @@ from build_taxonomy_pack import (  # noqa: E402
     DEFAULT_DATA,
     REPO_ROOT,
     concepts,
+    english_name,
+    esco_isco_labels,
     no_education_occupations,
     scb_codes_for,
     scb_employees,
@@ -174,7 +178,8 @@ def build(data: Path) -> dict[str, Any]:
             for g in concepts(data, "ssyk-level-4-with-related-isco-level-4-groups.json")}
     skill_names = {s["id"]: s["preferred_label"] for s in concepts(data, "skills.json")}
     no_edu = no_education_occupations(data)
-    scb, _ = scb_employees(data)
+    scb, scb_labels = scb_employees(data)
+    isco_labels = esco_isco_labels(data)
     wages, ai = salaries(data), daioe(data)
     outlooks, fields, mixes = barometer(data)
     records = []
@@ -185,6 +190,9 @@ def build(data: Path) -> dict[str, Any]:
         opp = outlooks.get(code, [None, None, None])
         records.append({
             "code": code, "name_sv": g["preferred_label"].strip(), "jobtech_id": g["id"],
+            "name_en": english_name(code, scb_codes_for(code, scb), scb_labels,
+                                    [isco_labels[i] for i in isco.get(code, [])
+                                     if i in isco_labels]),
             "isco": isco.get(code, []),
             "skills": skills.get(code, []),
             "no_education": any(n["id"] in no_edu for n in occ),
@@ -195,12 +203,30 @@ def build(data: Path) -> dict[str, Any]:
             "ai_exposure": ai.get(code, (None, None))[0],
             "genai_exposure": ai.get(code, (None, None))[1],
         })
+    _impute_wages(records)
     used = sorted({s for r in records for s in r["skills"]})
     occupation_names = {n["id"]: [n["preferred_label"].strip(), code]
                         for code, occ in names.items() for n in occ}
     return {"generated_by": "scripts/build_occupation_facts.py",
             "groups": records, "skill_names": {s: skill_names.get(s, s) for s in used},
             "occupation_names": dict(sorted(occupation_names.items()))}
+
+
+def _impute_wages(records: list[dict[str, Any]]) -> None:
+    """A group without an SCB salary takes the mean of its minor, else sub-major group."""
+    for record in records:
+        if record["wage"] is not None:
+            record["wage_source"] = "scb"
+            continue
+        for depth in (3, 2):
+            known = [r["wage"] for r in records if r["code"][:depth] == record["code"][:depth]
+                     and r.get("wage_source") == "scb" or (
+                         r["code"][:depth] == record["code"][:depth] and r["wage"] is not None
+                         and "wage_source" not in r)]
+            if known:
+                record["wage"] = round(sum(known) / len(known), 0)
+                record["wage_source"] = f"mean of SSYK {record['code'][:depth]}"
+                break
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,7 +20,7 @@ from kedja import services
 from kedja.cli import matching
 from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
-from kedja.cli.occupations import occupations_app, transitions
+from kedja.cli.occupations import occupations_app, transitions_app
 from kedja.cli.operations import register as register_operations
 from kedja.cli.report import report_app
 from kedja.cli.taxonomy import import_app
@@ -148,7 +148,7 @@ def db_downgrade(
     console.print(f"Database downgraded to {revision}.")
 
 
-app.command("transitions")(transitions)
+app.add_typer(transitions_app, name="transitions")
 
 
 def _explain(error: KedjaError) -> str:

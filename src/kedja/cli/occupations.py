@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,8 +14,14 @@ from rich.console import Console
 
 from kedja import services
 from kedja.core.errors import InvalidInput
+from kedja.services.learned_transitions import (
+    evaluate_transitions,
+    fit_transitions,
+    learned_recommendations,
+    learned_table,
+)
 
-__all__ = ["occupations_app", "transitions"]
+__all__ = ["occupations_app", "transitions", "transitions_app"]
 
 occupations_app = typer.Typer(help="Find occupations by Swedish or English text.",
                               no_args_is_help=True)
@@ -55,7 +62,14 @@ def show(
         out.print("  essential skills (ESCO): " + "; ".join(detail.essential_skills))
 
 
+transitions_app = typer.Typer(
+    help="Where people in an occupation (or a person) can move next; evaluate and refit the "
+         "learned model.", invoke_without_command=True)
+
+
+@transitions_app.callback(invoke_without_command=True)
 def transitions(
+    ctx: typer.Context,
     db: DbOption = None,
     origin: Annotated[str | None, typer.Option("--from", help="SSYK 2012 code (or ESCO URI with "
                                                                "--level esco).")] = None,
@@ -72,7 +86,14 @@ def transitions(
     history: Annotated[list[str] | None, typer.Option(
         help="A past occupation as CODE:YEARS (e.g. 5321:4); repeat for more.")] = None,
 ) -> None:
-    """Where can people in an occupation (or a person) move next: top-k with skill gaps."""
+    """Where can people in an occupation (or a person) move next: top-k with skill gaps.
+
+    At SSYK level the learned model answers (the shipped occupation facts and ranker), so a
+    plain demo database needs no import; ESCO level and a person's skills use the imported
+    ESCO profiles.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     engine = services.prepare_database(db)
     codes = [c.strip() for c in shortage.split(",")] if shortage else None
     if origin is None and not every and (skill or history):
@@ -82,7 +103,8 @@ def transitions(
         _print(found, "person", fmt)
         return
     if every:
-        rows = services.transitions_table(engine, level=level, k=k)
+        rows = (learned_table(k) if level == "ssyk4"
+                else services.transitions_table(engine, level=level, k=k))
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["from_code", "rank", "to_code", "score"])
         writer.writerows(rows)
@@ -91,9 +113,52 @@ def transitions(
         raise InvalidInput("give --from CODE, --all, or a person's --skill/--history",
                            field="--from",
                            hint="for instance --from 5321 (undersköterskor)")
-    found = services.occupation_transitions(engine, origin, level=level, k=k, shortage=codes,
-                                            no_education_only=no_education)
+    if level == "ssyk4":
+        found = learned_recommendations(origin, k=k, shortage=codes,
+                                        no_education_only=no_education)
+    else:
+        found = services.occupation_transitions(engine, origin, level=level, k=k,
+                                                shortage=codes, no_education_only=no_education)
     _print(found, origin, fmt)
+
+
+@transitions_app.command("evaluate")
+def evaluate(
+    truth: Annotated[list[Path], typer.Option(
+        help="Observed moves: SCB switch destinations or JobTech substitutability JSON; "
+             "repeat for more (the model is fitted on all of them per fold).")],
+    k: Annotated[int, typer.Option("--k", help="Cut-off for recall and nDCG.")] = 10,
+    folds: Annotated[int, typer.Option(help="Folds, grouped by origin SSYK group.")] = 5,
+    learner: Annotated[str, typer.Option(help="lambdarank or logistic.")] = "lambdarank",
+    db: DbOption = None,
+) -> None:
+    """Grouped k-fold CV of the learned model against four baselines, in one run."""
+    services.prepare_database(db)
+    report = evaluate_transitions(truth, k=k, folds=folds, learner=learner)
+    for note in report.notes:
+        out.print(note)
+    for name, figures in report.items():
+        out.print(f"\n{name} (grouped {folds}-fold CV by origin, k = {k})")
+        out.print(f"{'method':32} {'recall@' + str(k):>10} {'MRR':>7} {'nDCG@' + str(k):>8}")
+        for method, m in figures.items():
+            out.print(f"{method:32} {m.recall:10.3f} {m.mrr:7.3f} {m.ndcg:8.3f}")
+
+
+@transitions_app.command("fit")
+def fit(
+    train: Annotated[Path, typer.Option(help="Folder of observed moves (*.json).")],
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the model (JSON).")],
+    learner: Annotated[str, typer.Option(help="lambdarank or logistic.")] = "lambdarank",
+    folds: Annotated[int, typer.Option(help="Folds for the CV figures kept with the model.")
+                     ] = 5,
+) -> None:
+    """Fit the ranker on observed moves and write it with its provenance and CV figures."""
+    provenance = fit_transitions(train, out_file, learner=learner, folds=folds)
+    out.print(f"wrote {out_file} ({provenance['learner']}, fitted {provenance['fitted_at']})")
+    for name, figures in provenance["cv"]["figures"].items():
+        m = figures["model"]
+        out.print(f"  {name}: recall@{provenance['cv']['k']} {m['recall']:.3f}, "
+                  f"MRR {m['mrr']:.3f}, nDCG {m['ndcg']:.3f} ({m['origins']} origins)")
 
 
 def _history(items: list[str]) -> list[tuple[str, float]]:
@@ -126,9 +191,16 @@ def _print_text(found: list[services.Transition]) -> None:
         parts = ", ".join(f"{key} {value:.2f}" for key, value in t.breakdown.items())
         out.print(f"{rank:2}. {t.to_code}  {t.to_label}  score {t.score:.3f} ({parts})")
         out.print(f"    education step: {t.education_step}")
+        if t.viable is not None:
+            out.print(f"    {'viable' if t.viable else 'not viable'}"
+                      + (f", desirability {t.desirability:+.2f}"
+                         if t.desirability is not None else ""))
+        if t.why_sv:
+            out.print(f"    varför: {t.why_sv}")
+            out.print(f"    why: {t.why_en}")
         if t.missing_skills:
             out.print("    missing essential skills (ESCO): "
                       + "; ".join(g.label for g in t.missing_skills))
         if t.missing_local_skills:
-            out.print("    missing skills (JobTech, sv): "
+            out.print("    skills to learn (JobTech, sv): "
                       + "; ".join(g.label for g in t.missing_local_skills))

@@ -6,6 +6,7 @@ set of imported source versions and kept in memory; public data only, so no acce
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kedja.core.concepts import Relation, Scheme
 from kedja.core.errors import InvalidInput, NotFound
+from kedja.demo.packs import load_occupation_facts
 from kedja.store import session_scope
 from kedja.store import taxonomy as store
 from kedja.taxonomy.crosswalk import ssyk_to_esco
@@ -186,8 +188,26 @@ def transitions_table(engine: Engine, *, level: str = "ssyk4", k: int = 10
     return all_top_transitions(transition_model(engine, level), k=k)
 
 
+def _pack_entries() -> list[LabelEntry]:
+    """All 400 SSYK groups with their Swedish and English names and JobTech occupation names,
+    from the shipped facts pack, so search works on a database with nothing imported."""
+    raw = load_occupation_facts()
+    names = {g["code"]: g["name_sv"] for g in raw["groups"]}
+    prior = {g["code"]: math.log1p(g.get("employees") or 0) for g in raw["groups"]}
+    entries = []
+    for g in raw["groups"]:
+        code = g["code"]
+        entries.append(LabelEntry(code, Scheme.SSYK, g["name_sv"], g["name_sv"], prior[code]))
+        if g.get("name_en"):
+            entries.append(LabelEntry(code, Scheme.SSYK, g["name_sv"], g["name_en"], prior[code]))
+    for label, code in raw.get("occupation_names", {}).values():
+        if code in names:
+            entries.append(LabelEntry(code, Scheme.SSYK, names[code], label, prior[code]))
+    return entries
+
+
 def _label_entries(session: Session) -> list[LabelEntry]:
-    entries: list[LabelEntry] = []
+    entries: list[LabelEntry] = _pack_entries()
     for concept in store.concepts_of(session, [Scheme.SSYK, Scheme.ESCO_OCCUPATION]):
         if concept.scheme == Scheme.SSYK and len(concept.code) != 4:
             continue
@@ -201,7 +221,9 @@ def _label_entries(session: Session) -> list[LabelEntry]:
             if name in titles:
                 label = ssyk.get(group, f"{titles[name]} (SCB)")
                 entries.append(LabelEntry(group, Scheme.SSYK, label, titles[name]))
-    return entries
+    prior = {e.code: e.prior for e in entries if e.prior}
+    return [e if e.prior or e.code not in prior else
+            LabelEntry(e.code, e.scheme, e.label, e.matched, prior[e.code]) for e in entries]
 
 
 def search_occupations(engine: Engine, text: str, *, limit: int = 10,

@@ -31,10 +31,15 @@ import numpy as np
 from kedja.core.errors import InvalidInput
 
 __all__ = [
+    "BASELINES",
     "Metrics",
     "Truth",
     "grouped_folds",
+    "baseline_scores",
+    "cross_validate",
     "metrics_of",
+    "out_of_fold_scores",
+    "ranked_from_scores",
     "read_truth",
 ]
 
@@ -196,31 +201,44 @@ def baseline_scores(pairs: Any, name: str, seed: int = 0) -> np.ndarray:
                        hint=f"choose one of {', '.join(BASELINES)}")
 
 
-def cross_validate(pairs: Any, truths: Mapping[str, Mapping[str, set[str]]], *, k: int = 10,
-                   folds: int = 5, seed: int = 0, learner: str = "lambdarank",
-                   features: Sequence[str] | None = None, baselines: bool = True
-                   ) -> dict[str, dict[str, Metrics]]:
-    """Grouped k-fold CV: ``{truth name: {"model" | baseline: Metrics}}``.
+def out_of_fold_scores(pairs: Any, truths: Mapping[str, Mapping[str, set[str]]], *,
+                       folds: int = 5, seed: int = 0, learner: str = "lambdarank",
+                       features: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
+    """Scores of every origin's pairs by a model fitted without that origin's fold.
 
     The folds split the union of all origins, so an origin is never seen in training when it
     is judged on any truth; in each fold the model is fitted on every truth's training-fold
-    origins together.
+    origins together. Rows of origins without truth stay ``-inf``.
     """
     from kedja.taxonomy.ranker import ALL_FEATURES, fit_ranker
 
     at = {c: i for i, c in enumerate(pairs.codes)}
     origins = sorted({o for t in truths.values() for o in t if o in at})
-    ranked: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    scores = np.full((len(pairs.codes), len(pairs.codes)), -np.inf)
     for test in grouped_folds(origins, folds, seed):
         held = set(test)
         model = fit_ranker(pairs, list(truths.values()), [o for o in origins if o not in held],
                            learner=learner, features=features or ALL_FEATURES)
         rows = [at[o] for o in test]
-        scores = np.full((len(pairs.codes), len(pairs.codes)), -np.inf)
         scores[rows] = model.scores(pairs, rows)
-        ranked["model"].update(ranked_from_scores(pairs.codes, scores, rows, k))
+    return scores, origins
+
+
+def cross_validate(pairs: Any, truths: Mapping[str, Mapping[str, set[str]]], *, k: int = 10,
+                   folds: int = 5, seed: int = 0, learner: str = "lambdarank",
+                   features: Sequence[str] | None = None, baselines: bool = True,
+                   oof: tuple[np.ndarray, list[str]] | None = None
+                   ) -> dict[str, dict[str, Metrics]]:
+    """Grouped k-fold CV: ``{truth name: {"model" | baseline: Metrics}}`` (same origins).
+
+    ``oof`` passes out-of-fold scores already computed by :func:`out_of_fold_scores`.
+    """
+    at = {c: i for i, c in enumerate(pairs.codes)}
+    scores, origins = oof or out_of_fold_scores(pairs, truths, folds=folds, seed=seed,
+                                                learner=learner, features=features)
+    rows = [at[o] for o in origins]
+    ranked = {"model": ranked_from_scores(pairs.codes, scores, rows, k)}
     if baselines:
-        rows = [at[o] for o in origins]
         for name in BASELINES:
             ranked[name] = ranked_from_scores(pairs.codes, baseline_scores(pairs, name, seed),
                                               rows, k)

@@ -123,6 +123,10 @@ class Transition:
     education_step: str = EDUCATION_STEPS[0]
     no_education: bool = False
     shortage: bool = False
+    viable: bool | None = None
+    desirability: float | None = None
+    why_sv: str = ""
+    why_en: str = ""
 
 
 @dataclass(frozen=True)
