@@ -14,12 +14,7 @@ from rich.console import Console
 
 from kedja import services
 from kedja.core.errors import InvalidInput
-from kedja.services.learned_transitions import (
-    evaluate_transitions,
-    fit_transitions,
-    learned_recommendations,
-    learned_table,
-)
+from kedja.services.learned_transitions import evaluate_transitions, fit_transitions
 
 __all__ = ["occupations_app", "transitions", "transitions_app"]
 
@@ -60,6 +55,11 @@ def show(
         out.print("  Swedish names: " + "; ".join(detail.swedish_names))
     if detail.essential_skills:
         out.print("  essential skills (ESCO): " + "; ".join(detail.essential_skills))
+    if detail.skills_sv:
+        out.print("  skills (JobTech, sv): " + "; ".join(detail.skills_sv[:40]))
+    for key, value in detail.facts.items():
+        if value is not None:
+            out.print(f"  {key}: {value}")
 
 
 transitions_app = typer.Typer(
@@ -103,8 +103,7 @@ def transitions(
         _print(found, "person", fmt)
         return
     if every:
-        rows = (learned_table(k) if level == "ssyk4"
-                else services.transitions_table(engine, level=level, k=k))
+        rows = services.transitions_table(engine, level=level, k=k)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["from_code", "rank", "to_code", "score"])
         writer.writerows(rows)
@@ -113,12 +112,8 @@ def transitions(
         raise InvalidInput("give --from CODE, --all, or a person's --skill/--history",
                            field="--from",
                            hint="for instance --from 5321 (undersköterskor)")
-    if level == "ssyk4":
-        found = learned_recommendations(origin, k=k, shortage=codes,
-                                        no_education_only=no_education)
-    else:
-        found = services.occupation_transitions(engine, origin, level=level, k=k,
-                                                shortage=codes, no_education_only=no_education)
+    found = services.occupation_transitions(engine, origin, level=level, k=k, shortage=codes,
+                                            no_education_only=no_education)
     _print(found, origin, fmt)
 
 

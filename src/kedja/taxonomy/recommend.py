@@ -124,7 +124,7 @@ def _why(model: LearnedTransitions, i: int, j: int, step: int, desire: float | N
     elif v["same_field"][i, j] and dest.occupation_field:
         sv.append(f"samma yrkesområde ({dest.occupation_field})")
         en.append(f"same occupational field ({dest.occupation_field})")
-    if origin.wage and dest.wage:
+    if origin.wage and dest.wage and abs(dest.wage / origin.wage - 1) >= 0.005:
         change = dest.wage / origin.wage - 1
         sv.append(f"lön {change:+.0%}".replace("%", " %").replace("-", "−"))
         en.append(f"wage {change:+.0%}")
