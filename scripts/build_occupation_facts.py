@@ -5,7 +5,8 @@ reads (``kedja.taxonomy.pairs``) and the occupation explorer shows, so that a pl
 database answers ``kedja occupations search``, ``kedja occupations show`` and
 ``kedja transitions`` with no import. Facts, per group:
 
-* ``name_sv``, ``jobtech_id``, ``isco``, ``skills`` (JobTech skill ids of the group) — JobTech taxonomy exports
+* ``name_sv``, ``jobtech_id``, ``isco``, ``skills`` (JobTech skill ids of the group) —
+  JobTech taxonomy exports
   (``ssyk-level-4-groups*.json``, ``ssyk-level-4-with-related-isco-level-4-groups.json``);
   ``skill_names`` maps the ids to their Swedish names (``skills.json``);
   ``occupation_names`` maps JobTech occupation-name ids to their name and SSYK group (search,
@@ -47,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_taxonomy_pack import (  # noqa: E402
+from build_taxonomy_pack import (
     DEFAULT_DATA,
     REPO_ROOT,
     concepts,
@@ -219,8 +220,8 @@ def _impute_wages(records: list[dict[str, Any]]) -> None:
             record["wage_source"] = "scb"
             continue
         for depth in (3, 2):
-            known = [r["wage"] for r in records if r["code"][:depth] == record["code"][:depth]
-                     and r.get("wage_source") == "scb" or (
+            known = [r["wage"] for r in records if (r["code"][:depth] == record["code"][:depth]
+                     and r.get("wage_source") == "scb") or (
                          r["code"][:depth] == record["code"][:depth] and r["wage"] is not None
                          and "wage_source" not in r)]
             if known:

@@ -34,9 +34,9 @@ __all__ = [
     "EvaluationReport",
     "evaluate_transitions",
     "fit_transitions",
-    "learned_transitions",
-    "learned_table",
     "learned_recommendations",
+    "learned_table",
+    "learned_transitions",
     "transition_probabilities",
 ]
 

@@ -48,6 +48,7 @@ from kedja.matching.reach import TravelTimes, read_travel_matrix
 from kedja.scale import open_runner, parse_cluster, partitioned_allocation
 from kedja.services import forecast as forecasting
 from kedja.services.cache import cached
+from kedja.services.learned_transitions import transition_probabilities
 from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
 from kedja.store import repositories as repo
@@ -136,9 +137,15 @@ def _travel(localities: list[Locality], matrix: Path | None) -> TravelTimes:
 
 
 def _similarity(codes: Sequence[str], links: list[tuple[str, str, str]]) -> Any:
-    """How well each origin occupation's skills cover each destination's (taxonomy engine)."""
+    """How reachable each destination occupation is from each origin.
+
+    The better of the skill coverage (taxonomy engine) and the learned model's probability of
+    the move, so pathways' occupational steps and the chains' upskilling moves read the same
+    transitions model.
+    """
     skills = sorted({skill for _, skill, _ in links})
-    return skill_similarity_all_pairs(skill_matrix(codes, skills, links))
+    skill_based = skill_similarity_all_pairs(skill_matrix(codes, skills, links))
+    return np.maximum(skill_based, transition_probabilities(codes))
 
 
 def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCode, LocalityId]:

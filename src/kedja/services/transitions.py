@@ -202,8 +202,11 @@ def person_transitions(engine: Engine, *, skills: Iterable[str] = (),
 
 def transitions_table(engine: Engine, *, level: str = "ssyk4", k: int = 10
                       ) -> list[tuple[str, int, str, float]]:
-    """``(from_code, rank, to_code, score)`` for every occupation at ``level`` (SSYK: the
-    learned model over the 400 groups of the shipped facts, with or without imports)."""
+    """``(from_code, rank, to_code, score)`` for every occupation at ``level``.
+
+    At SSYK level the learned model over the 400 groups of the shipped facts answers, with or
+    without imports.
+    """
     if level == "ssyk4":
         from kedja.services.learned_transitions import learned_table
 
@@ -212,8 +215,10 @@ def transitions_table(engine: Engine, *, level: str = "ssyk4", k: int = 10
 
 
 def _pack_entries() -> list[LabelEntry]:
-    """All 400 SSYK groups with their Swedish and English names and JobTech occupation names,
-    from the shipped facts pack, so search works on a database with nothing imported."""
+    """All 400 SSYK groups with their Swedish and English and JobTech occupation names.
+
+    From the shipped facts pack, so search works on a database with nothing imported.
+    """
     raw = load_occupation_facts()
     names = {g["code"]: g["name_sv"] for g in raw["groups"]}
     prior = {g["code"]: math.log1p(g.get("employees") or 0) for g in raw["groups"]}

@@ -6,7 +6,8 @@ lot. Here viability is the ranker's calibrated probability that the pair is an o
 (Platt scaling on out-of-fold scores, ``kedja transitions fit``) at or above the threshold
 stored with the model; desirability is the mean of what is known among the wage change
 (``tanh(5·log(wage ratio))``), the destination's five-year outlook (−1 … +1) and its job
-opportunities now (rescaled to −1 … +1), so a move is desirable when that mean is positive.
+opportunities now (rescaled to −1 … +1), so a move is desirable when that mean is positive
+and pay does not fall by more than 5 % (``WAGE_FLOOR``).
 Each recommendation lists the destination's JobTech skills the origin lacks (rarest first)
 and the education step.
 
@@ -26,6 +27,9 @@ from kedja.taxonomy.transitions import EDUCATION_STEPS, SkillGap, Transition
 
 __all__ = ["LearnedTransitions", "recommended"]
 
+WAGE_FLOOR = 0.95
+"""A move that cuts pay by more than 5 % is never called desirable (Nesta's desirable moves do
+not lower wages; 5 % leaves room for the noise of group means)."""
 STEP_SV = {
     0: "inget: ingen ytterligare formell utbildning behövs",
     1: "inget formellt krav (yrket kräver ingen utbildning)",
@@ -71,7 +75,7 @@ class LearnedTransitions:
 def _level(f: GroupFacts) -> int:
     if f.education is None:
         return {"0": 2, "1": 3, "2": 4, "3": 3, "9": 1}.get(f.code[:1], 2)
-    return max(1, min(4, int(round(f.education))))
+    return max(1, min(4, round(f.education)))
 
 
 def _step(origin: GroupFacts, dest: GroupFacts) -> int:
@@ -96,7 +100,12 @@ def desirability(origin: GroupFacts, dest: GroupFacts) -> float | None:
         parts.append(dest.outlook)
     if dest.opportunities is not None:
         parts.append(2 * dest.opportunities - 1)
-    return float(np.mean(parts)) if parts else None
+    if not parts:
+        return None
+    mean = float(np.mean(parts))
+    if origin.wage and dest.wage and dest.wage < WAGE_FLOOR * origin.wage:
+        return min(mean, 0.0)  # a pay cut is not made desirable by demand alone
+    return mean
 
 
 def _gaps(model: LearnedTransitions, i: int, j: int, limit: int) -> list[SkillGap]:

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 __all__ = ["LabelEntry", "LabelIndex", "SearchHit", "folded", "plain"]
 
 HEADS = {"arbetare", "tekniker", "forare", "skotare", "montorer", "mekaniker", "operatorer",
-         "ingenjorer", "larare", "assistenter", "handlaggare", "saljare", "chefer", "skotare"}
+         "ingenjorer", "larare", "assistenter", "handlaggare", "saljare", "chefer"}
 """Common heads of Swedish occupation compounds (plural, as in SSYK names), for elisions."""
 RELATIVE_CUTOFF = 15.0
 """Hits more than this far below the best are noise for the question asked ("underskoterska":
@@ -141,9 +141,11 @@ class LabelIndex:
 
 
 def _elided(label: str, heads: set[str]) -> list[str]:
-    """Compounds written with a shared head: "Gruv- och stenbrottsarbetare" also stands for
-    "gruvarbetare". The head is not marked, so every ending of the second word that is a word
-    of its own somewhere in the labels (``heads``) is tried.
+    """Compounds written with a shared head.
+
+    "Gruv- och stenbrottsarbetare" also stands for "gruvarbetare". The head is not marked, so
+    every ending of the second word that is a word of its own somewhere in the labels
+    (``heads``) is tried.
 
     Examples:
         >>> _elided("Gruv- och stenbrottsarbetare", {"arbetare"})
@@ -164,10 +166,8 @@ def _score(query: str, choice: str, **_: object) -> float:
     distance only (WRatio's partial matching would let it through), and a single word counts
     only when it is at least four letters and not much shorter than the query.
     """
-    if len(choice) * 2 < len(query):
-        whole = fuzz.ratio(query, choice)
-    else:
-        whole = fuzz.WRatio(query, choice)
+    short = len(choice) * 2 < len(query)
+    whole = fuzz.ratio(query, choice) if short else fuzz.WRatio(query, choice)
     words = max((_word_score(query, word) for word in choice.split()
                  if len(word) >= 4 and len(word) * 4 >= len(query) * 3), default=0.0)
     prefix = 3.0 if choice.startswith(query[:max(6, len(query) - 2)]) else 0.0
@@ -175,9 +175,12 @@ def _score(query: str, choice: str, **_: object) -> float:
 
 
 def _word_score(query: str, word: str) -> float:
-    """One word of a label: a word that ends in the query is a kind of it (Swedish compounds
-    are head-last: "serviceelektriker" is an "elektriker") and counts like the word itself;
-    a single word never outranks a whole label that matches (at most 95)."""
+    """How well one word of a label matches.
+
+    A word that ends in the query is a kind of it (Swedish compounds are head-last:
+    "serviceelektriker" is an "elektriker") and counts like the word itself; a single word
+    never outranks a whole label that matches (at most 95).
+    """
     if len(query) >= 5 and word.endswith(query):
         return 95.0
     return min(95.0, fuzz.ratio(query, word))

@@ -28,6 +28,7 @@ from kedja.web import (
     pages_forecast,
     pages_hub,
     pages_matching,
+    pages_occupations,
     privacy,
 )
 from kedja.web.errors import install_error_handlers
@@ -101,7 +102,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
-                   pages_hub.router, privacy.router, api_jobs.router):
+                   pages_hub.router, privacy.router, api_jobs.router, pages_occupations.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:
