@@ -90,7 +90,9 @@ def desirability(origin: GroupFacts, dest: GroupFacts) -> float | None:
     Examples:
         >>> a, b = GroupFacts("1", "a", wage=30000), GroupFacts("2", "b", wage=36000, outlook=1.0)
         >>> round(desirability(a, b), 2)
-        0.88
+        0.86
+        >>> desirability(b, a)  # a pay cut of 17 %: not desirable whatever the demand
+        0.0
 
     """
     parts = []
