@@ -91,8 +91,8 @@ def desirability(origin: GroupFacts, dest: GroupFacts) -> float | None:
         >>> a, b = GroupFacts("1", "a", wage=30000), GroupFacts("2", "b", wage=36000, outlook=1.0)
         >>> round(desirability(a, b), 2)
         0.86
-        >>> desirability(b, a)  # a pay cut of 17 %: not desirable whatever the demand
-        0.0
+        >>> desirability(b, a) <= 0  # a pay cut of 17 %: not desirable whatever the demand
+        True
 
     """
     parts = []
