@@ -68,7 +68,7 @@ def occupation_profile(engine: Engine, code: str, *, k: int = 8) -> OccupationPr
     moves = occupation_transitions(engine, code, k=k)
     with session_scope(engine) as session:
         opportunities = loaders.list_opportunities(session)
-        places = {m.code: m.name for m in repo.list_municipalities(session)}
+        places = {str(m.code): m.name for m in repo.list_municipalities(session)}
         names = dict(session.execute(select(t.OrganisationRow.id, t.OrganisationRow.name)).all())
     jobs: Counter[tuple[str, str]] = Counter()
     for o in opportunities:

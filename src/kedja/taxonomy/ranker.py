@@ -114,9 +114,9 @@ def fit_ranker(pairs: PairFeatures, truths: Sequence[Mapping[str, set[str]]],
     n = len(pairs.codes)
     x = pairs.stacked(features, rows)
     y = labels_for(pairs, truths, origins).reshape(-1)
-    keep = np.ones((len(rows), n), dtype=bool)
-    keep[np.arange(len(rows)), rows] = False
-    keep = keep.reshape(-1)
+    grid = np.ones((len(rows), n), dtype=bool)
+    grid[np.arange(len(rows)), rows] = False
+    keep = grid.reshape(-1)
     x, y = x[keep], y[keep]
     if learner == "logistic":
         return _fit_logistic(x, y, tuple(features))
