@@ -60,3 +60,25 @@ def test_cli_scoring_command_on_a_demo_database(tmp_path: Path) -> None:
     assert search.stdout.split("\n")[0].split()[2] == "5321"
     bad = run("transitions", "evaluate", "--truth", str(tmp_path / "none.json"), "--db", db)
     assert bad.returncode == 2 and "none.json" in bad.stderr
+
+
+def test_an_organisation_refits_on_its_own_moves(tmp_path: Path) -> None:
+    """``fit`` reads any folder of truth files and writes a model with its provenance."""
+    import json
+
+    from kedja.services.learned_transitions import fit_transitions, learned_transitions
+    from kedja.taxonomy.ranker import Ranker
+
+    moves = {"5321": ["5323", "5330"], "5323": ["5321", "2221"], "7212": ["7213", "7214"],
+             "7213": ["7212"], "9111": ["9112", "9412"], "9412": ["9111", "5120"]}
+    folder = tmp_path / "own"
+    folder.mkdir()
+    (folder / "our_moves.json").write_text(json.dumps(moves), encoding="utf-8")
+    out = tmp_path / "model.json"
+    provenance = fit_transitions(folder, out, learner="logistic", folds=2)
+    assert provenance["data"][0]["file"] == "our_moves.json"
+    assert set(provenance["cv"]["figures"]["our_moves.json"]) >= {"model", "random"}
+    assert 0 < provenance["calibration"]["threshold"] < 1
+    model = learned_transitions(str(out))
+    assert Ranker.from_json(out.read_text(encoding="utf-8")).learner == "logistic"
+    assert model.table(3)[0][1] == 1 and len(model.table(3)) == 1200

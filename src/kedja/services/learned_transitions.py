@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 RANKER_FILE = "transitions_ranker.json"
+MODEL_ENV = "KEDJA_TRANSITIONS_MODEL"
 
 
 def _ranker_text(path: str | None) -> str:
@@ -57,15 +59,24 @@ def _pairs() -> tuple[Any, Any, dict[str, str]]:
     return facts, pair_features(facts), raw.get("skill_names", {})
 
 
-@cache
 def learned_transitions(model_path: str | None = None) -> LearnedTransitions:
     """The facts, features, scores and calibrated probabilities of every pair (cached).
 
-    ``model_path`` (or ``$KEDJA_TRANSITIONS_MODEL`` via the CLI) replaces the shipped ranker
-    by one an organisation fitted on its own moves.
+    ``model_path`` (else ``$KEDJA_TRANSITIONS_MODEL``) replaces the shipped ranker by one an
+    organisation fitted on its own moves with ``kedja transitions fit``.
     """
+    return _learned(model_path or os.environ.get(MODEL_ENV) or None)
+
+
+@cache
+def _learned(model_path: str | None) -> LearnedTransitions:
     facts, pairs, skill_names = _pairs()
-    ranker = Ranker.from_json(_ranker_text(model_path))
+    try:
+        ranker = Ranker.from_json(_ranker_text(model_path))
+    except (OSError, ValueError, KeyError) as error:
+        raise InvalidInput(f"cannot read the transitions model {model_path!r}: {error}",
+                           field=MODEL_ENV, value=model_path,
+                           hint="give a file written by 'kedja transitions fit'") from None
     scores = ranker.scores(pairs)
     calibration = ranker.provenance.get("calibration", {"a": 1.0, "b": 0.0, "threshold": 0.5})
     probability = 1.0 / (1.0 + np.exp(-(calibration["a"] * scores + calibration["b"])))

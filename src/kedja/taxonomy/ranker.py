@@ -31,12 +31,12 @@ __all__ = ["LEARNERS", "Ranker", "fit_ranker", "labels_for"]
 LEARNERS = ("lambdarank", "logistic")
 ALL_FEATURES = tuple(name for names in FEATURE_GROUPS.values() for name in names)
 LGBM_PARAMS: dict[str, Any] = {
-    "objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.05,
+    "objective": "lambdarank", "metric": "ndcg", "eval_at": [10], "learning_rate": 0.1,
     "num_leaves": 15, "min_data_in_leaf": 40, "feature_fraction": 0.8,
     "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1,
     "num_threads": 1, "deterministic": True, "seed": 7, "lambdarank_truncation_level": 20,
 }
-ROUNDS = 300
+ROUNDS = 150
 
 
 @dataclass
