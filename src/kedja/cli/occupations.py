@@ -125,11 +125,13 @@ def evaluate(
     k: Annotated[int, typer.Option("--k", help="Cut-off for recall and nDCG.")] = 10,
     folds: Annotated[int, typer.Option(help="Folds, grouped by origin SSYK group.")] = 5,
     learner: Annotated[str, typer.Option(help="lambdarank or logistic.")] = "lambdarank",
+    seed: Annotated[int, typer.Option(help="Seed of the fold split and the random baseline.")
+                    ] = 0,
     db: DbOption = None,
 ) -> None:
     """Grouped k-fold CV of the learned model against four baselines, in one run."""
     services.prepare_database(db)
-    report = evaluate_transitions(truth, k=k, folds=folds, learner=learner)
+    report = evaluate_transitions(truth, k=k, folds=folds, learner=learner, seed=seed)
     for note in report.notes:
         out.print(note)
     for name, figures in report.items():
