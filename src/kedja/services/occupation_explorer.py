@@ -8,17 +8,17 @@ data; the caller's permission to read aggregates is checked by the web layer.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from kedja.core.ids import OccupationCode
 from kedja.core.opportunities import OpportunityKind
 from kedja.demo.packs import load_taxonomy_pack
 from kedja.services.transitions import OccupationDetail, occupation_detail, occupation_transitions
-from kedja.store import loaders, session_scope
 from kedja.store import repositories as repo
+from kedja.store import session_scope
 from kedja.store import tables as t
 from kedja.taxonomy.transitions import Transition
 
@@ -67,23 +67,28 @@ def occupation_profile(engine: Engine, code: str, *, k: int = 8) -> OccupationPr
     detail = occupation_detail(engine, code)
     moves = occupation_transitions(engine, code, k=k)
     with session_scope(engine) as session:
-        opportunities = loaders.list_opportunities(session)
         places = {str(m.code): m.name for m in repo.list_municipalities(session)}
         names = dict(session.execute(select(t.OrganisationRow.id, t.OrganisationRow.name)).all())
-    jobs: Counter[tuple[str, str]] = Counter()
-    for o in opportunities:
-        if o.kind is OpportunityKind.JOB and o.occupation_code == code:
-            jobs[(o.organisation_id, o.municipality_code)] += o.capacity
-    employers = [Employer(names.get(org, org), places.get(m, m), n)
-                 for (org, m), n in jobs.most_common(12)]
+        jobs = session.execute(
+            select(t.OpportunityRow.organisation_id, t.OpportunityRow.municipality_code,
+                   func.sum(t.OpportunityRow.capacity).label("positions"))
+            .where(t.OpportunityRow.kind == OpportunityKind.JOB.value,
+                   t.OpportunityRow.occupation_code == code)
+            .group_by(t.OpportunityRow.organisation_id, t.OpportunityRow.municipality_code)
+            .order_by(func.sum(t.OpportunityRow.capacity).desc(),
+                      t.OpportunityRow.organisation_id)).all()
+        training = session.execute(
+            select(t.OpportunityRow.title, t.OpportunityRow.training_provider_id,
+                   t.OpportunityRow.municipality_code, t.OpportunityRow.training_weeks,
+                   t.OpportunityRow.capacity, t.OpportunityRow.training_leads_to)
+            .where(t.OpportunityRow.kind == OpportunityKind.TRAINING.value)).all()
+    employers = [Employer(names.get(org, org), places.get(m, m), int(n)) for org, m, n in jobs[:12]]
     wanted = {t.to_code for t in moves}
     courses: dict[str, list[Course]] = defaultdict(list)
-    for o in opportunities:
-        if o.kind is OpportunityKind.TRAINING and o.training is not None:
-            for dest in wanted & set(o.training.leads_to):
-                courses[dest].append(Course(o.title, names.get(o.training.provider_id, ""),
-                                            places.get(o.municipality_code, ""),
-                                            o.training.duration_weeks, o.capacity))
+    for title, provider, municipality, weeks, seats, leads_to in training:
+        for dest in wanted & set(leads_to or ()):
+            courses[dest].append(Course(title, names.get(provider, ""),
+                                        places.get(municipality, ""), weeks or 0, seats))
     ads = load_taxonomy_pack().ads_region.get(OccupationCode(code))
-    return OccupationProfile(detail, sum(jobs.values()), employers, ads, moves,
+    return OccupationProfile(detail, sum(int(n) for *_, n in jobs), employers, ads, moves,
                              {d: sorted(c, key=lambda c: c.weeks)[:3] for d, c in courses.items()})
