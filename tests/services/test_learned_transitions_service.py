@@ -82,3 +82,19 @@ def test_an_organisation_refits_on_its_own_moves(tmp_path: Path) -> None:
     model = learned_transitions(str(out))
     assert Ranker.from_json(out.read_text(encoding="utf-8")).learner == "logistic"
     assert model.table(3)[0][1] == 1 and len(model.table(3)) == 1200
+
+
+def test_explorer_pages_answer_in_swedish(demo_engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from kedja.web import create_app
+
+    client = TestClient(create_app(demo_engine))
+    found = client.get("/occupations", params={"q": "underskoterska", "lang": "sv"})
+    assert found.status_code == 200 and 'href="/occupations/5321"' in found.text
+    page = client.get("/occupations/5321", params={"lang": "sv"})
+    assert page.status_code == 200
+    assert "Vart människor går vidare" in page.text and "Vårdbiträden" in page.text
+    assert "Where people move on to" not in page.text
+    assert client.get("/occupations/0000").status_code == 404
+    assert client.get("/occupations/12ab").status_code == 422
