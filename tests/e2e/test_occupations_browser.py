@@ -7,12 +7,15 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from kedja.services.learned_transitions import learned_transitions
 from tests.e2e.test_browser import serious_violations
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def test_search_profile_and_transitions(page: Page, axe_source: str) -> None:
+    learned_transitions()  # as 'kedja serve' warms it: the first build is not what is tested
+    page.set_default_timeout(60_000)
     page.goto("/occupations?lang=sv")
     page.get_by_label("Yrke").fill("underskoterska")
     page.get_by_role("button", name="Sök").click()
