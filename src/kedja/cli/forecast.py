@@ -99,18 +99,30 @@ def backtest(
     target: Annotated[int, typer.Option("--target", help="Year to forecast.")] = 2019,
     details: Annotated[Path | None, typer.Option(
         "--details", help="Also write each municipality's errors (percent) to this CSV.")] = None,
+    scb: Annotated[Path | None, typer.Option(
+        "--scb", help="Folder with SCB's single-age files (default: scb_lulea_fa beside "
+        "--kolada, if present).")] = None,
     output: FormatOption = "table",
 ) -> None:
-    """Back-test the projection against unchanged and linear-trend baselines (MAPE, bias in %)."""
+    """Back-test the projection against unchanged, linear and geometric trends (MAPE, bias %)."""
     _check_format(output)
     figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target,
-                                          details=details)
+                                          details=details, scb=scb)
     if output == "json":
         typer.echo(json.dumps(figures))
         return
-    for group, methods in figures.items():
+    for group in ("upper_norrland", "all"):
+        for method, e in figures[group].items():
+            out.print(f"{group:<15} {method:<16} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+    for group, methods in figures["ages"]["kolada_ages_20_30"].items():
         for method, e in methods.items():
-            out.print(f"{group:<15} {method:<13} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+            out.print(f"ages 20–30 {group:<15} {method:<16} MAPE {e['mape']:6.2f} %  "
+                      f"bias {e['bias']:+6.2f} %")
+    for window in figures["ages"].get("scb_single_ages", []):
+        for measure in ("single_ages_20_64", "five_year_bands"):
+            for method, e in window[measure].items():
+                out.print(f"{window['fit_until']}→{window['target']} {measure:<18} {method:<16} "
+                          f"MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
 
 
 @forecast_app.command("import-establishments")

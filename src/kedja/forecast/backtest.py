@@ -46,11 +46,20 @@ class Backtest:
     observed: np.ndarray
     forecasts: dict[str, np.ndarray]
     model: CohortModel
+    observed_20_30: np.ndarray  # (municipalities, 11) Kolada's counts aged 20–30 in target
+    forecasts_20_30: dict[str, np.ndarray]
 
     def summary(self, mask: np.ndarray | None = None) -> dict[str, dict[str, float]]:
         """MAPE and bias (percent) per method over the municipalities in ``mask``."""
         keep = np.ones(len(self.names), bool) if mask is None else mask
         return {m: errors_summary(self.forecasts[m][keep], self.observed[keep]) for m in METHODS}
+
+    def ages_summary(self, mask: np.ndarray | None = None) -> dict[str, dict[str, float]]:
+        """MAPE and bias over municipality × single age 20–30 (model and two baselines)."""
+        keep = np.ones(len(self.names), bool) if mask is None else mask
+        keep = keep & ~np.isnan(self.observed_20_30).any(axis=1)
+        return {m: errors_summary(f[keep], self.observed_20_30[keep])
+                for m, f in self.forecasts_20_30.items()}
 
     def per_municipality(self) -> list[dict[str, float | str]]:
         """Percentage error of each method for each municipality."""
@@ -125,15 +134,19 @@ def backtest(history: KoladaHistory, *, fit_until: int, target: int,
                            f"{fit_until}", field="rates", value=rates.until,
                            hint="estimate the rates with until = fit-until")
     model = fit_cohort_model(history, fit_until=fit_until, counties=counties, rates=rates)
-    projected = model.project_totals(target - fit_until)
+    final = model.project(target - fit_until)[-1]
     years = np.array(history.years[: fit + 1])
     past = history.total[:, : fit + 1]
+    geometric = geometric_trend(past[:, max(0, fit - NET_WINDOW):], target - fit_until)
+    ages_then = history.ages_20_30[:, fit]
     return Backtest(
         names=history.names, fit_until=fit_until, target=target,
         observed=history.total[:, end],
-        forecasts={"model": projected, "unchanged": history.total[:, fit],
+        forecasts={"model": final.sum(axis=(-2, -1)), "unchanged": history.total[:, fit],
                    "linear_trend": linear_trend(years, past, target),
-                   "geometric_trend": geometric_trend(past[:, max(0, fit - NET_WINDOW):],
-                                                      target - fit_until)},
+                   "geometric_trend": geometric},
         model=model,
+        observed_20_30=history.ages_20_30[:, end],
+        forecasts_20_30={"model": final[:, :, 20:31].sum(axis=1), "unchanged": ages_then,
+                         "geometric_trend": ages_then * (geometric / history.total[:, fit])[:, None]},
     )

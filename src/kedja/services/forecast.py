@@ -7,6 +7,7 @@ no person's data is read and no audit entry is needed.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,18 @@ from kedja.core.errors import InvalidInput, NotFound
 from kedja.core.establishments import Establishment
 from kedja.demo import load_region_pack
 from kedja.demo.forecast_inputs import pack_demography, pack_occupations
-from kedja.forecast.backtest import backtest
+from kedja.forecast.age_backtest import scb_age_backtest
+from kedja.forecast.backtest import METHODS, backtest
 from kedja.forecast.jsonstat import load_jsonstat
 from kedja.forecast.kolada import read_kolada
 from kedja.forecast.projection import DemographicRates, project
+from kedja.forecast.rates import EstimatedRates, estimate_rates
 from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_forecast
+from kedja.forecast.scb_history import ScbHistory, read_scb_history
 from kedja.forecast.scb_population import population_from_cube
 from kedja.forecast.scenarios import SCENARIOS, scenario
 from kedja.forecast.structure import indicators, pyramid
+from kedja.scale.national import national_pack
 from kedja.services.cache import cached
 from kedja.store import session_scope
 from kedja.store.forecasting import employed_counts, job_seeker_counts, list_establishments
@@ -218,14 +223,43 @@ def project_scb_population(path: Path, *, year: str, horizon: int = 2040
             for r, region in enumerate(regions)}
 
 
+SCB_HISTORY_FOLDER = "scb_lulea_fa"
+"""Folder beside the Kolada folder where ``backtest_kolada`` looks for SCB's single-age files."""
+AGE_WINDOWS = ((2009, 2014), (2009, 2019), (2014, 2024))
+"""The fit → target windows of the single-age back-test on SCB's history."""
+
+
+def _scb_history(kolada: Path, scb: Path | None) -> ScbHistory | None:
+    folder = scb if scb is not None else kolada.parent / SCB_HISTORY_FOLDER
+    if scb is None and not (folder / "population_pre2025.csv").is_file():
+        return None
+    return read_scb_history(folder)
+
+
+def _counties(names: tuple[str, ...]) -> list[str | None]:
+    pack = national_pack()
+    county = {unicodedata.normalize("NFC", n): c[:2]
+              for n, c in zip(pack.names, pack.municipality_codes, strict=True)}
+    return [county.get(n) for n in names]
+
+
 def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
-                    details: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+                    details: Path | None = None, scb: Path | None = None) -> dict[str, Any]:
     """Back-test on Kolada's files in ``folder``: upper Norrland's 29 and all municipalities.
 
-    With ``details``, also write each municipality's percentage error per method as CSV.
+    Rates come from SCB's single-age history (``scb``, or ``scb_lulea_fa`` beside ``folder``)
+    estimated up to ``fit_until``; without it, or for a fit year before its first year, the
+    parametric national schedules. With ``details``, also write each municipality's
+    percentage error per method as CSV. The age back-test covers Kolada's ages 20–30 and, with
+    SCB's history, single ages 20–64 and five-year bands over ``AGE_WINDOWS``.
     """
     history = read_kolada(folder)
-    result = backtest(history, fit_until=fit_until, target=target)
+    scb_history = _scb_history(folder, scb)
+    rates = None
+    if scb_history is not None and fit_until >= scb_history.years[0]:
+        rates = estimate_rates(scb_history, fit_until)
+    result = backtest(history, fit_until=fit_until, target=target,
+                      counties=_counties(history.names), rates=rates)
     if details is not None:
         _write_details(result.per_municipality(), details)
     region = {m.name for m in load_region_pack().municipalities}
@@ -234,14 +268,34 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
         raise InvalidInput(f"found {int(mask.sum())} of the region's {len(region)} municipalities "
                            "in the Kolada files", field="--kolada", value=str(folder),
                            hint="export all 290 municipalities from Kolada")
-    return {"upper_norrland": result.summary(mask), "all": result.summary()}
+    ages: dict[str, Any] = {"kolada_ages_20_30": {"upper_norrland": result.ages_summary(mask),
+                                                  "all": result.ages_summary()}}
+    if scb_history is not None:
+        ages["scb_single_ages"] = [scb_age_backtest(scb_history, fit_until=f, target=t)
+                                   for f, t in AGE_WINDOWS
+                                   if f in scb_history.years and t in scb_history.years]
+    return {"upper_norrland": result.summary(mask), "all": result.summary(), "ages": ages,
+            "rates": _rates_note(rates)}
+
+
+def _rates_note(rates: EstimatedRates | None) -> dict[str, Any]:
+    if rates is None:
+        return {"source": "parametric national schedules (docs/forecast.md)"}
+    return {"source": "SCB single-age history (BE0101), estimated up to the fit year",
+            "years": [rates.years_used[0], rates.years_used[-1]],
+            "tfr": round(float(rates.fertility.sum()), 3),
+            "mortality_improvement": round(rates.mortality_improvement, 4),
+            "county_fertility": {k: round(v, 3) for k, v in rates.county_fertility.items()},
+            "county_mortality": {k: round(v, 3) for k, v in rates.county_mortality.items()},
+            "international_share_in": round(rates.international_in_share, 3),
+            "international_share_out": round(rates.international_out_share, 3)}
 
 
 def _write_details(rows: list[dict[str, Any]], path: Path) -> None:
     region = {m.name for m in load_region_pack().municipalities}
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["name", "upper_norrland", "observed",
-                                                    "model", "unchanged", "linear_trend"])
+                                                    *METHODS])
         writer.writeheader()
         writer.writerows({**r, "upper_norrland": r["name"] in region} for r in rows)
 
