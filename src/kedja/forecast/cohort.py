@@ -108,8 +108,8 @@ class CohortModel:
         path = np.empty((years + 1, *self.base.shape))
         path[0] = self.base
         for year in range(years):
-            path[year + 1] = project_step(path[year], self.rates_in(year + 1, path[year],
-                                                                    in_factor))
+            project_step(path[year], self.rates_in(year + 1, path[year], in_factor),
+                         out=path[year + 1])
         return path
 
     def project_totals(self, years: int) -> np.ndarray:
