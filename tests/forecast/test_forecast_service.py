@@ -38,7 +38,21 @@ def test_establishments_raise_the_gap_only_where_they_are(run: forecasting.Forec
             assert view["driver"] == "establishments" and effect > 100
         else:
             assert view["driver"] == "ageing" and effect == pytest.approx(0.0)
-            assert view["gap_total"] > 0  # retirements outrun entrants everywhere
+
+
+def test_gap_decomposition_adds_up_and_retirements_drive_the_region(
+        run: forecasting.ForecastRun) -> None:
+    region = forecasting.gap_decomposition(run)
+    parts = (region["expansion"] + region["establishments"] + region["replacement"]
+             - region["entrants"])
+    assert parts == pytest.approx(region["gap"], abs=1.0)
+    assert region["replacement"] > region["expansion"] > 0
+    kiruna = forecasting.occupation_gaps(run, area="2584", year=2035)
+    assert kiruna[0]["gap"] >= kiruna[-1]["gap"] and kiruna[0]["year"] == 2035
+    county = forecasting.gap_decomposition(run, area="25")
+    assert county["employed"] < region["employed"]
+    with pytest.raises(NotFound):
+        forecasting.occupation_gaps(run, area="9999")
 
 
 def test_monte_carlo_bands_are_seeded_and_bracket_the_gap(demo_engine: Engine,
@@ -99,7 +113,7 @@ def test_regional_report_prints_the_region(demo_engine: Engine) -> None:
     page = client.get("/forecast/report?lang=sv")
     assert page.status_code == 200
     assert "Regional rapport" in page.text and "521\xa0829" in page.text
-    assert page.text.count('data-scenario="') == 6 and page.text.count('data-code="') == 29
+    assert page.text.count('data-scenario="') == len(forecasting.SCENARIOS) and page.text.count('data-code="') == 29
     assert 'id="ranking-table"' in page.text and "Källa: Kolada" in page.text
 
 

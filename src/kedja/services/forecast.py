@@ -18,7 +18,12 @@ from sqlalchemy import Engine
 from kedja.core.errors import InvalidInput, NotFound
 from kedja.core.establishments import Establishment
 from kedja.demo import load_region_pack
-from kedja.demo.forecast_inputs import pack_demography, pack_occupations
+from kedja.demo.forecast_inputs import (
+    expansion_growth,
+    forecast_pack,
+    pack_demography,
+    pack_occupations,
+)
 from kedja.forecast.age_backtest import scb_age_backtest
 from kedja.forecast.backtest import METHODS, backtest
 from kedja.forecast.jsonstat import load_jsonstat
@@ -39,6 +44,8 @@ __all__ = [
     "ESTABLISHMENT_MUNICIPALITIES",
     "ForecastRun",
     "backtest_kolada",
+    "gap_decomposition",
+    "occupation_gaps",
     "list_scenarios",
     "municipality_forecast",
     "project_scb_population",
@@ -92,9 +99,13 @@ def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
         counts = employed_counts(session)
         seekers = job_seeker_counts(session)
         establishments = list_establishments(session)
-    demography, occupations = pack_demography(), pack_occupations()
+    demography, occupations, pack = pack_demography(), pack_occupations(), forecast_pack()
     employed = _grid(counts, demography.codes, occupations.codes)
+    counties = tuple(c[:2] for c in demography.codes)
     return RegionInputs(
+        rates=pack.rates, counties=counties, employment_by_age=pack.employment_by_age,
+        trend_by_demand={level: expansion_growth(pack, counties, occupations.codes, level)
+                         for level in ("central", "high", "low")},
         municipalities=demography.codes, base_year=demography.base_year,
         base_population=demography.base, net_migration=demography.net,
         occupations=occupations.codes,
@@ -134,11 +145,74 @@ def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, 
                        pack_occupations().names, establishments, baseline)
 
 
+def _area_index(run: ForecastRun, area: str | None) -> np.ndarray:
+    """Municipality rows of ``area``: a municipality code, a county code (2 digits) or the region."""
+    codes = run.forecast.inputs.municipalities
+    if area is None:
+        return np.arange(len(codes))
+    if len(area) == 2:
+        rows = np.array([i for i, c in enumerate(codes) if c.startswith(area)], dtype=int)
+        if rows.size:
+            return rows
+    elif area in codes:
+        return np.array([codes.index(area)])
+    raise NotFound(f"no area {area!r} in the forecast", field="area", value=area,
+                   hint="give a municipality code (2584), a county code (25) or nothing")
+
+
+def _year_index(run: ForecastRun, year: int | None) -> tuple[int, int]:
+    years = run.forecast.balance.inputs.years
+    chosen = years[-1] if year is None else year
+    if chosen not in years:
+        raise InvalidInput(f"{chosen} is outside the labour balance {years[0]}–{years[-1]}",
+                           field="year", value=chosen, hint=f"choose {years[0]}–{years[-1]}")
+    return chosen, years.index(chosen)
+
+
+def occupation_gaps(run: ForecastRun, *, area: str | None = None,
+                    year: int | None = None) -> list[dict[str, Any]]:
+    """The gap per occupation in ``area`` (municipality, county or region) and ``year``.
+
+    Each row decomposes the gap: ``expansion`` (demand growth) + ``establishments`` (their
+    direct headcount over the base year) + ``replacement`` (retirements) − ``entrants`` (new
+    workers from the projected population) = ``gap`` (positive = people missing). Rows are
+    sorted by gap, largest first; ``employed`` is the base year's employment.
+    """
+    rows_m = _area_index(run, area)
+    chosen, t = _year_index(run, year)
+    b = run.forecast.balance
+    parts = {"expansion": b.expansion, "establishments": b.establishments,
+             "replacement": b.retirements, "entrants": b.entrants, "gap": b.gap,
+             "demand": b.demand, "supply": b.supply}
+    sums = {k: v[t, rows_m].sum(axis=0) for k, v in parts.items()}
+    employed = b.inputs.employed[rows_m].sum(axis=0)
+    out = []
+    for o in np.argsort(-sums["gap"]):
+        code = run.forecast.inputs.occupations[o]
+        out.append({"occupation": code, "name": run.occupation_names.get(code, code),
+                    "year": chosen, "employed": round(float(employed[o]), 1),
+                    **{k: round(float(v[o]), 1) for k, v in sums.items()}})
+    return out
+
+
+def gap_decomposition(run: ForecastRun, *, area: str | None = None,
+                      year: int | None = None) -> dict[str, Any]:
+    """The total gap of ``area`` in ``year`` split into its four drivers (see ``occupation_gaps``)."""
+    rows = occupation_gaps(run, area=area, year=year)
+    keys = ("expansion", "establishments", "replacement", "entrants", "gap", "employed")
+    total = {k: round(sum(r[k] for r in rows), 1) for k in keys}
+    return {"area": area or "region", "year": rows[0]["year"] if rows else year,
+            "scenario": run.forecast.scenario.name, **total,
+            "gap_per_1000_employed": round(1000 * total["gap"] / total["employed"], 1)
+            if total["employed"] else 0.0}
+
+
 def list_scenarios() -> list[dict[str, Any]]:
     """The named scenarios and what each changes."""
     return [{"name": s.name, "label": s.label, "establishment_delay": s.establishment_delay,
              "establishment_scale": s.establishment_scale,
-             "in_migration_factor": s.in_migration_factor} for s in SCENARIOS.values()]
+             "in_migration_factor": s.in_migration_factor, "demand": s.demand}
+            for s in SCENARIOS.values()]
 
 
 def _index(run: ForecastRun, code: str) -> int:
