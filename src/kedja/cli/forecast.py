@@ -92,6 +92,52 @@ def scenarios(output: FormatOption = "table") -> None:
         out.print(f"{r['name']:<20} {r['label']}")
 
 
+@forecast_app.command("decompose")
+def decompose(
+    area: Annotated[list[str] | None, typer.Option(
+        "--area", help="Municipality (2584) or county (25) code; repeat; default the region.")]
+    = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    output: FormatOption = "table",
+) -> None:
+    """The gap split into expansion, establishments, replacement and entrants, per area."""
+    _check_format(output)
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    rows = [forecasting.gap_decomposition(run, area=a, year=year) for a in (area or [None])]
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        name = run.names.get(r["area"], r["area"])
+        out.print(f"{name} {r['year']}: gap {r['gap']:,.0f} = expansion {r['expansion']:,.0f} "
+                  f"+ establishments {r['establishments']:,.0f} + replacement "
+                  f"{r['replacement']:,.0f} − entrants {r['entrants']:,.0f} "
+                  f"({r['gap_per_1000_employed']:.0f} per 1,000 employed)")
+
+
+@forecast_app.command("compare-barometer")
+def compare_barometer(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    output: FormatOption = "table",
+) -> None:
+    """Kedja's shortage against Yrkesbarometer per county: Spearman and same direction."""
+    _check_format(output)
+    result = barometers.compare_barometer(services.prepare_database(db), scenario_name=scenario)
+    if output == "json":
+        _print_json(result)
+        return
+    for name, c in result["counties"].items():
+        out.print(f"{name} {result['year']}: {c['occupations']} occupations, Spearman "
+                  f"{c['spearman_rho']:+.2f} (p {c['p_value']:.3f}), same direction "
+                  f"{c['share_same_direction']:.0%}")
+        for d in c["disagreements"]:
+            out.print(f"  {d['name']}: Kedja {d['kedja']}, Arbetsförmedlingen "
+                      f"{d['arbetsformedlingen']} (driver: {d['main_driver']})")
+
+
 @forecast_app.command("backtest")
 def backtest(
     kolada: Annotated[Path, typer.Option("--kolada", help="Folder with Kolada's two xlsx files.")],

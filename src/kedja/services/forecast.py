@@ -54,6 +54,8 @@ __all__ = [
     "run_forecast",
 ]
 
+FORECAST_CACHE_SECONDS = 6 * 3600.0
+"""A forecast changes only when its inputs do, and imports clear the cache; keep it 6 hours."""
 ESTABLISHMENT_MUNICIPALITIES = ("2482", "2580", "2582", "2523", "2584")
 SOURCES = "Källa: Kolada; Källa: SCB (YREG54BAS); Kedja demo region (synthetic employment mix)"
 
@@ -130,7 +132,8 @@ def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon
     key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{exit_age}:{employment_rate}:" \
           f"{matchable_share}"
     return cached(engine, key, lambda: _run_forecast(
-        engine, scenario_name, horizon, draws, seed, exit_age, employment_rate, matchable_share))
+        engine, scenario_name, horizon, draws, seed, exit_age, employment_rate, matchable_share),
+        seconds=FORECAST_CACHE_SECONDS)
 
 
 def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, seed: int,

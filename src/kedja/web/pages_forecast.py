@@ -77,18 +77,9 @@ def gaps_csv(engine: EngineDep, scenario: str = "as_announced") -> PlainTextResp
 def report_page(request: Request, engine: EngineDep,
                 scenario: str = "as_announced") -> HTMLResponse:
     """Show the printable regional report: outlook, scenarios, municipalities, largest gaps."""
-    run = forecasting.run_forecast(engine, scenario_name=scenario)
-    comparison = exports.compare_scenarios(engine, None)
-    population = forecasting.region_population(run)
+    report = exports.regional_report(engine, scenario)
     return render(request, "forecast_report.html", {
-        "active": "forecast", "scenario": scenario,
-        "population": [row for row in population if row["year"] % 5 == 0 or row is population[0]],
-        "comparison": comparison,
-        "comparison_years": [k for k in comparison[0] if k.isdigit()],
-        "municipalities": forecasting.region_gaps(run),
-        "ranking": exports.gap_ranking(run, limit=30),
-        "sources": forecasting.SOURCES,
-    })
+        "active": "forecast", "scenario": scenario, **report})
 
 
 @router.get("/forecast", response_class=HTMLResponse)
