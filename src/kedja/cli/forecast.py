@@ -105,7 +105,8 @@ def decompose(
     """The gap split into expansion, establishments, replacement and entrants, per area."""
     _check_format(output)
     run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
-    rows = [forecasting.gap_decomposition(run, area=a, year=year) for a in (area or [None])]
+    areas: list[str | None] = list(area) if area else [None]
+    rows = [forecasting.gap_decomposition(run, area=a, year=year) for a in areas]
     if output == "json":
         _print_json(rows)
         return

@@ -27,7 +27,7 @@ from kedja.forecast.rates import EstimatedRates
 from kedja.forecast.schedules import AGES
 from kedja.forecast.structure import population_from_bands
 
-__all__ = ["ForecastPack", "PackDemography", "PackOccupations", "expansion_growth",
+__all__ = ["ForecastPack", "region_boundaries", "PackDemography", "PackOccupations", "expansion_growth",
            "forecast_pack", "pack_demography", "pack_occupations"]
 
 TREND_CAP = 0.03
@@ -154,3 +154,12 @@ def expansion_growth(pack: ForecastPack, counties: tuple[str, ...],
                 out[m, o] = outlook * (pack.increase[level] if outlook > 0
                                        else pack.decrease[level])
     return out
+
+
+@cache
+def region_boundaries() -> dict[str, Any]:
+    """The region's simplified municipality boundaries (GeoJSON, ``region_boundaries.geojson``)."""
+    text = resources.files("kedja.demo").joinpath("data", "region_boundaries.geojson") \
+        .read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data

@@ -30,7 +30,6 @@ from kedja.forecast.backtest import errors_summary
 from kedja.forecast.cohort import NET_WINDOW, CohortModel, _weighted_mean, shrink_toward_groups
 from kedja.forecast.rates import estimate_rates
 from kedja.forecast.scb_history import ScbHistory
-from kedja.forecast.schedules import AGES
 
 __all__ = ["AGE_METHODS", "five_year_bands", "scb_age_backtest"]
 

@@ -36,7 +36,6 @@ import numpy as np
 
 from kedja.core.errors import InvalidInput
 from kedja.forecast.scb_history import ScbHistory
-from kedja.forecast.schedules import AGES
 
 __all__ = ["MAX_IMPROVEMENT", "RATE_YEARS", "EstimatedRates", "estimate_rates", "moving_average"]
 
@@ -131,7 +130,7 @@ def _migration_profiles(history: ScbHistory, keep: np.ndarray
         raise InvalidInput("the SCB files hold no migration by age up to the fit year",
                            field="until", value=int(np.array(history.years)[keep].max(initial=0)),
                            hint="choose a later fit year")
-    pick = np.ix_(rows, np.flatnonzero(keep))
+    pick = np.ix_(np.array(rows, dtype=np.int64), np.flatnonzero(keep))
     exposure = history.mean_population[pick].sum(axis=(0, 1))
     out_movers = history.out_movers[pick].sum(axis=(0, 1))
     in_movers = history.in_movers[pick].sum(axis=(0, 1))

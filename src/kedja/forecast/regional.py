@@ -22,13 +22,13 @@ import numpy as np
 
 from kedja.core.errors import InvalidInput
 from kedja.core.establishments import Establishment
+from kedja.forecast.cohort import CohortModel
 from kedja.forecast.labour import LabourBalance, LabourInputs, establishment_demand, labour_balance
 from kedja.forecast.migration import gross_in_migrants, in_migrant_counts, out_migration_rates
-from kedja.forecast.cohort import CohortModel
 from kedja.forecast.projection import DemographicRates, check_population, project, project_step
 from kedja.forecast.rates import EstimatedRates
-from kedja.forecast.schedules import AGES
 from kedja.forecast.scenarios import Scenario, adjusted
+from kedja.forecast.schedules import AGES
 from kedja.forecast.structure import WORKING_AGES
 
 __all__ = ["RegionInputs", "RegionalForecast", "regional_forecast"]

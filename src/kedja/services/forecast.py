@@ -45,9 +45,10 @@ __all__ = [
     "ForecastRun",
     "backtest_kolada",
     "gap_decomposition",
-    "occupation_gaps",
+    "home_municipality",
     "list_scenarios",
     "municipality_forecast",
+    "occupation_gaps",
     "project_scb_population",
     "region_gaps",
     "region_population",
@@ -208,6 +209,15 @@ def gap_decomposition(run: ForecastRun, *, area: str | None = None,
             "scenario": run.forecast.scenario.name, **total,
             "gap_per_1000_employed": round(1000 * total["gap"] / total["employed"], 1)
             if total["employed"] else 0.0}
+
+
+def home_municipality(engine: Engine, organisation_id: str) -> str | None:
+    """The municipality of the user's organisation, where the forecast page opens (or None)."""
+    from kedja.store.tables import OrganisationRow
+
+    with session_scope(engine) as session:
+        row = session.get(OrganisationRow, organisation_id)
+        return row.municipality_code if row is not None else None
 
 
 def list_scenarios() -> list[dict[str, Any]]:

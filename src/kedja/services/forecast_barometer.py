@@ -12,8 +12,8 @@ import numpy as np
 from sqlalchemy import Engine
 
 from kedja.core.errors import InvalidInput
-from kedja.forecast.barometer import BarometerEntry, compare_with_barometer, parse_barometer
 from kedja.demo.forecast_inputs import forecast_pack
+from kedja.forecast.barometer import BarometerEntry, compare_with_barometer, parse_barometer
 from kedja.services.forecast import ForecastRun, occupation_gaps, run_forecast
 
 __all__ = ["REGION_COUNTIES", "barometer_comparison", "compare_barometer", "county_shortage",
