@@ -152,7 +152,7 @@ def test_collaboration_ranking_page_csv_and_api(demo_engine: Engine) -> None:
     page = client.get("/forecast/collaboration?lang=sv")
     assert page.status_code == 200
     assert "Där samverkan behövs mest" in page.text and 'id="map-chart-spec"' in page.text
-    assert '"geoshape"' in page.text and page.text.count('data-field="') == 40
+    assert '"geoshape"' in page.text and page.text.count('data-field="') == 20
     csv_text = client.get("/forecast/collaboration.csv").text
     assert csv_text.splitlines()[0].startswith("rank,municipality,name,field")
     assert len(csv_text.splitlines()) == len(everything) + 1

@@ -111,7 +111,8 @@ def decompose(
         _print_json(rows)
         return
     for r in rows:
-        name = run.names.get(r["area"], r["area"])
+        name = run.names.get(r["area"], {"24": "Västerbottens län", "25": "Norrbottens län"}.get(
+            r["area"], r["area"]))
         out.print(f"{name} {r['year']}: gap {r['gap']:,.0f} = expansion {r['expansion']:,.0f} "
                   f"+ establishments {r['establishments']:,.0f} + replacement "
                   f"{r['replacement']:,.0f} − entrants {r['entrants']:,.0f} "

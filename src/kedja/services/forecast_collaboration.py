@@ -102,7 +102,7 @@ def _cells(engine: Engine, scenario: str, year: int | None) -> tuple[list[dict[s
                 "course_providers": len(present["course_providers"]),
                 "asfs": len(present["asfs"]),
                 "actor_names": sorted(present["employers"] | present["course_providers"]
-                                      | present["asfs"])[:6],
+                                      | present["asfs"])[:3],
                 "top_occupations": [{"occupation": run.forecast.inputs.occupations[o],
                                      "name": run.occupation_names.get(
                                          run.forecast.inputs.occupations[o], ""),

@@ -127,7 +127,7 @@ def collaboration_page(request: Request, engine: EngineDep,
     best = collaboration.municipality_scores(ranking)
     return render(request, "forecast_collaboration.html", {
         "active": "forecast", "scenario": scenario, "ranking": ranking,
-        "rows": ranking["rows"][:40], "best": best,
+        "rows": ranking["rows"][:20], "best": best,
         "map_chart": choropleth_spec(
             best, collaboration.region_boundaries(), names=ranking["names"],
             title=i18n.gettext("Where collaboration is needed most"),
