@@ -249,20 +249,25 @@ def _population_view(run: ForecastRun, m: int) -> dict[str, Any]:
 
 def _gap_rows(run: ForecastRun, m: int, t: int, top: int) -> list[dict[str, Any]]:
     f, base = run.forecast.balance, run.baseline.balance
-    order = np.argsort(-f.gap[t, m])[:top]
+    # Each property of the balance computes a whole (years, municipalities, occupations)
+    # array: take this municipality's year once.
+    gap, gap_base = f.gap[t, m], base.gap[t, m]
+    after, index = f.gap_after_matching[t, m], f.shortage_index[t, m]
+    matched = f.matched_job_seekers[m]
+    order = np.argsort(-gap)[:top]
     rows = []
     for o in order:
         code = run.forecast.inputs.occupations[o]
         row = {"occupation": code, "name": run.occupation_names.get(code, code),
                "demand": round(float(f.demand[t, m, o]), 1),
                "supply": round(float(f.supply[t, m, o]), 1),
-               "gap": round(float(f.gap[t, m, o]), 1),
-               "gap_ageing_only": round(float(base.gap[t, m, o]), 1),
-               "establishment_effect": round(float(f.gap[t, m, o] - base.gap[t, m, o]), 1),
+               "gap": round(float(gap[o]), 1),
+               "gap_ageing_only": round(float(gap_base[o]), 1),
+               "establishment_effect": round(float(gap[o] - gap_base[o]), 1),
                "retirements": round(float(f.retirements[t, m, o]), 1),
-               "matchable_job_seekers": round(float(f.matched_job_seekers[m, o]), 1),
-               "gap_after_matching": round(float(f.gap_after_matching[t, m, o]), 1),
-               "shortage_index": round(float(f.shortage_index[t, m, o]), 4)}
+               "matchable_job_seekers": round(float(matched[o]), 1),
+               "gap_after_matching": round(float(after[o]), 1),
+               "shortage_index": round(float(index[o]), 4)}
         if run.forecast.gap_low is not None and run.forecast.gap_high is not None:
             row["gap_p10"] = round(float(run.forecast.gap_low[t, m, o]), 1)
             row["gap_p90"] = round(float(run.forecast.gap_high[t, m, o]), 1)

@@ -127,7 +127,8 @@ def compare_scenarios(engine: Engine, code: str | None, *, horizon: int = 2040,
         run = run_forecast(engine, scenario_name=name, horizon=horizon)
         m: int | slice = slice(None)
         if code is not None:
-            municipality_forecast(run, code)  # raises NotFound naming an unknown code
+            if code not in run.forecast.inputs.municipalities:
+                municipality_forecast(run, code)  # raises NotFound naming the unknown code
             m = run.forecast.inputs.municipalities.index(code)
         gap = run.forecast.balance.gap
         labour_years = run.forecast.balance.inputs.years
