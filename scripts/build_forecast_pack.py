@@ -20,6 +20,10 @@ default ``../shared/data`` beside the repository):
   ``region_name_id.json`` (Yrkesbarometer): per SSYK group and county (24, 25), the mean job
   opportunities now and the mean five-year outlook of the barometer occupations in the group.
 
+* ``kolada/`` with the above: the back-test's root mean square percentage error of the total
+  population by horizon (upper Norrland's 29, fits to 2009 and 2014), for the Monte Carlo
+  spreads.
+
 Usage::
 
     .venv/bin/python scripts/build_forecast_pack.py [--data DIR] [--out PATH]
@@ -84,6 +88,38 @@ def _employment(data: Path) -> dict:
     return {"year": 2024, "rates": out, "source": "scb_employment"}
 
 
+def _backtest_errors(data: Path) -> dict:
+    """Spread of the model's percentage errors by horizon (upper Norrland, fit 2009 and 2014)."""
+    import unicodedata
+
+    from kedja.demo import load_region_pack
+    from kedja.forecast.backtest import backtest
+    from kedja.forecast.kolada import read_kolada
+    from kedja.scale.national import national_pack
+
+    history = read_kolada(data / "kolada")
+    scb = read_scb_history(data / "scb_lulea_fa")
+    pack = national_pack()
+    county = {unicodedata.normalize("NFC", n): c[:2]
+              for n, c in zip(pack.names, pack.municipality_codes, strict=True)}
+    counties = [county.get(n) for n in history.names]
+    region = np.array([n in {m.name for m in load_region_pack().municipalities}
+                       for n in history.names])
+    errors: dict[int, list[float]] = defaultdict(list)
+    for fit in (2009, 2014):
+        rates = estimate_rates(scb, fit)
+        for target in range(fit + 1, 2020):
+            result = backtest(history, fit_until=fit, target=target, counties=counties,
+                              rates=rates)
+            pct = 100 * (result.forecasts["model"] - result.observed) / result.observed
+            errors[target - fit].extend(pct[region].tolist())
+    return {"horizons": {str(h): round(float(np.sqrt(np.mean(np.square(v)))), 3)
+                         for h, v in sorted(errors.items())},
+            "measure": "root mean square percentage error of the total population, "
+                       "29 municipalities, fits to 2009 (horizons 1-10) and 2014 (1-5)",
+            "source": "kolada_backtest"}
+
+
 def _number(text: str) -> float | None:
     return float(text.replace(",", ".")) if text.strip() else None
 
@@ -144,6 +180,9 @@ SOURCES = {
                      "files": "historik.csv",
                      "note": "indexed demand forecast 2022 → 2026 of 174 forecast occupations, "
                              "annualised; quartiles of the increases and of the decreases"},
+    "kolada_backtest": {"citation": "Källa: Kolada; Källa: SCB",
+                        "note": "kedja.forecast.backtest on Kolada's population 1998-2019 with "
+                                "rates from scb_lulea_fa up to the fit year"},
     "af_barometer": {"citation": "JobTech/Arbetsförmedlingen (Yrkesbarometer)",
                      "files": "barometer_regional.json, occupation_barometer_key.json, "
                               "region_name_id.json",
@@ -161,6 +200,7 @@ def main() -> None:
     args = parser.parse_args()
     pack = {"rates": _rates(args.data), "employment": _employment(args.data),
             "af_demand": _af_growth(args.data), "barometer": _barometer(args.data),
+            "backtest_errors": _backtest_errors(args.data),
             "sources": SOURCES,
             "generated_by": "scripts/build_forecast_pack.py"}
     args.out.write_text(json.dumps(pack, ensure_ascii=False, sort_keys=True, indent=1) + "\n",

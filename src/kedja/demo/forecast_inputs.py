@@ -108,6 +108,7 @@ class ForecastPack:
     increase: dict[str, float]  # yearly demand growth of an increasing occupation, by level
     decrease: dict[str, float]  # yearly demand fall of a decreasing occupation, by level
     barometer: dict[str, dict[str, tuple[float, float]]]  # county -> SSYK -> (now, outlook)
+    population_error: np.ndarray  # back-test RMS % error by horizon, index 0 = 0 years
 
 
 def _estimated_rates(raw: dict[str, Any]) -> EstimatedRates:
@@ -132,8 +133,11 @@ def forecast_pack() -> ForecastPack:
             employment[row, lo:hi + 1] = raw["employment"]["rates"][sex][band]
     barometer = {county: {ssyk: (v["opportunities"], v["outlook"]) for ssyk, v in cells.items()}
                  for county, cells in raw["barometer"]["counties"].items()}
+    horizons = raw["backtest_errors"]["horizons"]
+    error = np.array([0.0] + [horizons[str(h)] for h in range(1, len(horizons) + 1)])
     return ForecastPack(_estimated_rates(raw["rates"]), employment,
-                        raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer)
+                        raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer,
+                        error)
 
 
 def expansion_growth(pack: ForecastPack, counties: tuple[str, ...],

@@ -63,6 +63,9 @@ class RegionInputs:
             flat ``employment_rate`` × population 20–64 when given.
         trend_by_demand: Yearly demand growth ``(M, O)`` per demand path (``central``,
             ``high``, ``low``); replaces ``trend`` when given.
+        population_error_by_horizon: The back-test's root mean square percentage error of a
+            municipality's population, index = years after ``base_year`` (index 0 = 0); with
+            ``trend_by_demand`` it sets the Monte Carlo spreads (``_evidence_bands``).
 
     """
 
@@ -84,6 +87,7 @@ class RegionInputs:
     counties: tuple[str, ...] | None = None
     employment_by_age: np.ndarray | None = None
     trend_by_demand: dict[str, np.ndarray] | None = None
+    population_error_by_horizon: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         check_population(self.base_population, field="base_population")
@@ -237,20 +241,66 @@ def regional_forecast(
 
 def _bands(inputs: RegionInputs, establishments: list[Establishment], scenario: Scenario,
            labour: LabourInputs, draws: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    if inputs.population_error_by_horizon is not None and inputs.trend_by_demand is not None:
+        return _evidence_bands(inputs, establishments, scenario, labour, draws, seed)
     rng = np.random.default_rng(seed)
     m, o = len(inputs.municipalities), len(inputs.occupations)
     in_factor = scenario.in_migration_factor * rng.normal(1.0, 0.15, (draws, m)).clip(0.2)
     rate = (inputs.employment_rate + rng.normal(0.0, 0.02, draws)).clip(0.5, 0.95)
     trend = labour.trend + rng.normal(0.0, 0.005, (draws, 1, 1, o))
-    sizes = rng.lognormal(0.0, 0.3, (draws, len(establishments)))
-    extra = np.zeros((draws, len(labour.years), m, o))
-    for index, e in enumerate(establishments):
-        extra += sizes[:, index, None, None, None] * establishment_demand([e], labour)[None]
+    sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
+    extra = _drawn_establishments(establishments, labour, sizes, m, o)
     working = _workforce(inputs, _populations(inputs, in_factor), np.asarray(1.0))
     # Employed today are known; the drawn employment rate applies to the change ahead.
     workforce = labour.employed.sum(axis=1) + rate[:, None, None] * (working - working[:, :1])
+    return _percentiles(labour, trend, workforce, extra)
+
+
+ESTABLISHMENT_SIGMA = 0.3
+"""Log-normal spread of an establishment's headcount: the user's assumption, not estimated."""
+
+
+def _drawn_establishments(establishments: list[Establishment], labour: LabourInputs,
+                          sizes: np.ndarray, m: int, o: int) -> np.ndarray:
+    extra = np.zeros((sizes.shape[0], len(labour.years), m, o))
+    for index, e in enumerate(establishments):
+        extra += sizes[:, index, None, None, None] * establishment_demand([e], labour)[None]
+    return extra
+
+
+def _percentiles(labour: LabourInputs, trend: np.ndarray, workforce: np.ndarray,
+                 extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,
                          labour.employed, labour.age_bands, trend, workforce, labour.exit_age,
                          labour.job_seekers, labour.matchable_share)
     gaps = labour_balance(drawn, establishment_extra=extra).gap
     return np.percentile(gaps, 10, axis=0), np.percentile(gaps, 90, axis=0)
+
+
+def _evidence_bands(inputs: RegionInputs, establishments: list[Establishment],
+                    scenario: Scenario, labour: LabourInputs, draws: int,
+                    seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Bands whose spreads come from evidence (``docs/forecast.md``).
+
+    Population: each draw scales a municipality's workforce path by 1 + z·e(h), z ~ N(0, 1)
+    per draw and municipality, e(h) the back-test's root mean square percentage error at h
+    years after the population base year (linear beyond the back-tested horizons). Demand: each
+    occupation's growth moves by N(0, sd), sd = the spread between Arbetsförmedlingen's upper
+    and lower quartile paths / 1.349 (the interquartile range of a normal).
+    """
+    assert inputs.population_error_by_horizon is not None and inputs.trend_by_demand is not None
+    rng = np.random.default_rng(seed)
+    m, o = len(inputs.municipalities), len(inputs.occupations)
+    errors = inputs.population_error_by_horizon / 100.0
+    h = np.array(labour.years) - inputs.base_year
+    known = len(errors) - 1
+    spread = np.where(h <= known, errors[np.minimum(h, known)], errors[known] * h / max(known, 1))
+    z = rng.standard_normal((draws, m))
+    sd = np.abs(inputs.trend_by_demand["high"] - inputs.trend_by_demand["low"]) / 1.349
+    trend = labour.trend + rng.standard_normal((draws, 1, m, o)) * sd
+    sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
+    extra = _drawn_establishments(establishments, labour, sizes, m, o)
+    central = labour.workforce
+    scale = 1.0 + z[:, None, :] * (spread - spread[0])[None, :, None]
+    workforce = central[None] * scale
+    return _percentiles(labour, trend, workforce, extra)

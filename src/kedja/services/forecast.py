@@ -107,6 +107,7 @@ def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
     counties = tuple(c[:2] for c in demography.codes)
     return RegionInputs(
         rates=pack.rates, counties=counties, employment_by_age=pack.employment_by_age,
+        population_error_by_horizon=pack.population_error,
         trend_by_demand={level: expansion_growth(pack, counties, occupations.codes, level)
                          for level in ("central", "high", "low")},
         municipalities=demography.codes, base_year=demography.base_year,
