@@ -4,7 +4,8 @@ Source: ``geo/okfse_swedish_municipalities.geojson`` (okfse/sweden-geojson; SCB'
 boundaries, free reuse), under ``--data`` (default ``../shared/data`` beside the repository).
 Only the 29 municipalities of upper Norrland (county codes 24 and 25) are kept, simplified with
 Shapely's Douglas–Peucker (tolerance 0.01°, about 1 km, topology preserved) and rounded to three
-decimals (about 100 m), exterior rings clockwise for d3-geo: enough for a choropleth, a few tens of kilobytes in the package.
+decimals (about 100 m), exterior rings clockwise for d3-geo: enough for a choropleth, a few
+tens of kilobytes in the package.
 
 Usage::
 

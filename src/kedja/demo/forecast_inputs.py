@@ -27,8 +27,8 @@ from kedja.forecast.rates import EstimatedRates
 from kedja.forecast.schedules import AGES
 from kedja.forecast.structure import population_from_bands
 
-__all__ = ["ForecastPack", "region_boundaries", "PackDemography", "PackOccupations", "expansion_growth",
-           "forecast_pack", "pack_demography", "pack_occupations"]
+__all__ = ["ForecastPack", "PackDemography", "PackOccupations", "expansion_growth",
+           "forecast_pack", "pack_demography", "pack_occupations", "region_boundaries"]
 
 TREND_CAP = 0.03
 
