@@ -20,6 +20,8 @@ default ``../shared/data`` beside the repository):
   ``region_name_id.json`` (Yrkesbarometer): per SSYK group and county (24, 25), the mean job
   opportunities now and the mean five-year outlook of the barometer occupations in the group.
 
+* ``commuting/scb_arregpend2_norrbotten_2020_2024.csv`` (SCB ArRegPend2): for 2024, each
+  Norrbotten municipality's employed residents by workplace municipality, as shares.
 * ``kolada/`` with the above: the back-test's root mean square percentage error of the total
   population by horizon (upper Norrland's 29, fits to 2009 and 2014), for the Monte Carlo
   spreads.
@@ -120,6 +122,22 @@ def _backtest_errors(data: Path) -> dict:
             "source": "kolada_backtest"}
 
 
+def _commuting(data: Path) -> dict:
+    """Norrbotten's commuting 2024: share of each municipality's employed residents by workplace."""
+    counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    path = data / "commuting" / "scb_arregpend2_norrbotten_2020_2024.csv"
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["year"] == "2024":
+                counts[row["residence_code"]][row["workplace_code"]] += float(row["employed"])
+    shares = {}
+    for home, places in sorted(counts.items()):
+        total = sum(places.values())
+        shares[home] = {w: round(n / total, 5) for w, n in sorted(places.items()) if n > 0}
+    return {"year": 2024, "shares": shares, "source": "scb_commuting",
+            "note": "employed 15-74 by residence x workplace inside Norrbotten, both sexes"}
+
+
 def _number(text: str) -> float | None:
     return float(text.replace(",", ".")) if text.strip() else None
 
@@ -180,6 +198,8 @@ SOURCES = {
                      "files": "historik.csv",
                      "note": "indexed demand forecast 2022 → 2026 of 174 forecast occupations, "
                              "annualised; quartiles of the increases and of the decreases"},
+    "scb_commuting": {"citation": "Källa: SCB", "licence": "CC0",
+                      "tables": "ArRegPend2, Norrbotten's 14 x 14 matrix, 2024"},
     "kolada_backtest": {"citation": "Källa: Kolada; Källa: SCB",
                         "note": "kedja.forecast.backtest on Kolada's population 1998-2019 with "
                                 "rates from scb_lulea_fa up to the fit year"},
@@ -200,7 +220,7 @@ def main() -> None:
     args = parser.parse_args()
     pack = {"rates": _rates(args.data), "employment": _employment(args.data),
             "af_demand": _af_growth(args.data), "barometer": _barometer(args.data),
-            "backtest_errors": _backtest_errors(args.data),
+            "backtest_errors": _backtest_errors(args.data), "commuting": _commuting(args.data),
             "sources": SOURCES,
             "generated_by": "scripts/build_forecast_pack.py"}
     args.out.write_text(json.dumps(pack, ensure_ascii=False, sort_keys=True, indent=1) + "\n",

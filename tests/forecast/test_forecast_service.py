@@ -161,3 +161,19 @@ def test_collaboration_ranking_page_csv_and_api(demo_engine: Engine) -> None:
     municipality = client.get("/forecast/2584?lang=sv").text
     assert 'id="decomposition-chart-spec"' in municipality and "Pensionsavgångar" in municipality
     assert 'id="pyramid-chart-spec"' in municipality
+
+
+def test_area_balance_sums_municipalities_and_reads_norrbottens_commuting(
+        demo_engine: Engine) -> None:
+    client = _analyst(demo_engine)
+    rows = client.get("/api/v1/forecast/areas").json()
+    assert len(rows) == 15  # the region's municipalities fall in 15 FA regions
+    lulea = next(r for r in rows if r["area"] == "55")
+    assert {m["code"] for m in lulea["municipalities"]} == {"2514", "2518", "2560", "2580",
+                                                           "2581", "2582"}
+    assert 0.9 < lulea["works_inside_area"] <= 1.0  # SCB's matrix: Luleå's FA is nearly closed
+    umea = next(r for r in rows if r["area"] == "48")
+    assert umea["works_inside_area"] is None  # no Västerbotten matrix: assumed, not measured
+    run = forecasting.run_forecast(demo_engine)
+    total = sum(r["gap"] for r in rows)
+    assert total == pytest.approx(float(run.forecast.balance.gap[-1].sum()), abs=5.0)

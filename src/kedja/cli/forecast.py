@@ -15,6 +15,7 @@ from kedja.core.errors import InvalidInput
 from kedja.services import forecast as forecasting
 from kedja.services import forecast_barometer as barometers
 from kedja.services import forecast_exports as exports
+from kedja.services.forecast_areas import area_balance
 
 __all__ = ["forecast_app"]
 
@@ -117,6 +118,27 @@ def decompose(
                   f"+ establishments {r['establishments']:,.0f} + replacement "
                   f"{r['replacement']:,.0f} − entrants {r['entrants']:,.0f} "
                   f"({r['gap_per_1000_employed']:.0f} per 1,000 employed)")
+
+
+@forecast_app.command("areas")
+def areas(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    output: FormatOption = "table",
+) -> None:
+    """The balance per functional labour-market area (FA region), with commuting shares."""
+    _check_format(output)
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    rows = area_balance(run, year=year)
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        inside = "–" if r["works_inside_area"] is None else f"{r['works_inside_area']:.0%}"
+        out.print(f"FA {r['area']} {r['name']:<12} gap {r['gap']:>8,.0f} "
+                  f"({r['gap_per_1000_employed']:.0f} per 1,000 employed), residents working "
+                  f"inside the area {inside}")
 
 
 @forecast_app.command("compare-barometer")

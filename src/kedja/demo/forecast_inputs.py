@@ -109,6 +109,7 @@ class ForecastPack:
     decrease: dict[str, float]  # yearly demand fall of a decreasing occupation, by level
     barometer: dict[str, dict[str, tuple[float, float]]]  # county -> SSYK -> (now, outlook)
     population_error: np.ndarray  # back-test RMS % error by horizon, index 0 = 0 years
+    commuting: dict[str, dict[str, float]]  # residence -> workplace -> share (Norrbotten, 2024)
 
 
 def _estimated_rates(raw: dict[str, Any]) -> EstimatedRates:
@@ -137,7 +138,7 @@ def forecast_pack() -> ForecastPack:
     error = np.array([0.0] + [horizons[str(h)] for h in range(1, len(horizons) + 1)])
     return ForecastPack(_estimated_rates(raw["rates"]), employment,
                         raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer,
-                        error)
+                        error, raw["commuting"]["shares"])
 
 
 def expansion_growth(pack: ForecastPack, counties: tuple[str, ...],

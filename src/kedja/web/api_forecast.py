@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from kedja.core.access import Permission
 from kedja.services import forecast as forecasting
 from kedja.services import forecast_exports as exports
+from kedja.services.forecast_areas import area_balance
 from kedja.services.forecast_collaboration import collaboration_ranking
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
@@ -88,3 +89,11 @@ def decomposition(engine: EngineDep, area: str | None = None, scenario: str = "a
     """The gap of a municipality, county or the region split into its four drivers."""
     run = forecasting.run_forecast(engine, scenario_name=scenario)
     return forecasting.gap_decomposition(run, area=area, year=year)
+
+
+@router.get("/areas", responses=ERRORS)
+def areas(engine: EngineDep, scenario: str = "as_announced",
+          year: int | None = Query(None, ge=2024, le=2070)) -> list[dict[str, Any]]:
+    """The balance per functional labour-market area (FA region), with commuting shares."""
+    run = forecasting.run_forecast(engine, scenario_name=scenario)
+    return area_balance(run, year=year)
