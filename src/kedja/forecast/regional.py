@@ -66,6 +66,8 @@ class RegionInputs:
         population_error_by_horizon: The back-test's root mean square percentage error of a
             municipality's population, index = years after ``base_year`` (index 0 = 0); with
             ``trend_by_demand`` it sets the Monte Carlo spreads (``_evidence_bands``).
+        induced_multiplier: Local jobs (indirect and induced) per direct establishment job,
+            spread over the municipality's local-service occupations (``_induced``).
 
     """
 
@@ -88,6 +90,7 @@ class RegionInputs:
     employment_by_age: np.ndarray | None = None
     trend_by_demand: dict[str, np.ndarray] | None = None
     population_error_by_horizon: np.ndarray | None = None
+    induced_multiplier: float = 0.0
 
     def __post_init__(self) -> None:
         check_population(self.base_population, field="base_population")
@@ -231,7 +234,8 @@ def regional_forecast(
     population = _populations(inputs, np.full(m, scenario.in_migration_factor))
     workforce = _workforce(inputs, population, np.asarray(inputs.employment_rate))
     labour = _labour_inputs(inputs, workforce, scenario.demand)
-    balance = labour_balance(labour, adjusted_establishments)
+    direct = establishment_demand(adjusted_establishments, labour)
+    balance = labour_balance(labour, establishment_extra=direct + _induced(inputs, labour, direct))
     result = RegionalForecast(inputs, scenario, population, balance)
     if draws <= 0:
         return result
@@ -249,7 +253,7 @@ def _bands(inputs: RegionInputs, establishments: list[Establishment], scenario: 
     rate = (inputs.employment_rate + rng.normal(0.0, 0.02, draws)).clip(0.5, 0.95)
     trend = labour.trend + rng.normal(0.0, 0.005, (draws, 1, 1, o))
     sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
-    extra = _drawn_establishments(establishments, labour, sizes, m, o)
+    extra = _drawn_establishments(inputs, establishments, labour, sizes, m, o)
     working = _workforce(inputs, _populations(inputs, in_factor), np.asarray(1.0))
     # Employed today are known; the drawn employment rate applies to the change ahead.
     workforce = labour.employed.sum(axis=1) + rate[:, None, None] * (working - working[:, :1])
@@ -260,11 +264,30 @@ ESTABLISHMENT_SIGMA = 0.3
 """Log-normal spread of an establishment's headcount: the user's assumption, not estimated."""
 
 
-def _drawn_establishments(establishments: list[Establishment], labour: LabourInputs,
-                          sizes: np.ndarray, m: int, o: int) -> np.ndarray:
+LOCAL_SERVICE_GROUPS = ("4", "5", "9")
+"""SSYK major groups that serve local demand (administration and customer service; service,
+care and sales; elementary occupations): where an establishment's induced jobs arise."""
+
+
+def _induced(inputs: RegionInputs, labour: LabourInputs, direct: np.ndarray) -> np.ndarray:
+    """Indirect and induced jobs: ``induced_multiplier`` × the direct jobs' total per
+    municipality and year, spread over the municipality's local-service occupations."""
+    if inputs.induced_multiplier <= 0:
+        return np.zeros_like(direct)
+    local = np.array([o[0] in LOCAL_SERVICE_GROUPS for o in inputs.occupations])
+    mix = labour.employed * local
+    totals = mix.sum(axis=1, keepdims=True)
+    mix = np.divide(mix, totals, out=np.zeros_like(mix), where=totals > 0)
+    return inputs.induced_multiplier * direct.sum(axis=-1, keepdims=True) * mix
+
+
+def _drawn_establishments(inputs: RegionInputs, establishments: list[Establishment],
+                          labour: LabourInputs, sizes: np.ndarray, m: int, o: int) -> np.ndarray:
     extra = np.zeros((sizes.shape[0], len(labour.years), m, o))
     for index, e in enumerate(establishments):
-        extra += sizes[:, index, None, None, None] * establishment_demand([e], labour)[None]
+        direct = establishment_demand([e], labour)
+        extra += sizes[:, index, None, None, None] * (direct + _induced(inputs, labour,
+                                                                        direct))[None]
     return extra
 
 
@@ -299,7 +322,7 @@ def _evidence_bands(inputs: RegionInputs, establishments: list[Establishment],
     sd = np.abs(inputs.trend_by_demand["high"] - inputs.trend_by_demand["low"]) / 1.349
     trend = labour.trend + rng.standard_normal((draws, 1, m, o)) * sd
     sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
-    extra = _drawn_establishments(establishments, labour, sizes, m, o)
+    extra = _drawn_establishments(inputs, establishments, labour, sizes, m, o)
     central = labour.workforce
     scale = 1.0 + z[:, None, :] * (spread - spread[0])[None, :, None]
     workforce = central[None] * scale

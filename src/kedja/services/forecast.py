@@ -55,6 +55,10 @@ __all__ = [
     "run_forecast",
 ]
 
+LOCAL_MULTIPLIER = 0.5
+"""Local non-tradable jobs per new tradable-sector job in Swedish labour markets in the long run:
+Moretti & Thulin (2013), *Local multipliers and human capital in the United States and Sweden*,
+Industrial and Corporate Change 22(1), 339–362 (ten tradable jobs, about five local jobs)."""
 FORECAST_CACHE_SECONDS = 6 * 3600.0
 """A forecast changes only when its inputs do, and imports clear the cache; keep it 6 hours."""
 ESTABLISHMENT_MUNICIPALITIES = ("2482", "2580", "2582", "2523", "2584")
@@ -108,6 +112,7 @@ def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
     return RegionInputs(
         rates=pack.rates, counties=counties, employment_by_age=pack.employment_by_age,
         population_error_by_horizon=pack.population_error,
+        induced_multiplier=LOCAL_MULTIPLIER,
         trend_by_demand={level: expansion_growth(pack, counties, occupations.codes, level)
                          for level in ("central", "high", "low")},
         municipalities=demography.codes, base_year=demography.base_year,
