@@ -294,7 +294,8 @@ def municipality_forecast(run: ForecastRun, code: str, *, year: int | None = Non
     own = [e for e in run.establishments if e.municipality_code == code]
     return {
         "code": code, "name": run.names[code], "scenario": run.forecast.scenario.name,
-        "year": chosen, "establishments": [{"id": e.id, "name": e.name} for e in own],
+        "year": chosen, "establishments": [{"id": e.id, "name": e.name,
+                                            "headcount_basis": e.headcount_basis} for e in own],
         "driver": "establishments" if own else "ageing",
         "population": _population_view(run, m), "gaps": _gap_rows(run, m, t, top),
         "gap_total": round(float(run.forecast.balance.gap[t, m].sum()), 1),

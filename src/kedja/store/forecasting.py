@@ -58,7 +58,8 @@ def list_establishments(session: Session) -> list[Establishment]:
             headcount_by_year=counts.get(r.id, {}),
             occupation_mix={OccupationCode(k): float(v) for k, v in r.occupation_mix.items()},
             organisation_id=OrganisationId(r.organisation_id) if r.organisation_id else None,
-            description=r.description,
+            description=r.description, headcount_source=r.headcount_source or "",
+            headcount_as_of=r.headcount_as_of or "",
         )
         for r in session.scalars(select(t.EstablishmentRow).order_by(t.EstablishmentRow.id))
     ]
