@@ -270,8 +270,11 @@ care and sales; elementary occupations): where an establishment's induced jobs a
 
 
 def _induced(inputs: RegionInputs, labour: LabourInputs, direct: np.ndarray) -> np.ndarray:
-    """Indirect and induced jobs: ``induced_multiplier`` × the direct jobs' total per
-    municipality and year, spread over the municipality's local-service occupations."""
+    """Indirect and induced jobs from an establishment's direct jobs.
+
+    ``induced_multiplier`` × the direct jobs' total per municipality and year, spread over the
+    municipality's local-service occupations by today's employment.
+    """
     if inputs.induced_multiplier <= 0:
         return np.zeros_like(direct)
     local = np.array([o[0] in LOCAL_SERVICE_GROUPS for o in inputs.occupations])

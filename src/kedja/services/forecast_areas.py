@@ -33,8 +33,9 @@ def _commuting(code: str, same_area: set[str], shares: dict[str, dict[str, float
 def area_balance(run: ForecastRun, *, year: int | None = None) -> list[dict[str, Any]]:
     """Supply, demand and gap per FA region in ``year`` (default the horizon), with commuting."""
     pack, region = forecast_pack(), load_region_pack()
-    area_of = {m.code: m.functional_area_code for m in region.municipalities}
-    names = {a.code: a.name for a in region.areas}
+    area_of: dict[str, str | None] = {str(m.code): m.functional_area_code
+                                      for m in region.municipalities}
+    names: dict[str, str] = {str(a.code): a.name for a in region.areas}
     b = run.forecast.balance
     years = b.inputs.years
     t = years.index(year) if year in years else len(years) - 1
