@@ -78,7 +78,7 @@ def pyramid_chart_spec(view: dict[str, Any]) -> dict[str, Any]:
     pyramid = view["population"]["pyramid"]
     values = [
         {"ages": row["ages"], "year": str(pyramid[f"{when}_year"]),
-         "sex": i18n.gettext("Men" if sex == "men" else "Women"),
+         "sex": i18n.gettext("Men") if sex == "men" else i18n.gettext("Women"),
          "people": (-1 if sex == "men" else 1) * round(float(row[sex]))}
         for when in ("base", "horizon") for row in pyramid[when] for sex in ("women", "men")
     ]
