@@ -53,7 +53,8 @@ from kedja.forecast.structure import population_from_bands
 __all__ = ["NET_WINDOW", "CohortModel", "fit_cohort_model", "shrink_toward_groups"]
 
 NET_WINDOW = 10
-"""Years of residual net migration averaged for a municipality's level (Smith et al. use 5–10)."""
+"""Years of residual net migration averaged for a municipality's level (the same 10 years
+that give the geometric-trend baseline its growth)."""
 NET_HALF_LIFE = 3.0
 """Years after which a past year's net migration weighs half as much (chosen by back-test)."""
 
