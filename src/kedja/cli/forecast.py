@@ -15,6 +15,7 @@ from kedja.core.errors import InvalidInput
 from kedja.services import forecast as forecasting
 from kedja.services import forecast_barometer as barometers
 from kedja.services import forecast_exports as exports
+from kedja.services.forecast_areas import area_balance
 
 __all__ = ["forecast_app"]
 
@@ -92,6 +93,75 @@ def scenarios(output: FormatOption = "table") -> None:
         out.print(f"{r['name']:<20} {r['label']}")
 
 
+@forecast_app.command("decompose")
+def decompose(
+    area: Annotated[list[str] | None, typer.Option(
+        "--area", help="Municipality (2584) or county (25) code; repeat; default the region.")]
+    = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    output: FormatOption = "table",
+) -> None:
+    """The gap split into expansion, establishments, replacement and entrants, per area."""
+    _check_format(output)
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    areas: list[str | None] = list(area) if area else [None]
+    rows = [forecasting.gap_decomposition(run, area=a, year=year) for a in areas]
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        name = run.names.get(r["area"], {"24": "Västerbottens län", "25": "Norrbottens län"}.get(
+            r["area"], r["area"]))
+        out.print(f"{name} {r['year']}: gap {r['gap']:,.0f} = expansion {r['expansion']:,.0f} "
+                  f"+ establishments {r['establishments']:,.0f} + replacement "
+                  f"{r['replacement']:,.0f} − entrants {r['entrants']:,.0f} "
+                  f"({r['gap_per_1000_employed']:.0f} per 1,000 employed)")
+
+
+@forecast_app.command("areas")
+def areas(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    output: FormatOption = "table",
+) -> None:
+    """The balance per functional labour-market area (FA region), with commuting shares."""
+    _check_format(output)
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    rows = area_balance(run, year=year)
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        inside = "–" if r["works_inside_area"] is None else f"{r['works_inside_area']:.0%}"
+        out.print(f"FA {r['area']} {r['name']:<12} gap {r['gap']:>8,.0f} "
+                  f"({r['gap_per_1000_employed']:.0f} per 1,000 employed), residents working "
+                  f"inside the area {inside}")
+
+
+@forecast_app.command("compare-barometer")
+def compare_barometer(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    output: FormatOption = "table",
+) -> None:
+    """Kedja's shortage against Yrkesbarometer per county: Spearman and same direction."""
+    _check_format(output)
+    result = barometers.compare_barometer(services.prepare_database(db), scenario_name=scenario)
+    if output == "json":
+        _print_json(result)
+        return
+    for name, c in result["counties"].items():
+        out.print(f"{name} {result['year']}: {c['occupations']} occupations, Spearman "
+                  f"{c['spearman_rho']:+.2f} (p {c['p_value']:.3f}), same direction "
+                  f"{c['share_same_direction']:.0%}")
+        for d in c["disagreements"]:
+            out.print(f"  {d['name']}: Kedja {d['kedja']}, Arbetsförmedlingen "
+                      f"{d['arbetsformedlingen']} (driver: {d['main_driver']})")
+
+
 @forecast_app.command("backtest")
 def backtest(
     kolada: Annotated[Path, typer.Option("--kolada", help="Folder with Kolada's two xlsx files.")],
@@ -99,18 +169,30 @@ def backtest(
     target: Annotated[int, typer.Option("--target", help="Year to forecast.")] = 2019,
     details: Annotated[Path | None, typer.Option(
         "--details", help="Also write each municipality's errors (percent) to this CSV.")] = None,
+    scb: Annotated[Path | None, typer.Option(
+        "--scb", help="Folder with SCB's single-age files (default: scb_lulea_fa beside "
+        "--kolada, if present).")] = None,
     output: FormatOption = "table",
 ) -> None:
-    """Back-test the projection against unchanged and linear-trend baselines (MAPE, bias in %)."""
+    """Back-test the projection against unchanged, linear and geometric trends (MAPE, bias %)."""
     _check_format(output)
     figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target,
-                                          details=details)
+                                          details=details, scb=scb)
     if output == "json":
         typer.echo(json.dumps(figures))
         return
-    for group, methods in figures.items():
+    for group in ("upper_norrland", "all"):
+        for method, e in figures[group].items():
+            out.print(f"{group:<15} {method:<16} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+    for group, methods in figures["ages"]["kolada_ages_20_30"].items():
         for method, e in methods.items():
-            out.print(f"{group:<15} {method:<13} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+            out.print(f"ages 20–30 {group:<15} {method:<16} MAPE {e['mape']:6.2f} %  "
+                      f"bias {e['bias']:+6.2f} %")
+    for window in figures["ages"].get("scb_single_ages", []):
+        for measure in ("single_ages_20_64", "five_year_bands"):
+            for method, e in window[measure].items():
+                out.print(f"{window['fit_until']}→{window['target']} {measure:<18} {method:<16} "
+                          f"MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
 
 
 @forecast_app.command("import-establishments")

@@ -200,9 +200,9 @@ def warm_caches(engine: Engine) -> None:
     ``kedja serve`` calls it in each server process before it takes requests, so no user waits
     the seconds a cold cache costs.
     """
-    from kedja.services.forecast import run_forecast
+    from kedja.services.forecast_exports import warm_forecasts
 
-    run_forecast(engine)
+    warm_forecasts(engine)
     shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
         _prepared_region(engine, session, shortage)

@@ -283,6 +283,8 @@ class EstablishmentRow(Base):
     organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
     occupation_mix: Mapped[dict[str, Any]] = mapped_column(JSON)
     description: Mapped[str] = mapped_column(Text, default="")
+    headcount_source: Mapped[str | None] = mapped_column(String(255))
+    headcount_as_of: Mapped[str | None] = mapped_column(String(10))
 
 
 class EstablishmentHeadcountRow(Base):
