@@ -207,7 +207,7 @@ KINDS: dict[Kind, tuple[Column, ...]] = {
                aliases=("rubrik", "namn")),
         Column("kind", ValueType.CODE, False, "asf_placement (plats hos ASF) eller internship (praktik).",
                ("asf_placement", "internship"), PLACE_KINDS, aliases=("slag",)),
-        Column("occupation", ValueType.SSYK, False, "Yrke platsen tränar (SSYK).", ("5120", "7115"),
+        Column("occupation", ValueType.SSYK, False, "Yrke platsen tränar (SSYK).", ("5120", "7111"),
                aliases=("yrke",)),
         _MUN, _LOC, _CAP, _HOURS, _START, _END,
         Column("adaptations_offered", ValueType.TEXT, False, "Anpassningar som erbjuds, åtskilda med semikolon.",

@@ -183,7 +183,7 @@ def _read(column: Column, raw: Any, ref: Reference, mapping: Mapping) -> Any:
 
 
 def _row(kind: Kind, line: int, raw: dict[str, Any], ref: Reference, mapping: Mapping,
-         result: Validation) -> dict[str, Any] | None:
+         result: Validation) -> tuple[dict[str, Any], bool]:
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for column in columns_of(kind):
@@ -209,7 +209,7 @@ def _row(kind: Kind, line: int, raw: dict[str, Any], ref: Reference, mapping: Ma
                                     else "leave it empty or name a locality in the municipality"))
         values["locality"] = found
     result.problems.extend(problems)
-    return None if problems else values
+    return values, not problems
 
 
 def _field_column(field_name: str | None, kind: Kind) -> str:
@@ -234,11 +234,10 @@ def validate_table(kind: Kind, table: Table, ref: Reference, mapping: Mapping | 
         return result
     seen: dict[str, int] = {}
     for row in table.rows:
-        values = _row(kind, row.line, row.values, ref, mapping, result)
-        if values is None:
-            continue
-        problems = _cross_checks(kind, row.line, values, ref, result, seen, require_consent)
-        if not problems:
+        values, cells_ok = _row(kind, row.line, row.values, ref, mapping, result)
+        problems = _cross_checks(kind, row.line, values, ref, result, seen, require_consent,
+                                 build=cells_ok)
+        if cells_ok and not problems:
             result.records.append(Record(row.line, values))
         result.problems.extend(problems)
     result.problems.sort(key=lambda p: (p.line, p.column))
@@ -246,15 +245,17 @@ def validate_table(kind: Kind, table: Table, ref: Reference, mapping: Mapping | 
 
 
 def _cross_checks(kind: Kind, line: int, values: dict[str, Any], ref: Reference,
-                  result: Validation, seen: dict[str, int], require_consent: bool) -> list[Problem]:
+                  result: Validation, seen: dict[str, int], require_consent: bool, *,
+                  build: bool) -> list[Problem]:
     header = result.headers
     problems = []
-    external = values["external_id"]
-    if external in seen:
+    external = values.get("external_id")
+    if external and external in seen:
         problems.append(Problem(line, header["external_id"], external,
                                 f"is used again (first on line {seen[external]})",
                                 "give every row its own id, or merge the rows"))
-    seen.setdefault(external, line)
+    if external:
+        seen.setdefault(external, line)
     if require_consent and kind in (Kind.PEOPLE,) and "consent_date" not in values:
         problems.append(Problem(line, header.get("consent_date", "consent_date"), "",
                                 "is missing: your organisation may hold the record only with "
@@ -267,6 +268,8 @@ def _cross_checks(kind: Kind, line: int, values: dict[str, Any], ref: Reference,
                                     "is not an organisation Kedja knows",
                                     f"add a column {name_col} with its name, or load it with "
                                     "kedja load organisations first"))
+    if not build:
+        return problems
     try:
         build_record(kind, values, entity_id="NEW", organisation_id="ORG", provider_id="ORG")
     except InvalidInput as error:

@@ -17,6 +17,7 @@ from kedja.core.ids import SkillId
 from kedja.core.opportunities import Opportunity
 from kedja.core.organisations import Organisation
 from kedja.core.people import Person
+from kedja.store import loaders
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 
@@ -37,12 +38,12 @@ __all__ = [
 def reference_data(session: Session) -> dict[str, Any]:
     """The codes a file is checked against, as plain dictionaries."""
     return {
-        "municipalities": dict(session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name))
-                               .tuples().all()),
+        "municipalities": {c: n for c, n in session.execute(
+            select(t.MunicipalityRow.code, t.MunicipalityRow.name))},
         "localities": {i: (m, n) for i, m, n in session.execute(
             select(t.LocalityRow.id, t.LocalityRow.municipality_code, t.LocalityRow.name))},
-        "occupations": dict(session.execute(select(t.OccupationRow.code, t.OccupationRow.name_sv))
-                            .tuples().all()),
+        "occupations": {c: n for c, n in session.execute(
+            select(t.OccupationRow.code, t.OccupationRow.name_sv))},
         "jobtech_occupations": {j: c for c, j in session.execute(
             select(t.OccupationRow.code, t.OccupationRow.jobtech_id)) if j},
         "skills": {i: n or "" for i, n in session.execute(select(t.SkillRow.id, t.SkillRow.name_sv))},
@@ -55,7 +56,7 @@ def keys_by_external(session: Session, owner: str, kind: str) -> dict[str, str]:
     """The owner's own ids of one kind → Kedja's ids."""
     rows = session.execute(select(t.ExternalKeyRow.external_id, t.ExternalKeyRow.entity_id).where(
         t.ExternalKeyRow.owner_id == owner, t.ExternalKeyRow.kind == kind))
-    return dict(rows.tuples().all())
+    return {str(e): str(i) for e, i in rows}
 
 
 def put_keys(session: Session, owner: str, kind: str, pairs: Iterable[tuple[str, str]],
@@ -114,7 +115,7 @@ def get_opportunities(session: Session, ids: Sequence[str]) -> dict[str, Opportu
             t.OpportunitySkillRow.opportunity_id.in_(ids)).order_by(t.OpportunitySkillRow.skill_id)):
         (required if s.required else merit)[s.opportunity_id].append(SkillId(s.skill_id))
     rows = session.scalars(select(t.OpportunityRow).where(t.OpportunityRow.id.in_(ids)))
-    return {r.id: repo._opportunity(r, required[r.id], merit[r.id]) for r in rows}
+    return {r.id: loaders._opportunity(r, required[r.id], merit[r.id]) for r in rows}
 
 
 def replace_opportunity(session: Session, opportunity: Opportunity) -> None:
