@@ -123,10 +123,13 @@ def _code(column: Column, value: str) -> str:
         f"use one of {', '.join(column.codes)} (or translate it in the mapping file)")
 
 
-def _occupation(ref: Reference, value: str) -> str:
+def _occupation(ref: Reference, value: str, *, in_list: bool = False) -> str:
     code = ref.occupation(value)
     if code is None:
-        raise _unknown("SSYK 2012 occupation group", ref.suggest_occupation(value))
+        error = _unknown("SSYK 2012 occupation group", ref.suggest_occupation(value))
+        if in_list:  # name the item of the list that is wrong
+            error.reason = f"holds {value!r}, which {error.reason}"
+        raise error
     return code
 
 
@@ -170,7 +173,8 @@ def _read(column: Column, raw: Any, ref: Reference, mapping: Mapping) -> Any:
     if kind is ValueType.SSYK:
         return _occupation(ref, mapped)
     if kind is ValueType.SSYK_LIST:
-        return tuple(_occupation(ref, mapping.code(column.name, v)) for v in cells.items(text))
+        return tuple(_occupation(ref, mapping.code(column.name, v), in_list=True)
+                     for v in cells.items(text))
     if kind is ValueType.SKILLS:
         return tuple(dict.fromkeys(_skill(ref, v) for v in cells.items(text)))
     if kind is ValueType.LANGUAGES:

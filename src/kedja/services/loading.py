@@ -37,7 +37,7 @@ from kedja.loading import (
     validate_table,
 )
 from kedja.demo import load_region_pack, load_taxonomy_pack
-from kedja.loading.files import Row, as_text
+from kedja.loading.files import Row, Table, as_text
 from kedja.loading.templates import example_csv, template_xlsx
 from kedja.services.cache import invalidate
 from kedja.store import identity, own_data, records, session_scope
@@ -51,6 +51,7 @@ __all__ = [
     "kind_template",
     "load_file",
     "load_records",
+    "load_table",
     "reference",
 ]
 
@@ -141,7 +142,16 @@ def load_file(engine: Engine, kind: Kind, filename: str, data: bytes, *,
         Forbidden: the principal's roles may not load this kind.
         InvalidInput: an unreadable file, or an unknown ``organisation_id``.
     """
-    table = read_table(filename, data)
+    return load_table(engine, kind, read_table(filename, data), principal=principal,
+                      organisation_id=organisation_id, mapping=mapping, dry_run=dry_run,
+                      skip_invalid=skip_invalid, at=at)
+
+
+def load_table(engine: Engine, kind: Kind, table: Table, *, principal: Principal | None = None,
+               organisation_id: str | None = None, mapping: Mapping | None = None,
+               dry_run: bool = False, skip_invalid: bool = False,
+               at: datetime | None = None) -> LoadReport:
+    """Check and load a table already read (see :func:`load_file`)."""
     with session_scope(engine) as session:
         owner = _owner(session, principal, kind, organisation_id)
         validation = validate_table(kind, table, reference(session), mapping,
@@ -183,9 +193,10 @@ def _apply(engine: Engine, kind: Kind, validation: Validation, rows: list[Row], 
     who = actor or (principal.username if principal else "operator")
     try:
         with session_scope(engine) as session:
-            loader = _Loader(session, kind, owner, moment, who, principal)
+            loader = _Loader(session, kind, owner, moment, who)
             for record in good:
                 loader.put(record)
+            loader.flush()
             report.added, report.changed, report.unchanged = (loader.added, loader.changed,
                                                               loader.unchanged)
             report.notes.extend(loader.notes)
@@ -215,21 +226,28 @@ def _canonical(item: Person | Opportunity | Organisation) -> Any:
 
 
 class _Loader:
-    """Upserts one kind's records in the caller's session, counting what changed."""
+    """Upserts one kind's records in the caller's session, counting what changed.
 
-    def __init__(self, session: Session, kind: Kind, owner: str, at: datetime, actor: str,
-                 principal: Principal | None) -> None:
+    New records are written in batches at :meth:`flush` (the JobTech bench loads 10,000 ads);
+    changed ones are overwritten at once.
+    """
+
+    def __init__(self, session: Session, kind: Kind, owner: str, at: datetime, actor: str) -> None:
         self.session, self.kind, self.owner, self.at, self.actor = session, kind, owner, at, actor
-        self.principal = principal
         self.added = self.changed = self.unchanged = 0
         self.notes: list[str] = []
-        self.keyring = identity.keyring() if kind in (Kind.PEOPLE, Kind.EMPLOYEES) else None
+        self.people = kind in (Kind.PEOPLE, Kind.EMPLOYEES)
+        self.keyring = identity.keyring() if self.people else None
         self.ref = reference(session)
-        if kind in (Kind.PEOPLE, Kind.EMPLOYEES):
+        if self.people:
             self.known = own_data.identities_by_external(session, owner)
         else:
             self.known = own_data.keys_by_external(session, owner, kind.value)
+        self.new_orgs: list[Organisation] = []
+        self.new_items: list[Any] = []
         self.new_keys: list[tuple[str, str]] = []
+        self.new_identities: list[dict[str, Any]] = []
+        self.new_consents: list[tuple[str, str, date]] = []
         self.audit: list[AuditEntry] = []
 
     def put(self, record: Record) -> None:
@@ -239,10 +257,9 @@ class _Loader:
         if existing_id is None and self.kind is Kind.ORGANISATIONS:
             existing_id = self.ref.organisations.get(values["org_number"])
         entity_id = existing_id or self._new_id(values)
-        org = self._organisation_for(values)
-        provider = self._provider_for(values)
-        item = build_record(self.kind, values, entity_id=entity_id, organisation_id=org,
-                            provider_id=provider)
+        item = build_record(self.kind, values, entity_id=entity_id,
+                            organisation_id=self._organisation_for(values),
+                            provider_id=self._provider_for(values))
         if existing_id is None:
             self._add(item, values)
         elif self._differs(item, values):
@@ -250,13 +267,27 @@ class _Loader:
         else:
             self.unchanged += 1
             return
-        if self.kind in (Kind.PEOPLE, Kind.EMPLOYEES):
-            self._write_identity(entity_id, values)
-            self._write_consent(entity_id, values)
-            records.append_audit(self.session, [AuditEntry(
+        if self.people:
+            self.audit.append(AuditEntry(
                 at=self.at, actor=self.actor, organisation_id=self.owner or None,
                 action=AuditAction.WRITE, subject_type="person", subject_id=entity_id,
-                purpose=f"load {self.kind.value}")])
+                purpose=f"load {self.kind.value}"))
+
+    def flush(self) -> None:
+        """Write the new records, their ids, identities, consents and audit entries."""
+        repo.save_organisations(self.session, self.new_orgs)
+        items = self.new_items
+        if self.people:
+            repo.save_people(self.session, items)
+        elif self.kind is Kind.ORGANISATIONS:
+            repo.save_organisations(self.session, items)
+        else:
+            repo.save_opportunities(self.session, items)
+        if not self.people:
+            own_data.put_keys(self.session, self.owner, self.kind.value, self.new_keys, self.at)
+        repo.insert_many(self.session, t.PersonIdentityRow, self.new_identities)
+        records.save_consents(self.session, self.new_consents)
+        records.append_audit(self.session, self.audit)
 
     def _new_id(self, values: dict[str, Any]) -> str:
         if self.kind is Kind.ORGANISATIONS:
@@ -284,22 +315,24 @@ class _Loader:
             return found
         org = Organisation("ORG" + number.replace("-", ""), name or number, kind,  # type: ignore[arg-type]
                            municipality, number)  # type: ignore[arg-type]
-        repo.save_organisations(self.session, [org])
+        self.new_orgs.append(org)
         self.ref.organisations[number] = org.id
-        self.notes.append(f"added the {kind.value} {org.name} ({number})")
+        if len(self.new_orgs) <= 20:
+            self.notes.append(f"added the {kind.value} {org.name} ({number})")
         return org.id
 
     def _add(self, item: Any, values: dict[str, Any]) -> None:
-        if isinstance(item, Person):
-            repo.save_people(self.session, [item])
-        elif isinstance(item, Opportunity):
-            repo.save_opportunities(self.session, [item])
-        else:
-            repo.save_organisations(self.session, [item])
+        self.new_items.append(item)
+        self.known[values["external_id"]] = item.id
+        if isinstance(item, Organisation):
             self.ref.organisations[item.org_number or ""] = item.id
-        if self.kind not in (Kind.PEOPLE, Kind.EMPLOYEES):
-            own_data.put_keys(self.session, self.owner, self.kind.value,
-                              [(values["external_id"], item.id)], self.at)
+        if self.people:
+            self.new_identities.append(self._identity_row(item.id, values))
+            given = values.get("consent_date")
+            if self.owner and given is not None:
+                self.new_consents.append((item.id, self.owner, given))
+        else:
+            self.new_keys.append((values["external_id"], item.id))
         self.added += 1
 
     def _differs(self, item: Any, values: dict[str, Any]) -> bool:
@@ -316,13 +349,18 @@ class _Loader:
     def _replace(self, item: Any, values: dict[str, Any]) -> None:
         if isinstance(item, Person):
             own_data.replace_person(self.session, item)
+            own_data.put_identity(self.session, self._identity_row(item.id, values))
+            given = values.get("consent_date")
+            if self.owner and given is not None:
+                records.put_consent(self.session, item.id, self.owner, given=given, withdrawn=None)
         elif isinstance(item, Opportunity):
             own_data.replace_opportunity(self.session, item)
         else:
             own_data.replace_organisation(self.session, item)
-        if self.kind not in (Kind.PEOPLE, Kind.EMPLOYEES) and values["external_id"] not in self.known:
+        if not self.people and values["external_id"] not in self.known:
             own_data.put_keys(self.session, self.owner, self.kind.value,
                               [(values["external_id"], item.id)], self.at)
+            self.known[values["external_id"]] = item.id
         self.changed += 1
 
     def _identity_differs(self, person_id: str, values: dict[str, Any]) -> bool:
@@ -339,22 +377,16 @@ class _Loader:
                                                 or consent.given != values.get("consent_date"))
         return name != values["name"] or number != values.get("personal_number") or consent_changed
 
-    def _write_identity(self, person_id: str, values: dict[str, Any]) -> None:
+    def _identity_row(self, person_id: str, values: dict[str, Any]) -> dict[str, Any]:
         assert self.keyring is not None
         number = values.get("personal_number")
-        own_data.put_identity(self.session, {
+        return {
             "person_id": person_id, "owner_id": self.owner, "external_id": values["external_id"],
             "name_token": self.keyring.seal(values["name"], field="name", person_id=person_id),
             "number_token": self.keyring.seal(number, field="personal_number", person_id=person_id)
             if number else None,
             "number_index": self.keyring.index(number) if number else None,
-            "key_id": self.keyring.key_id})
-
-    def _write_consent(self, person_id: str, values: dict[str, Any]) -> None:
-        given: date | None = values.get("consent_date")
-        if self.owner and given is not None:
-            records.put_consent(self.session, person_id, self.owner, given=given, withdrawn=None)
-
+            "key_id": self.keyring.key_id}
 
 
 def _pack_reference() -> Reference:
