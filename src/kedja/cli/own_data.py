@@ -17,7 +17,7 @@ from rich.console import Console
 
 from kedja import services
 from kedja.loading import Kind, columns_of, parse_mapping
-from kedja.services import loading
+from kedja.services import feeds, loading
 from kedja.services.loading import LoadReport
 from kedja.services.regions import init_region
 
@@ -97,10 +97,7 @@ def _load(kind: Kind, file: Path | None, db: str | None, mapping: Path | None, d
     report = loading.load_file(engine, kind, file.name, file.read_bytes(), mapping=parsed,
                                organisation_id=organisation, dry_run=dry_run,
                                skip_invalid=skip_invalid)
-    if fmt == "json":
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
-    else:
-        _print_text(report)
+    _report(report, fmt)
     if rejected is not None and report.rejected_rows:
         _write_rejected(report, rejected)
     if report.problems and not skip_invalid:
@@ -136,6 +133,56 @@ def _command(kind: Kind) -> None:
 
 for _kind in Kind:
     _command(_kind)
+
+
+def _report(report: LoadReport, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_text(report)
+
+
+@load_app.command("jobtech")
+def jobtech(
+    file: Annotated[Path | None, typer.Argument(help="JobTech ads: JSON lines, a JSON list or a "
+                                                      "JobSearch answer.", exists=True, dir_okay=False)] = None,
+    db: DbOption = None,
+    from_api: Annotated[bool, typer.Option("--from-api", help="Fetch the region's open ads from "
+                                                              "JobSearch instead of a file.")] = False,
+    limit: Annotated[int, typer.Option(help="With --from-api: at most this many ads per county.")] = 2000,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Load job ads in JobTech's format as the region's vacancies (ads outside it are skipped)."""
+    engine = services.prepare_database(db)
+    if from_api:
+        ads = feeds.fetch_jobsearch_ads(engine, limit=limit)
+        result = feeds.load_jobtech_ads(engine, ads, filename="JobSearch", dry_run=dry_run)
+    elif file is not None:
+        result = feeds.load_jobtech_ads(engine, file.read_bytes(), filename=file.name, dry_run=dry_run)
+    else:
+        raise typer.BadParameter("give the FILE of ads, or --from-api")
+    _report(result.load, fmt)
+
+
+@load_app.command("yh")
+def yh(
+    file: Annotated[Path, typer.Argument(help="YH programme list (XLSX or CSV) with the public "
+                                              "columns.", exists=True, dir_okay=False)],
+    db: DbOption = None,
+    organisation: Annotated[str | None, typer.Option(help="Id of the provider that owns the "
+                                                          "courses.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="TOML mapping file.", exists=True)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Load a YH programme list (Utbildningsnummer, Utbildningsnamn, SSYK, Studieort, YH-poäng) as courses."""
+    parsed = parse_mapping(mapping.read_text(encoding="utf-8"), source=str(mapping)) if mapping else None
+    report = feeds.load_yh_programmes(services.prepare_database(db), file.name, file.read_bytes(),
+                                      organisation_id=organisation, mapping=parsed, dry_run=dry_run)
+    _report(report, fmt)
+    if report.problems:
+        raise SystemExit(1)
 
 
 def register(app: typer.Typer) -> None:
