@@ -167,3 +167,21 @@ def test_other_kinds_load_from_their_examples(region: Engine) -> None:
         again = loading.load_file(region, kind, f"{kind.value}.csv",
                                   loading.kind_example(kind).encode(), organisation_id=ASF)
         assert again.unchanged == 2, (kind, again)
+
+
+def test_quality_counts_coverage_unmapped_and_stale(region: Engine) -> None:
+    from kedja.services.quality import data_quality
+
+    loading.load_file(region, Kind.PEOPLE, "p.csv", loading.kind_example(Kind.PEOPLE).encode(),
+                      principal=COORDINATOR)
+    loading.load_file(region, Kind.OPPORTUNITIES, "o.csv",
+                      loading.kind_example(Kind.OPPORTUNITIES).encode(), organisation_id=ASF)
+    kinds = {k.kind: k for k in data_quality(region, today=date(2027, 7, 1))}
+    people = kinds["people"]
+    coverage = {f.name: (f.filled, f.total) for f in people.fields}
+    assert coverage["name"] == (2, 2) and coverage["locality"] == (1, 2)
+    assert coverage["consent_date"] == (2, 2)
+    assert [i.count for i in people.stale] == [2]  # statuses from 2025 and 2026-03
+    jobs = kinds["opportunities"]
+    assert [i.what for i in jobs.stale] == ["vacancies past their closing date"] and jobs.stale[0].count == 1
+    assert {f.name: f.filled for f in jobs.fields}["ends"] == 1

@@ -7,6 +7,7 @@ reason, fix); it writes nothing unless the file is valid, and exits 1 when it is
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from kedja import services
 from kedja.loading import Kind, columns_of, parse_mapping
 from kedja.services import feeds, loading
 from kedja.services.loading import LoadReport
+from kedja.services.quality import data_quality
 from kedja.services.regions import init_region
 
 __all__ = ["load_app", "register"]
@@ -163,6 +165,26 @@ def jobtech(
     else:
         raise typer.BadParameter("give the FILE of ads, or --from-api")
     _report(result.load, fmt)
+
+
+@load_app.command("quality")
+def quality(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Data quality per kind: field coverage, codes that map to nothing, stale records, with fixes."""
+    kinds = data_quality(services.prepare_database(db))
+    if fmt == "json":
+        print(json.dumps([dataclasses.asdict(k) for k in kinds], ensure_ascii=False, indent=2))
+        return
+    for k in kinds:
+        print(f"{k.kind}: {k.records} records")
+        for f in k.fields:
+            mark = "required" if f.required else "optional"
+            flag = "" if f.share == 1 or not k.records else f"  Fix: {f.fix}"
+            print(f"  {f.name:<22} {mark:<8} {f.filled:>7} of {f.total:<7} {f.share:6.0%}{flag}")
+        for issue in [*k.unmapped, *k.stale]:
+            print(f"  ! {issue.count} {issue.what}. Fix: {issue.fix}")
 
 
 @load_app.command("yh")
