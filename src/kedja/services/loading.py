@@ -52,6 +52,7 @@ __all__ = [
     "load_file",
     "load_records",
     "load_table",
+    "municipality_names",
     "reference",
 ]
 
@@ -411,3 +412,9 @@ def kind_template(kind: Kind, engine: Engine | None = None) -> bytes:
 def kind_example(kind: Kind) -> str:
     """A small valid CSV of ``kind``."""
     return example_csv(kind)
+
+
+def municipality_names(engine: Engine) -> dict[str, str]:
+    """Municipality code → name (public facts, for pages that show names, not codes)."""
+    with session_scope(engine) as session:
+        return reference(session).municipalities
