@@ -115,8 +115,8 @@ def test_pathways_and_the_allocation_run_on_loaded_people(own_region: Engine) ->
 def test_chains_forecast_and_indicators_run_on_loaded_data(own_region: Engine) -> None:
     plan = plan_region_chains(own_region)
     assert plan["checker_ok"] and plan["chains"], "no chain on the loaded vacancies"
-    assert all(step["municipality_code"] in TOWNS for chain in plan["chains"] for step in chain) \
-        if isinstance(plan["chains"][0], list) else True
+    steps = [step for chain in plan["chains"] for step in chain["steps"]]
+    assert steps and all(step["municipality_code"] in TOWNS for step in steps)  # the loaded jobs' towns
     run = run_forecast(own_region, draws=0)
     gaps = {row["code"]: row for row in region_gaps(run)}
     assert len(gaps) == 29  # every municipality of the region, from the region pack
