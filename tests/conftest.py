@@ -24,9 +24,9 @@ POSTGRES_URL = os.environ.get(
     "KEDJA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 SMALL_DEMO = {"seed": 42, "job_seekers": 600, "employed": 1500}
-os.environ.setdefault("KEDJA_CACHE_SECONDS", "0")
+os.environ.setdefault("KEDJA_CACHE_SECONDS", "0")  # tests see every write; test_cache.py turns it on
 # names and personal numbers are sealed with a fixed test key, never one from the home directory
-os.environ.setdefault("KEDJA_DATA_KEY", "a2VkamEtdGVzdC1rZXkta2VkamEtdGVzdC1rZXktISE=")  # tests see every write; test_cache.py turns it on
+os.environ.setdefault("KEDJA_DATA_KEY", "a2VkamEtdGVzdC1rZXkta2VkamEtdGVzdC1rZXktISE=")
 
 
 def shared_data(*parts: str) -> Path:

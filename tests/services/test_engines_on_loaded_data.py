@@ -54,7 +54,8 @@ def own_region(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     engine = services.prepare_database(Path(tmp_path_factory.mktemp("own")) / "own.db")
     init_region(engine)
     taxonomy = load_taxonomy_pack()
-    skills = {code: ";".join(taxonomy.skills_of(code)[:4]) for code in ("5321", "9111", "5120", "8332", "2221")}
+    skills = {code: ";".join(taxonomy.skills_of(code)[:4])
+              for code in ("5321", "9111", "5120", "8332", "2221")}
     _load(engine, Kind.ORGANISATIONS, [
         {"external_id": "O1", "name": "Norrvård AB", "kind": "employer", "org_number": EMPLOYER,
          "municipality": "2580", "sni": "87"},
@@ -74,7 +75,8 @@ def own_region(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     _load(engine, Kind.PEOPLE, seekers, asf)
     staff = [{"external_id": f"E{i}", "name": f"Anställd {i}", "municipality": TOWNS[i % 3],
               "occupation": ("5321", "9111", "2221")[i % 3], "employed_since": date(2015, 1, 1),
-              "years_in_occupation": 5 + i % 10, "sun_level": "3", "skills": skills[("5321", "9111", "2221")[i % 3]]}
+              "years_in_occupation": 5 + i % 10, "sun_level": "3",
+              "skills": skills[("5321", "9111", "2221")[i % 3]]}
              for i in range(24)]
     _load(engine, Kind.EMPLOYEES, staff, employer)
     _load(engine, Kind.OPPORTUNITIES, [
@@ -90,7 +92,8 @@ def own_region(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     _load(engine, Kind.PLACES, [
         {"external_id": "P1", "title": "Kök och café", "occupation": "5120", "municipality": "2581",
          "capacity": 3},
-        {"external_id": "P2", "title": "Städ", "occupation": "9111", "municipality": "2581", "capacity": 3}], asf)
+        {"external_id": "P2", "title": "Städ", "occupation": "9111", "municipality": "2581",
+         "capacity": 3}], asf)
     return engine
 
 

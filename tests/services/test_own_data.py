@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
 from kedja import services
@@ -58,7 +58,7 @@ def test_template_filled_by_hand_loads(region: Engine) -> None:
            "municipality": "2580 Luleå", "status": "unemployed", "status_since": date(2026, 2, 1),
            "past_occupation": "5321 Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering",
            "past_years": 2.5, "consent_date": date(2026, 10, 1)}
-    sheet.append([row.get(h, None) for h in headers])
+    sheet.append([row.get(h) for h in headers])
     sheet.append([{"external_id": "K-2", "name": "Omar Hassan", "municipality": "Piteå",
                    "status": "outside_labour_force", "consent_date": "2026-10-02"}.get(h) for h in headers])
     out = io.BytesIO()
@@ -123,7 +123,8 @@ def test_windows_1252_comma_delimiter_and_mapping(region: Engine) -> None:
     assert [h.name for h in search_people(region, COORDINATOR, "Åsa")] == ["Åsa Öberg"]
 
 
-def test_identities_are_unreadable_in_the_file_and_erasure_removes_them(region: Engine, tmp_path: Path) -> None:
+def test_identities_are_unreadable_in_the_file_and_erasure_removes_them(region: Engine,
+                                                                        tmp_path: Path) -> None:
     data = _csv(["A1;Gunhild Wikström;19900412-2389;2580;;unemployed;;;;;;;;;;;;;;2026-10-01"])
     assert loading.load_file(region, Kind.PEOPLE, "p.csv", data, principal=COORDINATOR).written
     region.dispose()  # checkpoint the WAL into the file

@@ -146,8 +146,9 @@ def _report(report: LoadReport, fmt: str) -> None:
 
 @load_app.command("jobtech")
 def jobtech(
-    file: Annotated[Path | None, typer.Argument(help="JobTech ads: JSON lines, a JSON list or a "
-                                                      "JobSearch answer.", exists=True, dir_okay=False)] = None,
+    file: Annotated[Path | None, typer.Argument(
+        help="JobTech ads: JSON lines, a JSON list or a JobSearch answer.", exists=True,
+        dir_okay=False)] = None,
     db: DbOption = None,
     from_api: Annotated[bool, typer.Option("--from-api", help="Fetch the region's open ads from "
                                                               "JobSearch instead of a file.")] = False,

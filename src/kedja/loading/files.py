@@ -1,11 +1,11 @@
-"""Reading a spreadsheet as people save it: CSV in any delimiter and encoding, or XLSX.
+r"""Reading a spreadsheet as people save it: CSV in any delimiter and encoding, or XLSX.
 
 CSV: UTF-8 (with or without BOM) or Windows-1252 (what Excel on Swedish Windows saves), the
 delimiter sniffed among ``; , tab |`` (Swedish Excel writes ``;`` because ``,`` is the decimal
 mark). XLSX: the first sheet, the first row the header; cells keep their types (dates, numbers).
 
 Examples:
-    >>> t = read_table("p.csv", "namn;kommun\\nÅsa;2580\\n".encode("cp1252"))
+    >>> t = read_table("p.csv", "namn;kommun\nÅsa;2580\n".encode("cp1252"))
     >>> t.columns, t.rows[0].line, t.rows[0].values, t.encoding
     (['namn', 'kommun'], 2, {'namn': 'Åsa', 'kommun': '2580'}, 'windows-1252')
 """

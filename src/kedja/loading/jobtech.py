@@ -1,4 +1,4 @@
-"""Job ads in JobTech's format → vacancies: JobSearch answers and the historical-ads files.
+r"""Job ads in JobTech's format → vacancies: JobSearch answers and the historical-ads files.
 
 Arbetsförmedlingen publishes its ads (Platsbanken) through JobTech: the JobSearch API answers
 ``{"total": …, "hits": [ad, …]}`` and the historical-ads dumps hold one ad per line (JSON
@@ -16,7 +16,7 @@ fallback. Ads outside the region are counted, not loaded; a removed ad is counte
 seen twice (the dumps repeat ads that were edited) is taken once, the later version winning.
 
 Examples:
-    >>> ads = read_ads(b'{"id": "1", "headline": "Kock"}\\n{"id": "2", "headline": "Stad"}')
+    >>> ads = read_ads(b'{"id": "1", "headline": "Kock"}\n{"id": "2", "headline": "Stad"}')
     >>> [a["id"] for a in ads]
     ['1', '2']
 """
@@ -65,7 +65,8 @@ def read_ads(data: bytes) -> list[dict[str, Any]]:
         except json.JSONDecodeError as error:
             raise InvalidInput(f"line {number} is not JSON ({error.msg})", field="file", value=line[:60],
                                location=f"line {number}",
-                               hint="give JobTech's JSON: one ad per line, a list, or a JobSearch answer") from None
+                               hint="give JobTech's JSON: one ad per line, a list, or a JobSearch "
+                                    "answer") from None
     return ads
 
 

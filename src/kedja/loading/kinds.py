@@ -126,7 +126,8 @@ KINDS: dict[Kind, tuple[Column, ...]] = {
         Column("past_years", ValueType.DECIMAL, False, "År i det tidigare yrket (decimalkomma går bra).",
                ("3,5", "1"), aliases=("år_i_yrket",)),
         _SUN, _LANG, _LICENCES, _SKILLS,
-        Column("max_commute_minutes", ValueType.INT, False, "Längsta restid enkel väg i minuter (45 om tomt).",
+        Column("max_commute_minutes", ValueType.INT, False,
+               "Längsta restid enkel väg i minuter (45 om tomt).",
                ("60", "30"), aliases=("restid",)),
         _HOURS,
         Column("available_from", ValueType.DATE, False, "Kan börja, ÅÅÅÅ-MM-DD.", ("", ""),
@@ -189,7 +190,8 @@ KINDS: dict[Kind, tuple[Column, ...]] = {
     ),
     Kind.ORGANISATIONS: (
         _ID,
-        Column("name", ValueType.TEXT, True, "Organisationens namn.", ("Kustens Städ AB", "Arbetsgården ek. för."),
+        Column("name", ValueType.TEXT, True, "Organisationens namn.",
+               ("Kustens Städ AB", "Arbetsgården ek. för."),
                aliases=("namn",)),
         Column("kind", ValueType.CODE, True, "Slag: employer, asf, municipality, employment_service, "
                "education_provider eller business_org.", ("employer", "asf"), ORG_KINDS,
@@ -210,7 +212,8 @@ KINDS: dict[Kind, tuple[Column, ...]] = {
         Column("occupation", ValueType.SSYK, False, "Yrke platsen tränar (SSYK).", ("5120", "7111"),
                aliases=("yrke",)),
         _MUN, _LOC, _CAP, _HOURS, _START, _END,
-        Column("adaptations_offered", ValueType.TEXT, False, "Anpassningar som erbjuds, åtskilda med semikolon.",
+        Column("adaptations_offered", ValueType.TEXT, False,
+               "Anpassningar som erbjuds, åtskilda med semikolon.",
                ("kortare dagar;handledare", ""), aliases=("anpassningar",)),
     ),
 }

@@ -1,4 +1,4 @@
-"""A mapping file: the organisation's own column names and codes → Kedja's.
+r"""A mapping file: the organisation's own column names and codes → Kedja's.
 
 A TOML file with two tables, both optional::
 
@@ -11,7 +11,7 @@ A TOML file with two tables, both optional::
     "ANST" = "employed"
 
 Examples:
-    >>> m = parse_mapping('[columns]\\n"Kommun" = "municipality"\\n[codes.status]\\nAL = "unemployed"\\n')
+    >>> m = parse_mapping('[columns]\n"Kommun" = "municipality"\n[codes.status]\nAL = "unemployed"\n')
     >>> m.column("Kommun"), m.code("status", "AL"), m.code("status", "employed")
     ('municipality', 'unemployed', 'employed')
 """

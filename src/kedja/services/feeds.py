@@ -22,8 +22,14 @@ from kedja.services.loading import LoadReport, _apply, load_table, reference
 from kedja.store import session_scope
 from kedja.store import tables as t
 
-__all__ = ["JOBSEARCH_URL", "FEED_OWNER", "FeedReport", "fetch_jobsearch_ads", "load_jobtech_ads",
-           "load_yh_programmes"]
+__all__ = [
+    "FEED_OWNER",
+    "JOBSEARCH_URL",
+    "FeedReport",
+    "fetch_jobsearch_ads",
+    "load_jobtech_ads",
+    "load_yh_programmes",
+]
 
 JOBSEARCH_URL = "https://jobsearch.api.jobtechdev.se/search"
 """JobTech's JobSearch API (open, no key): ``region`` takes county codes, ``offset`` + ``limit``

@@ -24,6 +24,7 @@ from kedja.core.errors import Forbidden, InvalidInput
 from kedja.core.opportunities import Opportunity
 from kedja.core.organisations import Organisation, OrganisationKind
 from kedja.core.people import Person
+from kedja.demo import load_region_pack, load_taxonomy_pack
 from kedja.loading import (
     Kind,
     Mapping,
@@ -36,7 +37,6 @@ from kedja.loading import (
     read_table,
     validate_table,
 )
-from kedja.demo import load_region_pack, load_taxonomy_pack
 from kedja.loading.files import Row, Table, as_text
 from kedja.loading.templates import example_csv, template_xlsx
 from kedja.services.cache import invalidate

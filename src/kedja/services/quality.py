@@ -69,7 +69,11 @@ def _count(session: Session, query: Any) -> int:
     return int(session.scalar(query) or 0)
 
 
-def _coverage(rows: Sequence[Any], specs: list[tuple[str, bool, Callable[[Any], bool], str]]) -> list[FieldCoverage]:
+Spec = tuple[str, bool, Callable[[Any], bool], str]
+"""A field: name, required, the test of a filled record, the fix."""
+
+
+def _coverage(rows: Sequence[Any], specs: list[Spec]) -> list[FieldCoverage]:
     return [FieldCoverage(name, required, sum(1 for r in rows if test(r)), len(rows), fix)
             for name, required, test, fix in specs]
 
@@ -84,10 +88,11 @@ def _people(session: Session, today: date, *, employed: bool) -> KindQuality:
                                         t.PersonIdentityRow.number_token)).all())
     consented = set(session.scalars(select(t.ConsentRow.person_id).where(t.ConsentRow.withdrawn.is_(None))))
     load = "fill the column in the file and load it again"
-    specs: list[tuple[str, bool, Callable[[Any], bool], str]] = [
+    specs: list[Spec] = [
         ("name", True, lambda r: r.id in named, load),
         ("municipality", True, lambda r: bool(r.municipality_code), load),
-        ("personal_number", False, lambda r: bool(named.get(r.id)), load + " (needed to find the person by number)"),
+        ("personal_number", False, lambda r: bool(named.get(r.id)),
+         load + " (needed to find the person by number)"),
         ("locality", False, lambda r: bool(r.locality_id), load + " (commute times start there)"),
         ("skills", False, lambda r: r.id in with_skills, load + " (matching compares skills)"),
         ("languages", False, lambda r: r.id in with_lang, load),
@@ -100,7 +105,8 @@ def _people(session: Session, today: date, *, employed: bool) -> KindQuality:
         specs.insert(2, ("occupation", True, lambda r: bool(r.occupation_code), load))
     else:
         specs[2:2] = [("status_since", False, lambda r: r.status_since is not None, load),
-                      ("past_occupation", False, lambda r: r.id in with_past, load + " (transitions start there)"),
+                      ("past_occupation", False, lambda r: r.id in with_past,
+                       load + " (transitions start there)"),
                       ("preferred_occupations", False, lambda r: bool(r.preferred_occupations), load)]
     quality = KindQuality("employees" if employed else "people", len(rows), _coverage(rows, specs))
     known = set(session.scalars(select(t.OccupationRow.code)))
@@ -121,7 +127,7 @@ def _opportunities(session: Session, today: date, name: str, kinds: tuple[str, .
     rows = session.execute(select(t.OpportunityRow).where(t.OpportunityRow.kind.in_(kinds))).scalars().all()
     with_skills = set(session.scalars(select(t.OpportunitySkillRow.opportunity_id).distinct()))
     load = "fill the column in the file and load it again"
-    specs: list[tuple[str, bool, Callable[[Any], bool], str]] = [
+    specs: list[Spec] = [
         ("occupation", name == "opportunities", lambda r: bool(r.occupation_code),
          load + " (matching needs it)"),
         ("municipality", True, lambda r: bool(r.municipality_code), load),

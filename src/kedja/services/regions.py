@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from kedja.core.errors import Conflict, InvalidInput
 from kedja.demo import load_region_pack, load_taxonomy_pack
 from kedja.services.cache import invalidate
-from kedja.store import session_scope
 from kedja.store import repositories as repo
+from kedja.store import session_scope
 from kedja.store import tables as t
 
 __all__ = ["REGIONS", "RegionSummary", "init_region"]

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from kedja.core.access import Permission, Purpose
 from kedja.core.errors import InvalidInput
@@ -21,8 +22,6 @@ from kedja.services import SignedIn
 from kedja.services import loading as loading_service
 from kedja.services.identity import search_people
 from kedja.services.quality import data_quality
-from starlette.concurrency import run_in_threadpool
-
 from kedja.web.deps import EngineDep
 from kedja.web.i18n import gettext
 from kedja.web.pages import render
