@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from kedja import services
 from kedja.core.access import Principal, Purpose, Role
-from kedja.core.errors import Forbidden, InvalidInput
+from kedja.core.errors import ConfigurationError, Forbidden, InvalidInput
 from kedja.core.organisations import Organisation, OrganisationKind
 from kedja.loading import Kind, parse_mapping
 from kedja.services import loading
@@ -186,3 +188,23 @@ def test_quality_counts_coverage_unmapped_and_stale(region: Engine) -> None:
     jobs = kinds["opportunities"]
     assert [i.what for i in jobs.stale] == ["vacancies past their closing date"] and jobs.stale[0].count == 1
     assert {f.name: f.filled for f in jobs.fields}["ends"] == 1
+
+
+def test_key_rotation_reseals_and_the_old_key_is_then_not_needed(region: Engine,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from kedja.services.identity import new_data_key, rotate_keys
+    from kedja.store import identity
+
+    data = _csv(["A1;Gunhild Wikström;19900412-2389;2580;;unemployed;;;;;;;;;;;;;;2026-10-01"])
+    loading.load_file(region, Kind.PEOPLE, "p.csv", data, principal=COORDINATOR)
+    old, new = os.environ["KEDJA_DATA_KEY"], new_data_key()
+    monkeypatch.setenv("KEDJA_DATA_KEY", new)
+    monkeypatch.setenv("KEDJA_DATA_KEYS_PREVIOUS", old)
+    [hit] = search_people(region, COORDINATOR, "19900412-2389")  # found mid-rotation
+    assert rotate_keys(region) == 1
+    monkeypatch.delenv("KEDJA_DATA_KEYS_PREVIOUS")
+    assert identity.keyring().key_id != identity.Keyring(base64.urlsafe_b64decode(old)).key_id
+    assert [h.name for h in search_people(region, COORDINATOR, "19900412-2389")] == [hit.name]
+    monkeypatch.setenv("KEDJA_DATA_KEY", old)  # the old key alone no longer opens them
+    with pytest.raises(ConfigurationError):
+        search_people(region, COORDINATOR, "Gunhild")

@@ -20,6 +20,7 @@ from kedja import services
 from kedja.loading import Kind, columns_of, parse_mapping
 from kedja.services import feeds, loading
 from kedja.services.loading import LoadReport
+from kedja.services.identity import new_data_key, rotate_keys
 from kedja.services.quality import data_quality
 from kedja.services.regions import init_region
 
@@ -208,7 +209,26 @@ def yh(
         raise SystemExit(1)
 
 
+keys_app = typer.Typer(help="The key that seals names and personal numbers: new key, rotation.",
+                       no_args_is_help=True)
+
+
+@keys_app.command("new")
+def keys_new() -> None:
+    """Print a fresh random key for KEDJA_DATA_KEY (keep it out of the database's backups)."""
+    print(new_data_key())
+
+
+@keys_app.command("rotate")
+def keys_rotate(db: DbOption = None) -> None:
+    """Re-seal every name and number with KEDJA_DATA_KEY (old keys in KEDJA_DATA_KEYS_PREVIOUS)."""
+    count = rotate_keys(services.prepare_database(db))
+    console.print(f"Re-sealed {count} identities with the current key; the previous key can now be "
+                  "removed from KEDJA_DATA_KEYS_PREVIOUS.")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``init`` and ``load`` to the ``kedja`` app."""
+    """Add ``init``, ``load`` and ``keys`` to the ``kedja`` app."""
     app.command("init")(init)
     app.add_typer(load_app, name="load")
+    app.add_typer(keys_app, name="keys")

@@ -43,6 +43,8 @@ __all__ = [
     "PersonMatch",
     "identity_of",
     "person_identity",
+    "new_data_key",
+    "rotate_keys",
     "save_demo_identities",
     "search_people",
 ]
@@ -195,3 +197,34 @@ def person_identity(engine: Engine, principal: Principal, person_id: str, *,
     found = _open(rows[0], identity.keyring())
     full = person_view(principal) is PersonView.FULL
     return found if full else Identity(found.name, None)
+
+
+def new_data_key() -> str:
+    """A fresh random key for ``KEDJA_DATA_KEY``."""
+    return identity.new_key()
+
+
+def rotate_keys(engine: Engine) -> int:
+    """Re-seal every name and number with the current key and recompute the search indexes.
+
+    Run after moving the old key to ``KEDJA_DATA_KEYS_PREVIOUS`` and setting a new
+    ``KEDJA_DATA_KEY``; one transaction. Returns how many identities were re-sealed.
+
+    Raises:
+        ConfigurationError: a stored token was sealed with a key that is not configured.
+    """
+    ring = identity.keyring()
+    count = 0
+    with session_scope(engine) as session:
+        for row in own_data.identities(session):
+            if row.key_id == ring.key_id:
+                continue
+            found = _open(row, ring)
+            row.name_token = ring.seal(found.name, field="name", person_id=row.person_id)
+            if found.personal_number:
+                row.number_token = ring.seal(found.personal_number, field="personal_number",
+                                             person_id=row.person_id)
+                row.number_index = ring.index(found.personal_number)
+            row.key_id = ring.key_id
+            count += 1
+    return count
