@@ -19,8 +19,8 @@ from rich.console import Console
 from kedja import services
 from kedja.loading import Kind, columns_of, parse_mapping
 from kedja.services import feeds, loading
-from kedja.services.loading import LoadReport
 from kedja.services.identity import new_data_key, rotate_keys
+from kedja.services.loading import LoadReport
 from kedja.services.quality import data_quality
 from kedja.services.regions import init_region
 
