@@ -23,7 +23,8 @@ from kedja.services import loading as loading_service
 from kedja.services.identity import search_people
 from kedja.services.quality import data_quality
 from kedja.web.deps import EngineDep
-from kedja.web.i18n import gettext
+from kedja.web.i18n import current_locale, gettext
+from kedja.web.load_messages import swedish
 from kedja.web.pages import render
 from kedja.web.security import require
 
@@ -55,6 +56,11 @@ def kind_label(kind: Kind | str) -> str:
     return gettext(KIND_LABELS[Kind(kind)])
 
 
+def in_locale(text: str) -> str:
+    """A loader's message in the page's language (the checks write English)."""
+    return swedish(text) if current_locale() == "sv" else text
+
+
 def _kinds(signed: SignedIn) -> list[Kind]:
     return [k for k in Kind if signed.principal.roles & loading_service.LOADER_ROLES[k]]
 
@@ -75,7 +81,7 @@ def load_page(request: Request, signed: Loader,
     kinds = _kinds(signed)
     chosen = _kind(signed, kind) if kind else (kinds[0] if kinds else None)
     return render(request, "load.html", {
-        "active": "load", "kinds": kinds, "chosen": chosen, "kind_label": kind_label,
+        "active": "load", "kinds": kinds, "chosen": chosen, "kind_label": kind_label, "in_locale": in_locale,
         "columns": columns_of(chosen) if chosen else ()})
 
 
@@ -101,7 +107,7 @@ async def check_upload(request: Request, engine: EngineDep, signed: Loader,
     report = await run_in_threadpool(loading_service.load_file, engine, chosen, name, data,
                                      principal=signed.principal, dry_run=True)
     return render(request, "load_report.html", {
-        "active": "load", "kind": chosen, "report": report, "filename": name, "kind_label": kind_label,
+        "active": "load", "kind": chosen, "report": report, "filename": name, "kind_label": kind_label, "in_locale": in_locale,
         "payload": base64.b64encode(data).decode() if report.ok else None})
 
 
@@ -120,7 +126,7 @@ def confirm_upload(request: Request, engine: EngineDep, signed: Loader,
     report = loading_service.load_file(engine, chosen, filename, data, principal=signed.principal)
     return render(request, "load_report.html", {
         "active": "load", "kind": chosen, "report": report, "filename": filename, "payload": None,
-        "kind_label": kind_label})
+        "kind_label": kind_label, "in_locale": in_locale})
 
 
 @router.get("/load/template")
@@ -145,7 +151,7 @@ def example_download(signed: Loader, kind: Annotated[str, Query(max_length=32)])
 def quality_page(request: Request, engine: EngineDep, signed: AggregateReader) -> HTMLResponse:
     """Data quality per kind: coverage, codes that map to nothing, stale records (counts only)."""
     return render(request, "load_quality.html", {
-        "active": "load", "kinds": data_quality(engine, signed.principal), "kind_label": kind_label})
+        "active": "load", "kinds": data_quality(engine, signed.principal), "kind_label": kind_label, "in_locale": in_locale})
 
 
 @router.get("/search/people", response_class=HTMLResponse)
