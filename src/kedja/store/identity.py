@@ -1,7 +1,11 @@
 """Names and personal numbers at rest: AES-256-GCM with a key from the environment.
 
-Every value is sealed with its own random 96-bit nonce and bound to its row and field (the
-associated data ``field:person_id``), so a token copied onto another person does not open.
+Every value is sealed with its own 96-bit nonce and bound to its row and field (the associated
+data ``field:person_id``), so a token copied onto another person does not open. The nonce is
+synthetic (HMAC-SHA256 of the associated data and the value under a key derived from the data
+key, as in the SIV construction, RFC 5297): two different values never share a nonce, and the
+same value of the same person's field seals to the same token, so the demo is reproducible
+and re-loading an unchanged file rewrites nothing. That equality is all it reveals.
 A token is ``<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>``; the key id (the first 8 hex
 digits of SHA-256 of the key) says which key opens it, so keys can be rotated:
 
@@ -66,12 +70,16 @@ class _Key:
     id: str
     aead: AESGCM
     index_key: bytes
+    nonce_key: bytes
+
+
+def _derived(raw: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(raw)
 
 
 def _key(raw: bytes) -> _Key:
-    index_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                     info=b"kedja blind index").derive(raw)
-    return _Key(hashlib.sha256(raw).hexdigest()[:8], AESGCM(raw), index_key)
+    return _Key(hashlib.sha256(raw).hexdigest()[:8], AESGCM(raw), _derived(raw, b"kedja blind index"),
+                _derived(raw, b"kedja nonce"))
 
 
 class Keyring:
@@ -88,8 +96,9 @@ class Keyring:
 
     def seal(self, value: str, *, field: str, person_id: str) -> str:
         """An encrypted token of ``value``, bound to the person and field."""
-        nonce = secrets.token_bytes(12)
-        sealed = self.current.aead.encrypt(nonce, value.encode(), f"{field}:{person_id}".encode())
+        bound = f"{field}:{person_id}".encode()
+        nonce = hmac.new(self.current.nonce_key, bound + b"\0" + value.encode(), hashlib.sha256).digest()[:12]
+        sealed = self.current.aead.encrypt(nonce, value.encode(), bound)
         return f"{self.current.id}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
     def open(self, token: str, *, field: str, person_id: str) -> str:
