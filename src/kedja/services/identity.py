@@ -44,6 +44,7 @@ __all__ = [
     "identity_of",
     "new_data_key",
     "person_identity",
+    "person_names",
     "rotate_keys",
     "save_demo_identities",
     "search_people",
@@ -228,3 +229,17 @@ def rotate_keys(engine: Engine) -> int:
             row.key_id = ring.key_id
             count += 1
     return count
+
+
+def person_names(engine: Engine, principal: Principal, person_ids: Sequence[str], *,
+                 purpose: Purpose) -> dict[str, str]:
+    """The names of those of ``person_ids`` the principal may see (for a page of records).
+
+    Meant for the records a page has just read through the audited path (a list or a record):
+    the names are part of that reading, so no second audit entry is written; the visibility is
+    checked again all the same.
+    """
+    ring = identity.keyring()
+    with session_scope(engine) as session:
+        visible = _visible_people(session, principal, list(person_ids), purpose)
+        return {r.person_id: _open(r, ring).name for r in own_data.identities(session, visible)}

@@ -107,7 +107,8 @@ async def check_upload(request: Request, engine: EngineDep, signed: Loader,
     report = await run_in_threadpool(loading_service.load_file, engine, chosen, name, data,
                                      principal=signed.principal, dry_run=True)
     return render(request, "load_report.html", {
-        "active": "load", "kind": chosen, "report": report, "filename": name, "kind_label": kind_label, "in_locale": in_locale,
+        "active": "load", "kind": chosen, "report": report, "filename": name, "kind_label": kind_label,
+        "in_locale": in_locale,
         "payload": base64.b64encode(data).decode() if report.ok else None})
 
 
@@ -151,7 +152,8 @@ def example_download(signed: Loader, kind: Annotated[str, Query(max_length=32)])
 def quality_page(request: Request, engine: EngineDep, signed: AggregateReader) -> HTMLResponse:
     """Data quality per kind: coverage, codes that map to nothing, stale records (counts only)."""
     return render(request, "load_quality.html", {
-        "active": "load", "kinds": data_quality(engine, signed.principal), "kind_label": kind_label, "in_locale": in_locale})
+        "active": "load", "kinds": data_quality(engine, signed.principal), "kind_label": kind_label,
+        "in_locale": in_locale})
 
 
 @router.get("/search/people", response_class=HTMLResponse)
