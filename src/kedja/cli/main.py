@@ -22,6 +22,7 @@ from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions_app
 from kedja.cli.operations import register as register_operations
+from kedja.cli.own_data import register as register_own_data
 from kedja.cli.report import report_app
 from kedja.cli.taxonomy import import_app
 from kedja.cli.users import users_app
@@ -40,6 +41,7 @@ db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_he
 app.add_typer(db_app, name="db")
 matching.register(app)
 register_operations(app)
+register_own_data(app)
 app.add_typer(_forecast_app, name="forecast")
 app.add_typer(chains_app, name="chains")
 app.add_typer(import_app, name="import")

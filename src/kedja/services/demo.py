@@ -24,6 +24,7 @@ from kedja.demo import (
 from kedja.demo.hub import DemoHub, demo_hub
 from kedja.services.accounts import add_user
 from kedja.services.cache import invalidate
+from kedja.services.identity import save_demo_identities
 from kedja.store import hub, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
@@ -89,6 +90,8 @@ def build_demo_database(
         step("Storing organisations and people")
         repo.save_organisations(session, demo.organisations)
         repo.save_people(session, demo.people, demo.protected)
+        step("Sealing the demo's names and personal numbers")
+        save_demo_identities(session, demo.people, demo.protected, seed=seed)
         checkpoint("demo.people-stored")
         step("Storing opportunities and establishments")
         repo.save_opportunities(session, demo.opportunities)

@@ -34,6 +34,7 @@ from kedja.core.access import Permission, Principal, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import InvalidInput, NotFound
 from kedja.services.cache import invalidate
+from kedja.services.identity import identity_of
 from kedja.store import erasure, records, session_scope
 from kedja.store import tables as t
 
@@ -88,6 +89,8 @@ ERASURE_PLAN: dict[str, TablePlan] = {
     "exits": TablePlan(Treatment.KEEP, "follow-up indicators (destinations)"),
     "outcomes": TablePlan(Treatment.KEEP, "follow-up indicators (90/180/365 days)"),
     "progress_assessments": TablePlan(Treatment.KEEP, "progression indicators (distance travelled)"),
+    "person_identities": TablePlan(Treatment.DELETE, "name and personal number (encrypted): an "
+                                   "erased person is identified by no one"),
 }
 """Every table with a ``person_id`` column or a key to ``people``: register new ones here."""
 
@@ -177,6 +180,7 @@ def export_person_data(engine: Engine, principal: Principal | None,
                        for name in ERASURE_PLAN},
         }
         data["tables"]["referral_events"] = erasure.referral_event_rows(session, person_id)
+        data["identity"] = identity_of(session, person_id)
         data["access_log"] = [
             {"at": e.at.isoformat(), "actor": e.actor, "organisation_id": e.organisation_id,
              "action": e.action.value, "purpose": e.purpose}

@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -39,6 +40,7 @@ __all__ = [
     "EstablishmentHeadcountRow",
     "EstablishmentRow",
     "ExitRow",
+    "ExternalKeyRow",
     "FunctionalAreaRow",
     "HubAgreementRow",
     "HubLocationRow",
@@ -54,6 +56,7 @@ __all__ = [
     "OpportunitySkillRow",
     "OrganisationRow",
     "OutcomeRow",
+    "PersonIdentityRow",
     "PersonLanguageRow",
     "PersonOccupationRow",
     "PersonRow",
@@ -597,3 +600,39 @@ class JobRow(Base):
     finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# --- A region's own data (issue 15) ------------------------------------------------------------
+
+
+class PersonIdentityRow(Base):
+    """Who a loaded person is: name and personal number, encrypted; the loader's own key.
+
+    ``name_token`` and ``number_token`` are AES-GCM ciphertexts (``kedja.store.identity``);
+    ``number_index`` is a keyed HMAC of the number, so a case worker can find a person by
+    number without the number being readable. Erasure deletes the row.
+    """
+
+    __tablename__ = "person_identities"
+    __table_args__ = (UniqueConstraint("owner_id", "external_id", name="uq_person_identities_owner"),)
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_id: Mapped[str] = mapped_column(String(64), default="")
+    """The organisation that loaded the person ('' for the local operator)."""
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    name_token: Mapped[str] = mapped_column(Text)
+    number_token: Mapped[str | None] = mapped_column(Text)
+    number_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+
+
+class ExternalKeyRow(Base):
+    """An organisation's own id for a record Kedja loaded (upserts match on it)."""
+
+    __tablename__ = "external_keys"
+    owner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

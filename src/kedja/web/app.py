@@ -27,6 +27,7 @@ from kedja.web import (
     pages_chains,
     pages_forecast,
     pages_hub,
+    pages_loading,
     pages_matching,
     pages_occupations,
     privacy,
@@ -102,7 +103,8 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
-                   pages_hub.router, privacy.router, api_jobs.router, pages_occupations.router):
+                   pages_hub.router, pages_loading.router, privacy.router, api_jobs.router,
+                   pages_occupations.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:
