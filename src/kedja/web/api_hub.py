@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from kedja.core.access import Permission
+from kedja.core.access import Permission, PersonView, Purpose
 from kedja.core.directory import Agreement, Posting, PostingKind, PostingSide, ServiceCategory
 from kedja.core.journeys import ExitDestination, OutcomeStatus, ProgressDimension, ReferralState
 from kedja.core.organisations import OrganisationKind
@@ -268,6 +268,7 @@ class JourneyPublic(BaseModel):
     """A person's journey (an audited read)."""
 
     person_id: str
+    view: PersonView
     referrals: list[ReferralView]
     enrolments: list[dict[str, Any]]
     exits: list[dict[str, Any]]
@@ -278,11 +279,16 @@ class JourneyPublic(BaseModel):
 
 @router.get("/people/{person_id}/journey", response_model=JourneyPublic, tags=["follow-up"],
             responses=READ)
-def journey(engine: EngineDep, signed: PeopleReader, person_id: str) -> JourneyPublic:
-    """Where the person has been: referrals, enrolments, exits, outcomes, self-assessments."""
-    j = follow_up.person_journey(engine, signed.principal, person_id)
+def journey(engine: EngineDep, signed: PeopleReader, person_id: str,
+            purpose: Annotated[Purpose, Query(description="Why the journey is read (audited).")]
+            = Purpose.FOLLOW_UP) -> JourneyPublic:
+    """Where the person has been: referrals, enrolments, exits, outcomes, self-assessments.
+
+    An employer gets the candidate view: its own referrals and enrolments, no case data.
+    """
+    j = follow_up.person_journey(engine, signed.principal, person_id, purpose=purpose)
     return JourneyPublic(
-        person_id=j.person_id, referrals=j.referrals,
+        person_id=j.person_id, view=j.view, referrals=j.referrals,
         enrolments=[{"id": e.id, "opportunity_id": e.opportunity_id, "title": title,
                      "organisation_id": org, "start": e.start, "end": e.end}
                     for e, title, org in j.enrolments],
