@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, text, update
 
 from kedja import services
-from kedja.core.access import operator_principal
-from kedja.core.access import Purpose
+from kedja.core.access import Purpose, operator_principal
+from kedja.core.errors import Forbidden
 from kedja.services.matching import ALLOCATION_KEYS
 from kedja.store import session_scope
 from kedja.store import tables as t

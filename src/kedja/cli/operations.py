@@ -117,8 +117,8 @@ def privacy_erase(
     changed = ", ".join(f"{name} {count}" for name, count in report.rows.items() if count)
     out.print(f"Erased {person_id}: {changed}.")
     if report.scrubbed.get("busy"):
-        out.print("Another process kept the write-ahead log open: run `kedja maintenance` when "
-                  "the server is idle to empty it.")
+        out.print("Another process kept the write-ahead log open: when the server is idle, run "
+                  'sqlite3 DB "PRAGMA wal_checkpoint(TRUNCATE)" to empty it.')
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, union
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from kedja.core.access import ACTIVE_REFERRAL_STATES, Grant, GrantBasis
@@ -25,7 +25,6 @@ __all__ = [
     "audit_entries",
     "count_audit_entries",
     "count_organisations",
-    "count_visible_people",
     "find_consent",
     "grants_for_person",
     "list_organisations",
@@ -33,7 +32,6 @@ __all__ = [
     "organisation_kind",
     "put_consent",
     "save_consents",
-    "visible_person_ids",
 ]
 
 
@@ -108,37 +106,6 @@ def organisation_grants(session: Session, organisation_id: str) -> dict[str, lis
 def _not_erased() -> Select[Any]:
     # An erased person's pseudonymised row keeps its referrals for statistics, never a reader.
     return select(t.PersonRow.id).where(t.PersonRow.erased_on.is_(None))
-
-
-def _visible_ids(organisation_id: str, *, consent_only: bool) -> Select[Any]:
-    consented = select(t.ConsentRow.person_id.label("person_id")).where(
-        t.ConsentRow.organisation_id == organisation_id, t.ConsentRow.withdrawn.is_(None))
-    referred_with_consent = select(t.ReferralRow.person_id.label("person_id")).where(
-        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES),
-        t.ReferralRow.to_organisation_id == organisation_id,
-        t.ReferralRow.consent_given.is_not(None))
-    if consent_only:  # an employer: consent to it, or to a referral to it
-        return union(consented, referred_with_consent)  # type: ignore[return-value]
-    referred = select(t.ReferralRow.person_id.label("person_id")).where(
-        t.ReferralRow.state.in_(ACTIVE_REFERRAL_STATES), t.ReferralRow.person_id.in_(_not_erased()),
-        or_(t.ReferralRow.from_organisation_id == organisation_id,
-            and_(t.ReferralRow.to_organisation_id == organisation_id,
-                 t.ReferralRow.consent_given.is_not(None))))
-    return union(consented, referred)  # type: ignore[return-value]
-
-
-def visible_person_ids(session: Session, organisation_id: str, *, consent_only: bool,
-                       offset: int, limit: int) -> list[str]:
-    """One page of the ids of people visible to an organisation, in id order."""
-    ids = _visible_ids(organisation_id, consent_only=consent_only).subquery()
-    query = select(ids.c.person_id).order_by(ids.c.person_id).offset(offset).limit(limit)
-    return list(session.scalars(query).all())
-
-
-def count_visible_people(session: Session, organisation_id: str, *, consent_only: bool) -> int:
-    """How many people are visible to an organisation."""
-    ids = _visible_ids(organisation_id, consent_only=consent_only).subquery()
-    return int(session.scalar(select(func.count()).select_from(ids)) or 0)
 
 
 def organisation_kind(session: Session, organisation_id: str) -> str | None:
