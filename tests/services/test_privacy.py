@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ REQUEST = {"requester": "the person", "received": date(2026, 11, 2), "channel": 
            "reason": "art. 15 letter of 2026-11-02", "identity_check": "ID card at the office"}
 
 
-def requested_export(engine: Engine, principal: Any, person_id: str) -> dict[str, Any]:
+def requested_export(engine: Engine, principal: Any, person_id: str) -> Any:
     """Record an access request, then answer it."""
     request_id = record_access_request(engine, principal, person_id, **REQUEST)
     return export_person_data(engine, principal, person_id, request_id=request_id)
@@ -202,17 +203,17 @@ def test_data_export_has_everything_and_is_audited(region: Engine, tmp_path: Pat
     _journey(region, person_id, officer.organisation_id)
     services.read_person(region, officer, person_id, purpose=Purpose.CASE_MANAGEMENT)
     data = requested_export(region, OPERATOR, person_id)
-    assert data["tables"]["people"][0]["id"] == person_id
-    assert data["tables"]["person_skills"] and data["tables"]["consents"]
-    assert data["tables"]["exits"][0]["destination"] == "work"
-    assert "about the course" in data["tables"]["referral_events"][0]["note"]
-    assert any(e["actor"] == DEMO_USERS["officer"] for e in data["access_log"])
-    json.dumps(data)
+    assert data.tables["people"][0]["id"] == person_id
+    assert data.tables["person_skills"] and data.tables["consents"]
+    assert data.tables["exits"][0]["destination"] == "work"
+    assert "about the course" in data.tables["referral_events"][0]["note"]
+    assert any(e.actor == DEMO_USERS["officer"] for e in data.access_log)
+    json.dumps(asdict(data), default=str)
     with pytest.raises(Forbidden):
         requested_export(region, officer, person_id)
     log = services.person_access_log(region, _admin(region), person_id)
     assert any(e.purpose == "gdpr_request" and e.action.value == "export" for e in log)
-    assert data["request"]["identity_check"] == "ID card at the office"
+    assert data.request.identity_check == "ID card at the office"
 
 
 def _admin(engine: Engine) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -88,10 +89,11 @@ def privacy_export(
                                        received=day, channel=channel, reason=reason,
                                        identity_check=identity_check)
     data = export_person_data(engine, operator, person_id, request_id=request_id)
-    out_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    rows = sum(len(v) for v in data["tables"].values())
+    out_path.write_text(json.dumps(asdict(data), ensure_ascii=False, indent=1, default=str),
+                        encoding="utf-8")
+    rows = sum(len(v) for v in data.tables.values())
     out.print(f"Recorded request {request_id}. Wrote {rows} rows and "
-              f"{len(data['access_log'])} access-log entries to {out_path}.")
+              f"{len(data.access_log)} access-log entries to {out_path}.")
 
 
 def parse_day(text: str | None, option: str) -> date:

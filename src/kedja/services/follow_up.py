@@ -18,7 +18,15 @@ from kedja.core.access import Permission, PersonView, Principal, Purpose, requir
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import Conflict, InvalidInput, NotFound
 from kedja.core.ids import PersonId
-from kedja.core.journeys import Enrolment, Exit, Outcome, ProgressAssessment
+from kedja.core.journeys import (
+    Enrolment,
+    Exit,
+    ExitDestination,
+    Outcome,
+    OutcomeStatus,
+    ProgressAssessment,
+    ProgressDimension,
+)
 from kedja.follow_up import (
     IndicatorTable,
     Participant,
@@ -36,6 +44,10 @@ from kedja.store import tables as t
 
 __all__ = [
     "Journey",
+    "JourneyAssessment",
+    "JourneyEnrolment",
+    "JourneyExit",
+    "JourneyOutcome",
     "Period",
     "equal_treatment",
     "indicator_report_tables",
@@ -52,19 +64,66 @@ Period = tuple[date | None, date | None]
 
 
 @dataclass(frozen=True, slots=True)
+class JourneyEnrolment:
+    """An enrolment in an opportunity, with its title and organisation."""
+
+    id: str
+    opportunity_id: str
+    title: str
+    organisation_id: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyExit:
+    """Leaving an enrolment, and where to."""
+
+    enrolment_id: str
+    on: date
+    destination: ExitDestination
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyOutcome:
+    """The person's status some days after an exit."""
+
+    enrolment_id: str
+    days_after_exit: int
+    status: OutcomeStatus
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyAssessment:
+    """One of the person's own ratings (1–10)."""
+
+    on: date
+    dimension: ProgressDimension
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class Journey:
-    """Where a person has been: referrals, enrolments, exits, outcomes and self-assessments."""
+    """Where a person has been, as the gate opened it: the API serves it as it is.
+
+    The full view holds referrals, enrolments, exits, outcomes and self-assessments; the
+    candidate view (an employer) only the employer's own referrals and enrolments.
+    """
 
     person_id: str
+    view: PersonView
     referrals: list[ReferralView]
-    enrolments: list[tuple[Enrolment, str, str]]
-    exits: list[Exit]
-    outcomes: list[Outcome]
-    assessments: list[ProgressAssessment]
+    enrolments: list[JourneyEnrolment]
+    exits: list[JourneyExit]
+    outcomes: list[JourneyOutcome]
+    assessments: list[JourneyAssessment]
     changes: dict[str, int]
     """Per dimension rated at least twice, the last score minus the first."""
-    view: PersonView = PersonView.FULL
-    """``candidate`` for an employer: its own referrals and enrolments only."""
+
+
+def _enrolments(rows: list[tuple[Enrolment, str, str]]) -> list[JourneyEnrolment]:
+    return [JourneyEnrolment(e.id, str(e.opportunity_id), title, org, e.start, e.end)
+            for e, title, org in rows]
 
 
 def parse_period(text: str | None) -> Period:
@@ -123,13 +182,18 @@ def person_journey(engine: Engine, principal: Principal, person_id: str, *,
             found = [(r, p) for r, p in found
                      if org in (r.from_organisation_id, r.to_organisation_id)]
             enrolments = [e for e in enrolments if e[2] == org]
-            return Journey(person_id, referral_views(session, principal, found), enrolments,
-                           [], [], [], {}, view=opened.view)
+            return Journey(person_id, opened.view, referral_views(session, principal, found),
+                           _enrolments(enrolments), [], [], [], {})
         assessments = hub.assessments(session, person_id=person_id)
-        return Journey(person_id, referral_views(session, principal, found), enrolments,
-                       hub.exits_of(session, person_id),
-                       hub.outcomes(session, person_id=person_id), assessments,
-                       dimension_changes(assessments).get(person_id, {}), view=opened.view)
+        return Journey(
+            person_id, opened.view, referral_views(session, principal, found),
+            _enrolments(enrolments),
+            [JourneyExit(x.enrolment_id, x.on, x.destination)
+             for x in hub.exits_of(session, person_id)],
+            [JourneyOutcome(o.enrolment_id, o.days_after_exit, o.status)
+             for o in hub.outcomes(session, person_id=person_id)],
+            [JourneyAssessment(a.assessed_on, a.dimension, a.score) for a in assessments],
+            dimension_changes(assessments).get(person_id, {}))
 
 
 def _check_writer(session: Session, principal: Principal, person_id: str) -> None:

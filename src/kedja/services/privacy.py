@@ -51,6 +51,9 @@ __all__ = [
     "ERASURE_PLAN",
     "INDIRECT_PLAN",
     "PEOPLE_KEPT",
+    "AccessLogEntry",
+    "AccessRequest",
+    "DataExport",
     "ErasureReport",
     "TablePlan",
     "Treatment",
@@ -238,8 +241,47 @@ def erase_person(engine: Engine, principal: Principal, person_id: str, *, reason
     return ErasureReport(pseudonym, counts, erasure.scrub_files(engine))
 
 
+@dataclass(frozen=True, slots=True)
+class AccessRequest:
+    """A person's access request as recorded: who asked, when, how, why, the identity check."""
+
+    id: str
+    requester: str
+    received: date
+    channel: str
+    reason: str | None
+    identity_check: str | None
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLogEntry:
+    """Who read or changed the person's record, when and why."""
+
+    at: datetime
+    actor: str
+    organisation_id: str | None
+    action: str
+    purpose: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DataExport:
+    """Everything Kedja holds about a person, answering their access request.
+
+    The API serves it as it is (its response model).
+    """
+
+    person_id: str
+    exported_at: datetime
+    request: AccessRequest
+    tables: dict[str, list[dict[str, Any]]]
+    """Per table of :data:`ERASURE_PLAN` (and ``referral_events``), the rows about the person."""
+    access_log: list[AccessLogEntry]
+
+
 def export_person_data(engine: Engine, principal: Principal, person_id: str, *,
-                       request_id: str) -> dict[str, Any]:
+                       request_id: str) -> DataExport:
     """Everything Kedja holds about a person (GDPR art. 15), as JSON-ready data; audited.
 
     Answers the access request ``request_id`` recorded for this person at the principal's
@@ -254,20 +296,16 @@ def export_person_data(engine: Engine, principal: Principal, person_id: str, *,
         gate.open_for_request(session, principal, person_id, request_id)
         request = session.get(t.DataRequestRow, request_id)
         assert request is not None  # the gate checked it
-        data: dict[str, Any] = {
-            "person_id": person_id,
-            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "request": {"id": request.id, "requester": request.requester,
-                        "received": request.received.isoformat(), "channel": request.channel,
-                        "reason": request.reason, "identity_check": request.identity_check,
-                        "recorded_by": request.recorded_by},
-            "tables": {name: erasure.person_rows(session, name, person_id)
-                       for name in ERASURE_PLAN},
-        }
-        data["tables"]["referral_events"] = erasure.referral_event_rows(session, person_id)
-        data["access_log"] = [
-            {"at": e.at.isoformat(), "actor": e.actor, "organisation_id": e.organisation_id,
-             "action": e.action.value, "purpose": e.purpose}
-            for e in records.audit_entries(session, subject_type="person", subject_id=person_id,
-                                           offset=0, limit=100_000)]
-    return data
+        tables = {name: erasure.person_rows(session, name, person_id) for name in ERASURE_PLAN}
+        tables["referral_events"] = erasure.referral_event_rows(session, person_id)
+        return DataExport(
+            person_id=person_id, exported_at=datetime.now(UTC).replace(microsecond=0),
+            request=AccessRequest(request.id, request.requester, request.received,
+                                  request.channel, request.reason, request.identity_check,
+                                  request.recorded_by),
+            tables=tables,
+            access_log=[AccessLogEntry(e.at, e.actor, e.organisation_id, e.action.value,
+                                       e.purpose)
+                        for e in records.audit_entries(session, subject_type="person",
+                                                       subject_id=person_id, offset=0,
+                                                       limit=100_000)])

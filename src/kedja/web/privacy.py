@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from kedja.core.access import Permission
 from kedja.services import SignedIn
-from kedja.services.privacy import export_person_data, record_access_request
+from kedja.services.privacy import DataExport, export_person_data, record_access_request
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
 from kedja.web.pages import render
@@ -62,9 +62,10 @@ def access_request(engine: EngineDep, signed: DataRequests, person_id: str,
     return AccessRequestPublic(request_id=request_id, person_id=person_id)
 
 
-@router.get("/api/v1/people/{person_id}/data-export", tags=["people"], responses=ERRORS)
+@router.get("/api/v1/people/{person_id}/data-export", response_model=DataExport,
+            tags=["people"], responses=ERRORS)
 def data_export(engine: EngineDep, signed: DataRequests, person_id: str,
-                request_id: RequestId) -> dict[str, Any]:
+                request_id: RequestId) -> DataExport:
     """Everything Kedja holds about a person, with their access log (audited).
 
     Answers a recorded access request.
