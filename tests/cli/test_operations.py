@@ -29,12 +29,16 @@ def test_backup_restore_maintenance_and_privacy_commands(tmp_path: Path) -> None
         database_snapshot(engine)
     again = run("restore", "--db", str(tmp_path / "copy.db"), "--from", str(tmp_path / "k.zip"))
     assert again.returncode == 2 and "--replace" in again.stderr
-    exported = run("privacy", "export", person, "--db", str(source), "--out", str(tmp_path / "p.json"))
+    request = ("--requester", "the person", "--reason", "art. 15 letter",
+               "--identity-check", "ID card at the office", "--received", "2026-11-02")
+    exported = run("privacy", "export", person, "--db", str(source), "--out",
+                   str(tmp_path / "p.json"), *request)
     assert exported.returncode == 0, exported.stderr
     assert json.loads((tmp_path / "p.json").read_text())["person_id"] == person
     erased = run("privacy", "erase", person, "--reason", "art. 17 request", "--db", str(source))
     assert erased.returncode == 0 and "Erased" in erased.stdout, erased.stderr
-    gone = run("privacy", "export", person, "--db", str(source), "--out", str(tmp_path / "q.json"))
+    gone = run("privacy", "export", person, "--db", str(source), "--out", str(tmp_path / "q.json"),
+               *request)
     assert gone.returncode == 2 and person in gone.stderr
     maintenance = run("maintenance", "--db", str(source), "--audit-years", "5")
     assert maintenance.returncode == 0 and "Deleted" in maintenance.stdout

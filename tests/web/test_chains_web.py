@@ -8,11 +8,12 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
+from kedja import services
 from kedja.services.chains import SMALL_CELL, _region_and_plan
 from kedja.store import records, session_scope
 from kedja.store import tables as t
 from kedja.web import create_app
-from tests.conftest import DEMO_USERS, signed_in_client
+from tests.conftest import DEMO_PASSWORD, DEMO_USERS, signed_in_client
 
 PERSON_ID = re.compile(r"\bP\d{6}\b")
 
@@ -45,22 +46,36 @@ def _employer_with_chain(engine: Engine) -> tuple[str, str]:
 
 
 def test_the_employer_planner_names_staff_only_with_consent_and_audits_it(web_engine: Engine) -> None:
+    """The gate names an employee to their employer's HR when their consent covers workforce
+    planning; an admin (who reads no records) sees the same plan without names."""
     app = create_app(web_engine)
     admin = signed_in_client(app, DEMO_USERS["admin"])
     employer, mover = _employer_with_chain(web_engine)
+    username = f"hr.{employer.lower()}@kedja.demo"
+    if username not in {u.username for u in services.list_users(web_engine)}:
+        services.create_user(web_engine, username=username, organisation_id=employer,
+                             roles=["employer_hr"], password=DEMO_PASSWORD)
+    hr = signed_in_client(app, username)
     url = f"/api/v1/chains/employer?organisation_id={employer}"
-    before = admin.get(url)  # type: ignore[attr-defined]
+    before = hr.get(url)  # type: ignore[attr-defined]
     assert before.status_code == 200, before.text
     assert before.json()["chains"] and mover not in before.text
     with session_scope(web_engine) as session:
-        records.put_consent(session, mover, employer, given=date(2026, 11, 1), withdrawn=None)
-    after = admin.get(url)  # type: ignore[attr-defined]
+        records.put_consent(session, mover, employer, given=date(2026, 11, 1), withdrawn=None,
+                            purposes=["recruitment"])
+    assert mover not in hr.get(url).text  # type: ignore[attr-defined]
+    with session_scope(web_engine) as session:
+        records.put_consent(session, mover, employer, given=date(2026, 11, 1), withdrawn=None,
+                            purposes=["workforce_planning"])
+    after = hr.get(url)  # type: ignore[attr-defined]
     assert mover in after.text
+    assert mover not in admin.get(url).text  # type: ignore[attr-defined]
     named = set(PERSON_ID.findall(after.text))
     with session_scope(web_engine) as session:
         consenting = set(records.consenting_people(session, employer))
         audited = set(session.scalars(select(t.AuditEntryRow.subject_id).where(
-            t.AuditEntryRow.purpose == "workforce_planning", t.AuditEntryRow.organisation_id == "REG25")))
+            t.AuditEntryRow.purpose == "workforce_planning",
+            t.AuditEntryRow.organisation_id == employer)))
     assert named <= consenting and mover in audited
     page = admin.get(f"/chains/employer?organisation_id={employer}&lang=sv")  # type: ignore[attr-defined]
     assert page.status_code == 200 and "Planera för min personal" in page.text

@@ -32,7 +32,8 @@ def pathways(
 ) -> None:
     """Show a person's best next steps, with the breakdown and explanation of each."""
     engine = services.prepare_database(db)
-    steps = services.pathways_for_person(engine, person_id, k=k, travel_matrix=travel_matrix)
+    steps = services.pathways_for_person(engine, person_id, k=k, travel_matrix=travel_matrix,
+                                         principal=services.cli_operator())
     if fmt == "json":
         print(json.dumps([step.__dict__ for step in steps], ensure_ascii=False, indent=1))
         return

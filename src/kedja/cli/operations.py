@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +14,7 @@ from rich.console import Console
 from kedja import services
 from kedja.services.backup import backup_database, restore_database
 from kedja.services.maintenance import RetentionRules, run_maintenance
-from kedja.services.privacy import erase_person, export_person_data
+from kedja.services.privacy import erase_person, export_person_data, record_access_request
 
 __all__ = ["register"]
 
@@ -65,13 +67,44 @@ privacy_app = typer.Typer(help="A person's data rights: export (access request) 
 def privacy_export(
     person_id: Annotated[str, typer.Argument(help="The person's id, e.g. P040305.")],
     out_path: Annotated[Path, typer.Option("--out", help="The JSON file to write.")],
+    requester: Annotated[str, typer.Option(
+        help="Who asked: 'the person' or their representative's name.")],
+    reason: Annotated[str, typer.Option(help="The request as made, e.g. 'art. 15 letter'.")],
+    identity_check: Annotated[str, typer.Option(
+        help="How the identity was checked, e.g. 'BankID' or 'ID card at the office'.")],
+    received: Annotated[str | None, typer.Option(
+        help="The day the request came, YYYY-MM-DD (default: today).")] = None,
+    channel: Annotated[str, typer.Option(
+        help="How it came: in_person, phone, letter or e_service.")] = "letter",
     db: DbOption = None,
 ) -> None:
-    """Write everything Kedja holds about a person to a JSON file (audited)."""
-    data = export_person_data(services.prepare_database(db), None, person_id)
-    out_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    rows = sum(len(v) for v in data["tables"].values())
-    out.print(f"Wrote {rows} rows and {len(data['access_log'])} access-log entries to {out_path}.")
+    """Record a person's access request, then write all Kedja holds about them to a JSON file.
+
+    Both are audited under your system user.
+    """
+    engine = services.prepare_database(db)
+    operator = services.cli_operator()
+    day = parse_day(received, "--received")
+    request_id = record_access_request(engine, operator, person_id, requester=requester,
+                                       received=day, channel=channel, reason=reason,
+                                       identity_check=identity_check)
+    data = export_person_data(engine, operator, person_id, request_id=request_id)
+    out_path.write_text(json.dumps(asdict(data), ensure_ascii=False, indent=1, default=str),
+                        encoding="utf-8")
+    rows = sum(len(v) for v in data.tables.values())
+    out.print(f"Recorded request {request_id}. Wrote {rows} rows and "
+              f"{len(data.access_log)} access-log entries to {out_path}.")
+
+
+def parse_day(text: str | None, option: str) -> date:
+    """A YYYY-MM-DD option as a date (today when left out), or a clear error."""
+    if text is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date; write YYYY-MM-DD",
+                                 param_hint=option) from None
 
 
 @privacy_app.command("erase")
@@ -81,9 +114,13 @@ def privacy_erase(
     db: DbOption = None,
 ) -> None:
     """Erase a person everywhere, keeping only what the statistics count (audited)."""
-    report = erase_person(services.prepare_database(db), None, person_id, reason=reason)
+    report = erase_person(services.prepare_database(db), services.cli_operator(), person_id,
+                          reason=reason)
     changed = ", ".join(f"{name} {count}" for name, count in report.rows.items() if count)
     out.print(f"Erased {person_id}: {changed}.")
+    if report.scrubbed.get("busy"):
+        out.print("Another process kept the write-ahead log open: when the server is idle, run "
+                  'sqlite3 DB "PRAGMA wal_checkpoint(TRUNCATE)" to empty it.')
 
 
 def register(app: typer.Typer) -> None:

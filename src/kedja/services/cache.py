@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine
 
@@ -51,7 +51,7 @@ def cached(engine: Engine, name: str, compute: Callable[[], T], seconds: float |
     with key_lock:  # one computation per key: concurrent first requests wait for it
         hit = _entries.get(key)
         if hit is not None and time.monotonic() - hit[0] < ttl:
-            return hit[1]
+            return cast("T", hit[1])
         value = compute()  # may fill other keys (the shortage runs the cached forecast)
         with _lock:
             _entries[key] = (time.monotonic(), value)

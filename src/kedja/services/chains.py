@@ -51,9 +51,10 @@ from kedja.core.opportunities import Opportunity, OpportunityKind
 from kedja.core.people import Person
 from kedja.matching import MatchingData, prepare_matching
 from kedja.matching.scoring import generate_candidates
+from kedja.services import gate
 from kedja.services.cache import cached
+from kedja.services.gate import audit_reads
 from kedja.services.matching import matching_data
-from kedja.services.people import audit_reads
 from kedja.store import loaders, records, session_scope
 
 __all__ = [
@@ -393,8 +394,9 @@ def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: s
     """An employer's planner: its staff by occupation, their possible moves, the chains they start.
 
     Staff are counted by occupation (counts under five read "<5"); an employee is named only
-    when they have consented to the employer seeing their record, and each such read is
-    audited. People further down a chain (other employers' staff, job seekers) are shown by
+    when the gate opens their record to the reader for workforce planning (their consent to
+    the employer covers it), and each such read is audited. People further down a chain
+    (other employers' staff, job seekers) are shown by
     occupation and municipality only. Employer HR sees its own organisation; an admin may name
     any employer.
     """
@@ -412,8 +414,11 @@ def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: s
         e, c = int(problem.move_employee[k]), int(problem.move_course[k])
         goal = region.positions[int(problem.move_position[k])][0]
         moves[str(region.employees[e].situation.occupation_code), goal, region.courses[c].title].add(e)
-    with session_scope(engine) as session:  # the consents read and the named reads audited together
-        named = set(records.consenting_people(session, employer))
+    with session_scope(engine) as session:  # the gate's answer and the named reads audited together
+        # named: the staff the gate opens to the reader for workforce planning (their consent
+        # to the employer covers it); an admin reads no records, so sees no names
+        named = set(gate.visible_people(session, principal, Purpose.WORKFORCE_PLANNING,
+                                        among=ids))
         chains = [_anonymised(chain, ids & named) for chain in plan["chains"]
                   if any(not s["job_seeker"] and s["person_id"] in ids for s in chain["steps"])]
         shown = sorted({s["person_id"] for c in chains for s in c["steps"] if s["person_id"]})

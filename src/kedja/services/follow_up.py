@@ -12,12 +12,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from kedja.core.access import Permission, Principal, Purpose, require_permission, require_person_visible
+from kedja.core.access import Permission, PersonView, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import Conflict, InvalidInput, NotFound
 from kedja.core.ids import PersonId
-from kedja.core.journeys import Enrolment, Exit, Outcome, ProgressAssessment
+from kedja.core.journeys import (
+    Enrolment,
+    Exit,
+    ExitDestination,
+    Outcome,
+    OutcomeStatus,
+    ProgressAssessment,
+    ProgressDimension,
+)
 from kedja.follow_up import (
     IndicatorTable,
     Participant,
@@ -28,13 +37,17 @@ from kedja.follow_up import (
     indicators_xlsx,
 )
 from kedja.follow_up.progression import dimension_changes
-from kedja.services.people import audit_reads
+from kedja.services import gate
 from kedja.services.referrals import ReferralView, referral_views
 from kedja.store import hub, records, session_scope
 from kedja.store import tables as t
 
 __all__ = [
     "Journey",
+    "JourneyAssessment",
+    "JourneyEnrolment",
+    "JourneyExit",
+    "JourneyOutcome",
     "Period",
     "equal_treatment",
     "indicator_report_tables",
@@ -51,17 +64,66 @@ Period = tuple[date | None, date | None]
 
 
 @dataclass(frozen=True, slots=True)
+class JourneyEnrolment:
+    """An enrolment in an opportunity, with its title and organisation."""
+
+    id: str
+    opportunity_id: str
+    title: str
+    organisation_id: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyExit:
+    """Leaving an enrolment, and where to."""
+
+    enrolment_id: str
+    on: date
+    destination: ExitDestination
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyOutcome:
+    """The person's status some days after an exit."""
+
+    enrolment_id: str
+    days_after_exit: int
+    status: OutcomeStatus
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyAssessment:
+    """One of the person's own ratings (1–10)."""
+
+    on: date
+    dimension: ProgressDimension
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class Journey:
-    """Where a person has been: referrals, enrolments, exits, outcomes and self-assessments."""
+    """Where a person has been, as the gate opened it: the API serves it as it is.
+
+    The full view holds referrals, enrolments, exits, outcomes and self-assessments; the
+    candidate view (an employer) only the employer's own referrals and enrolments.
+    """
 
     person_id: str
+    view: PersonView
     referrals: list[ReferralView]
-    enrolments: list[tuple[Enrolment, str, str]]
-    exits: list[Exit]
-    outcomes: list[Outcome]
-    assessments: list[ProgressAssessment]
+    enrolments: list[JourneyEnrolment]
+    exits: list[JourneyExit]
+    outcomes: list[JourneyOutcome]
+    assessments: list[JourneyAssessment]
     changes: dict[str, int]
     """Per dimension rated at least twice, the last score minus the first."""
+
+
+def _enrolments(rows: list[tuple[Enrolment, str, str]]) -> list[JourneyEnrolment]:
+    return [JourneyEnrolment(e.id, str(e.opportunity_id), title, org, e.start, e.end)
+            for e, title, org in rows]
 
 
 def parse_period(text: str | None) -> Period:
@@ -91,31 +153,53 @@ def parse_period(text: str | None) -> Period:
     return first, last
 
 
-def _audit_write(session: object, principal: Principal, person_id: str, note: str) -> None:
-    records.append_audit(session, [AuditEntry(  # type: ignore[arg-type]
+def _audit_write(session: Session, principal: Principal, person_id: str, note: str) -> None:
+    records.append_audit(session, [AuditEntry(
         at=datetime.now(UTC), actor=principal.username, organisation_id=principal.organisation_id,
         action=AuditAction.WRITE, subject_type="person", subject_id=person_id, purpose=note)])
 
 
-def person_journey(engine: Engine, principal: Principal, person_id: str) -> Journey:
-    """A person's journey, if their record is visible to the principal (an audited read)."""
+def person_journey(engine: Engine, principal: Principal, person_id: str, *,
+                   purpose: Purpose = Purpose.FOLLOW_UP) -> Journey:
+    """A person's journey, opened by the gate for ``purpose`` (an audited read).
+
+    In the full view (case workers) it holds everything. In the candidate view (an employer
+    the person consented to) it holds only the referrals to or from the employer and the
+    enrolments in its own opportunities: no exits, outcomes, self-ratings or changes, which
+    are case data.
+
+    Raises:
+        Forbidden: no consent or active referral of the organisation covers the purpose
+            (the same answer for an unknown id).
+    """
     require_permission(principal, Permission.READ_PEOPLE)
     with session_scope(engine) as session:
-        require_person_visible(principal, person_id, records.grants_for_person(session, person_id))
-        referrals = referral_views(session, principal, hub.referrals(session, person_id=person_id))
+        opened = gate.open_person(session, principal, person_id, purpose)
+        found = hub.referrals(session, person_id=person_id)
+        enrolments = hub.enrolments_of(session, person_id)
+        if opened.view is not PersonView.FULL:
+            org = principal.organisation_id
+            found = [(r, p) for r, p in found
+                     if org in (r.from_organisation_id, r.to_organisation_id)]
+            enrolments = [e for e in enrolments if e[2] == org]
+            return Journey(person_id, opened.view, referral_views(session, principal, found),
+                           _enrolments(enrolments), [], [], [], {})
         assessments = hub.assessments(session, person_id=person_id)
-        journey = Journey(person_id, referrals, hub.enrolments_of(session, person_id),
-                          hub.exits_of(session, person_id),
-                          hub.outcomes(session, person_id=person_id), assessments,
-                          dimension_changes(assessments).get(person_id, {}))
-        audit_reads(session, principal, [person_id], Purpose.FOLLOW_UP)
-    return journey
+        return Journey(
+            person_id, opened.view, referral_views(session, principal, found),
+            _enrolments(enrolments),
+            [JourneyExit(x.enrolment_id, x.on, x.destination)
+             for x in hub.exits_of(session, person_id)],
+            [JourneyOutcome(o.enrolment_id, o.days_after_exit, o.status)
+             for o in hub.outcomes(session, person_id=person_id)],
+            [JourneyAssessment(a.assessed_on, a.dimension, a.score) for a in assessments],
+            dimension_changes(assessments).get(person_id, {}))
 
 
-def _check_writer(session: object, principal: Principal, person_id: str) -> None:
+def _check_writer(session: Session, principal: Principal, person_id: str) -> None:
     require_permission(principal, Permission.RECORD_CONSENT)  # the person's case workers
-    require_person_visible(principal, person_id,
-                           records.grants_for_person(session, person_id))  # type: ignore[arg-type]
+    gate.open_person(session, principal, person_id, Purpose.FOLLOW_UP, need=PersonView.FULL,
+                     audit=None)
 
 
 def record_assessment(engine: Engine, principal: Principal, person_id: str, *, on: date,

@@ -92,12 +92,14 @@ def _mix(grid: np.ndarray) -> np.ndarray:
     regional = grid.sum(axis=0)
     empty = grid.sum(axis=1) == 0
     grid[empty] = regional if regional.sum() else 1.0
-    return grid / grid.sum(axis=1, keepdims=True)
+    mixed: np.ndarray = grid / grid.sum(axis=1, keepdims=True)
+    return mixed
 
 
 def _seekers_per_employed(seekers: np.ndarray, employed: np.ndarray) -> np.ndarray:
     totals = employed.sum(axis=1, keepdims=True)
-    return np.divide(seekers, totals, out=np.zeros_like(seekers), where=totals > 0)
+    ratio: np.ndarray = np.divide(seekers, totals, out=np.zeros_like(seekers), where=totals > 0)
+    return ratio
 
 
 def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,

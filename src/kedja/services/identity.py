@@ -1,9 +1,8 @@
 """Names and personal numbers: shown and searched only inside what the reader may see.
 
-Every read of an identity goes through :func:`_visible_people` (the access-checked path of
-:mod:`kedja.services.people`: role, organisation, consent or referral, audited), so switching
-to a single gate later changes this one function. A search by number looks the number's keyed
-index up and then asks the same path whether the reader may see the match; a search by name
+Every read of an identity goes through the gate (:mod:`kedja.services.gate`: role,
+organisation, consent and its purposes, view). A search by number looks the number's keyed
+index up and then asks the gate whether the reader may see the match; a search by name
 decrypts the names of the reader's own visible caseload in memory (names are never indexed,
 so the database gives nothing away) and matches them with rapidfuzz.
 """
@@ -22,19 +21,17 @@ from kedja.core.access import (
     PersonView,
     Principal,
     Purpose,
-    person_view,
     require_permission,
-    require_person_visible,
 )
 from kedja.core.audit import AuditAction
-from kedja.core.errors import Forbidden, InvalidInput
+from kedja.core.errors import InvalidInput
 from kedja.core.identity import personal_number
-from kedja.core.organisations import OrganisationKind
 from kedja.core.people import Person
 from kedja.core.protected import ProtectedAttributes
 from kedja.demo.identities import demo_identities
-from kedja.services.people import audit_reads
-from kedja.store import identity, own_data, records, session_scope
+from kedja.services import gate
+from kedja.services.gate import audit_reads
+from kedja.store import identity, own_data, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 
@@ -108,34 +105,23 @@ def identity_of(session: Session, person_id: str) -> dict[str, str | None] | Non
 
 
 def _visible_people(session: Session, principal: Principal, candidates: list[str] | None,
-                    purpose: Purpose) -> list[str]:
+                    purpose: Purpose) -> dict[str, PersonView]:
     """The people (of ``candidates``, or the whole caseload) the principal may see.
 
-    The one place where this module decides visibility: the access rules of
-    :mod:`kedja.core.access` over the grants the store finds.
+    The one place where this module decides visibility: the gate
+    (:func:`kedja.services.gate.visible_people`), consent purposes included.
     """
     require_permission(principal, Permission.READ_PEOPLE)
-    if candidates is None:
-        consent_only = principal.organisation_kind is OrganisationKind.EMPLOYER
-        return records.visible_person_ids(session, principal.organisation_id,
-                                          consent_only=consent_only, offset=0, limit=1_000_000)
-    visible = []
-    for pid in candidates:
-        try:
-            require_person_visible(principal, pid, records.grants_for_person(session, pid, purpose.value))
-        except Forbidden:
-            continue
-        visible.append(pid)
-    return visible
+    return gate.visible_people(session, principal, purpose, among=candidates)
 
 
-def _matches(session: Session, principal: Principal, rows: list[t.PersonIdentityRow],
+def _matches(session: Session, views: dict[str, PersonView], rows: list[t.PersonIdentityRow],
              identities: dict[str, Identity]) -> list[PersonMatch]:
     people = {r.id: r for r in session.scalars(select(t.PersonRow).where(
         t.PersonRow.id.in_([r.person_id for r in rows]), t.PersonRow.erased_on.is_(None)))}
-    full = person_view(principal) is PersonView.FULL
     return [PersonMatch(r.person_id, identities[r.person_id].name,
-                        identities[r.person_id].personal_number if full else None,
+                        identities[r.person_id].personal_number
+                        if views.get(r.person_id) is PersonView.FULL else None,
                         people[r.person_id].municipality_code, people[r.person_id].status)
             for r in rows if r.person_id in people]
 
@@ -162,16 +148,18 @@ def search_people(engine: Engine, principal: Principal, query: str, *,
             number = personal_number(text)
             ids = list(session.scalars(select(t.PersonIdentityRow.person_id).where(
                 t.PersonIdentityRow.number_index.in_(ring.indexes(number)))))
-            rows = own_data.identities(session, _visible_people(session, principal, ids, purpose))
+            views = _visible_people(session, principal, ids, purpose)
+            rows = own_data.identities(session, list(views))
             found = {r.person_id: _open(r, ring) for r in rows}
         else:
-            rows = own_data.identities(session, _visible_people(session, principal, None, purpose))
+            views = _visible_people(session, principal, None, purpose)
+            rows = own_data.identities(session, list(views))
             opened = {r.person_id: _open(r, ring) for r in rows}
             wanted = text.casefold()
             found = {pid: i for pid, i in opened.items()
                      if fuzz.partial_ratio(wanted, i.name.casefold()) >= NAME_SCORE}
             rows = [r for r in rows if r.person_id in found]
-        hits = _matches(session, principal, rows, found)
+        hits = _matches(session, views, rows, found)
         hits.sort(key=lambda h: (-fuzz.WRatio(text, h.name), h.name))
         hits = hits[:MAX_RESULTS]
         audit_reads(session, principal, [h.person_id for h in hits], purpose, action=AuditAction.LIST)
@@ -186,18 +174,12 @@ def person_identity(engine: Engine, principal: Principal, person_id: str, *,
         Forbidden: the reader may not see the person (the same answer whether or not they exist).
     """
     with session_scope(engine) as session:
-        if not _visible_people(session, principal, [person_id], purpose):
-            raise Forbidden(f"person {person_id!r} is not visible to {principal.organisation_id!r}",
-                            field="person_id", value=person_id,
-                            hint="ask the person for consent, or work through the organisation "
-                                 "that holds their referral")
+        opened = gate.open_person(session, principal, person_id, purpose)
         rows = own_data.identities(session, [person_id])
-        audit_reads(session, principal, [person_id], purpose)
     if not rows:
         return None
     found = _open(rows[0], identity.keyring())
-    full = person_view(principal) is PersonView.FULL
-    return found if full else Identity(found.name, None)
+    return found if opened.view is PersonView.FULL else Identity(found.name, None)
 
 
 def new_data_key() -> str:

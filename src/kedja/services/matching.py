@@ -19,12 +19,9 @@ from kedja.core.access import (
     PersonView,
     Principal,
     Purpose,
-    person_view,
     require_permission,
-    require_person_visible,
 )
-from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import Forbidden, InvalidInput, KedjaError, NotFound
+from kedja.core.errors import InvalidInput, KedjaError, NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -47,10 +44,10 @@ from kedja.matching.planner import PreparedMatching, RegionAllocation
 from kedja.matching.reach import TravelTimes, read_travel_matrix
 from kedja.scale import open_runner, parse_cluster, partitioned_allocation
 from kedja.services import forecast as forecasting
+from kedja.services import gate
 from kedja.services.cache import cached
 from kedja.services.learned_transitions import transition_probabilities
-from kedja.services.people import audit_reads
-from kedja.store import loaders, records, session_scope
+from kedja.store import loaders, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 from kedja.store.faults import checkpoint
@@ -160,27 +157,22 @@ def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCod
 
 
 def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
-                        principal: Principal | None = None,
+                        principal: Principal,
                         purpose: Purpose = Purpose.MATCHING,
                         travel_matrix: Path | None = None) -> list[Pathway]:
-    """The best next steps for one person; the read of their record is audited.
+    """The best next steps for one person; the gate opens (and audits) the read of their record.
 
-    ``principal`` is the signed-in user (web): their organisation must hold the person's
-    consent or an active referral, and see the full record (employers see candidate profiles
-    only, not pathways). ``None`` is the local operator at the command line.
+    ``principal`` is the signed-in user, or :func:`kedja.core.access.operator_principal` at the
+    command line: the gate needs a grant of their organisation covering ``purpose`` and the
+    full view (employers see candidate profiles only, not pathways).
+
+    Raises:
+        Forbidden: the gate refuses (the same answer for an unknown id).
     """
     shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
-        if principal is not None:
-            _check_person_access(session, principal, person_id, purpose)
+        gate.open_person(session, principal, person_id, purpose, need=PersonView.FULL)
         person = repo.get_person(session, person_id)
-        if principal is not None:
-            audit_reads(session, principal, [person_id], purpose)
-        else:
-            records.append_audit(session, [AuditEntry(
-                at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
-                action=AuditAction.READ, subject_type="person", subject_id=person_id,
-                purpose=purpose.value)])
         if travel_matrix is None:
             # the region's opportunities are encoded once per database, the person per request
             prepared = prepare_people(_prepared_region(engine, session, shortage), [person])
@@ -206,16 +198,6 @@ def warm_caches(engine: Engine) -> None:
     shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
         _prepared_region(engine, session, shortage)
-
-
-def _check_person_access(session: Session, principal: Principal, person_id: str,
-                         purpose: Purpose = Purpose.MATCHING) -> None:
-    require_person_visible(principal, person_id,
-                           records.grants_for_person(session, person_id, purpose.value))
-    if person_view(principal) is not PersonView.FULL:
-        raise Forbidden("an employer sees candidate profiles, not a person's pathways",
-                        field="role", value=sorted(r.value for r in principal.roles),
-                        hint="ask the person's officer or job coach for the pathway plan")
 
 
 def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:

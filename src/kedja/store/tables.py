@@ -35,6 +35,7 @@ __all__ = [
     "Base",
     "ConsentRow",
     "CountyRow",
+    "DataRequestRow",
     "DatasetInfoRow",
     "EnrolmentRow",
     "EstablishmentHeadcountRow",
@@ -489,6 +490,33 @@ class ConsentRow(Base):
     withdrawn: Mapped[date | None] = mapped_column(Date)
     purposes: Mapped[list[str] | None] = mapped_column(JSON)
     """The purposes (``kedja.core.access.Purpose`` values) the consent covers; ``None``: every one."""
+
+
+class DataRequestRow(Base):
+    """A person's request as the organisation that handles it recorded it.
+
+    An access request (GDPR art. 15, ``kind='access'``) or a change of their consents
+    (``kind='consent'``).
+
+    ``person_id`` has no key to ``people``: a request about an id nobody holds is recorded the
+    same way, so recording one reveals nothing about who is registered.
+    """
+
+    __tablename__ = "data_requests"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requester: Mapped[str] = mapped_column(String(255))
+    """Who asked: the person, or their representative by name."""
+    received: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(32))
+    """How the request came: in_person, phone, letter, e_service."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    identity_check: Mapped[str | None] = mapped_column(Text)
+    """How the person's identity was checked (access requests)."""
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 # Collaboration hub and follow-up (issue 8) -------------------------------------------------------
