@@ -1,7 +1,7 @@
 """A region's own data (issue 15): encrypted identities of loaded people, organisations' own ids.
 
 Revision ID: 0009_own_data
-Revises: 0007_consent_purposes
+Revises: 0008_gate
 Create Date: 2026-11-30 12:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0009_own_data'
-down_revision: str | None = '0007_consent_purposes'
+down_revision: str | None = '0008_gate'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

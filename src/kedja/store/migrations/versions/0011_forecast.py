@@ -1,7 +1,7 @@
 """Establishments: the source and date of their headcounts (empty = the user's assumption).
 
 Revision ID: 0011_forecast
-Revises: 0007_consent_purposes
+Revises: 0009_own_data
 Create Date: 2026-11-30 12:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0011_forecast'
-down_revision: str | None = '0007_consent_purposes'
+down_revision: str | None = '0009_own_data'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
