@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
 from kedja import services
+from kedja.core.access import operator_principal
 from kedja.demo import load_taxonomy_pack
 from kedja.loading import Kind
 from kedja.services import loading
@@ -108,7 +109,8 @@ def test_pathways_and_the_allocation_run_on_loaded_people(own_region: Engine) ->
         seeker = session.scalar(select(t.PersonRow.id).where(t.PersonRow.status == "unemployed")
                                 .order_by(t.PersonRow.id))
     assert seeker is not None
-    steps = services.pathways_for_person(own_region, seeker, k=5)
+    steps = services.pathways_for_person(own_region, seeker, k=5,
+                                         principal=operator_principal("tester"))
     assert steps, "no pathway for a loaded job seeker"
     summary = services.run_allocation(own_region)
     assert summary["people"] == 30 and summary["placed"] > 0

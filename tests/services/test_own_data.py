@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
 from kedja import services
-from kedja.core.access import Principal, Purpose, Role
+from kedja.core.access import Principal, Purpose, Role, operator_principal
 from kedja.core.errors import ConfigurationError, Forbidden, InvalidInput
 from kedja.core.organisations import Organisation, OrganisationKind
 from kedja.loading import Kind, parse_mapping
@@ -135,7 +135,7 @@ def test_identities_are_unreadable_in_the_file_and_erasure_removes_them(region: 
         assert secret.encode() not in raw and secret.encode("utf-16-le") not in raw
     [hit] = search_people(region, COORDINATOR, "19900412-2389")
     assert hit.name == "Gunhild Wikström"
-    erase_person(region, None, hit.person_id, reason="art. 17 request")
+    erase_person(region, operator_principal("tester"), hit.person_id, reason="art. 17 request")
     with session_scope(region) as session:
         assert session.scalars(select(t.PersonIdentityRow)).all() == []
     assert search_people(region, COORDINATOR, "19900412-2389") == []
