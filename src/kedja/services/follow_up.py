@@ -8,10 +8,13 @@ public pages of a later issue once the figures are published.
 
 from __future__ import annotations
 
+import calendar
+import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from kedja.core.access import Permission, Principal, Purpose, require_permission, require_person_visible
 from kedja.core.audit import AuditAction, AuditEntry
@@ -27,10 +30,12 @@ from kedja.follow_up import (
     indicators_csv,
     indicators_xlsx,
 )
+from kedja.follow_up.perturbation import record_key
 from kedja.follow_up.progression import dimension_changes
 from kedja.services.people import audit_reads
 from kedja.services.referrals import ReferralView, referral_views
 from kedja.store import hub, records, session_scope
+from kedja.store import repositories as repo
 from kedja.store import tables as t
 
 __all__ = [
@@ -64,18 +69,32 @@ class Journey:
     """Per dimension rated at least twice, the last score minus the first."""
 
 
-def parse_period(text: str | None) -> Period:
-    """``YYYY-MM-DD:YYYY-MM-DD`` (either side may be empty) as two dates.
+def _month_hint(day: date) -> str:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return (f"indicators are published for whole calendar months: use "
+            f"{day.replace(day=1).isoformat()}:{day.replace(day=last).isoformat()} or a span of "
+            f"whole months")
+
+
+def parse_period(text: str | None, *, today: date | None = None) -> Period:
+    """``YYYY-MM-DD:YYYY-MM-DD`` of whole calendar months (either side may be empty) as two dates.
+
+    Published indicators cover whole months only, so two periods always differ by at least a
+    month of people (fixed reporting periods, a first line against differencing; the cell-key
+    method is the second). An open end stops at the end of the last complete month before
+    ``today``, so the figures do not change from one day to the next.
 
     Examples:
         >>> parse_period("2026-01-01:2026-06-30")
         (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
-        >>> parse_period(None)
-        (None, None)
+        >>> parse_period(None, today=date(2026, 3, 9))
+        (None, datetime.date(2026, 2, 28))
+        >>> parse_period("2026-01-01:2026-03-08")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        kedja.core.errors.InvalidInput: the period '2026-01-01:2026-03-08' does not end on the last day of a month ...
     """
-    if not text:
-        return None, None
-    start, sep, end = text.partition(":")
+    start, sep, end = (text or ":").partition(":")
     try:
         if not sep:
             raise ValueError
@@ -88,6 +107,14 @@ def parse_period(text: str | None) -> Period:
     if first and last and last < first:
         raise InvalidInput(f"the period {text!r} ends before it starts", field="period",
                            value=text, hint="swap the dates")
+    if first is not None and first.day != 1:
+        raise InvalidInput(f"the period {text!r} does not start on the first day of a month",
+                           field="period", value=text, hint=_month_hint(first))
+    if last is not None and last.day != calendar.monthrange(last.year, last.month)[1]:
+        raise InvalidInput(f"the period {text!r} does not end on the last day of a month",
+                           field="period", value=text, hint=_month_hint(last))
+    if last is None:
+        last = (today or date.today()).replace(day=1) - timedelta(days=1)
     return first, last
 
 
@@ -191,9 +218,35 @@ def record_outcome(engine: Engine, principal: Principal, enrolment_id: str, *,
     return item
 
 
+SECRET_KEY = "disclosure_record_key_secret"
+"""``dataset_info`` key of the installation's secret for the cell-key method's record keys."""
+
+
+def _record_key_secret(engine: Engine) -> bytes:
+    """The installation's secret for record keys, created once (32 random bytes).
+
+    Kept in the database, so every server process, a backup and its restore give the same
+    record keys (and so the same published figures); never shown.
+    """
+    with session_scope(engine) as session:
+        found = repo.get_info(session, SECRET_KEY)
+    if found is None:
+        try:
+            with session_scope(engine) as session:
+                session.add(t.DatasetInfoRow(key=SECRET_KEY, value=secrets.token_hex(32)))
+        except IntegrityError:  # another process created it first
+            pass
+        with session_scope(engine) as session:
+            found = repo.get_info(session, SECRET_KEY)
+    assert found is not None
+    return bytes.fromhex(found)
+
+
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
                                                      list[ProgressAssessment]]:
-    start, end = period
+    # the same rule for every caller: whole months, an open end at the last complete month
+    start, end = parse_period(":".join(d.isoformat() if d else "" for d in period))
+    secret = _record_key_secret(engine)
     with session_scope(engine) as session:
         rows = hub.participant_rows(session, start=start, end=end)
         outcomes = hub.outcomes(session)
@@ -201,7 +254,8 @@ def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Out
     on = end or max((r.start for r in rows), default=date(2026, 1, 1))
     participants = [Participant(r.person_id, r.enrolment_id, r.municipality_code,
                                 r.organisation_id, r.group, r.start, r.end, r.gender,
-                                age_band(r.birth_year, on), r.born_abroad) for r in rows]
+                                age_band(r.birth_year, on), r.born_abroad,
+                                record_key(secret, r.person_id)) for r in rows]
     people = {p.person_id for p in participants}
     return (participants, [o for o in outcomes if o.person_id in people],
             [a for a in assessments if a.person_id in people])
