@@ -245,7 +245,14 @@ def _record_key_secret(engine: Engine) -> bytes:
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
                                                      list[ProgressAssessment]]:
     # the same rule for every caller: whole months, an open end at the last complete month
-    start, end = parse_period(":".join(d.isoformat() if d else "" for d in period))
+    return _inputs_unchecked(engine, parse_period(":".join(d.isoformat() if d else ""
+                                                           for d in period)))
+
+
+def _inputs_unchecked(engine: Engine, period: Period
+                      ) -> tuple[list[Participant], list[Outcome], list[ProgressAssessment]]:
+    """The inputs over any period (the attack tests difference day periods with it)."""
+    start, end = period
     secret = _record_key_secret(engine)
     with session_scope(engine) as session:
         rows = hub.participant_rows(session, start=start, end=end)
