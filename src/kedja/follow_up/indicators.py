@@ -84,8 +84,8 @@ class Participant:
     age_band: str
     born_abroad: bool | None = None
     record_key: int | None = None
-    """The cell-key method's secret key of the person (:func:`kedja.follow_up.perturbation.record_key`);
-    the services always give it. Without one, a key is derived from the id alone, which
+    """The cell-key method's random key of the person (stored in ``record_keys``); the services
+    always give it. Without one, a key is derived from the id alone, which
     anyone could recompute: for examples and tests only."""
 
     def key_value(self) -> int:

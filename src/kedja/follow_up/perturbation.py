@@ -7,9 +7,9 @@ at the Australian Bureau of Statistics*, UNECE SDC work session 2013; Giessing &
 variables*, UNECE SDC work session 2019; the method of the ONS's and Destatis' 2021/2022 census
 outputs):
 
-1. Each person has a secret **record key**, a uniform integer in ``[0, 2**32)``: an HMAC of the
-   person's id under the installation's secret (:func:`record_key`), so the same person has
-   the same key in every table, period and query, and nobody without the secret can compute it.
+1. Each person has a secret **record key**, a uniform random integer in ``[0, 2**32)`` drawn
+   once and stored (``record_keys``), so the same person has the same key in every table,
+   period and query.
 2. A cell's **cell key** is the sum of the record keys of the people it counts, modulo
    ``2**32``: uniform, and the same whenever the cell counts the same people.
 3. The **perturbation table** (:func:`perturbation_table`) gives, for a true count ``n``, a
@@ -44,7 +44,6 @@ Examples:
 from __future__ import annotations
 
 import hashlib
-import hmac
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,7 +62,6 @@ __all__ = [
     "perturb_sum",
     "perturb_table",
     "perturbation_table",
-    "record_key",
 ]
 
 KEY_SPACE = 2**32
@@ -74,17 +72,6 @@ MAX_DEVIATION = 2
 
 VARIANCE = 1.0
 """V: the variance of the noise of a count of at least D."""
-
-
-def record_key(secret: bytes, person_id: str) -> int:
-    """A person's record key: an HMAC-SHA-256 of the id under the installation's secret.
-
-    Examples:
-        >>> record_key(b"secret", "P1") == record_key(b"secret", "P1") != record_key(b"other", "P1")
-        True
-    """
-    digest = hmac.new(secret, person_id.encode(), hashlib.sha256).digest()
-    return int.from_bytes(digest[:4], "big")
 
 
 def cell_key(keys: list[int]) -> int:

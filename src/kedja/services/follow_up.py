@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from kedja.core.access import Permission, Principal, Purpose, require_permission, require_person_visible
@@ -30,12 +30,10 @@ from kedja.follow_up import (
     indicators_csv,
     indicators_xlsx,
 )
-from kedja.follow_up.perturbation import record_key
 from kedja.follow_up.progression import dimension_changes
 from kedja.services.people import audit_reads
 from kedja.services.referrals import ReferralView, referral_views
 from kedja.store import hub, records, session_scope
-from kedja.store import repositories as repo
 from kedja.store import tables as t
 
 __all__ = [
@@ -218,28 +216,26 @@ def record_outcome(engine: Engine, principal: Principal, enrolment_id: str, *,
     return item
 
 
-SECRET_KEY = "disclosure_record_key_secret"
-"""``dataset_info`` key of the installation's secret for the cell-key method's record keys."""
+def _record_keys(engine: Engine, people: set[str]) -> dict[str, int]:
+    """The people's record keys for the cell-key method; a person without one gets a random one.
 
-
-def _record_key_secret(engine: Engine) -> bytes:
-    """The installation's secret for record keys, created once (32 random bytes).
-
-    Kept in the database, so every server process, a backup and its restore give the same
-    record keys (and so the same published figures); never shown.
+    Kept in ``record_keys``, so every server process, a backup and its restore, and an erasure
+    (the key moves to the pseudonym) give the same keys and so the same published figures.
     """
     with session_scope(engine) as session:
-        found = repo.get_info(session, SECRET_KEY)
-    if found is None:
+        keys = dict(session.execute(select(t.RecordKeyRow.person_id, t.RecordKeyRow.key)).all())
+    missing = sorted(people - set(keys))
+    if missing:
         try:
             with session_scope(engine) as session:
-                session.add(t.DatasetInfoRow(key=SECRET_KEY, value=secrets.token_hex(32)))
-        except IntegrityError:  # another process created it first
+                session.add_all([t.RecordKeyRow(person_id=p, key=secrets.randbits(32))
+                                 for p in missing])
+        except IntegrityError:  # another process drew some of them first: read theirs
             pass
         with session_scope(engine) as session:
-            found = repo.get_info(session, SECRET_KEY)
-    assert found is not None
-    return bytes.fromhex(found)
+            keys = dict(session.execute(select(t.RecordKeyRow.person_id,
+                                               t.RecordKeyRow.key)).all())
+    return {p: int(keys[p]) for p in people}
 
 
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
@@ -253,16 +249,16 @@ def _inputs_unchecked(engine: Engine, period: Period
                       ) -> tuple[list[Participant], list[Outcome], list[ProgressAssessment]]:
     """The inputs over any period (the attack tests difference day periods with it)."""
     start, end = period
-    secret = _record_key_secret(engine)
     with session_scope(engine) as session:
         rows = hub.participant_rows(session, start=start, end=end)
         outcomes = hub.outcomes(session)
         assessments = hub.assessments(session)
+    keys = _record_keys(engine, {r.person_id for r in rows})
     on = end or max((r.start for r in rows), default=date(2026, 1, 1))
     participants = [Participant(r.person_id, r.enrolment_id, r.municipality_code,
                                 r.organisation_id, r.group, r.start, r.end, r.gender,
                                 age_band(r.birth_year, on), r.born_abroad,
-                                record_key(secret, r.person_id)) for r in rows]
+                                keys[r.person_id]) for r in rows]
     people = {p.person_id for p in participants}
     return (participants, [o for o in outcomes if o.person_id in people],
             [a for a in assessments if a.person_id in people])

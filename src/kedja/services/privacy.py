@@ -88,6 +88,8 @@ ERASURE_PLAN: dict[str, TablePlan] = {
     "exits": TablePlan(Treatment.KEEP, "follow-up indicators (destinations)"),
     "outcomes": TablePlan(Treatment.KEEP, "follow-up indicators (90/180/365 days)"),
     "progress_assessments": TablePlan(Treatment.KEEP, "progression indicators (distance travelled)"),
+    "record_keys": TablePlan(Treatment.KEEP, "the published indicators stay the same (cell-key "
+                                            "method)"),
 }
 """Every table with a ``person_id`` column or a key to ``people``: register new ones here."""
 

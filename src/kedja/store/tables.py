@@ -33,6 +33,7 @@ __all__ = [
     "AuditEntryRow",
     "Base",
     "ConsentRow",
+    "RecordKeyRow",
     "CountyRow",
     "DatasetInfoRow",
     "EnrolmentRow",
@@ -576,6 +577,20 @@ class ProgressAssessmentRow(Base):
     assessed_on: Mapped[date] = mapped_column(Date, primary_key=True)
     dimension: Mapped[str] = mapped_column(String(32), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
+
+
+class RecordKeyRow(Base):
+    """A person's record key for the cell-key method of the published indicators.
+
+    A random integer in ``[0, 2**32)``, drawn once (the first time the person is counted) and
+    never changed, so the same people always give the same published figures; it moves to the
+    pseudonym on erasure. Never shown.
+    """
+
+    __tablename__ = "record_keys"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
 
 
 # Reliability (issue 9): long jobs run in the background, with their progress -----------------
