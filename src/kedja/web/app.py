@@ -30,6 +30,7 @@ from kedja.web import (
     pages_matching,
     privacy,
 )
+from kedja.web.limits import BodyLimit
 from kedja.web.errors import install_error_handlers
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
 
@@ -96,6 +97,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app.state.oidc_label = settings.label if settings else None
     install_error_handlers(app, page_error=pages.error_page)
     _add_security_headers(app)
+    app.add_middleware(BodyLimit, engine=engine)  # outermost of ours: before any body is read
     static = resources.files("kedja.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
