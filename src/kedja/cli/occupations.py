@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kedja.core.spreadsheets import safe_row
 from kedja import services
 from kedja.core.errors import InvalidInput
 
@@ -85,7 +86,7 @@ def transitions(
         rows = services.transitions_table(engine, level=level, k=k)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["from_code", "rank", "to_code", "score"])
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
         return
     if origin is None:
         raise InvalidInput("give --from CODE, --all, or a person's --skill/--history",

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from kedja.core.spreadsheets import safe_record
 from kedja.core.directory import Directory, HubService, Location, ServiceAtLocation
 from kedja.core.errors import InvalidInput
 from kedja.core.organisations import AsfProfile, Organisation
@@ -271,7 +272,8 @@ def directory_to_zip(directory: Directory) -> bytes:
             text = io.StringIO()
             writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
-            writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+            writer.writerows(safe_record({k: "" if v is None else v for k, v in row.items()})
+                             for row in rows)
             info = zipfile.ZipInfo(f"{name}.csv", date_time=(2026, 1, 1, 0, 0, 0))
             archive.writestr(info, text.getvalue())
     return buffer.getvalue()

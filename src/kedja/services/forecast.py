@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
+from kedja.core.spreadsheets import safe_record
 from kedja.core.errors import InvalidInput, NotFound
 from kedja.core.establishments import Establishment
 from kedja.demo import load_region_pack
@@ -243,7 +244,7 @@ def _write_details(rows: list[dict[str, Any]], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=["name", "upper_norrland", "observed",
                                                     "model", "unchanged", "linear_trend"])
         writer.writeheader()
-        writer.writerows({**r, "upper_norrland": r["name"] in region} for r in rows)
+        writer.writerows(safe_record({**r, "upper_norrland": r["name"] in region}) for r in rows)
 
 
 def region_population(run: ForecastRun) -> list[dict[str, float]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from kedja.core.spreadsheets import safe_record, safe_row
 from kedja.core.errors import Conflict, InvalidInput
 from kedja.core.establishments import Establishment
 from kedja.forecast.establishments_csv import parse_establishments
@@ -89,7 +90,7 @@ def ranking_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=RANKING_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_record(row) for row in rows)
     return buffer.getvalue()
 
 
@@ -102,8 +103,8 @@ def write_ranking_xlsx(rows: list[dict[str, Any]], path: Path, *, sources: str) 
     sheet.title = "gaps"
     sheet.append(list(RANKING_COLUMNS))
     for row in rows:
-        sheet.append([row[c] for c in RANKING_COLUMNS])
-    book.create_sheet("sources").append([sources])
+        sheet.append(safe_row(row[c] for c in RANKING_COLUMNS))
+    book.create_sheet("sources").append(safe_row([sources]))
     book.save(path)
 
 
