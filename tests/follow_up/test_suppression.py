@@ -211,7 +211,7 @@ def _exports(engine, protection) -> tuple[str, str, str, float]:  # type: ignore
     texts = []
     people = []
     for period in _one_newcomer_periods(engine):
-        inputs = service._inputs_unchecked(engine, period)  # noqa: SLF001
+        inputs = service._inputs_unchecked(engine, period)
         people.append({p.person_id for p in inputs[0]})
         tables = (indicator_report(*inputs, protection=protection)
                   + equal_treatment_report(*inputs, protection=protection))

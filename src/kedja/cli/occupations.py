@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from kedja.core.spreadsheets import safe_row
 from kedja import services
 from kedja.core.errors import InvalidInput
+from kedja.core.spreadsheets import safe_row
 
 __all__ = ["occupations_app", "transitions"]
 

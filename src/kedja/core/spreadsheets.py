@@ -1,4 +1,4 @@
-"""Cells safe to open in a spreadsheet: no text Kedja writes to CSV or Excel runs as a formula.
+r"""Cells safe to open in a spreadsheet: no text Kedja writes to CSV or Excel runs as a formula.
 
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
 by Excel and LibreOffice as a formula (CSV injection, OWASP): such text gets a leading
@@ -9,8 +9,8 @@ through :func:`safe_row` or :func:`safe_record`.
 Examples:
     >>> safe_row(["=1+1", "@SUM(1+1)*cmd", "-0.25", "P040017", 3, None])
     ["'=1+1", "'@SUM(1+1)*cmd", '-0.25', 'P040017', 3, None]
-    >>> safe_cell("\\t=cmd"), safe_cell("-1+2")
-    ("'\\t=cmd", "'-1+2")
+    >>> safe_cell("\t=cmd"), safe_cell("-1+2")
+    ("'\t=cmd", "'-1+2")
 """
 
 from __future__ import annotations

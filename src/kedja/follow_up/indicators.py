@@ -31,8 +31,8 @@ Examples:
 
 from __future__ import annotations
 
-from collections import defaultdict
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -226,8 +226,8 @@ def outcomes_by(participants: Iterable[Participant], outcomes: Iterable[Outcome]
             cells.add(p.key(breakdown), _outcome_column(outcome.status), p.key_value())
     table = _table(f"outcomes_{days}d", breakdown, cells, cells.rows(), OUTCOME_COLUMNS,
                    protection)
-    cells, totals = table.published.cells, table.published.row_totals
-    shares = tuple(_share(row[:2], total) for row, total in zip(cells, totals, strict=True))
+    published, totals = table.published.cells, table.published.row_totals
+    shares = tuple(_share(row[:2], total) for row, total in zip(published, totals, strict=True))
     total_share = _share(table.published.column_totals[:2], table.published.total)
     return IndicatorTable(table.indicator, breakdown, table.rows, table.columns, table.published,
                           "share_work_or_studies", shares, total_share)

@@ -193,6 +193,8 @@ def perturb_table(counts: np.ndarray, keys: np.ndarray, *, max_deviation: int = 
         counts: non-negative integer counts, rows × columns.
         keys: each cell's cell key (the sum of its records' keys modulo ``KEY_SPACE``); a
             margin's key is the sum of its cells' keys, i.e. the key of the records it counts.
+        max_deviation: D, the largest noise.
+        variance: V, the variance of the noise of a count of at least D.
         threshold: a perturbed positive count below it is hidden.
     """
     values = _extended(np.asarray(counts, dtype=np.int64), modulo=None)

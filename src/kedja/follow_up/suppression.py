@@ -228,10 +228,13 @@ def hidden_cell_ranges(table: PublishedTable) -> dict[Cell, tuple[float, float]]
 
 @dataclass(frozen=True, slots=True)
 class SmallCellSuppression:
-    """Suppression alone, table by table, with exact sums: Kedja's protection before the
-    cell-key method. Kept as the baseline the attack tests defeat (differencing two periods or
+    """Suppression alone, table by table, with exact sums: the protection before the cell key.
+
+    Kedja's protection before the cell-key method, kept as the baseline the attack tests
+    defeat (differencing two periods or
     linked tables gives small cells back); the indicators use
-    :class:`kedja.follow_up.perturbation.CellKeyMethod`."""
+    :class:`kedja.follow_up.perturbation.CellKeyMethod`.
+    """
 
     threshold: int = THRESHOLD
 

@@ -30,10 +30,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from kedja.core.spreadsheets import safe_record
 from kedja.core.directory import Directory, HubService, Location, ServiceAtLocation
 from kedja.core.errors import InvalidInput
 from kedja.core.organisations import AsfProfile, Organisation
+from kedja.core.spreadsheets import safe_record
 
 __all__ = [
     "CORE_OBJECTS",

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from kedja.core.spreadsheets import safe_row
 from kedja.core.access import Permission, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
+from kedja.core.spreadsheets import safe_row
 from kedja.services.people import Page, audit_reads, page_offset
 from kedja.store import records, session_scope
 

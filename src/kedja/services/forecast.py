@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
-from kedja.core.spreadsheets import safe_record
 from kedja.core.errors import InvalidInput, NotFound
 from kedja.core.establishments import Establishment
+from kedja.core.spreadsheets import safe_record
 from kedja.demo import load_region_pack
 from kedja.demo.forecast_inputs import pack_demography, pack_occupations
 from kedja.forecast.backtest import backtest

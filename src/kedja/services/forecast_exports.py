@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from kedja.core.spreadsheets import safe_record, safe_row
 from kedja.core.errors import Conflict, InvalidInput
 from kedja.core.establishments import Establishment
+from kedja.core.spreadsheets import safe_record, safe_row
 from kedja.forecast.establishments_csv import parse_establishments
 from kedja.forecast.scenarios import SCENARIOS
 from kedja.services.cache import invalidate

@@ -30,8 +30,8 @@ from kedja.web import (
     pages_matching,
     privacy,
 )
-from kedja.web.limits import BodyLimit
 from kedja.web.errors import install_error_handlers
+from kedja.web.limits import BodyLimit
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
 
 __all__ = ["DATABASE_ENV", "SECURITY_HEADERS", "app_from_environment", "create_app"]

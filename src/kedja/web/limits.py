@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 
+from fastapi import HTTPException
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
-from fastapi import HTTPException
 
 from kedja import services
 from kedja.core.errors import KedjaError
@@ -42,8 +42,11 @@ SESSION_COOKIE = "kedja_session"
 
 
 class _TooLarge(HTTPException):
-    """Raised while a streamed body is read: FastAPI passes HTTP errors on as they are, and the
-    app's handler answers it in the one error shape."""
+    """Raised while a streamed body is read past the cap.
+
+    FastAPI passes HTTP errors on as they are, and the app's handler answers it in the one
+    error shape.
+    """
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"the request body is larger than {limit} bytes")
@@ -96,6 +99,7 @@ class BodyLimit:
         return UPLOAD_BYTES if scope.get("path") in UPLOAD_PATHS else SIGNED_IN_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check the cap, then run the app with a receive that counts what streams in."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
