@@ -105,12 +105,20 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one per core).")] = 1,
+    proxy_headers: Annotated[bool, typer.Option(
+        "--proxy-headers", help="Take the client's address and scheme from X-Forwarded-For and "
+                                "X-Forwarded-Proto (only behind a reverse proxy).")] = False,
+    forwarded_allow_ips: Annotated[str, typer.Option(
+        help="With --proxy-headers: the proxies' addresses (comma-separated) whose forwarded "
+             "headers are trusted.")] = "127.0.0.1",
 ) -> None:
     """Serve the web app and JSON API over an existing database."""
-    _serve(services.prepare_database(db), host, port, workers)
+    _serve(services.prepare_database(db), host, port, workers,
+           proxy=(forwarded_allow_ips if proxy_headers else None))
 
 
-def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
+def _serve(engine: Any, host: str, port: int, workers: int = 1,
+           proxy: str | None = None) -> None:
     import os
 
     import uvicorn
@@ -120,14 +128,32 @@ def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
 
     services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
+    forwarded = uvicorn_forwarding(proxy)
     if workers == 1:
         services.warm_caches(engine)
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning", **forwarded)
         return
     # each worker process opens the same database (its own pool, caches and sign-in counts)
     os.environ[DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
     uvicorn.run("kedja.web.app:app_from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="warning")
+                port=port, log_level="warning", **forwarded)
+
+
+def uvicorn_forwarding(proxy: str | None) -> dict[str, Any]:
+    """Uvicorn's proxy settings: forwarded headers are ignored unless a proxy is named.
+
+    uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1 by default; Kedja's per-address sign-in
+    limit must not be fooled by a header, so it is off unless ``--proxy-headers`` is given.
+
+    Examples:
+        >>> uvicorn_forwarding(None)
+        {'proxy_headers': False}
+        >>> uvicorn_forwarding("10.0.0.5")
+        {'proxy_headers': True, 'forwarded_allow_ips': '10.0.0.5'}
+    """
+    if proxy is None:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxy}
 
 
 @db_app.command("upgrade")

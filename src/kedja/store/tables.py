@@ -63,6 +63,7 @@ __all__ = [
     "RecordKeyRow",
     "ReferralEventRow",
     "ReferralRow",
+    "SignInFailureRow",
     "SkillRow",
     "TaxonomyConceptRow",
     "TaxonomyLinkRow",
@@ -591,6 +592,18 @@ class RecordKeyRow(Base):
     person_id: Mapped[str] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[int] = mapped_column(BigInteger)
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in from a client address (the per-address limit of every server process).
+
+    Rows older than the window are deleted as new ones come.
+    """
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 # Reliability (issue 9): long jobs run in the background, with their progress -----------------

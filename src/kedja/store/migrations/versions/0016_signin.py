@@ -1,4 +1,4 @@
-"""Record keys for the cell-key method of the published indicators.
+"""Record keys for the cell-key method of the published indicators; failed sign-ins per address.
 
 Revision ID: 0016_signin
 Revises: 0007_consent_purposes
@@ -24,7 +24,20 @@ def upgrade() -> None:
                             name=op.f('fk_record_keys_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_record_keys'))
     )
+    op.create_table('sign_in_failures',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_failures'))
+    )
+    with op.batch_alter_table('sign_in_failures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sign_in_failures_address'), ['address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sign_in_failures_at'), ['at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('sign_in_failures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sign_in_failures_at'))
+        batch_op.drop_index(batch_op.f('ix_sign_in_failures_address'))
+    op.drop_table('sign_in_failures')
     op.drop_table('record_keys')
