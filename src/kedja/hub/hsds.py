@@ -296,7 +296,14 @@ def directory_from_zip(data: bytes) -> Directory:
         for info in archive.infolist():
             if not info.filename.endswith(".csv"):
                 continue
-            text = archive.read(info).decode("utf-8-sig")
+            try:
+                text = archive.read(info).decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise InvalidInput(
+                    f"{info.filename} is not UTF-8 text (byte {error.start} cannot be read)",
+                    field="file", location=info.filename,
+                    hint="save the table as CSV in UTF-8 (in Excel: 'CSV UTF-8'), not UTF-16 "
+                         "or a legacy code page") from None
             name = info.filename.rsplit("/", 1)[-1].removesuffix(".csv")
             tables[name] = [dict(row) for row in csv.DictReader(io.StringIO(text))]
     return directory_from_hsds(directory_from_tables_json(tables))
