@@ -6,6 +6,7 @@ paragraph that says what to do, never as a traceback.
 
 from __future__ import annotations
 
+import errno
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import OperationalError
 
 from kedja import services
 from kedja.cli import matching
@@ -182,12 +184,35 @@ def _explain(error: KedjaError) -> str:
     return f"{title}: " + textwrap.fill(str(error), width=100)
 
 
+def _disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk is full (the OS, SQLite or PostgreSQL).
+
+    Examples:
+        >>> _disk_full(OSError(28, "No space left on device"))
+        True
+        >>> _disk_full(OSError(2, "No such file"))
+        False
+    """
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    text = str(error).lower()
+    return "database or disk is full" in text or "no space left on device" in text
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning Kedja's errors into a paragraph and exit code 2."""
     try:
         app(args=argv, standalone_mode=False)
     except KedjaError as error:
         console.print(_explain(error), markup=False, highlight=False)
+        sys.exit(2)
+    except (OSError, OperationalError) as error:
+        if not _disk_full(error):
+            raise
+        console.print("Kedja stopped: the disk is full, so the last change was not written "
+                      "(an import or a write is one transaction: nothing of it was kept). Fix: "
+                      "free space on the disk that holds the database or the output, then run "
+                      "the command again.", markup=False, highlight=False)
         sys.exit(2)
     except typer.Abort:
         sys.exit(130)
