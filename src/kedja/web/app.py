@@ -80,7 +80,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
         engine: the database.
         oidc: single sign-on settings; by default read from ``KEDJA_OIDC_*`` variables.
         oidc_transport: an HTTP transport for talking to the provider (tests use a stub), from
-            :func:`kedja.web.oidc.http_library`.
+            ``httpx2`` (the client Authlib uses).
     """
     app = FastAPI(
         title="Kedja",
