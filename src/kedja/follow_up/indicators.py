@@ -235,13 +235,15 @@ def outcomes_by(participants: Iterable[Participant], outcomes: Iterable[Outcome]
 
 def progression_by(participants: Iterable[Participant],
                    assessments: Iterable[ProgressAssessment], breakdown: str, *,
-                   protection: Protection = CELL_KEY) -> IndicatorTable:
+                   protection: Protection = CELL_KEY,
+                   distances: dict[str, float] | None = None) -> IndicatorTable:
     """Participants with a repeated self-assessment, and their mean distance travelled.
 
     The mean is the protected sum of the distances over the protected count, published when
-    that count is at least the threshold.
+    that count is at least the threshold. ``distances`` (from
+    :func:`kedja.follow_up.progression.distance_travelled`) spares recomputing them per table.
     """
-    distances = distance_travelled(assessments)
+    distances = distance_travelled(assessments) if distances is None else distances
     cells = _Cells()
     contributions: dict[str, list[float]] = defaultdict(list)
     for (person, row), p in _unique(participants, breakdown).items():
@@ -275,8 +277,9 @@ def indicator_report(participants: Sequence[Participant], outcomes: Sequence[Out
     for days in FOLLOW_UP_DAYS:
         tables += [outcomes_by(participants, outcomes, days, b, protection=protection)
                    for b in BREAKDOWNS]
-    tables += [progression_by(participants, assessments, b, protection=protection)
-               for b in BREAKDOWNS]
+    distances = distance_travelled(assessments)
+    tables += [progression_by(participants, assessments, b, protection=protection,
+                              distances=distances) for b in BREAKDOWNS]
     return tables
 
 
@@ -284,8 +287,9 @@ def equal_treatment_report(participants: Sequence[Participant], outcomes: Sequen
                            assessments: Sequence[ProgressAssessment], *,
                            protection: Protection = CELL_KEY) -> list[IndicatorTable]:
     """Outcomes after 180 days and progression by gender, age band and birth abroad."""
-    tables = []
+    tables, distances = [], distance_travelled(assessments)
     for breakdown in EQUALITY_BREAKDOWNS:
         tables.append(outcomes_by(participants, outcomes, 180, breakdown, protection=protection))
-        tables.append(progression_by(participants, assessments, breakdown, protection=protection))
+        tables.append(progression_by(participants, assessments, breakdown, protection=protection,
+                                     distances=distances))
     return tables
