@@ -222,20 +222,21 @@ def _record_keys(engine: Engine, people: set[str]) -> dict[str, int]:
     Kept in ``record_keys``, so every server process, a backup and its restore, and an erasure
     (the key moves to the pseudonym) give the same keys and so the same published figures.
     """
-    with session_scope(engine) as session:
-        keys = dict(session.execute(select(t.RecordKeyRow.person_id, t.RecordKeyRow.key)).all())
-    missing = sorted(people - set(keys))
-    if missing:
+    for _ in range(5):
+        with session_scope(engine) as session:
+            keys = dict(session.execute(select(t.RecordKeyRow.person_id,
+                                               t.RecordKeyRow.key)).all())
+        missing = sorted(people - set(keys))
+        if not missing:
+            return {p: int(keys[p]) for p in people}
         try:
             with session_scope(engine) as session:
                 session.add_all([t.RecordKeyRow(person_id=p, key=secrets.randbits(32))
                                  for p in missing])
-        except IntegrityError:  # another process drew some of them first: read theirs
-            pass
-        with session_scope(engine) as session:
-            keys = dict(session.execute(select(t.RecordKeyRow.person_id,
-                                               t.RecordKeyRow.key)).all())
-    return {p: int(keys[p]) for p in people}
+        except IntegrityError:  # another process drew some of them first: read theirs, retry
+            continue
+    raise Conflict("the record keys could not be drawn: other server processes kept drawing "
+                   "them at the same time", hint="try again")
 
 
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
