@@ -44,3 +44,13 @@ def test_backup_restore_maintenance_and_privacy_commands(tmp_path: Path) -> None
     assert maintenance.returncode == 0 and "Deleted" in maintenance.stdout
     refused = run("maintenance", "--db", str(source), "--audit-years", "0")
     assert refused.returncode == 2 and "positive" in refused.stderr
+
+
+def test_maintenance_refuses_an_endless_retention_period(tmp_path: Path) -> None:
+    # the review: --audit-years inf crashed with a traceback (a date overflow)
+    services.prepare_database(tmp_path / "k.db")
+    for value in ("inf", "nan", "1e9", "0"):
+        result = run("maintenance", "--db", str(tmp_path / "k.db"), "--audit-years", value)
+        assert result.returncode == 2, (value, result.stdout, result.stderr)
+        said = " ".join(result.stderr.split()).replace("- ", "-")
+        assert "--audit-years" in said and "Traceback" not in said

@@ -6,6 +6,7 @@ paragraph that says what to do, never as a traceback.
 
 from __future__ import annotations
 
+import errno
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import OperationalError
 
 from kedja import services
 from kedja.cli import matching
@@ -107,12 +109,20 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one per core).")] = 1,
+    proxy_headers: Annotated[bool, typer.Option(
+        "--proxy-headers", help="Take the client's address and scheme from X-Forwarded-For and "
+                                "X-Forwarded-Proto (only behind a reverse proxy).")] = False,
+    forwarded_allow_ips: Annotated[str, typer.Option(
+        help="With --proxy-headers: the proxies' addresses (comma-separated) whose forwarded "
+             "headers are trusted.")] = "127.0.0.1",
 ) -> None:
     """Serve the web app and JSON API over an existing database."""
-    _serve(services.prepare_database(db), host, port, workers)
+    _serve(services.prepare_database(db), host, port, workers,
+           proxy=(forwarded_allow_ips if proxy_headers else None))
 
 
-def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
+def _serve(engine: Any, host: str, port: int, workers: int = 1,
+           proxy: str | None = None) -> None:
     import os
 
     import uvicorn
@@ -122,14 +132,32 @@ def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
 
     services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
+    forwarded = uvicorn_forwarding(proxy)
     if workers == 1:
         services.warm_caches(engine)
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning", **forwarded)
         return
     # each worker process opens the same database (its own pool, caches and sign-in counts)
     os.environ[DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
     uvicorn.run("kedja.web.app:app_from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="warning")
+                port=port, log_level="warning", **forwarded)
+
+
+def uvicorn_forwarding(proxy: str | None) -> dict[str, Any]:
+    """Uvicorn's proxy settings: forwarded headers are ignored unless a proxy is named.
+
+    uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1 by default; Kedja's per-address sign-in
+    limit must not be fooled by a header, so it is off unless ``--proxy-headers`` is given.
+
+    Examples:
+        >>> uvicorn_forwarding(None)
+        {'proxy_headers': False}
+        >>> uvicorn_forwarding("10.0.0.5")
+        {'proxy_headers': True, 'forwarded_allow_ips': '10.0.0.5'}
+    """
+    if proxy is None:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxy}
 
 
 @db_app.command("upgrade")
@@ -158,12 +186,35 @@ def _explain(error: KedjaError) -> str:
     return f"{title}: " + textwrap.fill(str(error), width=100)
 
 
+def _disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk is full (the OS, SQLite or PostgreSQL).
+
+    Examples:
+        >>> _disk_full(OSError(28, "No space left on device"))
+        True
+        >>> _disk_full(OSError(2, "No such file"))
+        False
+    """
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    text = str(error).lower()
+    return "database or disk is full" in text or "no space left on device" in text
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning Kedja's errors into a paragraph and exit code 2."""
     try:
         app(args=argv, standalone_mode=False)
     except KedjaError as error:
         console.print(_explain(error), markup=False, highlight=False)
+        sys.exit(2)
+    except (OSError, OperationalError) as error:
+        if not _disk_full(error):
+            raise
+        console.print("Kedja stopped: the disk is full, so the last change was not written "
+                      "(an import or a write is one transaction: nothing of it was kept). Fix: "
+                      "free space on the disk that holds the database or the output, then run "
+                      "the command again.", markup=False, highlight=False)
         sys.exit(2)
     except typer.Abort:
         sys.exit(130)

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from kedja import services
 from kedja.core.errors import InvalidInput
+from kedja.core.spreadsheets import safe_row
 from kedja.services.learned_transitions import evaluate_transitions, fit_transitions
 
 __all__ = ["occupations_app", "transitions", "transitions_app"]
@@ -106,7 +107,7 @@ def transitions(
         rows = services.transitions_table(engine, level=level, k=k)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["from_code", "rank", "to_code", "score"])
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
         return
     if origin is None:
         raise InvalidInput("give --from CODE, --all, or a person's --skill/--history",

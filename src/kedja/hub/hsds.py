@@ -33,6 +33,7 @@ from typing import Any
 from kedja.core.directory import Directory, HubService, Location, ServiceAtLocation
 from kedja.core.errors import InvalidInput
 from kedja.core.organisations import AsfProfile, Organisation
+from kedja.core.spreadsheets import safe_record
 
 __all__ = [
     "CORE_OBJECTS",
@@ -271,7 +272,8 @@ def directory_to_zip(directory: Directory) -> bytes:
             text = io.StringIO()
             writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
-            writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+            writer.writerows(safe_record({k: "" if v is None else v for k, v in row.items()})
+                             for row in rows)
             info = zipfile.ZipInfo(f"{name}.csv", date_time=(2026, 1, 1, 0, 0, 0))
             archive.writestr(info, text.getvalue())
     return buffer.getvalue()
@@ -294,7 +296,14 @@ def directory_from_zip(data: bytes) -> Directory:
         for info in archive.infolist():
             if not info.filename.endswith(".csv"):
                 continue
-            text = archive.read(info).decode("utf-8-sig")
+            try:
+                text = archive.read(info).decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise InvalidInput(
+                    f"{info.filename} is not UTF-8 text (byte {error.start} cannot be read)",
+                    field="file", location=info.filename,
+                    hint="save the table as CSV in UTF-8 (in Excel: 'CSV UTF-8'), not UTF-16 "
+                         "or a legacy code page") from None
             name = info.filename.rsplit("/", 1)[-1].removesuffix(".csv")
             tables[name] = [dict(row) for row in csv.DictReader(io.StringIO(text))]
     return directory_from_hsds(directory_from_tables_json(tables))

@@ -8,10 +8,13 @@ public pages of a later issue once the figures are published.
 
 from __future__ import annotations
 
+import calendar
+import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kedja.core.access import Permission, PersonView, Principal, Purpose, require_permission
@@ -126,18 +129,32 @@ def _enrolments(rows: list[tuple[Enrolment, str, str]]) -> list[JourneyEnrolment
             for e, title, org in rows]
 
 
-def parse_period(text: str | None) -> Period:
-    """``YYYY-MM-DD:YYYY-MM-DD`` (either side may be empty) as two dates.
+def _month_hint(day: date) -> str:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return (f"indicators are published for whole calendar months: use "
+            f"{day.replace(day=1).isoformat()}:{day.replace(day=last).isoformat()} or a span of "
+            f"whole months")
+
+
+def parse_period(text: str | None, *, today: date | None = None) -> Period:
+    """``YYYY-MM-DD:YYYY-MM-DD`` of whole calendar months (either side may be empty) as two dates.
+
+    Published indicators cover whole months only, so two periods always differ by at least a
+    month of people (fixed reporting periods, a first line against differencing; the cell-key
+    method is the second). An open end stops at the end of the last complete month before
+    ``today``, so the figures do not change from one day to the next.
 
     Examples:
         >>> parse_period("2026-01-01:2026-06-30")
         (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
-        >>> parse_period(None)
-        (None, None)
+        >>> parse_period(None, today=date(2026, 3, 9))
+        (None, datetime.date(2026, 2, 28))
+        >>> parse_period("2026-01-01:2026-03-08")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        kedja.core.errors.InvalidInput: the period '2026-01-01:2026-03-08' does not end on ...
     """
-    if not text:
-        return None, None
-    start, sep, end = text.partition(":")
+    start, sep, end = (text or ":").partition(":")
     try:
         if not sep:
             raise ValueError
@@ -150,6 +167,14 @@ def parse_period(text: str | None) -> Period:
     if first and last and last < first:
         raise InvalidInput(f"the period {text!r} ends before it starts", field="period",
                            value=text, hint="swap the dates")
+    if first is not None and first.day != 1:
+        raise InvalidInput(f"the period {text!r} does not start on the first day of a month",
+                           field="period", value=text, hint=_month_hint(first))
+    if last is not None and last.day != calendar.monthrange(last.year, last.month)[1]:
+        raise InvalidInput(f"the period {text!r} does not end on the last day of a month",
+                           field="period", value=text, hint=_month_hint(last))
+    if last is None:
+        last = (today or date.today()).replace(day=1) - timedelta(days=1)
     return first, last
 
 
@@ -275,17 +300,50 @@ def record_outcome(engine: Engine, principal: Principal, enrolment_id: str, *,
     return item
 
 
+def _record_keys(engine: Engine, people: set[str]) -> dict[str, int]:
+    """The people's record keys for the cell-key method; a person without one gets a random one.
+
+    Kept in ``record_keys``, so every server process, a backup and its restore, and an erasure
+    (the key moves to the pseudonym) give the same keys and so the same published figures.
+    """
+    for _ in range(5):
+        with session_scope(engine) as session:
+            keys = dict(session.execute(select(t.RecordKeyRow.person_id,
+                                               t.RecordKeyRow.key)).all())
+        missing = sorted(people - set(keys))
+        if not missing:
+            return {p: int(keys[p]) for p in people}
+        try:
+            with session_scope(engine) as session:
+                session.add_all([t.RecordKeyRow(person_id=p, key=secrets.randbits(32))
+                                 for p in missing])
+        except IntegrityError:  # another process drew some of them first: read theirs, retry
+            continue
+    raise Conflict("the record keys could not be drawn: other server processes kept drawing "
+                   "them at the same time", hint="try again")
+
+
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
                                                      list[ProgressAssessment]]:
+    # the same rule for every caller: whole months, an open end at the last complete month
+    return _inputs_unchecked(engine, parse_period(":".join(d.isoformat() if d else ""
+                                                           for d in period)))
+
+
+def _inputs_unchecked(engine: Engine, period: Period
+                      ) -> tuple[list[Participant], list[Outcome], list[ProgressAssessment]]:
+    """The inputs over any period (the attack tests difference day periods with it)."""
     start, end = period
     with session_scope(engine) as session:
         rows = hub.participant_rows(session, start=start, end=end)
         outcomes = hub.outcomes(session)
         assessments = hub.assessments(session)
+    keys = _record_keys(engine, {r.person_id for r in rows})
     on = end or max((r.start for r in rows), default=date(2026, 1, 1))
     participants = [Participant(r.person_id, r.enrolment_id, r.municipality_code,
                                 r.organisation_id, r.group, r.start, r.end, r.gender,
-                                age_band(r.birth_year, on), r.born_abroad) for r in rows]
+                                age_band(r.birth_year, on), r.born_abroad,
+                                keys[r.person_id]) for r in rows]
     people = {p.person_id for p in participants}
     return (participants, [o for o in outcomes if o.person_id in people],
             [a for a in assessments if a.person_id in people])

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from kedja.core.errors import InvalidInput, NotFound
 from kedja.core.establishments import Establishment
+from kedja.core.spreadsheets import safe_record
 from kedja.demo import load_region_pack
 from kedja.demo.forecast_inputs import (
     expansion_growth,
@@ -398,7 +399,7 @@ def _write_details(rows: list[dict[str, Any]], path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=["name", "upper_norrland", "observed",
                                                     *METHODS])
         writer.writeheader()
-        writer.writerows({**r, "upper_norrland": r["name"] in region} for r in rows)
+        writer.writerows(safe_record({**r, "upper_norrland": r["name"] in region}) for r in rows)
 
 
 def region_population(run: ForecastRun) -> list[dict[str, float]]:

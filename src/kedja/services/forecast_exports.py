@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from kedja.core.errors import Conflict, InvalidInput
 from kedja.core.establishments import Establishment
+from kedja.core.spreadsheets import safe_record, safe_row
 from kedja.forecast.establishments_csv import parse_establishments
 from kedja.forecast.scenarios import SCENARIOS
 from kedja.services.cache import cached, invalidate
@@ -98,7 +99,7 @@ def ranking_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=RANKING_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_record(row) for row in rows)
     return buffer.getvalue()
 
 
@@ -111,8 +112,8 @@ def write_ranking_xlsx(rows: list[dict[str, Any]], path: Path, *, sources: str) 
     sheet.title = "gaps"
     sheet.append(list(RANKING_COLUMNS))
     for row in rows:
-        sheet.append([row[c] for c in RANKING_COLUMNS])
-    book.create_sheet("sources").append([sources])
+        sheet.append(safe_row(row[c] for c in RANKING_COLUMNS))
+    book.create_sheet("sources").append(safe_row([sources]))
     book.save(path)
 
 

@@ -108,6 +108,8 @@ ERASURE_PLAN: dict[str, TablePlan] = {
                                    "erased person is identified by no one"),
     "data_requests": TablePlan(Treatment.KEEP, "the record that a request was answered",
                                cleared=("requester", "reason", "identity_check")),
+    "record_keys": TablePlan(Treatment.KEEP, "the published indicators stay the same (cell-key "
+                                            "method)"),
 }
 """Every table with a ``person_id`` column or a key to ``people``: register new ones here."""
 

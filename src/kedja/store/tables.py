@@ -64,8 +64,10 @@ __all__ = [
     "PersonSkillRow",
     "ProgressAssessmentRow",
     "ProtectedAttributesRow",
+    "RecordKeyRow",
     "ReferralEventRow",
     "ReferralRow",
+    "SignInFailureRow",
     "SkillRow",
     "TaxonomyConceptRow",
     "TaxonomyLinkRow",
@@ -609,6 +611,32 @@ class ProgressAssessmentRow(Base):
     assessed_on: Mapped[date] = mapped_column(Date, primary_key=True)
     dimension: Mapped[str] = mapped_column(String(32), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
+
+
+class RecordKeyRow(Base):
+    """A person's record key for the cell-key method of the published indicators.
+
+    A random integer in ``[0, 2**32)``, drawn once (the first time the person is counted) and
+    never changed, so the same people always give the same published figures; it moves to the
+    pseudonym on erasure. Never shown.
+    """
+
+    __tablename__ = "record_keys"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in from a client address (the per-address limit of every server process).
+
+    Rows older than the window are deleted as new ones come.
+    """
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 # Reliability (issue 9): long jobs run in the background, with their progress -----------------

@@ -33,6 +33,7 @@ from kedja.web import (
     privacy,
 )
 from kedja.web.errors import install_error_handlers
+from kedja.web.limits import BodyLimit
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
 
 __all__ = ["DATABASE_ENV", "SECURITY_HEADERS", "app_from_environment", "create_app"]
@@ -81,7 +82,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
         engine: the database.
         oidc: single sign-on settings; by default read from ``KEDJA_OIDC_*`` variables.
         oidc_transport: an HTTP transport for talking to the provider (tests use a stub), from
-            :func:`kedja.web.oidc.http_library`.
+            ``httpx2`` (the client Authlib uses).
     """
     app = FastAPI(
         title="Kedja",
@@ -98,6 +99,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app.state.oidc_label = settings.label if settings else None
     install_error_handlers(app, page_error=pages.error_page)
     _add_security_headers(app)
+    app.add_middleware(BodyLimit, engine=engine)  # outermost of ours: before any body is read
     static = resources.files("kedja.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
