@@ -84,7 +84,7 @@ def travel_value(on_site: np.ndarray) -> np.ndarray:
 
     Examples:
         >>> travel_value(np.array([0.0, 10.0, 45.0])).round(3).tolist()
-        [1.0, 0.187, 0.017]
+        [1.0, 0.187, 0.016]
     """
     return (1.0 + np.asarray(on_site, dtype=np.float64) / COMMUTE_DECAY_SHIFT) ** -COMMUTE_DECAY_GAMMA
 
