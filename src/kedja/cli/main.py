@@ -25,6 +25,7 @@ from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions_app
 from kedja.cli.operations import register as register_operations
 from kedja.cli.own_data import register as register_own_data
+from kedja.cli.reach import register as register_reach
 from kedja.cli.report import report_app
 from kedja.cli.taxonomy import import_app
 from kedja.cli.users import users_app
@@ -50,6 +51,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(occupations_app, name="occupations")
 app.add_typer(users_app, name="users")
 app.add_typer(report_app, name="report")
+register_reach(app, import_app)  # issue 20
 
 console = Console(stderr=True)
 

@@ -87,6 +87,8 @@ class Permission(StrEnum):
     POST_ON_HUB = "post_on_hub"
     MANAGE_DIRECTORY = "manage_directory"
     HANDLE_DATA_REQUESTS = "handle_data_requests"
+    APPROVE_ALGORITHM = "approve_algorithm"
+    """Approve a new version of a scoring algorithm's weights (the algorithm register)."""
 
 
 class Purpose(StrEnum):
@@ -128,7 +130,7 @@ _CASE_WORK = frozenset({Permission.READ_PEOPLE, Permission.RECORD_CONSENT,
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_DIRECTORY,
                              Permission.RUN_ALLOCATION, Permission.PLAN_WORKFORCE,
-                             Permission.HANDLE_DATA_REQUESTS},
+                             Permission.HANDLE_DATA_REQUESTS, Permission.APPROVE_ALGORITHM},
     Role.OFFICER: _EVERYONE | _CASE_WORK | {Permission.RUN_ALLOCATION},
     Role.COORDINATOR: _EVERYONE | _CASE_WORK,
     Role.ANALYST: _EVERYONE,

@@ -27,6 +27,14 @@ TEXT = {
                         "Your past occupations have something in common with this one."),
     "travel": ("Resväg {minutes} min (du har angett högst {max} min).",
                "Travel {minutes} min (you said at most {max} min)."),
+    "travel_timetable": ("Kollektivtrafik {minutes} min enligt tidtabellen (du har angett högst {max} min).",
+                         "Public transport {minutes} min by the timetable (you said at most {max} min)."),
+    "travel_estimate": ("Kollektivtrafik cirka {minutes} min, uppskattad: ingen tidtabell för området "
+                        "(du har angett högst {max} min).",
+                        "Public transport about {minutes} min, estimated: no timetable for the area "
+                        "(you said at most {max} min)."),
+    "no_transit": ("Ingen kollektivtrafik dit, men arbetet görs helt på distans.",
+                   "No public transport goes there, but the work is done wholly at a distance."),
     "remote": ("Arbetet kan delvis göras på distans.", "Part of the work can be done remotely."),
     "distance": ("Helt på distans: ingen resväg.", "Fully at a distance: no travel."),
     "step_general": ("Du saknar gymnasiebehörighet: den här kursen öppnar vägen till fler yrken.",
@@ -54,8 +62,22 @@ def _say(key: str, locale: str, **values: object) -> str:
 
 def explain(factors: Mapping[str, float], *, kind: str, minutes: float, max_minutes: float,
             locale: str = "sv", remote_share: float = 0.0, skills_required: bool = True,
-            general: bool = False) -> list[str]:
-    """Sentences that explain a fit, strongest reasons first, in ``locale`` ('sv' or 'en')."""
+            general: bool = False, travel_mode: str = "car") -> list[str]:
+    """Sentences that explain a fit, strongest reasons first, in ``locale`` ('sv' or 'en').
+
+    ``travel_mode`` is ``car``, ``timetable`` (public transport from the imported timetable) or
+    ``estimate`` (public transport estimated where no timetable covers the area); ``minutes`` is
+    ``inf`` where no public transport goes.
+
+    Examples:
+        >>> f = {"skills": 0.0, "experience": 0.0, "travel": 1.0, "preference": 0.0, "shortage": 0.0,
+        ...      "step": 0.5}
+        >>> explain(f, kind="job", minutes=float("inf"), max_minutes=60, remote_share=1.0,
+        ...         travel_mode="timetable")[0]
+        'Ingen kollektivtrafik dit, men arbetet görs helt på distans.'
+        >>> explain(f, kind="job", minutes=80, max_minutes=90, travel_mode="estimate")[0][:40]
+        'Kollektivtrafik cirka 80 min, uppskattad'
+    """
     lines = []
     pct = round(factors["skills"] * 100)
     if not skills_required:
@@ -69,9 +91,11 @@ def explain(factors: Mapping[str, float], *, kind: str, minutes: float, max_minu
     elif factors["experience"] >= 0.25:
         lines.append(_say("experience_some", locale))
     if remote_share >= 0.99:
-        lines.append(_say("distance", locale))
+        no_trip = travel_mode != "car" and minutes == float("inf")
+        lines.append(_say("no_transit" if no_trip else "distance", locale))
     else:
-        lines.append(_say("travel", locale, minutes=round(minutes), max=round(max_minutes)))
+        key = {"timetable": "travel_timetable", "estimate": "travel_estimate"}.get(travel_mode, "travel")
+        lines.append(_say(key, locale, minutes=round(minutes), max=round(max_minutes)))
         if remote_share > 0:
             lines.append(_say("remote", locale))
     if factors["preference"] >= 0.5:

@@ -35,7 +35,14 @@ from kedja.matching.encoding import (
 )
 from kedja.matching.explain import explain
 from kedja.matching.reach import TravelTimes
-from kedja.matching.scoring import FACTORS, Candidates, ScoringInput, generate_candidates
+from kedja.matching.scoring import (
+    CAR_LICENCES,
+    FACTORS,
+    WEIGHTS,
+    Candidates,
+    ScoringInput,
+    generate_candidates,
+)
 
 __all__ = [
     "MatchingData",
@@ -65,6 +72,8 @@ class MatchingData:
     travel: TravelTimes | None = None
     excluded: set[tuple[str, str]] = field(default_factory=set)
     k: int = 20
+    weights: Mapping[str, float] | None = None
+    """The score's weights (the approved version of the algorithm register); ``WEIGHTS`` when None."""
 
 
 @dataclass
@@ -131,7 +140,7 @@ def prepare_matching(data: MatchingData) -> PreparedMatching:
                 if p in person_index and o in opp_index}
     scoring = ScoringInput(people, opportunities, travel.car, data.similarity.astype(np.float32),
                            data.shortage.astype(np.float32), excluded, data.k,
-                           public_minutes=travel.public_transport)
+                           public_minutes=travel.public_transport, weights=dict(data.weights or WEIGHTS))
     return PreparedMatching(data, people, opportunities, scoring, person_index, vocabulary)
 
 
@@ -155,7 +164,7 @@ def prepare_people(prepared: PreparedMatching, people: Sequence[Person]) -> Prep
     scoring = ScoringInput(encoded, prepared.opportunities, base.car_minutes, base.similarity,
                            base.shortage, {(person_index[p], opp_index[o]) for p, o in data.excluded
                                            if p in person_index and o in opp_index},
-                           data.k, public_minutes=base.public_minutes)
+                           data.k, public_minutes=base.public_minutes, weights=base.weights)
     return PreparedMatching(data, encoded, prepared.opportunities, scoring, person_index,
                             prepared.vocabulary)
 
@@ -178,18 +187,35 @@ def _pathway(prepared: PreparedMatching, c: Candidates, arc: int) -> Pathway:
     target: OccupationCode | None = opportunity.occupation_code
     if opportunity.training is not None and opportunity.training.leads_to:
         target = opportunity.training.leads_to[0]
-    texts = {locale: explain(factors, kind=opportunity.kind.value, minutes=float(c.minutes[arc]),
+    mode = _travel_mode(prepared, int(c.person[arc]), int(c.opportunity[arc]))
+    minutes = float(c.minutes[arc])
+    texts = {locale: explain(factors, kind=opportunity.kind.value, minutes=minutes,
                              max_minutes=person.constraints.max_commute_minutes, locale=locale,
                              remote_share=opportunity.remote_share,
                              skills_required=bool(opportunity.required_skills),
-                             general=opportunity.kind is OpportunityKind.TRAINING and target is None)
+                             general=opportunity.kind is OpportunityKind.TRAINING and target is None,
+                             travel_mode=mode)
              for locale in ("sv", "en")}
     return Pathway(
         opportunity_id=opportunity.id, kind=opportunity.kind.value, title=opportunity.title,
         organisation_id=opportunity.organisation_id, municipality_code=opportunity.municipality_code,
         occupation_code=target, fit=round(float(c.fit[arc]), 2), factors=factors,
-        travel_minutes=round(float(c.minutes[arc]), 1), explanation=texts,
+        # a step wholly at a distance needs no travel, even where no bus goes
+        travel_minutes=round(minutes, 1) if np.isfinite(minutes) else 0.0, explanation=texts,
     )
+
+
+def _travel_mode(prepared: PreparedMatching, person: int, opportunity: int) -> str:
+    """How the person travels: ``car``, ``local``, or public transport by ``timetable`` or ``estimate``."""
+    if (prepared.people.licences[person] & CAR_LICENCES) != 0 or prepared.scoring.public_minutes is None:
+        return "car"
+    travel = prepared.data.travel
+    if travel is None or travel.public_timetable is None:
+        return "estimate"
+    i, j = prepared.people.locality[person], prepared.opportunities.locality[opportunity]
+    if i == j:
+        return "local"  # a trip within the locality: neither timetable nor region-wide estimate
+    return "timetable" if bool(travel.public_timetable[i, j]) else "estimate"
 
 
 def allocate_region(prepared: PreparedMatching,

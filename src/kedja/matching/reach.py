@@ -63,6 +63,8 @@ class TravelTimes:
     localities: tuple[LocalityId, ...]
     car: np.ndarray
     public_transport: np.ndarray
+    public_timetable: np.ndarray | None = None
+    """Where public transport comes from a timetable (True) rather than the estimate (False)."""
     index: dict[LocalityId, int] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -21,7 +21,8 @@ factor     weight meaning
 skills     0.30   share of required skills the person has (verified 1, self-reported 0.85,
                   informal 0.7), with merit skills as a bonus; 0.8 where none is required
 experience 0.20   similarity of the person's past occupations to the step's occupation
-travel     0.10   1 − on-site commute / the person's maximum commute
+travel     0.10   willingness to commute that long, from the gravity fit on SCB's commuting
+                  matrix: (1 + t/τ)^−γ for the on-site commute t (see ``travel_value``)
 preference 0.10   1 for a preferred occupation, 0.5 for a preferred sector
 shortage   0.10   shortage of people in the destination occupation
 step       0.20   how well the kind of step fits the person's distance from the labour
@@ -72,6 +73,22 @@ MIN_JOB_READINESS = 0.34
 unless its occupation needs no particular skills or schooling (an entry job)."""
 
 
+COMMUTE_DECAY_GAMMA = 2.42
+COMMUTE_DECAY_SHIFT = 10.0
+"""The decay ``(1 + t/τ)^−γ`` fitted by ``kedja reach fit-commuting`` on SCB's commuting matrix of
+Norrbotten 2020–2024 (γ = 2.42, τ = 10 min; docs/matching.md has the fit and its figures)."""
+
+
+def travel_value(on_site: np.ndarray) -> np.ndarray:
+    """The travel factor: the willingness to commute ``on_site`` minutes, 1 at no travel.
+
+    Examples:
+        >>> travel_value(np.array([0.0, 10.0, 45.0])).round(3).tolist()
+        [1.0, 0.187, 0.016]
+    """
+    return (1.0 + np.asarray(on_site, dtype=np.float64) / COMMUTE_DECAY_SHIFT) ** -COMMUTE_DECAY_GAMMA
+
+
 def step_value(kind: np.ndarray, distance: np.ndarray) -> np.ndarray:
     """How well each kind of step suits people at ``distance`` from the labour market.
 
@@ -107,6 +124,8 @@ class ScoringInput:
     k: int = 20
     public_minutes: np.ndarray | None = None
     """Locality × locality minutes by public transport, for people who cannot drive."""
+    weights: dict[str, float] = field(default_factory=lambda: dict(WEIGHTS))
+    """The score's weights (the approved version in the algorithm register, else ``WEIGHTS``)."""
     related: sp.csr_matrix = field(init=False)
 
     def __post_init__(self) -> None:
@@ -258,7 +277,7 @@ def _factors(data: ScoringInput, group: np.ndarray, cols: np.ndarray, r: np.ndar
     return {
         "skills": np.where(merit_n > 0, 0.85 * coverage + 0.15 * merit_cov, coverage),
         "experience": experience,
-        "travel": np.clip(1.0 - on_site / np.maximum(p.max_commute[people], 1.0), 0.0, 1.0),
+        "travel": travel_value(on_site),
         "preference": np.maximum(preferred, sector),
         "shortage": np.where(known, data.shortage[safe], GENERAL),
         "step": _step(kind, p.distance[people], known,
@@ -282,7 +301,10 @@ def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candid
         return None
     r, c, covered, merit = _pairs(data, group, cols, minutes)
     travel = _pair_minutes(data, group, cols, locality, minutes, r, c)
-    on_site = travel * (1.0 - data.opportunities.remote[cols[c]])
+    remote = data.opportunities.remote[cols[c]]
+    # wholly remote steps need no travel, even where no public transport goes
+    with np.errstate(invalid="ignore"):
+        on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
     keep = _feasible(data, group[r], cols[c], on_site)
     r, c, on_site, travel = r[keep], c[keep], on_site[keep], travel[keep]
     factors = _factors(data, group, cols, r, c, on_site, (covered, merit))
@@ -290,7 +312,7 @@ def _score_block(data: ScoringInput, group: np.ndarray, locality: int) -> Candid
     opps = cols[c]
     ready = (factors["skills"] >= MIN_JOB_READINESS) | (factors["experience"] >= 0.5)
     keep = (o.kind[opps] != JOB) | ready | o.entry[opps]
-    fit = np.sum([WEIGHTS[f] * factors[f] for f in FACTORS], axis=0) * 100.0
+    fit = np.sum([data.weights[f] * factors[f] for f in FACTORS], axis=0) * 100.0
     r, c, fit, travel = r[keep], c[keep], fit[keep], travel[keep]
     top = _top_k(r, fit, data.k)
     return Candidates(

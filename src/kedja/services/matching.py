@@ -121,13 +121,24 @@ def matching_data(session: Session, people: list[Person], travel_matrix: Path | 
         occupations=occupations, similarity=_similarity(codes, links),
         shortage=_shortage(session, codes, forecast),
         today=reference_date(session), seat_of=_seats(session, localities),
-        travel=_travel(localities, travel_matrix),
+        travel=_travel(session, localities, travel_matrix),
+        weights=_weights(session),
     )
 
 
-def _travel(localities: list[Locality], matrix: Path | None) -> TravelTimes:
-    """Travel times from coordinates, with the pairs of an imported matrix put in their place."""
+def _weights(session: Session) -> dict[str, float]:
+    """The score's weights in use: the register's approved version, else the hand-set ones."""
+    from kedja.services.calibration import current_weights
+
+    return current_weights(session)
+
+
+def _travel(session: Session, localities: list[Locality], matrix: Path | None) -> TravelTimes:
+    """Travel times from coordinates and the imported timetable, then an imported matrix's pairs."""
+    from kedja.services.reach import with_timetable
+
     travel = TravelTimes.from_points({loc.id: loc.point for loc in localities})
+    travel = with_timetable(session.get_bind(), travel)  # type: ignore[arg-type]
     if matrix is not None:
         travel.override(read_travel_matrix(matrix, set(travel.index)))
     return travel
@@ -270,6 +281,8 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
         audit = audit_allocation(person_ids=prepared.people.ids, placed_kind=kinds, fit=fits,
                                  groups=groups)
         summary = _summary(result, chosen, kinds, audit)
+        summary["group_causes"] = _group_causes(prepared, result, chosen, groups, audit, band_report,
+                                                band_time_limit)
         if band_report is not None:
             summary["band"] = band_report
         if scale_report is not None:
@@ -280,6 +293,36 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
                summary, audit)
         checkpoint("allocation.stored")
     return summary
+
+
+def _group_causes(prepared: PreparedMatching, result: Any, chosen: Any, groups: dict[str, dict[str, str]],
+                  audit: dict[str, Any], band_report: dict[str, Any] | None,
+                  time_limit: float) -> list[dict[str, Any]]:
+    """For each group the audit flags: the rule that removes most of its places, and the band's cost."""
+    from kedja.matching.causes import group_causes
+
+    has_candidate = np.bincount(result.candidates.person, minlength=len(prepared.people.ids)) > 0
+    out: list[dict[str, Any]] = []
+    for dimension, report in audit.items():
+        if not report["flagged"]:
+            continue
+        labels = [groups[dimension].get(p, "unknown") for p in prepared.people.ids]
+        reference = max(report["ratios"], key=lambda g: report["ratios"][g])
+        band = band_report if band_report and band_report["dimension"] == dimension else \
+            _banded(prepared, result, groups, dimension, 0.8, time_limit)[1]
+        for cause in group_causes(prepared.scoring, labels, report["flagged"], reference,
+                                  np.asarray(chosen.place_of), has_candidate):
+            cause |= {"dimension": dimension, "ratio": report["ratios"][cause["group"]],
+                      "band": {"floor": band["floor"], "cost_in_fit": band["cost_in_fit"],
+                               "cost_share": round(band["cost_in_fit"] / band["unconstrained_total_fit"], 4)
+                               if band["unconstrained_total_fit"] else 0.0,
+                               "share_of_fair_share_before":
+                                   band["shares_of_fair_share_before"].get(cause["group"]),
+                               "share_of_fair_share_after":
+                                   band["shares_of_fair_share_after"].get(cause["group"]),
+                               "band_met": band["band_met"], "method": band["method"]}}
+            out.append(cause)
+    return out
 
 
 def _locality_areas(session: Session, prepared: PreparedMatching) -> np.ndarray:

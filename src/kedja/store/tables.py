@@ -68,10 +68,18 @@ __all__ = [
     "ReferralEventRow",
     "ReferralRow",
     "SignInFailureRow",
+    # issue 20
+    "ScoreWeightsRow",
     "SkillRow",
     "TaxonomyConceptRow",
     "TaxonomyLinkRow",
     "TaxonomySourceRow",
+    "TransitFeedRow",
+    "TransitServiceRow",
+    "TransitStopRow",
+    "TransitStopTimeRow",
+    "TransitTransferRow",
+    "TransitTripRow",
     "UserRow",
     "WebSessionRow",
 ]
@@ -692,3 +700,74 @@ class ExternalKeyRow(Base):
     external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+# Reach and calibration (issue 20): one imported GTFS feed, versioned score weights --------------
+# The database holds one public transport feed at a time; an import replaces it in one
+# transaction. Times are seconds after midnight of the service day (GTFS times may pass 24:00).
+
+
+class TransitFeedRow(Base):
+    """The imported GTFS feed: its version, publisher, validity and where it came from."""
+
+    __tablename__ = "transit_feeds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    publisher: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TransitStopRow(Base):
+    __tablename__ = "transit_stops"
+    stop_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class TransitTripRow(Base):
+    __tablename__ = "transit_trips"
+    trip_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    route_id: Mapped[str] = mapped_column(String(64))
+    service_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class TransitStopTimeRow(Base):
+    __tablename__ = "transit_stop_times"
+    trip_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stop_id: Mapped[str] = mapped_column(String(64))
+    arrival: Mapped[int] = mapped_column(Integer)
+    departure: Mapped[int] = mapped_column(Integer)
+    pickup: Mapped[bool] = mapped_column(Boolean)
+    drop_off: Mapped[bool] = mapped_column(Boolean)
+
+
+class TransitServiceRow(Base):
+    """The dates a service runs (calendar.txt and calendar_dates.txt combined)."""
+
+    __tablename__ = "transit_services"
+    service_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dates: Mapped[list[str]] = mapped_column(JSON)
+
+
+class TransitTransferRow(Base):
+    __tablename__ = "transit_transfers"
+    from_stop: Mapped[str] = mapped_column(String(64), primary_key=True)
+    to_stop: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seconds: Mapped[int] = mapped_column(Integer)
+
+
+class ScoreWeightsRow(Base):
+    """A version of the match score's weights: fitted on outcomes, proposed, approved or refused."""
+
+    __tablename__ = "score_weights"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    weights: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,7 +10,7 @@ from typing import Any
 
 from kedja.core.geography import Municipality
 
-__all__ = ["choropleth_spec", "population_chart"]
+__all__ = ["REACH_BANDS", "choropleth_spec", "population_chart", "reach_band", "reach_map"]
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
@@ -89,3 +89,59 @@ def choropleth_spec(scores: dict[str, dict[str, Any]], boundaries: dict[str, Any
                         {"field": "properties.score", "title": legend, "format": ".2f"}],
         },
     }
+def reach_map(destinations: list[dict[str, Any]], origin: dict[str, Any], *, title: str,
+              band_titles: dict[str, str], legend_title: str) -> dict[str, Any]:
+    """A map of localities (points on a Mercator projection) coloured by the commute from ``origin``.
+
+    Examples:
+        >>> spec = reach_map([{"name": "Boden", "lat": 65.8, "lon": 21.7, "minutes": 51.0,
+        ...                    "municipality": "Boden"}], {"name": "Luleå", "lat": 65.58, "lon": 22.15},
+        ...                  title="t", band_titles={b: b for b in REACH_BANDS}, legend_title="l")
+        >>> spec["layer"][0]["data"]["values"][0]["band"]
+        '45–60 min'
+    """
+    values = [{"name": d["name"], "municipality": d.get("municipality"), "lat": d["lat"], "lon": d["lon"],
+               "minutes": None if d["minutes"] is None else round(d["minutes"]),
+               "band": band_titles[reach_band(d["minutes"])]} for d in destinations]
+    domain = [band_titles[b] for b in REACH_BANDS]
+    return {
+        "$schema": SCHEMA, "title": title, "description": title, "width": "container", "height": 520,
+        "projection": {"type": "mercator"},
+        "layer": [
+            {"data": {"values": values},
+             "mark": {"type": "circle", "size": 110, "opacity": 0.9, "stroke": "#1b1f24", "strokeWidth": 0.5,
+                      "tooltip": True},
+             "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                          "latitude": {"field": "lat", "type": "quantitative"},
+                          "color": {"field": "band", "type": "ordinal", "title": legend_title,
+                                    "scale": {"domain": domain, "range": REACH_COLOURS}},
+                          "tooltip": [{"field": "name"}, {"field": "municipality"},
+                                      {"field": "minutes", "type": "quantitative"}, {"field": "band"}]}},
+            {"data": {"values": [origin]},
+             "mark": {"type": "point", "shape": "diamond", "size": 260, "filled": True, "color": "#1b1f24"},
+             "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                          "latitude": {"field": "lat", "type": "quantitative"},
+                          "tooltip": [{"field": "name"}]}},
+        ],
+        "config": {"legend": {"labelColor": "#1b1f24", "titleColor": "#1b1f24"},
+                   "title": {"color": "#1b1f24"}, "view": {"stroke": None}},
+    }
+
+
+REACH_BANDS = ("≤ 30 min", "30–45 min", "45–60 min", "60–90 min", "> 90 min", "none")
+REACH_COLOURS = ["#0b4f6c", "#2f7f8f", "#6aa9a8", "#d9a441", "#b5562f", "#9aa3ab"]
+
+
+def reach_band(minutes: float | None) -> str:
+    """The band of a commute (``none`` where there is no trip).
+
+    Examples:
+        >>> reach_band(30.0), reach_band(61.0), reach_band(None)
+        ('≤ 30 min', '60–90 min', 'none')
+    """
+    if minutes is None:
+        return "none"
+    for limit, band in zip((30, 45, 60, 90), REACH_BANDS, strict=False):
+        if minutes <= limit:
+            return band
+    return REACH_BANDS[4]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kedja.core.access import Permission, Purpose
@@ -58,3 +58,39 @@ def allocation_page(request: Request, engine: EngineDep, signed: AggregateReader
     return render(request, "allocation.html", {
         "active": "allocations",
         "allocation": matching.get_allocation(engine, allocation_id, signed.principal)})
+
+
+@router.get("/reach", response_class=HTMLResponse)
+def reach_page(request: Request, engine: EngineDep, signed: AggregateReader,
+               place: Annotated[str, Query(alias="from", max_length=80)] = "Luleå",
+               mode: Annotated[str, Query(pattern="^(car|transit)$")] = "transit") -> HTMLResponse:
+    """What is within reach of a place: every locality's commute, on a map and in a table."""
+    from kedja.services import reach
+    from kedja.web import i18n
+    from kedja.web.charts import REACH_BANDS, reach_band, reach_map
+    from kedja.web.pages import LANG_COOKIE
+
+    i18n.use_locale(i18n.choose_locale(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)))
+    _ = i18n.gettext
+    result = reach.locality_reach(engine, place, mode=mode)
+    origin = result["from"]
+    localities = [*sorted(row["name"] for row in result["destinations"]), origin["name"]]
+    point = reach.locality_point(engine, origin["locality_id"])
+    origin_point = {"name": origin["name"], "lat": point[0], "lon": point[1]}
+    bands = {b: _("no public transport") if b == "none" else b for b in REACH_BANDS}
+    spec = reach_map(result["destinations"], origin_point,
+                     title=_("Commute from %(place)s") % {"place": origin["name"]}, band_titles=bands,
+                     legend_title=_("Commute"))
+    for row in result["destinations"]:
+        row["band"] = bands[reach_band(row["minutes"])]
+    timetable = result.get("timetable")
+    if timetable and timetable.get("day"):
+        from datetime import date
+
+        from babel.dates import format_date
+
+        timetable["day_text"] = format_date(date.fromisoformat(timetable["day"]), format="long",
+                                            locale="sv_SE" if i18n.current_locale() == "sv" else "en_GB")
+    return render(request, "reach.html", {"active": "allocations", "result": result, "chart_spec": spec,
+                                          "place": origin["name"], "mode": mode,
+                                          "localities": sorted(set(localities))})
