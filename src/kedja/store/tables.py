@@ -67,9 +67,9 @@ __all__ = [
     "RecordKeyRow",
     "ReferralEventRow",
     "ReferralRow",
-    "SignInFailureRow",
     # issue 20
     "ScoreWeightsRow",
+    "SignInFailureRow",
     "SkillRow",
     "TaxonomyConceptRow",
     "TaxonomyLinkRow",
