@@ -93,13 +93,17 @@ def simulate(
              "attrition_rate": attrition_rate, "retirement_rate": retirement_rate,
              "substitute_hire_rate": substitute_hire_rate, "inflow_rate": inflow_rate,
              "seeker_exit_rate": seeker_exit_rate}
+    err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=fmt == "json") as bar:
+                  console=err, transient=fmt == "json") as bar:
         tasks: dict[str, TaskID] = {}
 
         def report(stage: str, done: int, total: int) -> None:
+            label = "reading the region, matching job seekers" if stage == "region" else "simulating runs"
+            if not err.is_terminal:  # a log or a pipe: one line per step instead of a bar
+                err.print(f"{label} {done}/{total}")
+                return
             if stage not in tasks:
-                label = "reading the region, matching job seekers" if stage == "region" else "simulating runs"
                 tasks[stage] = bar.add_task(label, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 

@@ -48,27 +48,27 @@ from kedja.chains.effects import EFFECT_SOURCES, ChainEffects, chain_effects
 from kedja.chains.optimise import EXACT_LIMIT
 from kedja.chains.rotation import is_valid_rotation, plan_rotation, rotation_for_plan
 from kedja.chains.simulate import STRATEGIES, SimulationSettings, simulate_strategies
-from kedja.core.access import Permission, Principal, Purpose, Role, require_permission
-from kedja.core.errors import Forbidden, KedjaError
+from kedja.core.errors import KedjaError
 from kedja.core.ids import OccupationCode, OpportunityId, OrganisationId, SkillId
 from kedja.core.opportunities import Opportunity, OpportunityKind
 from kedja.core.people import Person
 from kedja.matching import MatchingData, prepare_matching
 from kedja.matching.scoring import generate_candidates
-from kedja.services.cache import cached
+from kedja.services.cache import cached, peek
 from kedja.services.chains_forecast import ForecastShortage, forecast_shortage
 from kedja.services.matching import matching_data, reference_date
-from kedja.services.people import audit_reads
 from kedja.store import flows, loaders, records, session_scope
 
 __all__ = [
     "CHAIN_KEYS",
+    "EFFECT_KEYS",
     "RELATED_MOVE",
     "ChainRegion",
-    "employer_chain_plan",
     "load_chain_region",
     "plan_region_chains",
-    "regional_chain_view",
+    "recorded_rates",
+    "region_and_plan",
+    "region_plan_ready",
     "simulate_region_chains",
 ]
 
@@ -451,94 +451,24 @@ def simulate_region_chains(engine: Engine, *, years: int = 5, runs: int = 20, se
             "first_year": region.today.year + 1}
 
 
-SMALL_CELL = 5
-"""Counts under this are shown as "<5" in the regional view (small-cell suppression)."""
-CACHE_SECONDS = 600.0
-"""The region's plan is costly (tens of seconds on the demo region): it is kept ten minutes."""
+CACHE_SECONDS = 86_400.0
+"""The region's plan is costly (half a minute to a minute on the demo region): it is computed in
+the background when the server starts and kept a day; the services that change the region's data
+drop it at once (:func:`kedja.services.cache.invalidate`)."""
 
 
-def _region_and_plan(engine: Engine) -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
+def region_and_plan(engine: Engine, progress: Callable[[str, float], None] | None = None
+                    ) -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
+    """The region, its problem and its plan with the counterfactuals, computed once and kept."""
     def compute() -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
+        step = progress or (lambda _step, _share: None)
+        step("reading the region and matching job seekers", 0.05)
         region, problem = load_chain_region(engine)
+        step("planning chains and the counterfactuals", 0.6)
         return region, problem, _planned(region, problem, EXACT_LIMIT, None)
     return cached(engine, "chains_plan", compute, seconds=CACHE_SECONDS)
 
 
-def _suppressed(count: int) -> int | str:
-    return count if count >= SMALL_CELL else f"<{SMALL_CELL}"
-
-
-def regional_chain_view(engine: Engine, principal: Principal) -> dict[str, Any]:
-    """The region's chains as aggregates only: figures, and chain patterns by occupation.
-
-    No person is named; pattern counts under five are shown as "<5". A job seeker's step comes
-    "from" ``asf_placement`` when they are in an ASF's work-integration placement now.
-    """
-    require_permission(principal, Permission.READ_AGGREGATES)
-    _, _, plan = _region_and_plan(engine)
-    patterns: Counter[tuple[tuple[str, str | None], ...]] = Counter()
-    for chain in plan["chains"]:
-        if len(chain["steps"]) > 1:
-            patterns[tuple((s["occupation_code"], s["from_occupation_code"]
-                            or ("asf_placement" if s["asf_placement"] else None))
-                           for s in chain["steps"])] += 1
-    rows = [{"steps": [{"into": into, "from": origin} for into, origin in pattern],
-             "chains": _suppressed(n), "end": "job_seeker"} for pattern, n in patterns.most_common()]
-    keys = ("upskilled", "job_seekers_entering", "multiplier", "cost_per_entrant",
-            "shortage_positions_filled", "job_seekers_into_freed_jobs", "direct_hires",
-            "unplanned_job_seekers_entering",
-            "unplanned_multiplier", "unplanned_job_seekers_into_freed_jobs", "method", "checker_ok")
-    rotation = {k: v for k, v in plan["rotation"].items() if k != "calendar"}
-    return {**{k: plan[k] for k in keys}, "patterns": rows, "rotation": rotation}
-
-
-def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: str | None = None
-                        ) -> dict[str, Any]:
-    """An employer's planner: its staff by occupation, their possible moves, the chains they start.
-
-    Staff are counted by occupation (counts under five read "<5"); an employee is named only
-    when they have consented to the employer seeing their record, and each such read is
-    audited. People further down a chain (other employers' staff, job seekers) are shown by
-    occupation and municipality only. Employer HR sees its own organisation; an admin may name
-    any employer.
-    """
-    require_permission(principal, Permission.PLAN_WORKFORCE)
-    employer = organisation_id or principal.organisation_id
-    if Role.ADMIN not in principal.roles and employer != principal.organisation_id:
-        raise Forbidden(f"an employer's planner shows its own staff only, not {employer!r}",
-                        field="organisation_id", value=employer, hint="leave organisation_id out")
-    region, problem, plan = _region_and_plan(engine)
-    staff = [e for e, p in enumerate(region.employees) if p.situation.employer_id == employer]
-    ids: set[str] = {region.employees[e].id for e in staff}
-    by_occupation: Counter[str] = Counter(str(region.employees[e].situation.occupation_code) for e in staff)
-    moves: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for k in np.flatnonzero(np.isin(problem.move_employee, staff)).tolist():
-        e, c = int(problem.move_employee[k]), int(problem.move_course[k])
-        goal = region.positions[int(problem.move_position[k])][0]
-        moves[str(region.employees[e].situation.occupation_code), goal, region.courses[c].title].add(e)
-    with session_scope(engine) as session:  # the consents read and the named reads audited together
-        named = set(records.consenting_people(session, employer))
-        chains = [_anonymised(chain, ids & named) for chain in plan["chains"]
-                  if any(not s["job_seeker"] and s["person_id"] in ids for s in chain["steps"])]
-        shown = sorted({s["person_id"] for c in chains for s in c["steps"] if s["person_id"]})
-        audit_reads(session, principal, shown, Purpose.WORKFORCE_PLANNING)
-    return {
-        "organisation_id": employer, "staff": _suppressed(len(staff)),
-        "occupations": [{"occupation_code": code, "staff": _suppressed(n)}
-                        for code, n in by_occupation.most_common()],
-        "moves": [{"from_occupation_code": origin, "occupation_code": goal, "course_title": title,
-                   "staff": _suppressed(len(who))} for (origin, goal, title), who in sorted(moves.items())],
-        "chains": chains,
-    }
-
-
-def _anonymised(chain: dict[str, Any], named: set[str]) -> dict[str, Any]:
-    """A chain with everyone not in ``named`` reduced to their step: no id, no position label."""
-    def shown(step: dict[str, Any]) -> dict[str, Any]:
-        label = step["position"]
-        hidden_label = label.startswith("job of ") and label.removeprefix("job of ") not in named
-        if step["person_id"] in named:
-            return {**step, "position": None if hidden_label else label}
-        return {**step, "person_id": None, "position": None,
-                "employer_id": None if step["job_seeker"] else step["employer_id"]}
-    return {"end": chain["end"], "steps": [shown(s) for s in chain["steps"]]}
+def region_plan_ready(engine: Engine) -> tuple[ChainRegion, ChainProblem, dict[str, Any]] | None:
+    """The kept plan if it is there, else None (never computes, never waits)."""
+    return peek(engine, "chains_plan", seconds=CACHE_SECONDS)
