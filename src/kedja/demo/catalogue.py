@@ -135,12 +135,24 @@ WORKPLACE_COURSES: tuple[CourseTemplate, ...] = (
                    requires_experience_in=("7231", "7233", "7411"), distance=True),
     CourseTemplate("Arbetsledare bygg och anläggning", ("3121",), 60, "yh", 25, 110_000, "B2",
                    requires_experience_in=("7111", "7114", "7125", "7411", "8342"), distance=True),
+    CourseTemplate("Transportledare", ("4323",), 40, "yh", 25, 90_000, "B2",
+                   requires_experience_in=("4322", "8332", "8331", "8321", "8329"), distance=True),
+    CourseTemplate("Kock, lärlingsutbildning", ("5120",), 40, "komvux", 20, 70_000, "A2",
+                   requires_experience_in=("9412", "5131"), distance=True),
+    CourseTemplate("Arbetsledare lokalvård", ("5151",), 20, "folkhogskola", 20, 40_000, "A2",
+                   requires_experience_in=("9111", "9119"), distance=True),
+    CourseTemplate("Utredare, offentlig förvaltning", ("2422",), 60, "yh", 25, 100_000, "C1",
+                   min_education_level="3", requires_experience_in=("3333", "2661"), distance=True),
 )
 """Vocational-college (YH) programmes that employers use to move their own staff up, each asking
 for work experience in the occupations it builds on (as such programmes commonly do): a shop
 assistant to shop manager, an office assistant to accountant or payroll administrator, a
-mechanic or electrician to automation technician, a builder to site supervisor. Given at a
-distance with days on site (``remote_share`` 0.5), as is common in the north."""
+mechanic or electrician to automation technician, a builder to site supervisor, a warehouse
+worker or driver to transport planner, a kitchen assistant to cook (an apprenticeship at the
+workplace), a cleaner to cleaning supervisor, an employment officer or social worker to
+public-sector analyst.
+Given at a distance or at the workplace with days on site (``remote_share`` 0.5), as is common
+in the north."""
 
 
 @dataclass(frozen=True)

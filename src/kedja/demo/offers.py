@@ -122,15 +122,17 @@ def courses(ctx: DemoContext, providers: list[Organisation]) -> list[Opportunity
 def workplace_courses(ctx: DemoContext, providers: list[Organisation]) -> list[Opportunity]:
     """The programmes employers use to move their own staff up (:data:`catalogue.WORKPLACE_COURSES`).
 
-    Each is given by two vocational colleges, at a distance with days on site. Drawn last, so
-    that adding them shifts nothing else in the demo.
+    Each is given by two providers of its kind, at a distance or at the workplace with days on
+    site. Drawn last, so that adding them shifts nothing else in the demo.
     """
-    colleges = [p for p in providers if p.id[:3] not in ("KVX", "FHS")]
+    by_kind: dict[str, list[Organisation]] = defaultdict(list)
+    for p in providers:
+        by_kind[{"KVX": "komvux", "FHS": "folkhogskola"}.get(p.id[:3], "yh")].append(p)
     result = []
     for template in catalogue.WORKPLACE_COURSES:
-        chosen = sorted(int(i) for i in ctx.rng.choice(len(colleges), size=min(2, len(colleges)),
-                                                       replace=False))
-        result += [replace(_course(ctx, template, colleges[i]), remote_share=0.5) for i in chosen]
+        givers = by_kind[template.provider_kind]
+        chosen = sorted(int(i) for i in ctx.rng.choice(len(givers), size=min(2, len(givers)), replace=False))
+        result += [replace(_course(ctx, template, givers[i]), remote_share=0.5) for i in chosen]
     return result
 
 

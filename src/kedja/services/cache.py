@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-__all__ = ["cached", "invalidate", "peek"]
+__all__ = ["cached", "enabled", "invalidate", "peek"]
 
 T = TypeVar("T")
 _lock = threading.Lock()
@@ -56,6 +56,11 @@ def cached(engine: Engine, name: str, compute: Callable[[], T], seconds: float |
         with _lock:
             _entries[key] = (time.monotonic(), value)
         return value
+
+
+def enabled() -> bool:
+    """Whether results are kept at all (``KEDJA_CACHE_SECONDS=0`` turns the cache off)."""
+    return _ttl() > 0
 
 
 def peek(engine: Engine, name: str, seconds: float | None = None) -> Any | None:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from kedja.core.access import Permission, Principal, Purpose, Role, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import Forbidden, InvalidInput, NotFound
+from kedja.services import cache
 from kedja.services.chains import ChainRegion, region_and_plan, region_plan_ready
 from kedja.services.chains_views import chain_names, chain_region_progress, suppressed, warm_chain_region
 from kedja.services.people import audit_reads
@@ -54,7 +55,7 @@ def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: s
     """
     employer = _employer(principal, organisation_id)
     kept = region_plan_ready(engine)
-    if kept is None and not wait:
+    if kept is None and not wait and cache.enabled():
         warm_chain_region(engine)
         step, share = chain_region_progress(engine)
         return {"ready": False, "organisation_id": employer, "step": step, "progress": share}
@@ -123,7 +124,8 @@ class _StepFinder:
         return {
             "course_id": course.id, "course_title": course.title, "weeks": weeks,
             "from": start.isoformat(), "to": (start + timedelta(weeks=weeks)).isoformat(),
-            "cost_sek": float(self.problem.move_cost[k]), "position": label,
+            # the post by its index, never its label: a colleague's post is labelled with their id
+            "cost_sek": float(self.problem.move_cost[k]), "position": str(p),
             "occupation_code": goal, "occupation_name": self.names["occupations"].get(goal, goal),
             "open_post": bool(self.problem.open_position[p]), "post_employer_id": employer or None,
             "in_region_plan": (self.region.employees[e].id, course.id, label) in self.planned,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from kedja.core.access import Permission, Principal, require_permission
+from kedja.services import cache
 from kedja.services.cache import cached
 from kedja.services.chains import region_and_plan, region_plan_ready
 from kedja.store import repositories as repo
@@ -98,7 +99,7 @@ def regional_chain_view(engine: Engine, principal: Principal, *, wait: bool = Tr
     """
     require_permission(principal, Permission.READ_AGGREGATES)
     kept = region_plan_ready(engine)
-    if kept is None and not wait:
+    if kept is None and not wait and cache.enabled():  # with the cache off nothing could be kept
         warm_chain_region(engine)
         step, share = chain_region_progress(engine)
         return {"ready": False, "step": step, "progress": share}
