@@ -6,6 +6,8 @@ worse than (a); displacement and withdrawal lower the expected entrants; White's
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -40,16 +42,19 @@ def test_no_upskilling_lets_in_as_many_as_an_independent_assignment(seed: int) -
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 10_000), st.sampled_from([None, 1, 2]), st.sampled_from([None, 50_000.0]))
+@given(st.integers(0, 10_000), st.sampled_from([None, 1, 2]), st.sampled_from([None, 50_000.0]),
+       st.sampled_from([1.0, 0.3]))
 def test_the_plan_never_lets_in_fewer_than_no_upskilling(seed: int, length: int | None,
-                                                        budget: float | None) -> None:
-    problem = synthetic_chain_problem(np.random.default_rng(seed), n_employees=80, n_open=10, n_seekers=40,
-                                      seats_per_course=2, max_chain_length=length, budget=budget)
+                                                        budget: float | None, weight: float) -> None:
+    problem = replace(synthetic_chain_problem(np.random.default_rng(seed), n_employees=80, n_open=10,
+                                              n_seekers=40, seats_per_course=2, max_chain_length=length,
+                                              budget=budget), freed_job_weight=weight)
     plan, none, unplanned = optimise_chains(problem), no_upskilling_plan(problem), unplanned_plan(problem)
     for p in (plan, none, unplanned):
         assert is_valid_chain_plan(problem, p)
     assert plan.summary["job_seekers_entering"] >= none.summary["job_seekers_entering"]
-    if length is None and budget is None:
+    assert plan.summary["expected_entrants"] >= none.summary["expected_entrants"]
+    if length is None and budget is None and weight == 1.0:
         assert plan.summary["job_seekers_entering"] >= unplanned.summary["job_seekers_entering"]
 
 
@@ -77,7 +82,7 @@ def test_displacement_and_withdrawal_lower_the_expected_entrants() -> None:
 
 
 def test_effect_rates_must_be_shares_that_fit_together() -> None:
-    with pytest.raises(InvalidInput, match="displacement_rate '1.5'"):
+    with pytest.raises(InvalidInput, match=r"displacement_rate '1\.5'"):
         ChainEffects(displacement_rate=1.5)
     with pytest.raises(InvalidInput, match="more than 1"):
         ChainEffects(displacement_rate=0.7, withdrawal_rate=0.5)
@@ -105,3 +110,33 @@ def test_inflow_brings_more_people_into_work_and_exits_fewer() -> None:
         return float(result.yearly["no_upskilling"]["entered_work_cumulative"][-1]["mean"])
     assert total(flows) >= total(closed) >= total(leaving)
     assert closed.checker_ok and flows.checker_ok and leaving.checker_ok
+
+
+def _swap_problem(weight: float):  # type: ignore[no-untyped-def]
+    """An employee could take the one open post (1) that job seeker 0 could fill directly, freeing
+    their own job (0) for job seeker 1."""
+    from kedja.chains import ChainProblem
+
+    return ChainProblem(
+        n_positions=2, open_position=np.array([False, True]), own_position=np.array([0]),
+        move_employee=np.array([0]), move_position=np.array([1]), move_course=np.array([0]),
+        move_cost=np.array([50_000.0]), course_seats=np.array([5]), n_seekers=2,
+        seeker=np.array([0, 1]), seeker_position=np.array([1, 0]), seeker_fit=np.array([0.6, 0.6]),
+        move_value=np.array([0.3]), freed_job_weight=weight)
+
+
+def test_a_plan_that_weighs_displacement_keeps_the_direct_hire() -> None:
+    certain = optimise_chains(_swap_problem(1.0))
+    assert certain.summary["upskilled"] == 1  # as many entrants either way: the tie-break upskills
+    weighed = optimise_chains(_swap_problem(0.3))
+    assert weighed.summary["upskilled"] == 0 and weighed.summary["job_seekers_entering"] == 1
+    assert weighed.summary["expected_entrants"] == 1.0
+    assert certain.summary["expected_entrants"] == 1.0  # weight 1: a freed job counts in full
+    assert optimise_chains(_swap_problem(0.3)).summary["expected_entrants"] >= \
+        plan_expected(_swap_problem(0.3), certain)
+
+
+def plan_expected(problem, plan) -> float:  # type: ignore[no-untyped-def]
+    from kedja.chains import plan_from_arcs
+
+    return float(plan_from_arcs(problem, plan.move_of, plan.seeker_arc_of, "x").summary["expected_entrants"])

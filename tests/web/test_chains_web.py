@@ -18,6 +18,7 @@ from kedja.services.chains_views import SMALL_CELL
 from kedja.store import records, session_scope
 from kedja.store import tables as t
 from kedja.web import create_app
+from kedja.web.security import CSRF_HEADER
 from tests.conftest import DEMO_USERS, signed_in_client
 
 PERSON_ID = re.compile(r"\bP\d{6}\b")
@@ -98,12 +99,15 @@ def test_hr_saves_a_plan_and_shares_it_without_names(web_engine: Engine) -> None
     assert steps, "the demo's HR employer has consenting staff with possible steps"
     for s in [p["steps"][0] for o in view["occupations"] for p in o["named"] if p["steps"]]:
         assert s["course_title"] and s["from"] < s["to"] and s["cost_sek"] > 0
-    bad = hr.post("/api/v1/chains/plans", json={"title": "x", "steps": ["P999999|EDU1|job"]})  # type: ignore[attr-defined]
+    csrf = {CSRF_HEADER: hr.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
+    bad = hr.post("/api/v1/chains/plans", json={"title": "x", "steps": ["P999999|EDU1|1"]},  # type: ignore[attr-defined]
+                  headers=csrf)
     assert bad.status_code == 422 and "P999999" in bad.text
-    saved = hr.post("/api/v1/chains/plans", json={"title": "Plan 2027", "steps": steps})  # type: ignore[attr-defined]
+    saved = hr.post("/api/v1/chains/plans", json={"title": "Plan 2027", "steps": steps},  # type: ignore[attr-defined]
+                    headers=csrf)
     assert saved.status_code == 201, saved.text
     plan_id = saved.json()["id"]
-    shared = hr.post(f"/api/v1/chains/plans/{plan_id}/share")  # type: ignore[attr-defined]
+    shared = hr.post(f"/api/v1/chains/plans/{plan_id}/share", headers=csrf)  # type: ignore[attr-defined]
     assert shared.status_code == 200 and shared.json()["shared_with"].startswith("AF")
     officer = signed_in_client(app, DEMO_USERS["officer"] if shared.json()["shared_with"] == "AF25"
                                else "officer.vasterbotten@kedja.demo")
@@ -111,7 +115,9 @@ def test_hr_saves_a_plan_and_shares_it_without_names(web_engine: Engine) -> None
     mine = next(p for p in seen if p["id"] == plan_id)
     assert mine["steps"] and all("person_id" not in s for s in mine["steps"])
     other = signed_in_client(app, DEMO_USERS["analyst"])
-    assert other.post(f"/api/v1/chains/plans/{plan_id}/share").status_code == 403  # type: ignore[attr-defined]
+    other_csrf = {CSRF_HEADER: other.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
+    assert other.post(f"/api/v1/chains/plans/{plan_id}/share",  # type: ignore[attr-defined]
+                      headers=other_csrf).status_code == 403
 
 
 def test_an_employer_sees_its_own_planner_only_and_officers_none(web_engine: Engine) -> None:

@@ -52,14 +52,21 @@ SCALE = 1_000
 
 
 def _arc_costs(problem: ChainProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Integer costs of move arcs, seeker arcs and position → sink arcs, and the seeker bonus."""
+    """Integer costs of move arcs, seeker arcs and position → sink arcs, and the seeker bonus.
+
+    A job seeker entering a job a move freed gains ``freed_job_weight`` × the bonus (the chance the
+    freed job reaches them); the bonus is scaled so that even that exceeds all lesser gains together.
+    """
     fill = problem.open_position * (1 + problem.shortage_flags())
     relative_cost = problem.move_cost / max(float(problem.move_cost.max(initial=0.0)), 1.0)
     move_gain = np.round(SCALE * problem.move_values()) - np.round(relative_cost * SCALE / 4)
     fit_gain = np.round(SCALE * np.clip(problem.seeker_fit, 0.0, 1.0))
-    bonus = int(SCALE * (2 * fill.sum() + 1) + np.clip(move_gain, 0, None).sum() + fit_gain.sum()) + 1
+    lesser = SCALE * (2 * fill.sum() + 1) + np.clip(move_gain, 0, None).sum() + fit_gain.sum()
+    bonus = int(lesser / problem.freed_job_weight) + 1
+    weight = np.where(problem.open_position[problem.seeker_position], 1.0, problem.freed_job_weight)
     fill_gain = (SCALE * fill).astype(np.int64)
-    return -move_gain.astype(np.int64), -(bonus + fit_gain).astype(np.int64), -fill_gain, bonus
+    seeker_gain = np.round(bonus * weight) + fit_gain
+    return -move_gain.astype(np.int64), -seeker_gain.astype(np.int64), -fill_gain, bonus
 
 
 def solve_flow(problem: ChainProblem, move_price: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -195,11 +202,11 @@ def _priced(problem: ChainProblem, move_of: np.ndarray, rounds: int, time_limit:
     return best
 
 
-def _plan_rank(plan: ChainPlan) -> tuple[float, float, float, bool]:
-    """More job seekers entering, then more shortage filled, more upskilled; the MIP's on a tie."""
+def _plan_rank(plan: ChainPlan) -> tuple[float, float, float, float, bool]:
+    """More expected entrants, more entering, more shortage filled, more upskilled; the MIP's on a tie."""
     s = plan.summary
-    return (s["job_seekers_entering"], s["shortage_positions_filled"], s["upskilled"],
-            plan.method.startswith("mip"))
+    return (round(s["expected_entrants"], 6), s["job_seekers_entering"], s["shortage_positions_filled"],
+            s["upskilled"], plan.method.startswith("mip"))
 
 
 def _seats_or_budget_bind(problem: ChainProblem, move_of: np.ndarray) -> bool:

@@ -89,6 +89,8 @@ def plan_summary(problem: ChainProblem, plan: ChainPlan) -> dict[str, float]:
                              problem.seeker_position[plan.seeker_arc_of[plan.seeker_arc_of >= 0]]])
     shortage = problem.shortage_flags() & problem.open_position
     lengths = [len(c.steps) for c in plan.chains if c.end != "cycle"]
+    weight = problem.freed_job_weight
+    expected = sum(weight ** (len(c.steps) - 1) for c in plan.chains if c.end == "job_seeker")
     return {"upskilled": upskilled, "job_seekers_entering": entering,
             "multiplier": sum(lengths) / len(lengths) if lengths else 0.0,
             "entrants_into_freed_jobs_per_upskilled": into_freed / upskilled if upskilled else 0.0,
@@ -96,4 +98,5 @@ def plan_summary(problem: ChainProblem, plan: ChainPlan) -> dict[str, float]:
             "shortage_positions_filled": int(shortage[filled].sum()),
             "job_seekers_into_freed_jobs": into_freed, "direct_hires": entering - into_freed,
             "open_positions_filled": int(problem.open_position[filled].sum()),
+            "expected_entrants": expected,
             "chains": len(plan.chains)}

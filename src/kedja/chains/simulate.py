@@ -171,7 +171,8 @@ class _State:
             n_seekers=seekers.size, seeker=seeker_index[base.seeker[keep_arc]],
             seeker_position=base.seeker_position[keep_arc], seeker_fit=base.seeker_fit[keep_arc],
             move_value=None if base.move_value is None else base.move_value[keep_move],
-            budget=base.budget, max_chain_length=base.max_chain_length)
+            budget=base.budget, max_chain_length=base.max_chain_length,
+            freed_job_weight=base.freed_job_weight)
         return year, movers, seekers
 
 

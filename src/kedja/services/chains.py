@@ -193,7 +193,8 @@ class ChainRegion:
         return freed
 
     def problem(self, moves: list[tuple[int, int, int, float]], arcs: list[tuple[int, int, float]],
-                budget: float | None, max_chain_length: int | None) -> ChainProblem:
+                budget: float | None, max_chain_length: int | None,
+                freed_job_weight: float = 1.0) -> ChainProblem:
         """The engine's problem from the candidate moves and the job seekers' arcs."""
         move_array = np.array(moves, dtype=float).reshape(-1, 4)
         arc_array = np.array(arcs, dtype=float).reshape(-1, 3)
@@ -210,7 +211,7 @@ class ChainRegion:
             n_seekers=len(self.seekers), seeker=arc_array[:, 0].astype(np.int64),
             seeker_position=arc_array[:, 1].astype(np.int64), seeker_fit=arc_array[:, 2],
             move_value=np.full(len(moves), UPSKILLING_VALUE), budget=budget,
-            max_chain_length=max_chain_length)
+            max_chain_length=max_chain_length, freed_job_weight=freed_job_weight)
 
     def course_weeks(self) -> np.ndarray:
         """Weeks of each course."""
@@ -266,9 +267,12 @@ def _seeker_arcs(region: ChainRegion, data: MatchingData, movers: set[int],
 
 
 def load_chain_region(engine: Engine, *, targets: int = 5, k: int = 10,
-                      budget: float | None = None, max_chain_length: int | None = None
-                      ) -> tuple[ChainRegion, ChainProblem]:
+                      budget: float | None = None, max_chain_length: int | None = None,
+                      effects: ChainEffects | None = None) -> tuple[ChainRegion, ChainProblem]:
     """The database's region and its chain problem (see the module docstring).
+
+    The plan values a job seeker entering a freed job by the chance it reaches them
+    (``effects.seeker_share``: 1 − displacement − withdrawal), an open post's entrant as 1.
 
     Employees are read by :func:`~kedja.store.loaders.list_employees` (the eight columns a move
     needs), job seekers in full (matching scores them); the occupations' similarity is taken
@@ -292,7 +296,8 @@ def load_chain_region(engine: Engine, *, targets: int = 5, k: int = 10,
     region.shortage = _forecast_shortage(engine)
     moves = region.moves(targets)
     arcs = _seeker_arcs(region, data, {e for e, _, _, _ in moves}, k)
-    return region, region.problem(moves, arcs, budget, max_chain_length)
+    return region, region.problem(moves, arcs, budget, max_chain_length,
+                                  (effects or ChainEffects()).seeker_share)
 
 
 def _forecast_shortage(engine: Engine) -> ForecastShortage | None:
@@ -348,7 +353,7 @@ def plan_region_chains(engine: Engine, *, budget: float | None = None, max_chain
     ``effects`` the chances of displacement, withdrawal and deadweight at a freed job.
     """
     region, problem = load_chain_region(engine, targets=targets, budget=budget,
-                                        max_chain_length=max_chain_length)
+                                        max_chain_length=max_chain_length, effects=effects)
     return _planned(region, problem, exact_limit, min_weeks_unemployed, effects)
 
 
