@@ -5,7 +5,6 @@ a plan and shares it with the Employment Service without names."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 
 import numpy as np
@@ -49,9 +48,7 @@ def test_the_chains_page_answers_at_once_while_the_plan_is_computed(web_engine: 
     monkeypatch.setenv("KEDJA_CACHE_SECONDS", "600")
     invalidate(web_engine)
     analyst = signed_in_client(create_app(web_engine), DEMO_USERS["analyst"])
-    started = time.perf_counter()
-    page = analyst.get("/chains?lang=sv")  # type: ignore[attr-defined]
-    assert time.perf_counter() - started < 1.0
+    page = analyst.get("/chains?lang=sv")  # type: ignore[attr-defined]  # the time: bench/bench_chains_page.py
     assert page.status_code == 200 and "beräknas i bakgrunden" in page.text
     region_and_plan(web_engine)  # waits for the background computation (one per database)
     fragment = analyst.get("/chains", headers={"HX-Request": "true"})  # type: ignore[attr-defined]

@@ -32,24 +32,29 @@ def chain_diagram(patterns: list[dict[str, Any]], *, title: str, step_title: str
         >>> rows = [{"chains": 12, "steps": [{"into_name": "Undersköterskor", "from_name": "Vårdbiträden",
         ...          "from": "5330"}, {"into_name": "Vårdbiträden", "from_name": None, "from": None}]}]
         >>> spec = chain_diagram(rows, title="t", step_title="s", seeker="arbetssökande", asf="ASF")
-        >>> [v["label"] for v in spec["data"]["values"]]
-        ['Vårdbiträden → Undersköterskor', 'arbetssökande → Vårdbiträden']
+        >>> [(v["chain"], v["label"]) for v in spec["data"]["values"]]
+        [('1. Vårdbiträden (12)', 'Undersköterskor'), ('1. Vårdbiträden (12)', 'arbetssökande: Vårdbiträden')]
     """
     values = []
     for rank, row in enumerate(patterns[:top], start=1):
-        name = f"{rank}. ({row['chains']})"
+        first = row["steps"][0]
+        origin = first["from_name"] or (asf if first["from"] == "asf_placement" else seeker)
+        name = f"{rank}. {origin} ({row['chains']})"
         for index, step in enumerate(row["steps"], start=1):
-            origin = step["from_name"] or (asf if step["from"] == "asf_placement" else seeker)
-            values.append({"chain": name, "step": index, "label": f"{origin} → {step['into_name']}"})
+            mover = step["from_name"] is not None
+            who = "" if mover else f"{asf if step['from'] == 'asf_placement' else seeker}: "
+            values.append({"chain": name, "step": index, "label": f"{who}{step['into_name']}"})
     encoding = {"x": {"field": "step", "type": "ordinal", "title": step_title, "axis": {"labelAngle": 0}},
-                "y": {"field": "chain", "type": "nominal", "title": None, "sort": None}}
+                "y": {"field": "chain", "type": "nominal", "title": None, "sort": None,
+                      "axis": {"labelLimit": 260}}}
     return {
         "$schema": SCHEMA, "title": title, "description": title, "width": "container",
         "height": {"step": 46}, "data": {"values": values}, "encoding": encoding,
         "layer": [
             {"mark": {"type": "line", "color": "#4a5560"}, "encoding": {"detail": {"field": "chain"}}},
             {"mark": {"type": "circle", "size": 160, "color": "#0b4f6c", "tooltip": True}},
-            {"mark": {"type": "text", "dy": -14, "fontSize": 11, "color": "#1b1f24"},
+            {"mark": {"type": "text", "dy": -14, "align": "left", "dx": -6, "fontSize": 11,
+                      "color": "#1b1f24", "limit": 185},
              "encoding": {"text": {"field": "label"}}},
         ],
         "config": CONFIG,
@@ -76,12 +81,14 @@ def chain_map(places: list[dict[str, Any]], *, title: str, starts: str, ends: st
         "$schema": SCHEMA, "title": title, "description": title, "width": "container", "height": 460,
         "projection": {"type": "mercator"}, "data": {"values": values},
         "layer": [
-            {"mark": {"type": "circle", "opacity": 0.55, "stroke": "#1b1f24", "strokeWidth": 0.5},
+            {"mark": {"type": "point", "filled": False, "strokeWidth": 2.5},
              "encoding": {**position,
                           "size": {"field": "count", "type": "quantitative", "title": None,
                                    "scale": {"range": [0, 900]}},
                           "color": {"field": "kind", "type": "nominal", "title": None,
-                                    "scale": {"range": ["#0b4f6c", "#b5562f"]}},
+                                    "scale": {"domain": [starts, ends], "range": ["#0b4f6c", "#b5562f"]}},
+                          "shape": {"field": "kind", "type": "nominal", "title": None,
+                                    "scale": {"domain": [starts, ends], "range": ["circle", "square"]}},
                           "tooltip": [{"field": "name"}, {"field": "kind"}, {"field": "shown"}]}},
             {"transform": [{"filter": f"datum.kind == '{starts}'"}],
              "mark": {"type": "text", "dy": -12, "fontSize": 10, "color": "#1b1f24"},
