@@ -116,16 +116,15 @@ def simulate(
     _print_strategies(result)
 
 
-STRATEGY_LABELS = {"no_upskilling": "no upskilling (optimal matching)",
-                   "unplanned": "unplanned upskilling (optimal matching)",
-                   "planned_rotation": "planned chains with job rotation"}
+STRATEGY_LABELS = {"no_upskilling": "no upskilling", "unplanned": "unplanned upskilling",
+                   "planned_rotation": "planned chains + rotation"}
 
 
 def _print_strategies(result: dict[str, Any]) -> None:
     """The three strategies per year with 10–90 % bands, then the rates and their sources."""
     first = result["first_year"]
     table = Table(title=f"From unemployment into work per year, mean [10–90 %], {result['runs']} runs, "
-                        f"seed {result['seed']}")
+                        f"seed {result['seed']}; job seekers matched optimally in every strategy")
     table.add_column("strategy")
     for y in range(result["years"]):
         table.add_column(str(first + y), justify="right")
@@ -138,7 +137,8 @@ def _print_strategies(result: dict[str, Any]) -> None:
         upskilled = sum(b["mean"] for b in yearly["upskilled"])
         table.add_row(STRATEGY_LABELS.get(strategy, strategy), *cells,
                       f"{total['mean']:,.0f} [{total['p10']:,.0f}–{total['p90']:,.0f}]", f"{upskilled:,.0f}")
-    Console().print(table)
+    out = Console()
+    (out if out.is_terminal else Console(width=200)).print(table)
     print("rates:")
     for name, value in result["settings"].items():
         if name.endswith("_rate"):
