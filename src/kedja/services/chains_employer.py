@@ -74,14 +74,14 @@ def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: s
     named_by_occupation: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for person in people:
         named_by_occupation[person["occupation_code"]].append(person)
-    occupations = []
+    occupations: list[dict[str, Any]] = []
     for code, n in by_occupation.most_common():
-        named = named_by_occupation.get(code, [])
-        with_steps = [p for p in named if p["steps"]]
+        in_occupation = named_by_occupation.get(code, [])
+        with_steps = [p for p in in_occupation if p["steps"]]
+        without = len(in_occupation) - len(with_steps)
         occupations.append({"occupation_code": code, "name": names["occupations"].get(code, code),
                             "staff": suppressed(n), "named": with_steps,
-                            "named_without_steps": suppressed(len(named) - len(with_steps))
-                            if len(named) > len(with_steps) else 0})
+                            "named_without_steps": suppressed(without) if without else 0})
     occupations.sort(key=lambda o: not o["named"])  # occupations with steps first, then by size
     return {"ready": True, "organisation_id": employer, "organisation_name": employer_name,
             "staff": suppressed(len(staff)), "consenting": suppressed(len(people)),
