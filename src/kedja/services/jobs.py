@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, update
 
-from kedja.core.access import Permission, Principal, is_permitted, require_permission
+from kedja.core.access import Permission, Principal, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import KedjaError, NotFound
 from kedja.services.matching import run_allocation
@@ -138,17 +138,15 @@ def job_status(engine: Engine, principal: Principal, job_id: str) -> JobStatus:
     """A job's state, progress and (when done) result.
 
     Raises:
-        Forbidden: the principal may not start jobs of any kind.
-        NotFound: no job of a kind the principal may read has this id.
+        NotFound: no job has this id.
+        Forbidden: the principal may not start jobs of this kind (an analyst and an allocation).
     """
-    allowed = [kind for kind, permission in KIND_PERMISSION.items() if is_permitted(principal, permission)]
-    if not allowed:
-        require_permission(principal, Permission.RUN_ALLOCATION)
     with session_scope(engine) as session:
         row = session.get(t.JobRow, job_id)
-        if row is None or row.kind not in allowed:
+        if row is None:
             raise NotFound(f"no job has the id {job_id!r}", field="job_id", value=job_id,
                            hint="use the id returned when the job was started")
+        require_permission(principal, KIND_PERMISSION.get(row.kind, Permission.RUN_ALLOCATION))
         return _status(row)
 
 
