@@ -209,6 +209,9 @@ def warm_caches(engine: Engine) -> None:
     shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
         _prepared_region(engine, session, shortage)
+    from kedja.services.chains_views import warm_chain_region
+
+    warm_chain_region(engine)  # in the background: /chains shows its progress until it is ready
 
 
 def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:

@@ -23,6 +23,7 @@ __all__ = [
     "add_data_request",
     "append_audit",
     "audit_entries",
+    "consenting_for_purpose",
     "count_audit_entries",
     "count_organisations",
     "find_consent",
@@ -35,10 +36,11 @@ __all__ = [
 ]
 
 
-def save_consents(session: Session, consents: Iterable[tuple[str, str, date]]) -> None:
-    """Insert ``(person_id, organisation_id, given)`` consents."""
+def save_consents(session: Session, consents: Iterable[tuple[str, str, date]],
+                  purposes: list[str] | None = None) -> None:
+    """Insert ``(person_id, organisation_id, given)`` consents, for ``purposes`` (None: every one)."""
     insert_many(session, t.ConsentRow, [
-        {"person_id": p, "organisation_id": o, "given": given, "withdrawn": None}
+        {"person_id": p, "organisation_id": o, "given": given, "withdrawn": None, "purposes": purposes}
         for p, o, given in consents
     ])
 
@@ -228,3 +230,8 @@ def add_data_request(session: Session, *, request_id: str, person_id: str, kind:
                                  identity_check=identity_check, recorded_by=recorded_by,
                                  recorded_at=recorded_at))
     session.flush()
+def consenting_for_purpose(session: Session, organisation_id: str, purpose: str) -> list[str]:
+    """The ids of the people whose consent to ``organisation_id`` is in force and covers ``purpose``."""
+    rows = session.execute(select(t.ConsentRow.person_id, t.ConsentRow.purposes).where(
+        t.ConsentRow.organisation_id == organisation_id, t.ConsentRow.withdrawn.is_(None)))
+    return [str(person) for person, purposes in rows if purposes is None or purpose in purposes]

@@ -771,3 +771,16 @@ class ScoreWeightsRow(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     decided_by: Mapped[str | None] = mapped_column(String(255))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+class ChainPlanRow(Base):
+    """An employer's saved workforce plan: its staff's steps, and whom it is shared with."""
+
+    __tablename__ = "chain_plans"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    created_by: Mapped[str] = mapped_column(String(255))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    steps: Mapped[list[Any]] = mapped_column(JSON)
+    shared_with: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    """The Employment Service office the plan is shared with (steps without names), or None."""
+    shared_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,4 @@
-"""Long jobs from the web: start an allocation run in the background, then follow its progress."""
+"""Long jobs from the web: an allocation run or a chain simulation in the background, with progress."""
 
 from __future__ import annotations
 
@@ -21,6 +21,15 @@ router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse} for status in (401, 403, 404, 422)}
 Allocator = Annotated[SignedIn, Depends(require(Permission.RUN_ALLOCATION))]
+Reader = Annotated[SignedIn, Depends(require(Permission.READ_AGGREGATES))]
+
+
+class ChainSimulationJobRequest(BaseModel):
+    """Parameters of a background simulation of the three chain strategies."""
+
+    years: int = Field(5, ge=1, le=10)
+    runs: int = Field(10, ge=1, le=50)
+    seed: int = Field(0, ge=0, le=2**31)
 
 
 class AllocationJobRequest(BaseModel):
@@ -58,7 +67,15 @@ def start_allocation(request: AllocationJobRequest, engine: EngineDep,
         long_term_priority=request.long_term_priority))
 
 
+@router.post("/chains-simulation", response_model=JobPublic, status_code=202, responses=ERRORS)
+def start_chain_simulation(request: ChainSimulationJobRequest, engine: EngineDep,
+                           signed: Reader) -> JobPublic:
+    """Simulate no upskilling, unplanned upskilling and planned chains in the background."""
+    return job_public(services.jobs.start_chain_simulation_job(
+        engine, signed.principal, years=request.years, runs=request.runs, seed=request.seed))
+
+
 @router.get("/{job_id}", response_model=JobPublic, responses=ERRORS)
-def job(job_id: str, engine: EngineDep, signed: Allocator) -> JobPublic:
+def job(job_id: str, engine: EngineDep, signed: Reader) -> JobPublic:
     """A job's state, progress and current step, with the result when done."""
     return job_public(services.job_status(engine, signed.principal, job_id))

@@ -34,7 +34,7 @@ environment = Environment(
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True
 )
-environment.globals.update(number=i18n.format_number, share=i18n.format_share,
+environment.globals.update(number=i18n.format_number, share=i18n.format_share, date=i18n.format_date,
                            csrf_field=CSRF_FIELD, Permission=Permission)
 templates = Jinja2Templates(env=environment)
 
