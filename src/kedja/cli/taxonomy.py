@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,8 @@ from kedja.core.errors import InvalidInput
 
 __all__ = ["import_app"]
 
-import_app = typer.Typer(help="Import official classifications (ESCO, JobTech, SCB, O*NET).",
+import_app = typer.Typer(help="Import official classifications (ESCO, JobTech, SCB, O*NET) and "
+                              "directories (Open Referral HSDS 3.0).",
                          no_args_is_help=True)
 console = Console(stderr=True)
 out = Console(highlight=False, soft_wrap=True, markup=False)
@@ -83,3 +85,26 @@ def import_onet(
 ) -> None:
     """O*NET (CC BY 4.0): occupations, skills, knowledge, job zones, education."""
     _run("onet", [path], db, version)
+
+
+@import_app.command("hsds")
+def import_hsds(
+    path: Annotated[Path, typer.Argument(help="An HSDS 3.0 tabular package (folder or zip with "
+                                              "datapackage.json) or an HSDS JSON file "
+                                              "(*_full.json, *_list.json, Kedja's export).")],
+    db: DbOption = None,
+) -> None:
+    """A directory in Open Referral HSDS 3.0 (one transaction: all or nothing).
+
+    Kedja's own organisations (with Kedja's kind and municipality attributes) join the
+    directory; every other object is kept as it came and published again by the HSDS API and
+    exports.
+    """
+    from kedja.services import hsds
+
+    report = hsds.import_directory_path(services.prepare_database(db), None, path)
+    d = report.directory
+    kept = ", ".join(f"{count} {kind}" for kind, count in report.kept.items() if count)
+    out.print(f"Imported {path}: {len(d.organisations)} organisations, {len(d.services)} "
+              f"services, {len(d.locations)} locations into Kedja's directory; kept as HSDS "
+              f"records: {kept or 'none'}.")
