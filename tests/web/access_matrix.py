@@ -41,6 +41,7 @@ PATH_SAMPLES = {
     "referral_id": "R-CANARY-2",  # sent by AF24 to the demo HR's employer, without consent
     "enrolment_id": "E-00001",
     "job_id": "JOB-000000000000",
+    "id": "AF24",  # the HSDS API's objects (an organization; other kinds answer 404)
 }
 """A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"

@@ -22,7 +22,7 @@ from kedja.core.access import Permission, Principal, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.directory import Directory
 from kedja.core.errors import InvalidInput, NotFound
-from kedja.hub.hsds import directory_from_hsds, directory_to_hsds
+from kedja.hub.hsds import TAXONOMY, TAXONOMY_NAMES, directory_from_hsds, directory_to_hsds
 from kedja.hub.hsds_documents import core_document, merged_document, split_document
 from kedja.hub.hsds_tabular import CORE_OBJECTS, documents_from_tables, package_bytes, read_package
 from kedja.store import hub, records, session_scope
@@ -31,10 +31,13 @@ from kedja.store import repositories as repo
 __all__ = [
     "HsdsImport",
     "HsdsPage",
+    "HsdsQuery",
     "export_directory",
     "hsds_document",
     "hsds_object",
     "hsds_page",
+    "hsds_taxonomy",
+    "hsds_taxonomy_page",
     "import_directory",
     "import_directory_path",
     "read_hsds",
@@ -245,40 +248,167 @@ def _full(document: JsonDict, kind: str, obj: JsonDict, *, full_service: bool = 
     return result
 
 
-def hsds_page(engine: Engine, kind: str, *, page: int = 1, per_page: int = 50,
-              search: str | None = None, organization_id: str | None = None,
-              taxonomy_term_id: str | None = None, taxonomy_id: str | None = None,
-              full: bool = False) -> HsdsPage:
-    """A page of organizations, services or service-at-locations, filtered as HSDS defines.
+@dataclass(frozen=True, slots=True)
+class HsdsQuery:
+    """The HSDS API's list filters (``search``, ``organization_id``, taxonomy, dates, place)."""
 
-    ``search`` matches name and description (case-insensitive); ``organization_id`` the owning
-    organisation; ``taxonomy_term_id`` / ``taxonomy_id`` an attribute's term or taxonomy.
+    search: str | None = None
+    organization_id: str | None = None
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    modified_after: str | None = None
+    postcode: str | None = None
+    proximity_m: float | None = None
+
+
+def _postcode(text: Any) -> str:
+    return "".join(str(text or "").split()).casefold()
+
+
+def _near(document: JsonDict, query: HsdsQuery) -> set[str]:
+    """Locations with the postcode, or within ``proximity_m`` of its centroid (haversine).
+
+    The centroid is the mean position of the directory's locations with that postcode.
     """
-    if page < 1 or not 1 <= per_page <= 1000:
-        raise InvalidInput(f"page {page} with per_page {per_page} is out of range",
-                           field="page" if page < 1 else "per_page",
-                           value=page if page < 1 else per_page,
-                           hint="page counts from 1; per_page is 1 to 1000")
-    document = hsds_document(engine)
+    wanted = _postcode(query.postcode)
+    at = [loc for loc in document["location"]
+          if any(_postcode(a.get("postal_code")) == wanted for a in loc.get("addresses") or [])]
+    if query.proximity_m is None:
+        return {str(loc["id"]) for loc in at}
+    points = [(float(loc["latitude"]), float(loc["longitude"])) for loc in at
+              if isinstance(loc.get("latitude"), int | float)
+              and isinstance(loc.get("longitude"), int | float)]
+    if not points:
+        return set()
+    lat0, lon0 = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+    def metres(loc: JsonDict) -> float:
+        lat, lon = math.radians(float(loc["latitude"])), math.radians(float(loc["longitude"]))
+        a = (math.sin((lat - math.radians(lat0)) / 2) ** 2 + math.cos(lat) * math.cos(
+            math.radians(lat0)) * math.sin((lon - math.radians(lon0)) / 2) ** 2)
+        return 2 * 6_371_000 * math.asin(math.sqrt(min(1.0, a)))
+    return {str(loc["id"]) for loc in document["location"]
+            if isinstance(loc.get("latitude"), int | float)
+            and isinstance(loc.get("longitude"), int | float)
+            and -90 <= loc["latitude"] <= 90 and metres(loc) <= query.proximity_m}
+
+
+def _filtered(document: JsonDict, kind: str, query: HsdsQuery) -> list[JsonDict]:
     services = {str(s["id"]): s for s in document["service"]}
     items = document[kind]
 
     def related(obj: JsonDict) -> JsonDict:
         return services.get(str(obj.get("service_id")), {}) if kind == "service_at_location" \
             else obj
-    if search:
-        needle = search.casefold()
+    if query.search:
+        needle = query.search.casefold()
         items = [o for o in items if needle in " ".join(
             str(related(o).get(k, "")) for k in ("name", "description")).casefold()]
-    if organization_id and kind != "organization":
-        items = [o for o in items if related(o).get("organization_id") == organization_id]
-    if taxonomy_term_id:
-        items = [o for o in items if taxonomy_term_id in {t for t, _ in _terms(related(o))}]
+    if query.organization_id and kind != "organization":
+        items = [o for o in items if related(o).get("organization_id") == query.organization_id]
+    if query.taxonomy_term_id:
+        items = [o for o in items
+                 if query.taxonomy_term_id in {t for t, _ in _terms(related(o))}]
+    if query.taxonomy_id:
+        items = [o for o in items if query.taxonomy_id in {x for _, x in _terms(related(o))}]
+    if query.modified_after:
+        items = [o for o in items
+                 if str(related(o).get("last_modified", "")) >= query.modified_after]
+    if query.postcode and kind == "service_at_location":
+        near = _near(document, query)
+        items = [o for o in items if str(o.get("location_id")) in near]
+    return items
+
+
+def hsds_page(engine: Engine, kind: str, *, page: int = 1, per_page: int = 50,
+              query: HsdsQuery | None = None, full: bool = False, minimal: bool = False,
+              full_service: bool = True) -> HsdsPage:
+    """A page of organizations, services or service-at-locations, filtered as HSDS defines.
+
+    ``search`` matches name and description (case-insensitive; a service-at-location by its
+    service); ``organization_id`` the owning organisation; ``taxonomy_term_id`` /
+    ``taxonomy_id`` an attribute's term or taxonomy; ``modified_after`` a service's
+    ``last_modified``; ``postcode`` (service-at-locations) a location's address, or with
+    ``proximity_m`` the locations that near its centroid. ``per_page`` 0 is every item.
+
+    Raises:
+        InvalidInput: a page or page size out of range.
+    """
+    if page < 1 or not 0 <= per_page <= 1000:
+        raise InvalidInput(f"page {page} with per_page {per_page} is out of range",
+                           field="page" if page < 1 else "per_page",
+                           value=page if page < 1 else per_page,
+                           hint="page counts from 1; per_page is 1 to 1000 (0: all)")
+    document = hsds_document(engine)
+    items = _filtered(document, kind, query or HsdsQuery())
+    size = per_page or max(1, len(items))
+    chosen = items[(page - 1) * size: page * size]
+    if minimal:
+        contents: list[JsonDict] = [{k: o[k] for k in ("id", "last_modified") if k in o}
+                                    for o in chosen]
+    elif full:
+        contents = [_full(document, kind, o, full_service=full_service) for o in chosen]
+    else:
+        contents = [_flat(o) for o in chosen]
+    return HsdsPage(contents, len(items), page, size)
+
+
+def _taxonomy_terms(document: JsonDict) -> dict[str, JsonDict]:
+    terms: dict[str, JsonDict] = {}
+    for kind in CORE_OBJECTS:
+        for obj in document[kind]:
+            for attribute in obj.get("attributes") or []:
+                term = attribute.get("taxonomy_term")
+                if isinstance(term, dict) and term.get("id") is not None:
+                    terms.setdefault(str(term["id"]), term)
+    return terms
+
+
+def _taxonomies(document: JsonDict) -> dict[str, JsonDict]:
+    found = {f"{TAXONOMY}:{key}": {"id": f"{TAXONOMY}:{key}", "name": key.replace("_", " "),
+                                   "description": text}
+             for key, text in TAXONOMY_NAMES.items()}
+    for term in _taxonomy_terms(document).values():
+        detail = term.get("taxonomy_detail")
+        if isinstance(detail, dict) and detail.get("id") is not None:
+            found.setdefault(str(detail["id"]), detail)
+    return found
+
+
+def hsds_taxonomy_page(engine: Engine, kind: str, *, page: int = 1, per_page: int = 50,
+                       search: str | None = None, taxonomy_id: str | None = None,
+                       parent_id: str | None = None, top_only: bool = False) -> HsdsPage:
+    """A page of the taxonomies (``kind`` ``taxonomy``) or taxonomy terms the directory uses."""
+    document = hsds_document(engine)
+    items = list((_taxonomies if kind == "taxonomy" else _taxonomy_terms)(document).values())
+    if search:
+        items = [i for i in items if search.casefold() in
+                 f"{i.get('name', '')} {i.get('description', '')}".casefold()]
     if taxonomy_id:
-        items = [o for o in items if taxonomy_id in {x for _, x in _terms(related(o))}]
-    chosen = items[(page - 1) * per_page: page * per_page]
-    contents = [_full(document, kind, o) if full else _flat(o) for o in chosen]
-    return HsdsPage(contents, len(items), page, per_page)
+        items = [i for i in items if taxonomy_id in (i.get("taxonomy"), i.get("taxonomy_id"))]
+    if parent_id:
+        items = [i for i in items if i.get("parent_id") == parent_id]
+    if top_only:
+        items = [i for i in items if not i.get("parent_id")]
+    size = per_page or max(1, len(items))
+    chosen = [{k: v for k, v in i.items() if k != "taxonomy_detail"}
+              for i in items[(page - 1) * size: page * size]]
+    return HsdsPage(chosen, len(items), page, size)
+
+
+def hsds_taxonomy(engine: Engine, kind: str, object_id: str) -> JsonDict:
+    """One taxonomy or taxonomy term.
+
+    Raises:
+        NotFound: the directory uses no such taxonomy or term.
+    """
+    document = hsds_document(engine)
+    found = (_taxonomies if kind == "taxonomy" else _taxonomy_terms)(document).get(object_id)
+    if found is None:
+        path = "taxonomies" if kind == "taxonomy" else "taxonomy_terms"
+        raise NotFound(f"no {kind} {object_id!r} in the directory", field="id",
+                       value=object_id, hint=f"list them at /hsds/{path}")
+    return {k: v for k, v in found.items() if k != "taxonomy_detail"}
 
 
 def hsds_object(engine: Engine, kind: str, object_id: str, *,

@@ -16,6 +16,7 @@ from kedja.web import (
     api,
     api_chains,
     api_forecast,
+    api_hsds,
     api_hub,
     api_jobs,
     api_matching,
@@ -101,7 +102,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
-                   pages_hub.router, privacy.router, api_jobs.router):
+                   pages_hub.router, privacy.router, api_jobs.router, api_hsds.router):
         app.include_router(router)
     missing = assets.missing_vendor_files()
     if missing:

@@ -18,7 +18,7 @@ from kedja.core.errors import KedjaError
 
 __all__ = ["API_PREFIXES", "ErrorBody", "ErrorResponse", "install_error_handlers", "is_api_path"]
 
-API_PREFIXES = ("/api/", "/health", "/openapi.json", "/docs", "/redoc")
+API_PREFIXES = ("/api/", "/health", "/openapi.json", "/docs", "/redoc", "/hsds")
 PageError = Callable[[Request, int, "ErrorBody"], Response]
 
 
