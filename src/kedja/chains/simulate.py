@@ -37,6 +37,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -267,8 +268,12 @@ def _run(problem: ChainProblem, strategy: str, rng: np.random.Generator,
 
 
 def simulate_strategies(problem: ChainProblem, settings: SimulationSettings,
-                        strategies: tuple[str, ...] = STRATEGIES) -> SimulationResult:
-    """Every strategy over the same seeded chance draws (common random numbers per run)."""
+                        strategies: tuple[str, ...] = STRATEGIES,
+                        progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+    """Every strategy over the same seeded chance draws (common random numbers per run).
+
+    ``progress(done, total)`` is called after each run of each strategy.
+    """
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
         raise InvalidInput(f"'{unknown[0]}' is not a strategy", field="strategies", value=unknown[0],
@@ -280,6 +285,9 @@ def simulate_strategies(problem: ChainProblem, settings: SimulationSettings,
         for run in range(settings.runs):
             rows, ok = _run(problem, strategy, np.random.default_rng([settings.seed, run]), settings)
             checker_ok &= ok
+            if progress is not None:
+                progress(strategies.index(strategy) * settings.runs + run + 1,
+                         len(strategies) * settings.runs)
             for name in MEASURES:
                 table[name].append(rows[name])
         runs[strategy] = {name: np.array(values) for name, values in table.items()}

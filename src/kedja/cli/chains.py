@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from kedja import services
+from kedja.cli.options import FormatOption, OutputFormat, progress
 from kedja.services.chains import plan_region_chains, simulate_region_chains
 
 __all__ = ["chains_app"]
@@ -25,11 +26,13 @@ def plan(
     min_weeks: Annotated[int | None, typer.Option(
         "--min-weeks-unemployed",
         help="Job rotation: substitutes must have been without a job this many weeks.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Plan the region's chains with job rotation; compare with upskilling without chain planning."""
-    result = plan_region_chains(services.prepare_database(db), budget=budget, max_chain_length=max_length,
-                                min_weeks_unemployed=min_weeks)
+    with progress("Planning the region's chains") as report:
+        report.step("reading the region and planning")
+        result = plan_region_chains(services.prepare_database(db), budget=budget,
+                                    max_chain_length=max_length, min_weeks_unemployed=min_weeks)
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
@@ -67,13 +70,16 @@ def simulate(
     attrition_rate: Annotated[float, typer.Option(help="Share of employees leaving a year.")] = 0.05,
     retirement_rate: Annotated[float, typer.Option(help="Share of employees retiring a year.")] = 0.03,
     substitute_hire_rate: Annotated[float, typer.Option(help="Share of substitutes hired afterwards.")] = 0.3,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Simulate years of no upskilling, unplanned upskilling and planned chains with rotation."""
-    result = simulate_region_chains(
-        services.prepare_database(db), years=years, runs=runs, seed=seed, budget=budget,
-        completion_rate=completion_rate, retention_rate=retention_rate, attrition_rate=attrition_rate,
-        retirement_rate=retirement_rate, substitute_hire_rate=substitute_hire_rate)
+    with progress("Simulating the strategies (runs)") as report:
+        report.step("reading the region")
+        result = simulate_region_chains(
+            services.prepare_database(db), years=years, runs=runs, seed=seed, budget=budget,
+            completion_rate=completion_rate, retention_rate=retention_rate,
+            attrition_rate=attrition_rate, retirement_rate=retirement_rate,
+            substitute_hire_rate=substitute_hire_rate, progress=report.advance)
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return

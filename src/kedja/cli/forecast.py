@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kedja import services
+from kedja.cli.options import FormatOption, GapsFormat, OutputFormat
 from kedja.core.errors import InvalidInput
 from kedja.services import forecast as forecasting
 from kedja.services import forecast_barometer as barometers
@@ -23,13 +24,10 @@ out = Console()
 
 CSV_HELP = ("CSV with id, name, municipality_code, headcounts (year:count;...) and "
             "occupation_mix (ssyk:share;...).")
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
-
-
 def _check_format(value: str) -> None:
-    if value not in ("table", "json"):
+    if value not in tuple(OutputFormat):
         raise InvalidInput(f"{value!r} is not an output format", field="--format", value=value,
-                           hint="use --format table or --format json")
+                           hint="use --format text or --format json")
 
 
 def _print_json(data: Any) -> None:
@@ -48,7 +46,7 @@ def run(
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 42,
     exit_age: Annotated[int, typer.Option(help="Retirement age.")] = 65,
     top: Annotated[int, typer.Option(help="Occupations to show.")] = 10,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Forecast one municipality: population indicators and the largest gaps by occupation."""
     _check_format(output)
@@ -81,7 +79,7 @@ def _print_table(view: dict[str, Any]) -> None:
 
 
 @forecast_app.command("scenarios")
-def scenarios(output: FormatOption = "table") -> None:
+def scenarios(output: FormatOption = OutputFormat.TEXT) -> None:
     """List the named scenarios."""
     _check_format(output)
     rows = forecasting.list_scenarios()
@@ -99,7 +97,7 @@ def backtest(
     target: Annotated[int, typer.Option("--target", help="Year to forecast.")] = 2019,
     details: Annotated[Path | None, typer.Option(
         "--details", help="Also write each municipality's errors (percent) to this CSV.")] = None,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Back-test the projection against unchanged and linear-trend baselines (MAPE, bias in %)."""
     _check_format(output)
@@ -132,7 +130,8 @@ def gaps(
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
     limit: Annotated[int | None, typer.Option(help="Keep the largest N gaps.")] = None,
-    output: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    output: Annotated[GapsFormat, typer.Option("--format", case_sensitive=False,
+                                               help="csv, xlsx or json.")] = GapsFormat.CSV,
     out_path: Annotated[Path | None, typer.Option("--out", help="File to write (xlsx needs one).")]
     = None,
 ) -> None:
@@ -161,7 +160,7 @@ def gaps(
 def compare(
     municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2582.")] = "2582",
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """What changes if: the municipality's total gap under every scenario."""
     _check_format(output)

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kedja import services
 from kedja.cli import matching
@@ -22,6 +21,7 @@ from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.occupations import occupations_app, transitions
 from kedja.cli.operations import register as register_operations
+from kedja.cli.options import ExitCode, progress, set_quiet
 from kedja.cli.report import report_app
 from kedja.cli.taxonomy import import_app
 from kedja.cli.users import users_app
@@ -59,11 +59,8 @@ DbOption = Annotated[
 @contextmanager
 def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
     """A rich spinner with elapsed time; yields a function that names the current step."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=False) as progress:
-        task = progress.add_task(title)
-        yield lambda step: progress.update(task, description=f"{title}: {step}")
-        progress.update(task, description=f"{title}: done")
+    with progress(title) as report:
+        yield report.step
 
 
 @app.command()
@@ -151,20 +148,40 @@ def db_downgrade(
 app.command("transitions")(transitions)
 
 
+@app.callback()
+def _options(quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress display and no notes on stderr (for scripts); "
+                              "results and errors still show.")] = False) -> None:
+    """Kedja: regional competence supply and labour-market inclusion.
+
+    Exit codes: 0 done; 1 Kedja refused the request (the message says what to change); 2 the
+    command line is wrong (unknown option or value); 3 configuration (database, settings);
+    130 interrupted.
+    """
+    set_quiet(quiet)
+    console.quiet = quiet
+
+
 def _explain(error: KedjaError) -> str:
     title = "Configuration problem" if isinstance(error, ConfigurationError) else "Kedja stopped"
     return f"{title}: " + textwrap.fill(str(error), width=100)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning Kedja's errors into a paragraph and exit code 2."""
+    """Entry point: run the app, turning Kedja's errors into a paragraph and an exit code.
+
+    The codes are :class:`kedja.cli.options.ExitCode`'s: 1 for a refused request, 2 for a
+    wrong command line, 3 for configuration, 130 when interrupted.
+    """
     try:
         app(args=argv, standalone_mode=False)
     except KedjaError as error:
-        console.print(_explain(error), markup=False, highlight=False)
-        sys.exit(2)
+        errors = Console(stderr=True)  # errors show even with --quiet
+        errors.print(_explain(error), markup=False, highlight=False)
+        sys.exit(ExitCode.CONFIGURATION if isinstance(error, ConfigurationError)
+                 else ExitCode.REFUSED)
     except typer.Abort:
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except Exception as error:  # click usage errors carry their own exit code
         code = getattr(error, "exit_code", None)
         if code is None:

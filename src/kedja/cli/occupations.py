@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from kedja import services
+from kedja.cli.options import ListFormat, OccupationLevel
 from kedja.core.errors import InvalidInput
 
 __all__ = ["occupations_app", "transitions"]
@@ -60,9 +61,11 @@ def transitions(
     origin: Annotated[str | None, typer.Option("--from", help="SSYK 2012 code (or ESCO URI with "
                                                                "--level esco).")] = None,
     k: Annotated[int, typer.Option("--k", help="How many destinations per origin.")] = 10,
-    level: Annotated[str, typer.Option(help="ssyk4 or esco.")] = "ssyk4",
+    level: Annotated[OccupationLevel, typer.Option(case_sensitive=False,
+                                                   help="ssyk4 or esco.")] = OccupationLevel.SSYK4,
     every: Annotated[bool, typer.Option("--all", help="Every origin (batch, evaluation).")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text, json or csv.")] = "text",
+    fmt: Annotated[ListFormat, typer.Option("--format", case_sensitive=False,
+                                            help="text, json or csv.")] = ListFormat.TEXT,
     shortage: Annotated[str | None, typer.Option(
         help="Only these destination codes (comma-separated: occupations in shortage).")] = None,
     no_education: Annotated[bool, typer.Option(

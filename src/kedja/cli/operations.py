@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from kedja import services
+from kedja.cli.options import progress
 from kedja.services.backup import backup_database, restore_database
 from kedja.services.maintenance import RetentionRules, run_maintenance
 from kedja.services.privacy import erase_person, export_person_data
@@ -26,7 +27,9 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Write every table and the schema revision to a portable archive (SQLite or PostgreSQL)."""
-    report = backup_database(services.prepare_database(db), out_path)
+    with progress(f"Backing up to {out_path}") as bar:
+        report = backup_database(services.prepare_database(db), out_path)
+        bar.step(f"{report.rows:,} rows")
     out.print(f"Backed up {report.rows:,} rows of {len(report.tables)} tables (schema "
               f"{report.schema_revision}) to {report.path}: {report.bytes / 1e6:.1f} MB in "
               f"{report.seconds:.1f} s.")
@@ -38,7 +41,9 @@ def restore(
     replace: Annotated[bool, typer.Option(help="Overwrite a database that holds data.")] = False,
 ) -> None:
     """Restore an archive into an empty (or, with --replace, overwritten) database, all or nothing."""
-    report = restore_database(services.prepare_database(db), source, replace=replace)
+    with progress(f"Restoring {source}") as bar:
+        report = restore_database(services.prepare_database(db), source, replace=replace)
+        bar.step(f"{report.rows:,} rows")
     out.print(f"Restored {report.rows:,} rows of {len(report.tables)} tables from {report.path} "
               f"in {report.seconds:.1f} s.")
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from kedja import services
+from kedja.cli.options import DirectoryFormat, TableFormat
 from kedja.services import follow_up, hub
 
 __all__ = ["report_app"]
@@ -35,7 +36,8 @@ def indicators(
     db: DbOption = None,
     period: Annotated[str | None, typer.Option(help="YYYY-MM-DD:YYYY-MM-DD (enrolments "
                                                     "overlapping it).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    fmt: Annotated[TableFormat, typer.Option("--format", case_sensitive=False,
+                                             help="csv or xlsx.")] = TableFormat.CSV,
     output: OutputOption = None,
 ) -> None:
     """Participants, outcomes, progression and the equal-treatment report.
@@ -52,7 +54,9 @@ def indicators(
 @report_app.command("directory")
 def directory(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="json (HSDS 3.0) or zip (HSDS CSV).")] = "json",
+    fmt: Annotated[DirectoryFormat, typer.Option(
+        "--format", case_sensitive=False,
+        help="json (HSDS 3.0) or zip (the HSDS tabular package).")] = DirectoryFormat.JSON,
     output: OutputOption = None,
 ) -> None:
     """The directory of actors as Open Referral HSDS 3.0 (no personal data)."""

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from kedja import services
+from kedja.cli.options import progress
 from kedja.core.errors import InvalidInput
 
 __all__ = ["import_app"]
@@ -26,8 +27,10 @@ VersionOption = Annotated[str | None, typer.Option(help="Source version (default
 
 def _run(kind: str, paths: list[str], db: str | None, version: str | None,
          api_url: str | None = None) -> None:
-    engine = services.prepare_database(db)
-    report = services.import_taxonomy(engine, kind, paths, version=version, api_url=api_url)
+    with progress(f"Importing {kind}") as bar:
+        engine = services.prepare_database(db)
+        report = services.import_taxonomy(engine, kind, paths, version=version, api_url=api_url)
+        bar.step(f"{report.source} {report.version}")
     changes = report.changes
     out.print(f"Imported {report.source} {report.version} in {report.seconds:.1f} s "
               f"(parse {report.timings['parse']:.1f} s, write {report.timings['write']:.1f} s): "
@@ -102,7 +105,8 @@ def import_hsds(
     """
     from kedja.services import hsds
 
-    report = hsds.import_directory_path(services.prepare_database(db), None, path)
+    with progress(f"Importing {path.name}"):
+        report = hsds.import_directory_path(services.prepare_database(db), None, path)
     d = report.directory
     kept = ", ".join(f"{count} {kind}" for kind, count in report.kept.items() if count)
     out.print(f"Imported {path}: {len(d.organisations)} organisations, {len(d.services)} "

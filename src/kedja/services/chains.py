@@ -33,6 +33,7 @@ The problem is built as follows (documented so that it can be argued with):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -332,7 +333,9 @@ def _planned(region: ChainRegion, problem: ChainProblem, exact_limit: int,
 
 
 def simulate_region_chains(engine: Engine, *, years: int = 5, runs: int = 20, seed: int = 0,
-                           budget: float | None = None, **rates: float) -> dict[str, Any]:
+                           budget: float | None = None,
+                           progress: Callable[[int, int], None] | None = None,
+                           **rates: float) -> dict[str, Any]:
     """The three strategies over ``years`` on the database's region: per year, mean and 10–90 % band.
 
     ``rates`` are :class:`~kedja.chains.simulate.SimulationSettings` fields (completion_rate, ...).
@@ -340,7 +343,7 @@ def simulate_region_chains(engine: Engine, *, years: int = 5, runs: int = 20, se
     region, problem = load_chain_region(engine, budget=budget)
     settings = SimulationSettings(years=years, runs=runs, seed=seed, course_weeks=region.course_weeks(),
                                   **rates)  # type: ignore[arg-type]
-    result = simulate_strategies(problem, settings)
+    result = simulate_strategies(problem, settings, progress=progress)
     return {"years": years, "runs": runs, "seed": seed, "strategies": list(STRATEGIES),
             "settings": {k: v for k, v in vars(settings).items() if k != "course_weeks"},
             "yearly": result.yearly, "checker_ok": result.checker_ok,
