@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.cli.options import FormatOption, OutputFormat, progress
-from kedja.services.chains import plan_region_chains, simulate_region_chains
 
 __all__ = ["chains_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.chains as region_chains
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+    region_chains = lazy_module("kedja.services.chains")
 
 chains_app = typer.Typer(help="Vacancy chains: upskill the employed, open their jobs to job seekers.",
                          no_args_is_help=True)
@@ -31,7 +37,7 @@ def plan(
     """Plan the region's chains with job rotation; compare with upskilling without chain planning."""
     with progress("Planning the region's chains") as report:
         report.step("reading the region and planning")
-        result = plan_region_chains(services.prepare_database(db), budget=budget,
+        result = region_chains.plan_region_chains(services.prepare_database(db), budget=budget,
                                     max_chain_length=max_length, min_weeks_unemployed=min_weeks)
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
@@ -75,7 +81,7 @@ def simulate(
     """Simulate years of no upskilling, unplanned upskilling and planned chains with rotation."""
     with progress("Simulating the strategies (runs)") as report:
         report.step("reading the region")
-        result = simulate_region_chains(
+        result = region_chains.simulate_region_chains(
             services.prepare_database(db), years=years, runs=runs, seed=seed, budget=budget,
             completion_rate=completion_rate, retention_rate=retention_rate,
             attrition_rate=attrition_rate, retirement_rate=retirement_rate,

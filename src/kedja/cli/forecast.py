@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.cli.options import FormatOption, GapsFormat, OutputFormat
 from kedja.core.errors import InvalidInput
-from kedja.services import forecast as forecasting
-from kedja.services import forecast_barometer as barometers
-from kedja.services import forecast_exports as exports
 
 __all__ = ["forecast_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.forecast as forecasting
+    import kedja.services.forecast_barometer as barometers
+    import kedja.services.forecast_exports as exports
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+    forecasting = lazy_module("kedja.services.forecast")
+    barometers = lazy_module("kedja.services.forecast_barometer")
+    exports = lazy_module("kedja.services.forecast_exports")
 
 forecast_app = typer.Typer(help="Population and labour-balance forecast.", no_args_is_help=True)
 out = Console()

@@ -10,15 +10,15 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from kedja import services
 from kedja.cli import matching
 from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
+from kedja.cli.lazy import lazy_module
 from kedja.cli.occupations import occupations_app, transitions
 from kedja.cli.operations import register as register_operations
 from kedja.cli.options import ExitCode, progress, set_quiet
@@ -28,6 +28,11 @@ from kedja.cli.users import users_app
 from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
 
 app = typer.Typer(
     name="kedja",

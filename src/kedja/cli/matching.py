@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.cli.options import BandOption, FormatOption, LangOption, Language, OutputFormat, progress
 
 __all__ = ["register"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
 
 out = Console()
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]

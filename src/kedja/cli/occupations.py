@@ -6,16 +6,21 @@ import csv
 import json
 import sys
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.cli.options import ListFormat, OccupationLevel
 from kedja.core.errors import InvalidInput
 
 __all__ = ["occupations_app", "transitions"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
 
 occupations_app = typer.Typer(help="Find occupations by Swedish or English text.",
                               no_args_is_help=True)

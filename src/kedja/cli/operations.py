@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.cli.options import progress
-from kedja.services.backup import backup_database, restore_database
-from kedja.services.maintenance import RetentionRules, run_maintenance
-from kedja.services.privacy import erase_person, export_person_data
 
 __all__ = ["register"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.backup as backups
+    import kedja.services.maintenance as maintenance_rules
+    import kedja.services.privacy as privacy
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+    backups = lazy_module("kedja.services.backup")
+    maintenance_rules = lazy_module("kedja.services.maintenance")
+    privacy = lazy_module("kedja.services.privacy")
 
 out = Console(highlight=False, soft_wrap=True, markup=False)
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL "
@@ -28,7 +36,7 @@ def backup(
 ) -> None:
     """Write every table and the schema revision to a portable archive (SQLite or PostgreSQL)."""
     with progress(f"Backing up to {out_path}") as bar:
-        report = backup_database(services.prepare_database(db), out_path)
+        report = backups.backup_database(services.prepare_database(db), out_path)
         bar.step(f"{report.rows:,} rows")
     out.print(f"Backed up {report.rows:,} rows of {len(report.tables)} tables (schema "
               f"{report.schema_revision}) to {report.path}: {report.bytes / 1e6:.1f} MB in "
@@ -42,7 +50,7 @@ def restore(
 ) -> None:
     """Restore an archive into an empty (or, with --replace, overwritten) database, all or nothing."""
     with progress(f"Restoring {source}") as bar:
-        report = restore_database(services.prepare_database(db), source, replace=replace)
+        report = backups.restore_database(services.prepare_database(db), source, replace=replace)
         bar.step(f"{report.rows:,} rows")
     out.print(f"Restored {report.rows:,} rows of {len(report.tables)} tables from {report.path} "
               f"in {report.seconds:.1f} s.")
@@ -57,8 +65,8 @@ def maintenance(
         help="Keep withdrawn consents this many years after the withdrawal.")] = 2.0,
 ) -> None:
     """Delete what is past its time: expired sessions, old audit entries, ended referrals."""
-    rules = RetentionRules(audit_years, referral_years, consent_years)
-    counts = run_maintenance(services.prepare_database(db), rules)
+    rules = maintenance_rules.RetentionRules(audit_years, referral_years, consent_years)
+    counts = maintenance_rules.run_maintenance(services.prepare_database(db), rules)
     out.print("Deleted: " + ", ".join(f"{count:,} {name}" for name, count in counts.items()) + ".")
 
 
@@ -73,7 +81,7 @@ def privacy_export(
     db: DbOption = None,
 ) -> None:
     """Write everything Kedja holds about a person to a JSON file (audited)."""
-    data = export_person_data(services.prepare_database(db), None, person_id)
+    data = privacy.export_person_data(services.prepare_database(db), None, person_id)
     out_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     rows = sum(len(v) for v in data["tables"].values())
     out.print(f"Wrote {rows} rows and {len(data['access_log'])} access-log entries to {out_path}.")
@@ -86,7 +94,7 @@ def privacy_erase(
     db: DbOption = None,
 ) -> None:
     """Erase a person everywhere, keeping only what the statistics count (audited)."""
-    report = erase_person(services.prepare_database(db), None, person_id, reason=reason)
+    report = privacy.erase_person(services.prepare_database(db), None, person_id, reason=reason)
     changed = ", ".join(f"{name} {count}" for name, count in report.rows.items() if count)
     out.print(f"Erased {person_id}: {changed}.")
 

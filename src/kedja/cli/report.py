@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.cli.options import DirectoryFormat, TableFormat
-from kedja.services import follow_up, hub
 
 __all__ = ["report_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.follow_up as follow_up
+    import kedja.services.hub as hub
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+    follow_up = lazy_module("kedja.services.follow_up")
+    hub = lazy_module("kedja.services.hub")
 
 report_app = typer.Typer(help="Reports: follow-up indicators (suppressed), the HSDS directory.",
                          no_args_is_help=True)

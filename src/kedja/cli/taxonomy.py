@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.cli.options import progress
 from kedja.core.errors import InvalidInput
 
 __all__ = ["import_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
 
 import_app = typer.Typer(help="Import official classifications (ESCO, JobTech, SCB, O*NET) and "
                               "directories (Open Referral HSDS 3.0).",
@@ -61,14 +66,15 @@ def import_jobtech(
     db: DbOption = None, version: VersionOption = None,
     api: Annotated[bool, typer.Option("--api", help="Fetch from the live taxonomy API instead.")
                    ] = False,
-    api_url: Annotated[str, typer.Option(help="The taxonomy API's GraphQL address.")
-                       ] = services.JOBTECH_API_URL,
+    api_url: Annotated[str | None, typer.Option(
+        help="The taxonomy API's GraphQL address (default: JobTech's public API).")] = None,
 ) -> None:
     """The JobTech taxonomy (JobTech/Arbetsförmedlingen): SSYK groups, names, skills, ISCO."""
     if path is None and not api:
         raise InvalidInput("give PATH (a folder of exports) or --api", field="PATH",
                            hint="kedja import jobtech ../shared/data/jobtech_taxonomy")
-    _run("jobtech", [path] if path else [], db, version, api_url if api else None)
+    _run("jobtech", [path] if path else [], db, version,
+         (api_url or services.JOBTECH_API_URL) if api else None)
 
 
 @import_app.command("scb-ssyk")
