@@ -24,7 +24,7 @@ from kedja.core.access import (
     require_person_visible,
 )
 from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import Forbidden, InvalidInput, KedjaError, NotFound
+from kedja.core.errors import ConfigurationError, Forbidden, InvalidInput, KedjaError, NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -45,7 +45,6 @@ from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
 from kedja.matching.planner import PreparedMatching, RegionAllocation
 from kedja.matching.reach import TravelTimes, read_travel_matrix
-from kedja.scale import open_runner, parse_cluster, partitioned_allocation
 from kedja.services import forecast as forecasting
 from kedja.services.cache import cached
 from kedja.services.people import audit_reads
@@ -252,7 +251,8 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     """
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
-    parse_cluster(cluster)
+    if cluster is not None or compare:
+        _scale().parse_cluster(cluster)
     step = progress or (lambda _name, _share: None)
     step("forecasting shortage", 0.05)
     shortage = forecast_shortage(engine)
@@ -293,6 +293,17 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     return summary
 
 
+def _scale() -> Any:
+    """:mod:`kedja.scale`, which needs the ``scale`` extra (pyarrow; dask for a cluster)."""
+    try:
+        import kedja.scale
+    except ModuleNotFoundError as missing:
+        raise ConfigurationError(
+            f"running per labour-market area needs {missing.name}, which is not installed",
+            field="cluster", hint="install the scale extra: pip install 'kedja[scale]'") from None
+    return kedja.scale
+
+
 def _locality_areas(session: Session, prepared: PreparedMatching) -> np.ndarray:
     """The functional labour-market area of each locality of the travel matrix, in its order.
 
@@ -314,8 +325,9 @@ def _by_area(session: Session, prepared: PreparedMatching, priority: dict[str, f
     """The allocation per FA region on ``cluster``, reconciled, as a checked RegionAllocation."""
     weight = None if not priority else np.array([priority.get(p, 1.0) for p in prepared.people.ids])
     areas = _locality_areas(session, prepared)
-    with open_runner(cluster) as runner:
-        run = partitioned_allocation(prepared.scoring, areas, runner, weight=weight)
+    scale = _scale()
+    with scale.open_runner(cluster) as runner:
+        run = scale.partitioned_allocation(prepared.scoring, areas, runner, weight=weight)
         workers = runner.workers
     greedy = greedy_allocation(run.problem)
     ok = is_feasible_allocation(run.problem, run.allocation) and is_feasible_allocation(run.problem, greedy)
