@@ -37,6 +37,8 @@ else:
 app = typer.Typer(
     name="kedja",
     help="Kedja: regional competence supply and labour-market inclusion.",
+    epilog="Exit codes: 0 done; 1 Kedja refused the request (the message says what to change); "
+           "2 the command line is wrong; 3 configuration (database, settings); 130 interrupted.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -157,12 +159,7 @@ app.command("transitions")(transitions)
 def _options(quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress display and no notes on stderr (for scripts); "
                               "results and errors still show.")] = False) -> None:
-    """Kedja: regional competence supply and labour-market inclusion.
-
-    Exit codes: 0 done; 1 Kedja refused the request (the message says what to change); 2 the
-    command line is wrong (unknown option or value); 3 configuration (database, settings);
-    130 interrupted.
-    """
+    """Options for every command (the app's help and epilog describe the rest)."""
     set_quiet(quiet)
     console.quiet = quiet
 

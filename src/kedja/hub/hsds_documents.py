@@ -24,7 +24,7 @@ Examples:
     >>> [len(doc[k]) for k in ("organization", "service", "location", "service_at_location")]
     [1, 1, 1, 1]
     >>> doc["service_at_location"][0]
-    {'id': 'sl1', 'service_id': 's1', 'location_id': 'l1'}
+    {'id': 'sl1', 'location_id': 'l1', 'service_id': 's1'}
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Examples:
     ...        "service_at_location": []}
     >>> tables = tables_from_documents(doc)
     >>> tables["phone"]
-    [{'id': 'p1', 'number': '1', 'organization_id': 'o1'}]
+    [{'organization_id': 'o1', 'id': 'p1', 'number': '1'}]
     >>> documents_from_tables(tables)["organization"][0]["phones"][0]["number"]
     '1'
 """
