@@ -19,7 +19,8 @@ from referencing.jsonschema import DRAFT202012
 from sqlalchemy import Engine
 
 from kedja.web import create_app
-from tests.conftest import shared_data
+from kedja.web.security import CSRF_HEADER
+from tests.conftest import DEMO_USERS, shared_data, signed_in_client
 
 REMOTE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 
@@ -142,3 +143,22 @@ def test_every_hsds_path_and_parameter_is_served(client: TestClient) -> None:
             wanted.add(parameter["name"])
         served = {p["name"] for p in mine["get"].get("parameters", [])}
         assert wanted <= served, (path, wanted - served)
+
+
+def test_an_administrator_imports_an_official_example_through_the_api(
+        web_engine: Engine) -> None:
+    admin = signed_in_client(create_app(web_engine), DEMO_USERS["admin"])
+    headers = {CSRF_HEADER: admin.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
+    example = shared_data("hsds_3.0", "examples", "service_full.json")
+    answer = admin.post("/api/v1/directory/hsds", headers=headers,  # type: ignore[attr-defined]
+                        files={"file": ("service_full.json", example.read_bytes())})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["kept"]["service"] == 1
+    service = json.loads(example.read_text())
+    served = admin.get(f"/hsds/services/{service['id']}").json()  # type: ignore[attr-defined]
+    assert served["name"] == service["name"] and served["phones"]
+    assert check_against_spec("/services/{id}", served) == []
+    bad = admin.post("/api/v1/directory/hsds", headers=headers,  # type: ignore[attr-defined]
+                     files={"file": ("x.json", b'{"contents": [{"id": "s"}]}')})
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert "has no field 'name'" in bad.json()["detail"]
