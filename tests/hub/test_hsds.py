@@ -92,7 +92,7 @@ def test_a_utf16_table_in_the_zip_is_a_clear_error_not_a_crash() -> None:
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("organization.csv", "id,name\nO1,Åsele ASF\n".encode("utf-16"))
+        archive.writestr("organizations.csv", "id,name\nO1,Åsele ASF\n".encode("utf-16"))
     with pytest.raises(InvalidInput) as error:
         directory_from_zip(buffer.getvalue())
-    assert "organization.csv" in str(error.value) and "UTF-8" in str(error.value)
+    assert "organizations.csv" in str(error.value) and "UTF-8" in str(error.value)

@@ -42,6 +42,7 @@ PATH_SAMPLES = {
     "enrolment_id": "E-00001",
     "job_id": "JOB-000000000000",
     "plan_id": "CP-000000000000",
+    "id": "AF24",  # the HSDS API's objects (an organization; other kinds answer 404)
 }
 """A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"

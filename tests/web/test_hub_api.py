@@ -26,7 +26,7 @@ def test_the_directory_is_public_and_has_no_people(web_engine: Engine) -> None:
     document = client.get("/api/v1/directory/hsds").json()
     assert {"organization", "service", "location", "service_at_location"} <= set(document)
     archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/directory/hsds?format=zip").content))
-    assert "service_capacity.csv" in archive.namelist()
+    assert "service_capacities.csv" in archive.namelist()
     for text in (page.text, str(document)):
         assert not re.search(r"\bP\d{6}\b", text)  # no person id anywhere
 

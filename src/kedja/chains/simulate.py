@@ -343,6 +343,9 @@ def simulate_strategies(problem: ChainProblem, settings: SimulationSettings,
             if progress is not None:
                 progress(done, settings.runs * len(strategies))
             checker_ok &= ok
+            if progress is not None:
+                progress(strategies.index(strategy) * settings.runs + run + 1,
+                         len(strategies) * settings.runs)
             for name in MEASURES:
                 table[name].append(rows[name])
         runs[strategy] = {name: np.array(values) for name, values in table.items()}

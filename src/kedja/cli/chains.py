@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kedja import services
-from kedja.services.chains import plan_region_chains, simulate_region_chains
+from kedja.cli.lazy import lazy_module
+from kedja.cli.options import FormatOption, OutputFormat, progress
 
 __all__ = ["chains_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.chains as region_chains
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+    region_chains = lazy_module("kedja.services.chains")
 
 chains_app = typer.Typer(help="Vacancy chains: upskill the employed, open their jobs to job seekers.",
                          no_args_is_help=True)
@@ -28,11 +34,13 @@ def plan(
     min_weeks: Annotated[int | None, typer.Option(
         "--min-weeks-unemployed",
         help="Job rotation: substitutes must have been without a job this many weeks.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Plan the region's chains with job rotation; compare with upskilling without chain planning."""
-    result = plan_region_chains(services.prepare_database(db), budget=budget, max_chain_length=max_length,
-                                min_weeks_unemployed=min_weeks)
+    with progress("Planning the region's chains") as report:
+        report.step("reading the region and planning")
+        result = region_chains.plan_region_chains(services.prepare_database(db), budget=budget,
+                                    max_chain_length=max_length, min_weeks_unemployed=min_weeks)
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
@@ -86,30 +94,22 @@ def simulate(
     seeker_exit_rate: Annotated[float | None, typer.Option(
         help="Share of job seekers leaving the register without work a year (default: from the records)."
     )] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Simulate years of no upskilling, unplanned upskilling and planned chains with rotation."""
     rates = {"completion_rate": completion_rate, "retention_rate": retention_rate,
              "attrition_rate": attrition_rate, "retirement_rate": retirement_rate,
              "substitute_hire_rate": substitute_hire_rate, "inflow_rate": inflow_rate,
              "seeker_exit_rate": seeker_exit_rate}
-    err = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=fmt == "json") as bar:
-        tasks: dict[str, TaskID] = {}
+    with progress("Simulating the strategies") as report:
+        def tell(stage: str, done: int, total: int) -> None:
+            report.step("reading the region, matching job seekers" if stage == "region"
+                        else "simulating runs")
+            report.advance(done, total)
 
-        def report(stage: str, done: int, total: int) -> None:
-            label = "reading the region, matching job seekers" if stage == "region" else "simulating runs"
-            if not err.is_terminal:  # a log or a pipe: one line per step instead of a bar
-                err.print(f"{label} {done}/{total}")
-                return
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(label, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        result = simulate_region_chains(services.prepare_database(db), years=years, runs=runs, seed=seed,
-                                        budget=budget, progress=report,
-                                        **{k: v for k, v in rates.items() if v is not None})
+        result = region_chains.simulate_region_chains(
+            services.prepare_database(db), years=years, runs=runs, seed=seed, budget=budget,
+            progress=tell, **{k: v for k, v in rates.items() if v is not None})
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return

@@ -4,33 +4,40 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
+from kedja.cli.options import FormatOption, GapsFormat, OutputFormat
 from kedja.core.errors import InvalidInput
-from kedja.services import forecast as forecasting
-from kedja.services import forecast_barometer as barometers
-from kedja.services import forecast_exports as exports
-from kedja.services.forecast_areas import area_balance
 
 __all__ = ["forecast_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.forecast as forecasting
+    import kedja.services.forecast_areas as areas
+    import kedja.services.forecast_barometer as barometers
+    import kedja.services.forecast_exports as exports
+    from kedja import services
+else:
+    areas = lazy_module("kedja.services.forecast_areas")
+    services = lazy_module("kedja.services")
+    forecasting = lazy_module("kedja.services.forecast")
+    barometers = lazy_module("kedja.services.forecast_barometer")
+    exports = lazy_module("kedja.services.forecast_exports")
 
 forecast_app = typer.Typer(help="Population and labour-balance forecast.", no_args_is_help=True)
 out = Console()
 
 CSV_HELP = ("CSV with id, name, municipality_code, headcounts (year:count;...) and "
             "occupation_mix (ssyk:share;...).")
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
-
-
 def _check_format(value: str) -> None:
-    if value not in ("table", "json"):
+    if value not in tuple(OutputFormat):
         raise InvalidInput(f"{value!r} is not an output format", field="--format", value=value,
-                           hint="use --format table or --format json")
+                           hint="use --format text or --format json")
 
 
 def _print_json(data: Any) -> None:
@@ -49,7 +56,7 @@ def run(
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 42,
     exit_age: Annotated[int, typer.Option(help="Retirement age.")] = 65,
     top: Annotated[int, typer.Option(help="Occupations to show.")] = 10,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Forecast one municipality: population indicators and the largest gaps by occupation."""
     _check_format(output)
@@ -82,7 +89,7 @@ def _print_table(view: dict[str, Any]) -> None:
 
 
 @forecast_app.command("scenarios")
-def scenarios(output: FormatOption = "table") -> None:
+def scenarios(output: FormatOption = OutputFormat.TEXT) -> None:
     """List the named scenarios."""
     _check_format(output)
     rows = forecasting.list_scenarios()
@@ -101,7 +108,7 @@ def decompose(
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """The gap split into expansion, establishments, replacement and entrants, per area."""
     _check_format(output)
@@ -125,12 +132,12 @@ def areas(
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """The balance per functional labour-market area (FA region), with commuting shares."""
     _check_format(output)
     run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
-    rows = area_balance(run, year=year)
+    rows = areas.area_balance(run, year=year)
     if output == "json":
         _print_json(rows)
         return
@@ -145,7 +152,7 @@ def areas(
 def compare_barometer(
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Kedja's shortage against Yrkesbarometer per county: Spearman and same direction."""
     _check_format(output)
@@ -172,7 +179,7 @@ def backtest(
     scb: Annotated[Path | None, typer.Option(
         "--scb", help="Folder with SCB's single-age files (default: scb_lulea_fa beside "
         "--kolada, if present).")] = None,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Back-test the projection against unchanged, linear and geometric trends (MAPE, bias %)."""
     _check_format(output)
@@ -214,7 +221,8 @@ def gaps(
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
     limit: Annotated[int | None, typer.Option(help="Keep the largest N gaps.")] = None,
-    output: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    output: Annotated[GapsFormat, typer.Option("--format", case_sensitive=False,
+                                               help="csv, xlsx or json.")] = GapsFormat.CSV,
     out_path: Annotated[Path | None, typer.Option("--out", help="File to write (xlsx needs one).")]
     = None,
 ) -> None:
@@ -243,7 +251,7 @@ def gaps(
 def compare(
     municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2582.")] = "2582",
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """What changes if: the municipality's total gap under every scenario."""
     _check_format(output)

@@ -11,19 +11,18 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from sqlalchemy.exc import OperationalError
 
-from kedja import services
 from kedja.cli import matching
 from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
+from kedja.cli.lazy import lazy_module
 from kedja.cli.occupations import occupations_app, transitions_app
 from kedja.cli.operations import register as register_operations
+from kedja.cli.options import ExitCode, progress, set_quiet
 from kedja.cli.own_data import register as register_own_data
 from kedja.cli.reach import register as register_reach
 from kedja.cli.report import report_app
@@ -33,9 +32,16 @@ from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
 
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+
 app = typer.Typer(
     name="kedja",
     help="Kedja: regional competence supply and labour-market inclusion.",
+    epilog="Exit codes: 0 done; 1 Kedja refused the request (the message says what to change); "
+           "2 the command line is wrong; 3 configuration (database, settings); 130 interrupted.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -65,11 +71,8 @@ DbOption = Annotated[
 @contextmanager
 def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
     """A rich spinner with elapsed time; yields a function that names the current step."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=False) as progress:
-        task = progress.add_task(title)
-        yield lambda step: progress.update(task, description=f"{title}: {step}")
-        progress.update(task, description=f"{title}: done")
+    with progress(title) as report:
+        yield report.step
 
 
 @app.command()
@@ -183,6 +186,15 @@ def db_downgrade(
 app.add_typer(transitions_app, name="transitions")
 
 
+@app.callback()
+def _options(quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress display and no notes on stderr (for scripts); "
+                              "results and errors still show.")] = False) -> None:
+    """Options for every command (the app's help and epilog describe the rest)."""
+    set_quiet(quiet)
+    console.quiet = quiet
+
+
 def _explain(error: KedjaError) -> str:
     title = "Configuration problem" if isinstance(error, ConfigurationError) else "Kedja stopped"
     return f"{title}: " + textwrap.fill(str(error), width=100)
@@ -204,24 +216,29 @@ def _disk_full(error: BaseException) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning Kedja's errors into a paragraph and exit code 2."""
+    """Entry point: run the app, turning Kedja's errors into a paragraph and an exit code.
+
+    The codes are :class:`kedja.cli.options.ExitCode`'s: 1 for a refused request, 2 for a
+    wrong command line, 3 for configuration, 130 when interrupted.
+    """
     try:
         app(args=argv, standalone_mode=False)
     except KedjaError as error:
-        console.print(_explain(error), markup=False, highlight=False)
-        sys.exit(2)
-    except (OSError, OperationalError) as error:
-        if not _disk_full(error):
-            raise
-        console.print("Kedja stopped: the disk is full, so the last change was not written "
-                      "(an import or a write is one transaction: nothing of it was kept). Fix: "
-                      "free space on the disk that holds the database or the output, then run "
-                      "the command again.", markup=False, highlight=False)
-        sys.exit(2)
+        errors = Console(stderr=True)  # errors show even with --quiet
+        errors.print(_explain(error), markup=False, highlight=False)
+        sys.exit(ExitCode.CONFIGURATION if isinstance(error, ConfigurationError)
+                 else ExitCode.REFUSED)
     except typer.Abort:
-        sys.exit(130)
-    except Exception as error:  # click usage errors carry their own exit code
-        code = getattr(error, "exit_code", None)
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as error:
+        if _disk_full(error):  # the OS's, SQLite's or PostgreSQL's word (SQLAlchemy wraps it)
+            Console(stderr=True).print(
+                "Kedja stopped: the disk is full, so the last change was not written "
+                "(an import or a write is one transaction: nothing of it was kept). Fix: "
+                "free space on the disk that holds the database or the output, then run "
+                "the command again.", markup=False, highlight=False)
+            sys.exit(ExitCode.REFUSED)
+        code = getattr(error, "exit_code", None)  # click usage errors carry their own exit code
         if code is None:
             raise
         show = getattr(error, "show", None)

@@ -7,17 +7,22 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
+from kedja.cli.options import ListFormat, OccupationLevel
 from kedja.core.errors import InvalidInput
 from kedja.core.spreadsheets import safe_row
-from kedja.services.learned_transitions import evaluate_transitions, fit_transitions
 
 __all__ = ["occupations_app", "transitions", "transitions_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
 
 occupations_app = typer.Typer(help="Find occupations by Swedish or English text.",
                               no_args_is_help=True)
@@ -75,9 +80,11 @@ def transitions(
     origin: Annotated[str | None, typer.Option("--from", help="SSYK 2012 code (or ESCO URI with "
                                                                "--level esco).")] = None,
     k: Annotated[int, typer.Option("--k", help="How many destinations per origin.")] = 10,
-    level: Annotated[str, typer.Option(help="ssyk4 or esco.")] = "ssyk4",
+    level: Annotated[OccupationLevel, typer.Option(case_sensitive=False,
+                                                   help="ssyk4 or esco.")] = OccupationLevel.SSYK4,
     every: Annotated[bool, typer.Option("--all", help="Every origin (batch, evaluation).")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text, json or csv.")] = "text",
+    fmt: Annotated[ListFormat, typer.Option("--format", case_sensitive=False,
+                                            help="text, json or csv.")] = ListFormat.TEXT,
     shortage: Annotated[str | None, typer.Option(
         help="Only these destination codes (comma-separated: occupations in shortage).")] = None,
     no_education: Annotated[bool, typer.Option(
@@ -132,6 +139,8 @@ def evaluate(
 ) -> None:
     """Grouped k-fold CV of the learned model against four baselines, in one run."""
     services.prepare_database(db)
+    from kedja.services.learned_transitions import evaluate_transitions  # heavy: lazily
+
     report = evaluate_transitions(truth, k=k, folds=folds, learner=learner, seed=seed)
     for note in report.notes:
         out.print(note)
@@ -151,6 +160,8 @@ def fit(
                      ] = 5,
 ) -> None:
     """Fit the ranker on observed moves and write it with its provenance and CV figures."""
+    from kedja.services.learned_transitions import fit_transitions  # heavy: lazily
+
     provenance = fit_transitions(train, out_file, learner=learner, folds=folds)
     out.print(f"wrote {out_file} ({provenance['learner']}, fitted {provenance['fitted_at']})")
     for name, figures in provenance["cv"]["figures"].items():

@@ -5,6 +5,7 @@
 
 from kedja.services import follow_up as follow_up  # issue 8
 from kedja.services import gate as gate
+from kedja.services import hsds as hsds  # issue 22
 from kedja.services import hub as hub
 from kedja.services import referrals as referrals
 from kedja.services.accounts import (

@@ -21,7 +21,7 @@ from kedja.core.access import (
     Purpose,
     require_permission,
 )
-from kedja.core.errors import InvalidInput, KedjaError, NotFound
+from kedja.core.errors import ConfigurationError, InvalidInput, KedjaError, NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -42,7 +42,6 @@ from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
 from kedja.matching.planner import PreparedMatching, RegionAllocation
 from kedja.matching.reach import TravelTimes, read_travel_matrix
-from kedja.scale import open_runner, parse_cluster, partitioned_allocation
 from kedja.services import forecast as forecasting
 from kedja.services import gate
 from kedja.services.cache import cached
@@ -255,7 +254,8 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     """
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
-    parse_cluster(cluster)
+    if cluster is not None or compare:
+        _scale().parse_cluster(cluster)
     step = progress or (lambda _name, _share: None)
     step("forecasting shortage", 0.05)
     shortage = forecast_shortage(engine)
@@ -328,6 +328,17 @@ def _group_causes(prepared: PreparedMatching, result: Any, chosen: Any, groups: 
     return out
 
 
+def _scale() -> Any:
+    """:mod:`kedja.scale`, which needs the ``scale`` extra (pyarrow; dask for a cluster)."""
+    try:
+        import kedja.scale
+    except ModuleNotFoundError as missing:
+        raise ConfigurationError(
+            f"running per labour-market area needs {missing.name}, which is not installed",
+            field="cluster", hint="install the scale extra: pip install 'kedja[scale]'") from None
+    return kedja.scale
+
+
 def _locality_areas(session: Session, prepared: PreparedMatching) -> np.ndarray:
     """The functional labour-market area of each locality of the travel matrix, in its order.
 
@@ -349,8 +360,9 @@ def _by_area(session: Session, prepared: PreparedMatching, priority: dict[str, f
     """The allocation per FA region on ``cluster``, reconciled, as a checked RegionAllocation."""
     weight = None if not priority else np.array([priority.get(p, 1.0) for p in prepared.people.ids])
     areas = _locality_areas(session, prepared)
-    with open_runner(cluster) as runner:
-        run = partitioned_allocation(prepared.scoring, areas, runner, weight=weight)
+    scale = _scale()
+    with scale.open_runner(cluster) as runner:
+        run = scale.partitioned_allocation(prepared.scoring, areas, runner, weight=weight)
         workers = runner.workers
     greedy = greedy_allocation(run.problem)
     ok = is_feasible_allocation(run.problem, run.allocation) and is_feasible_allocation(run.problem, greedy)

@@ -573,6 +573,20 @@ class HubServiceAtLocationRow(Base):
         ForeignKey("hub_locations.id", ondelete="CASCADE"), index=True)
 
 
+class HsdsRecordRow(Base):
+    """An imported HSDS core object as it came, so that an import loses nothing (issue 22).
+
+    ``mapped`` when Kedja's directory models the object (its fields Kedja does not write are
+    added back on export); otherwise it is another publisher's object, exported as it came.
+    """
+
+    __tablename__ = "hsds_records"
+    object_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    mapped: Mapped[bool] = mapped_column(Boolean, default=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class HubPostingRow(Base):
     """A need or an offer on the hub."""
 

@@ -111,11 +111,12 @@ def directory_hsds(engine: EngineDep, _anyone: PublicDep,
 
 
 class ImportSummary(BaseModel):
-    """What an HSDS import stored."""
+    """What an HSDS import stored: Kedja's directory part, and the objects kept as they came."""
 
     organisations: int
     services: int
     locations: int
+    kept: dict[str, int] = {}
 
 
 @router.post("/directory/hsds", response_model=ImportSummary, tags=["hub"], responses=WRITE)
@@ -124,10 +125,10 @@ def import_hsds(engine: EngineDep, signed: DirectoryAdmin,
                 ) -> ImportSummary:
     """Import an HSDS 3.0 directory (administrators; one transaction, all or nothing)."""
     data = file.file.read()
-    fmt = "zip" if data[:2] == b"PK" else "json"
-    d = hub.import_directory(engine, signed.principal, data, fmt=fmt)
+    report = hub.import_directory(engine, signed.principal, data, name=file.filename or "")
+    d = report.directory
     return ImportSummary(organisations=len(d.organisations), services=len(d.services),
-                         locations=len(d.locations))
+                         locations=len(d.locations), kept=report.kept)
 
 
 # Offers, needs and agreements -------------------------------------------------------------------

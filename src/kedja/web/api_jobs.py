@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kedja import services
 from kedja.core.access import Permission
@@ -39,6 +39,32 @@ class AllocationJobRequest(BaseModel):
     long_term_priority: float = Field(1.0, ge=1.0, le=10.0)
 
 
+class AllocationSummaryPublic(BaseModel):
+    """What an allocation run found: places, total fit beside the greedy baseline, the audit.
+
+    ``band`` and ``scale`` are present when the run kept a group band or ran per area.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    allocation_id: str
+    people: int
+    placed: int
+    placed_by_kind: dict[str, int]
+    total_fit: float
+    method: str
+    greedy_placed: int
+    greedy_total_fit: float
+    checker_ok: bool
+    candidate_arcs: int
+    group_ratios: dict[str, dict[str, float]] = Field(
+        description="Per audit dimension, each group's share placed over the best group's.")
+    flagged_groups: dict[str, list[str]] = Field(
+        description="Per audit dimension, the groups below four fifths of the best group.")
+    band: dict[str, Any] | None = None
+    scale: dict[str, Any] | None = None
+
+
 class JobPublic(BaseModel):
     """A job's state and progress (0 to 1); the result once it is done."""
 
@@ -49,7 +75,7 @@ class JobPublic(BaseModel):
     step: str
     created: datetime
     finished: datetime | None
-    result: dict[str, Any] | None
+    result: AllocationSummaryPublic | None
     error: str | None
 
 

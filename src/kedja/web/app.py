@@ -16,6 +16,7 @@ from kedja.web import (
     api,
     api_chains,
     api_forecast,
+    api_hsds,
     api_hub,
     api_jobs,
     api_matching,
@@ -35,6 +36,7 @@ from kedja.web import (
 from kedja.web.errors import install_error_handlers
 from kedja.web.limits import BodyLimit
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
+from kedja.web.openapi import install_openapi
 
 __all__ = ["DATABASE_ENV", "SECURITY_HEADERS", "app_from_environment", "create_app"]
 
@@ -87,11 +89,12 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app = FastAPI(
         title="Kedja",
         version=__version__,
-        docs_url=None,  # Swagger UI and ReDoc load from a CDN; Kedja serves nothing remote
+        docs_url=None,  # kedja.web.openapi serves Swagger UI from the app's own files
         redoc_url=None,
         description="Regional competence supply and labour-market inclusion: JSON API. "
                     "Sign in at /login; the session cookie then admits you to the API, and "
-                    "unsafe methods need the X-CSRF-Token header (see /api/v1/me).",
+                    "unsafe methods need the X-CSRF-Token header (see /api/v1/me). Errors are RFC 9457 "
+                    "problem details. The standard HSDS 3.0 API is under /hsds.",
     )
     app.state.engine = engine
     settings = oidc if oidc is not None else oidc_settings_from_env()
@@ -106,8 +109,9 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
                    pages_hub.router, pages_loading.router, privacy.router, api_jobs.router,
-                   pages_occupations.router):
+                   pages_occupations.router, api_hsds.router):
         app.include_router(router)
+    install_openapi(app)
     missing = assets.missing_vendor_files()
     if missing:
         log.warning("Front-end assets missing (%s): pages work without charts and htmx. "

@@ -1,7 +1,7 @@
 """Record keys for the cell-key method of the published indicators; failed sign-ins per address.
 
 Revision ID: 0016_signin
-Revises: 0013_reach
+Revises: 0015_standards
 Create Date: 2026-11-30 13:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0016_signin'
-down_revision: str | None = '0013_reach'
+down_revision: str | None = '0015_standards'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
