@@ -18,12 +18,12 @@ __all__ = ["forecast_app"]
 
 if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
     import kedja.services.forecast as forecasting
-    import kedja.services.forecast_areas as areas
+    import kedja.services.forecast_areas as forecast_areas
     import kedja.services.forecast_barometer as barometers
     import kedja.services.forecast_exports as exports
     from kedja import services
 else:
-    areas = lazy_module("kedja.services.forecast_areas")
+    forecast_areas = lazy_module("kedja.services.forecast_areas")
     services = lazy_module("kedja.services")
     forecasting = lazy_module("kedja.services.forecast")
     barometers = lazy_module("kedja.services.forecast_barometer")
@@ -137,7 +137,7 @@ def areas(
     """The balance per functional labour-market area (FA region), with commuting shares."""
     _check_format(output)
     run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
-    rows = areas.area_balance(run, year=year)
+    rows = forecast_areas.area_balance(run, year=year)
     if output == "json":
         _print_json(rows)
         return

@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any
 
 from kedja.core.errors import InvalidInput
-from kedja.core.organisations import organisation_number
+from kedja.core.validation import organisation_number
 from kedja.loading.kinds import Kind
 from kedja.loading.records import build_record
 from kedja.loading.reference import Reference

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from kedja.core.errors import InvalidInput
 from kedja.core.identity import display_name, personal_number
-from kedja.core.organisations import organisation_number
+from kedja.core.validation import organisation_number
 from kedja.loading import cells
 from kedja.loading.files import Table, as_text
 from kedja.loading.kinds import Column, Kind, ValueType, columns_of

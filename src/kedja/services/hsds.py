@@ -317,7 +317,7 @@ def _filtered(document: JsonDict, kind: str, query: HsdsQuery) -> list[JsonDict]
     if query.postcode and kind == "service_at_location":
         near = _near(document, query)
         items = [o for o in items if str(o.get("location_id")) in near]
-    return items
+    return list(items)
 
 
 def hsds_page(engine: Engine, kind: str, *, page: int = 1, per_page: int = 50,

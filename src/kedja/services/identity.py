@@ -224,4 +224,4 @@ def person_names(engine: Engine, principal: Principal, person_ids: Sequence[str]
     ring = identity.keyring()
     with session_scope(engine) as session:
         visible = _visible_people(session, principal, list(person_ids), purpose)
-        return {r.person_id: _open(r, ring).name for r in own_data.identities(session, visible)}
+        return {r.person_id: _open(r, ring).name for r in own_data.identities(session, list(visible))}

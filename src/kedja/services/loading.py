@@ -292,7 +292,7 @@ class _Loader:
 
     def _new_id(self, values: dict[str, Any]) -> str:
         if self.kind is Kind.ORGANISATIONS:
-            return "ORG" + values["org_number"].replace("-", "")
+            return "ORG" + str(values["org_number"]).replace("-", "")
         return _PREFIX[self.kind] + secrets.token_hex(6).upper()
 
     def _organisation_for(self, values: dict[str, Any]) -> str:
