@@ -11,18 +11,29 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 from kedja.loading import Kind, columns_of, parse_mapping
-from kedja.services import feeds, loading
-from kedja.services.identity import new_data_key, rotate_keys
-from kedja.services.loading import LoadReport
-from kedja.services.quality import data_quality
-from kedja.services.regions import init_region
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.feeds as feeds
+    import kedja.services.identity as identities
+    import kedja.services.loading as loading
+    import kedja.services.quality as quality
+    import kedja.services.regions as regions
+    from kedja import services
+    from kedja.services.loading import LoadReport
+else:
+    services = lazy_module("kedja.services")
+    feeds = lazy_module("kedja.services.feeds")
+    identities = lazy_module("kedja.services.identity")
+    loading = lazy_module("kedja.services.loading")
+    quality = lazy_module("kedja.services.quality")
+    regions = lazy_module("kedja.services.regions")
 
 __all__ = ["load_app", "register"]
 
@@ -38,7 +49,7 @@ def init(
 ) -> None:
     """Create a database with the region's facts and the taxonomy, and no people."""
     engine = services.prepare_database(db)
-    summary = init_region(engine, region)
+    summary = regions.init_region(engine, region)
     console.print(f"[green]Region {summary.region} ready[/green]: {summary.municipalities} "
                   f"municipalities, {summary.localities} localities, {summary.functional_areas} "
                   f"functional areas, {summary.occupations} occupation groups, {summary.skills} skills. "
@@ -175,7 +186,7 @@ def quality(
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Data quality per kind: field coverage, codes that map to nothing, stale records, with fixes."""
-    kinds = data_quality(services.prepare_database(db))
+    kinds = quality.data_quality(services.prepare_database(db))
     if fmt == "json":
         print(json.dumps([dataclasses.asdict(k) for k in kinds], ensure_ascii=False, indent=2))
         return
@@ -216,13 +227,13 @@ keys_app = typer.Typer(help="The key that seals names and personal numbers: new 
 @keys_app.command("new")
 def keys_new() -> None:
     """Print a fresh random key for KEDJA_DATA_KEY (keep it out of the database's backups)."""
-    print(new_data_key())
+    print(identities.new_data_key())
 
 
 @keys_app.command("rotate")
 def keys_rotate(db: DbOption = None) -> None:
     """Re-seal every name and number with KEDJA_DATA_KEY (old keys in KEDJA_DATA_KEYS_PREVIOUS)."""
-    count = rotate_keys(services.prepare_database(db))
+    count = identities.rotate_keys(services.prepare_database(db))
     console.print(f"Re-sealed {count} identities with the current key; the previous key can now be "
                   "removed from KEDJA_DATA_KEYS_PREVIOUS.")
 
