@@ -24,7 +24,7 @@ from kedja.cli.main import app, main
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PLACEHOLDERS = {"N": "2", "SEK": "100000", "H": "127.0.0.1", "FROM:TO": "2026-01-01:2026-06-30",
-                "ROLE": "officer", "EMAIL": "a@kedja.demo", "ORG": "AF24"}
+                "ROLE": "officer", "EMAIL": "a@kedja.demo", "ORG": "AF24", "KIND": "people"}
 """Values for the placeholders whose option wants a number, a date range or a role."""
 
 
@@ -39,14 +39,22 @@ def documented_commands() -> list[tuple[str, list[str]]]:
         text = path.read_text(encoding="utf-8")
         for block in re.finditer(r"^```[a-z]*\n(.*?)^```", text, re.S | re.M):
             start = text[: block.start()].count("\n") + 2
+            pending, first = "", 0
             for offset, line in enumerate(block.group(1).splitlines()):
-                where = f"{path.name}:{start + offset}"
-                found += [(where, argv) for argv in _expand(line)]
+                if not pending:
+                    first = offset
+                if line.rstrip().endswith("\\"):  # a shell line continued on the next
+                    pending += line.rstrip()[:-1] + " "
+                    continue
+                where = f"{path.name}:{start + first}"
+                found += [(where, argv) for argv in _expand(pending + line)]
+                pending = ""
     return found
 
 
 def _expand(line: str) -> list[list[str]]:
     line = re.sub(r"\s#.*$", "", line.strip().removeprefix("$ "))
+    line = re.sub(r"\s>\s*\S+\s*$", "", line)  # output redirected to a file
     commands = []
     for part in re.split(r"\s(?:&&|\|)\s(?=kedja\b)", line):
         if not part.startswith("kedja "):
@@ -78,6 +86,9 @@ def resolve(argv: list[str]) -> str:
         if not rest:
             break
         name, command, rest = command.resolve_command(context, rest)
+        for param in command.params:  # parse, never ask (a password prompt reads the terminal)
+            if getattr(param, "prompt", None):
+                param.prompt, param.required = None, False
         path.append(name)
         context = command.make_context(name, rest, parent=context,
                                        resilient_parsing=partial and not rest)
@@ -95,7 +106,13 @@ def test_the_docs_show_commands() -> None:
 
 @pytest.mark.parametrize(("where", "argv"), COMMANDS, ids=[f"{w} {' '.join(a)[:60]}"
                                                             for w, a in COMMANDS])
-def test_a_documented_command_parses(where: str, argv: list[str]) -> None:
+def test_a_documented_command_parses(where: str, argv: list[str], tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # placeholder files (MAP.toml, FILE) exist there, empty
+    for token in argv:
+        if (re.fullmatch(r"[A-Z][A-Z_]*(\.[a-z]+)?", token) and token not in PLACEHOLDERS
+                or re.fullmatch(r"[a-z]\.(csv|xlsx|json|toml)", token)):
+            (tmp_path / token).touch()
     resolved = resolve(argv)
     assert resolved.count(" ") >= 1, f"{where}: 'kedja {' '.join(argv)}' names no command"
 
