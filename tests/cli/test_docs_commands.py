@@ -110,7 +110,7 @@ def test_a_documented_command_parses(where: str, argv: list[str], tmp_path: Path
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # placeholder files (MAP.toml, FILE) exist there, empty
     for token in argv:
-        if (re.fullmatch(r"[A-Z][A-Z_]*(\.[a-z]+)?", token) and token not in PLACEHOLDERS
+        if ((re.fullmatch(r"[A-Z][A-Z_]*(\.[a-z]+)?", token) and token not in PLACEHOLDERS)
                 or re.fullmatch(r"[a-z]\.(csv|xlsx|json|toml)", token)):
             (tmp_path / token).touch()
     resolved = resolve(argv)
