@@ -25,6 +25,8 @@ POSTGRES_URL = os.environ.get(
 )
 SMALL_DEMO = {"seed": 42, "job_seekers": 600, "employed": 1500}
 os.environ.setdefault("KEDJA_CACHE_SECONDS", "0")  # tests see every write; test_cache.py turns it on
+# names and personal numbers are sealed with a fixed test key, never one from the home directory
+os.environ.setdefault("KEDJA_DATA_KEY", "a2VkamEtdGVzdC1rZXkta2VkamEtdGVzdC1rZXktISE=")
 
 
 def shared_data(*parts: str) -> Path:

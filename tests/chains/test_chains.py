@@ -50,7 +50,8 @@ def test_a_care_assistant_move_frees_a_job_for_the_best_fitting_seeker() -> None
     assert _steps(plan) == [[(0, 1, False), (1, 0, True)]]
     assert plan.chains[0].end == "job_seeker"
     assert plan.summary["job_seekers_entering"] == 1
-    assert plan.summary["multiplier"] == 1.0
+    assert plan.summary["multiplier"] == 2.0  # White: two moves from one vacancy
+    assert plan.summary["entrants_into_freed_jobs_per_upskilled"] == 1.0
     assert plan.summary["cost_per_entrant"] == 40_000.0
 
 

@@ -9,17 +9,22 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from kedja.services.chains import CHAIN_KEYS, plan_region_chains
+from kedja.services.chains import CHAIN_KEYS, EFFECT_KEYS, plan_region_chains
 
 KEDJA = str(Path(sys.executable).with_name("kedja"))
 
 
-def test_the_demo_region_gets_checked_chains_that_beat_the_unplanned_strategy(demo_engine: Engine) -> None:
+def test_the_demo_region_gets_checked_chains_that_beat_both_counterfactuals(demo_engine: Engine) -> None:
     result = plan_region_chains(demo_engine)
-    assert set(CHAIN_KEYS) <= set(result)
+    assert set(CHAIN_KEYS) <= set(result) and set(EFFECT_KEYS) <= set(result)
     assert result["checker_ok"] is True
     assert result["job_seekers_into_freed_jobs"] > 0
     assert result["job_seekers_entering"] >= result["unplanned_job_seekers_entering"]
+    assert result["job_seekers_entering"] > result["no_upskilling_job_seekers_entering"]
+    net = result["job_seekers_entering"] - result["no_upskilling_job_seekers_entering"]
+    assert result["net_entrants_vs_no_upskilling"] == net
+    assert result["cost_per_net_entrant_sek"] == result["cost_sek"] / net
+    assert result["expected_entrants_after_displacement"] < result["job_seekers_entering"]
     moved = [c for c in result["chains"] if len(c["steps"]) > 1]
     first, last = moved[0]["steps"][0], moved[0]["steps"][-1]
     assert first["course_id"] and not first["job_seeker"] and last["job_seeker"]
@@ -40,7 +45,9 @@ def test_kedja_chains_plan_prints_json(demo_engine: Engine) -> None:
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     for key in ("chains", "upskilled", "job_seekers_entering", "multiplier",
-                "unplanned_job_seekers_entering", "checker_ok"):
+                "unplanned_job_seekers_entering", "checker_ok", "no_upskilling_job_seekers_entering",
+                "net_entrants_vs_no_upskilling", "cost_per_net_entrant_sek",
+                "expected_entrants_after_displacement"):
         assert key in result
     assert result["checker_ok"] is True and all(isinstance(c["steps"], list) for c in result["chains"])
 
@@ -60,9 +67,12 @@ def test_the_region_plan_has_job_rotation_with_a_calendar(demo_engine: Engine) -
     assert strict["covered"] <= rotation["covered"]
 
 
-def test_the_multiplier_counts_job_seekers_into_freed_jobs_per_upskilled(demo_engine: Engine) -> None:
+def test_the_multiplier_is_whites_mean_chain_length(demo_engine: Engine) -> None:
     result = plan_region_chains(demo_engine)
-    assert result["multiplier"] == result["job_seekers_into_freed_jobs"] / result["upskilled"]
+    lengths = [len(c["steps"]) for c in result["chains"] if c["end"] != "cycle"]
+    assert result["multiplier"] == sum(lengths) / len(lengths)
+    per_upskilled = result["job_seekers_into_freed_jobs"] / result["upskilled"]
+    assert result["entrants_into_freed_jobs_per_upskilled"] == per_upskilled
     assert result["direct_hires"] + result["job_seekers_into_freed_jobs"] == result["job_seekers_entering"]
 
 
@@ -76,3 +86,5 @@ def test_kedja_chains_simulate_prints_bands_per_strategy(demo_engine: Engine) ->
     assert set(result["yearly"]) == {"no_upskilling", "unplanned", "planned_rotation"}
     band = result["yearly"]["planned_rotation"]["entered_work"]
     assert len(band) == 2 and set(band[0]) == {"mean", "p10", "p90"}
+    assert result["settings"]["inflow_rate"] > 0 and "database" in result["sources"]["inflow_rate"]
+    assert "simulating runs 6/6" in run.stderr  # 2 runs × 3 strategies, one line each without a terminal

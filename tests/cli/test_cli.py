@@ -34,7 +34,7 @@ def test_demo_twice_gives_identical_tables(tmp_path: Path) -> None:
 
 def test_bad_database_url_is_one_paragraph(tmp_path: Path) -> None:
     result = run("db", "upgrade", env={"KEDJA_DATABASE_URL": "oracle://x@y/z"})
-    assert result.returncode == 2
+    assert result.returncode == 3  # configuration
     assert "Traceback" not in result.stderr
     text = " ".join(result.stderr.split())
     assert "Configuration problem" in text and "postgresql://" in text
@@ -42,13 +42,13 @@ def test_bad_database_url_is_one_paragraph(tmp_path: Path) -> None:
 
 def test_unreachable_postgres_is_one_paragraph() -> None:
     result = run("db", "upgrade", "--db", "postgresql://kedja@127.0.0.1:1/kedja")
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.returncode == 3 and "Traceback" not in result.stderr
     assert "cannot reach the database" in " ".join(result.stderr.split())
 
 
 def test_unwritable_path_is_one_paragraph(tmp_path: Path) -> None:
     result = run("demo", "--no-serve", "--db", str(tmp_path / "missing" / "x.db"))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.returncode == 3 and "Traceback" not in result.stderr
     assert "does not exist" in " ".join(result.stderr.split())
 
 

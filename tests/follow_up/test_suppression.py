@@ -131,3 +131,171 @@ def test_a_table_without_small_cells_is_published_whole() -> None:
               elements=st.integers(0, 14)))
 def test_no_hidden_cell_can_be_derived_from_the_totals(counts: np.ndarray) -> None:
     assert_protected(counts)
+
+
+# Two periods and linked tables -------------------------------------------------------------------
+#
+# The attack of the security review: publish the indicators for two periods that differ by one
+# person and subtract. The attacker reads only the CSV export and knows the published method's
+# parameters (docs/hub.md): with the cell-key method every figure is the true count plus a noise
+# of at most D = 2, a figure that changed between the periods counts a changed set of people
+# (the same people give the same figure), and the periods are nested; with suppression alone
+# (the old behaviour, D = 0) every published figure is exact.
+
+Export = dict[tuple[str, str, str, str], tuple[int | None, float | None]]
+
+
+def read_export(text: str) -> Export:
+    """The CSV export as a reader sees it: (indicator, breakdown, group, category) → (n, value)."""
+    import csv
+    import io
+
+    found: Export = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        n = int(row["count_n"]) if row["count_n"] else None
+        value = float(row["value"]) if row["value"] else None
+        found[(row["indicator"], row["breakdown"], row["group"], row["category"])] = (n, value)
+    return found
+
+
+def differencing_attack(first: Export, second: Export, max_deviation: int
+                        ) -> dict[tuple[str, str, str, str], tuple[int, float | None]]:
+    """Cells whose count among the people added between the periods is pinned to 1–4.
+
+    For each cell published in both, the added people number ``d - 2D … d + 2D`` (at least 0,
+    at least 1 when the figure changed and figures are consistent), ``d`` the published
+    difference. A pinned count of one also gives that person's value where the row has a mean:
+    ``mean2 × n2 - mean1 × n1``.
+    """
+    pinned = {}
+    for cell, (n1, mean1) in first.items():
+        n2, mean2 = second.get(cell, (None, None))
+        if n1 is None or n2 is None:
+            continue
+        d = n2 - n1
+        low, high = max(0, d - 2 * max_deviation), d + 2 * max_deviation
+        if max_deviation and d != 0:
+            low = max(low, 1)
+        if low == high and 1 <= low <= 4:
+            value = None
+            if cell[0] == "progression" and mean1 is not None and mean2 is not None:
+                value = round(mean2 * n2 - mean1 * n1, 4)
+            pinned[cell] = (low, value)
+    return pinned
+
+
+def _one_newcomer_periods(engine) -> tuple[tuple[object, object], tuple[object, object]]:  # type: ignore[no-untyped-def]
+    """Two periods from the first enrolment to consecutive days where exactly one enrolment
+    starts on the second day (the review's 2026-03-08 / 2026-03-09)."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from kedja.store import hub, session_scope
+
+    with session_scope(engine) as session:
+        rows = hub.participant_rows(session, start=None, end=None)
+    starts = Counter(r.start for r in rows)
+    first = min(starts)
+    day = sorted(d for d, n in starts.items() if n == 1 and d > first + timedelta(days=60))[0]
+    return (first, day - timedelta(days=1)), (first, day)
+
+
+def _exports(engine, protection) -> tuple[str, str, str, float]:  # type: ignore[no-untyped-def]
+    """The CSV exports of the two periods with the given protection, as the service builds them
+    (but for day periods, which the service refuses), and the newcomer's distance travelled."""
+    from kedja.follow_up import indicators_csv
+    from kedja.follow_up.indicators import equal_treatment_report, indicator_report
+    from kedja.follow_up.progression import distance_travelled
+    from kedja.services import follow_up as service
+
+    texts = []
+    people = []
+    for period in _one_newcomer_periods(engine):
+        inputs = service._inputs_unchecked(engine, period)
+        people.append({p.person_id for p in inputs[0]})
+        tables = (indicator_report(*inputs, protection=protection)
+                  + equal_treatment_report(*inputs, protection=protection))
+        texts.append(indicators_csv(tables))
+    (newcomer,) = people[1] - people[0]
+    distances = distance_travelled(inputs[2])
+    return texts[0], texts[1], newcomer, distances.get(newcomer, float("nan"))
+
+
+def test_differencing_two_periods_pins_the_newcomer_under_suppression_alone(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    from kedja.follow_up.suppression import SmallCellSuppression
+
+    first, second, _, distance = _exports(demo_engine, SmallCellSuppression())
+    pinned = differencing_attack(read_export(first), read_export(second), max_deviation=0)
+    # the control: the old behaviour gives the newcomer's cells (and her progression) away
+    assert pinned and all(n == 1 for n, _ in pinned.values())
+    assert any(c[0] == "participants" and c[1] == "gender_age_band" for c in pinned)
+    values = [v for _, v in pinned.values() if v is not None]
+    if distance == distance:  # she has a distance travelled
+        assert values and all(v == pytest.approx(distance, abs=0.01) for v in values)
+
+
+def test_differencing_two_periods_gives_noise_under_the_cell_key_method(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    from kedja.follow_up.perturbation import MAX_DEVIATION, CellKeyMethod
+
+    first, second, _, distance = _exports(demo_engine, CellKeyMethod())
+    a, b = read_export(first), read_export(second)
+    assert differencing_attack(a, b, MAX_DEVIATION) == {}
+    assert all(n is None or n == 0 or n >= THRESHOLD for n, _ in (*a.values(), *b.values()))
+    # what would be her distance (the difference of the sums) is not her distance
+    for cell, (n1, mean1) in a.items():
+        n2, mean2 = b[cell]
+        if (cell[0] == "progression" and None not in (n1, n2, mean1, mean2) and n2 != n1
+                and distance == distance):
+            assert mean2 * n2 - mean1 * n1 != pytest.approx(distance, abs=0.05)  # type: ignore[operator]
+
+
+def test_linked_tables_publish_one_figure_per_set_of_people(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """The same people counted in two tables (or asked for twice) get the same figure, so
+    combining linked tables or repeating a query gives no second draw of the noise."""
+    from kedja.services import follow_up as service
+
+    export = read_export(service.indicators_export(demo_engine, None, fmt="csv").decode())
+    again = read_export(service.indicators_export(demo_engine, None, fmt="csv").decode())
+    assert export == again
+    by_age = export[("participants", "gender_age_band", "female", "total")]
+    by_municipality = export[("participants", "municipality", "total", "female")]
+    assert by_age[0] == by_municipality[0]  # every participant lives in one municipality
+    grand = {export[(i, b, "total", "total")][0]
+             for (i, b, _, _) in export if i == "participants" and b in ("gender_age_band",
+                                                                       "municipality")}
+    assert len(grand) == 1
+
+
+def test_the_rate_at_which_differencing_pins_one_person_is_the_documented_one() -> None:
+    """Monte Carlo over newcomers: a changed cell's count of one person is pinned only when the
+    two noises sit at opposite extremes, P(+D)·P(-D) = 0.064² ≈ 0.4 %; suppression alone pins
+    every one."""
+    from datetime import date
+
+    from kedja.follow_up.indicators import Participant, participants_by
+    from kedja.follow_up.perturbation import MAX_DEVIATION, CellKeyMethod
+
+    rng = np.random.default_rng(7)
+
+    def person(i: int) -> Participant:
+        return Participant(f"P{i}", f"E{i}", f"25{rng.integers(10, 30)}", f"ASF{rng.integers(1, 9)}",
+                           "asf_placement", date(2026, 1, 1), None,
+                           ("female", "male")[int(rng.integers(0, 2))], "25-34",
+                           record_key=int(rng.integers(0, 2**32)))
+
+    changed = pinned = 0
+    for _ in range(300):  # fresh record keys each time: independent cell keys
+        base = [person(i) for i in range(300)]
+        extra = person(10_000)
+        for breakdown in ("municipality", "organisation"):
+            one = participants_by(base, breakdown).published
+            two = participants_by([*base, extra], breakdown).published
+            for row1, row2 in zip(one.extended(), two.extended(), strict=False):
+                for n1, n2 in zip(row1, row2, strict=True):
+                    if n1 is None or n2 is None or n1 == n2:
+                        continue
+                    changed += 1
+                    pinned += n2 - n1 == 1 - 2 * MAX_DEVIATION
+    assert changed > 500
+    assert pinned / changed < 0.01, (pinned, changed)
+    assert CellKeyMethod().max_deviation == MAX_DEVIATION

@@ -29,13 +29,13 @@ def test_run_prints_the_municipality_as_json(demo_engine: Engine) -> None:
 def test_errors_are_one_paragraph_naming_the_value(demo_engine: Engine, tmp_path: Path) -> None:
     db = str(demo_engine.url.database)
     result = run("run", "--db", db, "--scenario", "sunshine")
-    assert result.returncode == 2 and "'sunshine'" in result.stderr
+    assert result.returncode == 1 and "'sunshine'" in result.stderr
     assert "Traceback" not in result.stderr
     plans = tmp_path / "plans.csv"
     plans.write_text("id,name,municipality_code,headcounts,occupation_mix\n"
                      "E1,Plant,2582,2028:80,0000:1\n", encoding="utf-8")
     result = run("import-establishments", str(plans), "--db", db)
-    assert result.returncode == 2 and "'0000'" in result.stderr and "line 2" in result.stderr
+    assert result.returncode == 1 and "'0000'" in result.stderr and "line 2" in result.stderr
 
 
 def test_gaps_export_csv(demo_engine: Engine, tmp_path: Path) -> None:

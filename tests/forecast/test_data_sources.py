@@ -48,16 +48,28 @@ def test_backtest_command_prints_the_figures_as_json(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
-    assert set(figures) == {"upper_norrland", "all"}
-    for group in figures.values():
-        assert set(group) == {"model", "unchanged", "linear_trend"}
+    assert set(figures) == {"upper_norrland", "all", "ages", "rates"}
+    for name in ("upper_norrland", "all"):
+        group = figures[name]
+        assert set(group) == {"model", "unchanged", "linear_trend", "geometric_trend"}
         for method in group.values():
             assert set(method) == {"mape", "bias"}
             assert 0 < method["mape"] < 50 and abs(method["bias"]) <= method["mape"]
+        # The bar: the model beats every baseline in both scopes.
+        assert group["model"]["mape"] < min(group[m]["mape"] for m in group if m != "model")
+    assert figures["upper_norrland"]["geometric_trend"]["mape"] == pytest.approx(4.78, abs=0.01)
+    windows = figures["ages"]["scb_single_ages"]
+    assert [(w["fit_until"], w["target"]) for w in windows] == [(2009, 2014), (2009, 2019),
+                                                                 (2014, 2024)]
+    for window in windows:
+        for measure in ("single_ages_20_64", "five_year_bands"):
+            errors = window[measure]
+            assert errors["model"]["mape"] < min(errors["unchanged"]["mape"],
+                                                 errors["geometric_trend"]["mape"])
     # Recompute the summary from the per-municipality errors: the two outputs must agree.
     rows = list(csv.DictReader(details.open(encoding="utf-8")))
     assert len(rows) == 290 and sum(r["upper_norrland"] == "True" for r in rows) == 29
-    for method in ("model", "unchanged", "linear_trend"):
+    for method in ("model", "unchanged", "linear_trend", "geometric_trend"):
         errors = np.array([float(r[method]) for r in rows])
         assert np.mean(np.abs(errors)) == pytest.approx(figures["all"][method]["mape"], abs=2e-3)
         assert np.mean(errors) == pytest.approx(figures["all"][method]["bias"], abs=2e-3)
@@ -73,3 +85,28 @@ def test_kolada_reader_matches_the_region_pack() -> None:
     column = history.years.index(2019)
     for m in load_region_pack().municipalities:
         assert history.total[history.names.index(m.name), column] == m.population
+
+
+@pytest.mark.shared_data
+def test_rates_from_scb_history_use_only_years_up_to_the_fit() -> None:
+    from kedja.forecast.rates import estimate_rates
+    from kedja.forecast.scb_history import read_scb_history
+    from kedja.forecast.schedules import life_expectancy
+
+    history = read_scb_history(shared_data("scb_lulea_fa"))
+    assert history.regions[-1] == "00" and history.years[0] == 2006
+    rates = estimate_rates(history, 2009)
+    assert rates.years_used == (2006, 2007, 2008, 2009)
+    # Sweden 2007-2009: TFR about 1.9, life expectancy about 83 (women) and 79 (men).
+    assert 1.8 < rates.fertility.sum() < 2.0
+    assert 82.5 < life_expectancy(rates.death[0]) < 84 and 78.5 < life_expectancy(rates.death[1]) < 80
+    assert 0.005 < rates.mortality_improvement < 0.03
+    assert set(rates.county_fertility) == {"25"}
+    assert rates.in_profile.sum() == pytest.approx(1.0)
+    # Changing a later year must not change a fit to 2009.
+    altered = history.deaths.copy()
+    altered[:, history.years.index(2015)] *= 3
+    from dataclasses import replace
+    again = estimate_rates(replace(history, deaths=altered), 2009)
+    assert np.array_equal(again.death, rates.death)
+    assert again.mortality_improvement == rates.mortality_improvement

@@ -84,3 +84,18 @@ def test_ranking_as_excel(demo_engine: Engine, tmp_path: Path) -> None:
     exports.write_ranking_xlsx(rows, tmp_path / "gaps.xlsx", sources="Källa: Kolada")
     sheet = openpyxl.load_workbook(tmp_path / "gaps.xlsx")["gaps"]
     assert sheet.max_row == 6 and sheet["H2"].value == rows[0]["gap"]
+
+
+def test_imported_headcounts_keep_their_source_or_say_they_are_assumed() -> None:
+    from kedja.forecast.establishments_csv import parse_establishments
+
+    text = ("id,name,municipality_code,headcounts,occupation_mix,headcount_source,"
+            "headcount_as_of\n"
+            "E9,Datacenter,2580,2027:100,2512:1,Press release,2025-03-14\n"
+            "E10,Plant,2580,2027:50,2512:1,,\n")
+    sourced, assumed = parse_establishments(text)
+    assert sourced.headcount_basis == "Press release (2025-03-14)"
+    assert assumed.headcount_basis == "user's assumption"
+    with pytest.raises(InvalidInput, match="not a date") as error:
+        parse_establishments(text.replace("2025-03-14", "14/3 2025"))
+    assert error.value.location == "establishments.csv, line 2"

@@ -38,7 +38,21 @@ def test_establishments_raise_the_gap_only_where_they_are(run: forecasting.Forec
             assert view["driver"] == "establishments" and effect > 100
         else:
             assert view["driver"] == "ageing" and effect == pytest.approx(0.0)
-            assert view["gap_total"] > 0  # retirements outrun entrants everywhere
+
+
+def test_gap_decomposition_adds_up_and_retirements_drive_the_region(
+        run: forecasting.ForecastRun) -> None:
+    region = forecasting.gap_decomposition(run)
+    parts = (region["expansion"] + region["establishments"] + region["replacement"]
+             - region["entrants"])
+    assert parts == pytest.approx(region["gap"], abs=1.0)
+    assert region["replacement"] > region["expansion"] > 0
+    kiruna = forecasting.occupation_gaps(run, area="2584", year=2035)
+    assert kiruna[0]["gap"] >= kiruna[-1]["gap"] and kiruna[0]["year"] == 2035
+    county = forecasting.gap_decomposition(run, area="25")
+    assert county["employed"] < region["employed"]
+    with pytest.raises(NotFound):
+        forecasting.occupation_gaps(run, area="9999")
 
 
 def test_monte_carlo_bands_are_seeded_and_bracket_the_gap(demo_engine: Engine,
@@ -99,7 +113,8 @@ def test_regional_report_prints_the_region(demo_engine: Engine) -> None:
     page = client.get("/forecast/report?lang=sv")
     assert page.status_code == 200
     assert "Regional rapport" in page.text and "521\xa0829" in page.text
-    assert page.text.count('data-scenario="') == 6 and page.text.count('data-code="') == 29
+    assert page.text.count('data-scenario="') == len(forecasting.SCENARIOS)
+    assert page.text.count('data-code="') == 29
     assert 'id="ranking-table"' in page.text and "Källa: Kolada" in page.text
 
 
@@ -110,3 +125,55 @@ def test_scenarios_change_the_future_not_today(demo_engine: Engine,
     assert np.array_equal(employed, run.forecast.balance.inputs.employed)
     assert np.array_equal(low.forecast.population[:6], run.forecast.population[:6])
     assert low.forecast.population[-1].sum() < run.forecast.population[-1].sum()
+
+
+def test_forecast_opens_on_the_users_municipality_or_the_region(demo_engine: Engine) -> None:
+    client = _analyst(demo_engine)
+    first = client.get("/forecast", follow_redirects=False)
+    assert first.status_code == 303
+    target = first.headers["location"]
+    assert target == "/forecast/report" or target.removeprefix("/forecast/").isdigit()
+    assert client.get(target).status_code == 200
+
+
+def test_collaboration_ranking_page_csv_and_api(demo_engine: Engine) -> None:
+    client = _analyst(demo_engine)
+    api = client.get("/api/v1/forecast/collaboration?limit=5")
+    assert api.status_code == 200
+    body = api.json()
+    rows = body["rows"]
+    assert len(rows) == 5 and [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
+    assert all(0 < r["score"] <= 1 and r["gap"] > 0 for r in rows)
+    assert rows[0]["score"] >= rows[-1]["score"]
+    # The ranking is relative, not by size: not simply the three largest municipalities first.
+    everything = client.get("/api/v1/forecast/collaboration").json()["rows"]
+    by_gap = sorted(everything, key=lambda r: -r["gap"])
+    assert [r["municipality"] for r in everything[:5]] != [r["municipality"] for r in by_gap[:5]]
+    page = client.get("/forecast/collaboration?lang=sv")
+    assert page.status_code == 200
+    assert "Där samverkan behövs mest" in page.text and 'id="map-chart-spec"' in page.text
+    assert '"geoshape"' in page.text and page.text.count('data-field="') == 20
+    csv_text = client.get("/forecast/collaboration.csv").text
+    assert csv_text.splitlines()[0].startswith("rank,municipality,name,field")
+    assert len(csv_text.splitlines()) == len(everything) + 1
+    decomposition = client.get("/api/v1/forecast/decomposition?area=2584").json()
+    assert decomposition["area"] == "2584" and "replacement" in decomposition
+    municipality = client.get("/forecast/2584?lang=sv").text
+    assert 'id="decomposition-chart-spec"' in municipality and "Pensionsavgångar" in municipality
+    assert 'id="pyramid-chart-spec"' in municipality
+
+
+def test_area_balance_sums_municipalities_and_reads_norrbottens_commuting(
+        demo_engine: Engine) -> None:
+    client = _analyst(demo_engine)
+    rows = client.get("/api/v1/forecast/areas").json()
+    assert len(rows) == 15  # the region's municipalities fall in 15 FA regions
+    lulea = next(r for r in rows if r["area"] == "55")
+    assert {m["code"] for m in lulea["municipalities"]} == {"2514", "2518", "2560", "2580",
+                                                           "2581", "2582"}
+    assert 0.9 < lulea["works_inside_area"] <= 1.0  # SCB's matrix: Luleå's FA is nearly closed
+    umea = next(r for r in rows if r["area"] == "48")
+    assert umea["works_inside_area"] is None  # no Västerbotten matrix: assumed, not measured
+    run = forecasting.run_forecast(demo_engine)
+    total = sum(r["gap"] for r in rows)
+    assert total == pytest.approx(float(run.forecast.balance.gap[-1].sum()), abs=5.0)

@@ -79,3 +79,20 @@ def test_only_administrators_import(demo_engine: Engine) -> None:
                         frozenset({Role.ANALYST}))
     with pytest.raises(Forbidden):
         services.hub.import_directory(demo_engine, analyst, b"{}", fmt="json")
+
+
+def test_a_utf16_table_in_the_zip_is_a_clear_error_not_a_crash() -> None:
+    # the review: an HSDS zip with a UTF-16 member gave 500
+    import io
+    import zipfile
+
+    import pytest
+
+    from kedja.core.errors import InvalidInput
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("organizations.csv", "id,name\nO1,Åsele ASF\n".encode("utf-16"))
+    with pytest.raises(InvalidInput) as error:
+        directory_from_zip(buffer.getvalue())
+    assert "organizations.csv" in str(error.value) and "UTF-8" in str(error.value)

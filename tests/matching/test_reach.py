@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from kedja import services
+from kedja.core.access import operator_principal
 from kedja.core.errors import InvalidInput
 from kedja.core.geography import Coordinates
 from kedja.matching.reach import TravelTimes, read_travel_matrix
@@ -15,6 +16,8 @@ from kedja.matching.reach import TravelTimes, read_travel_matrix
 KIRUNA, GALLIVARE, LULEA = "2584-kiruna", "2523-gallivare", "2580-lulea"
 POINTS = {KIRUNA: Coordinates(67.8557, 20.2253), GALLIVARE: Coordinates(67.1339, 20.6591),
           LULEA: Coordinates(65.5848, 22.1547)}
+
+OPERATOR = operator_principal("tester")
 
 
 def test_times_grow_with_distance_and_public_transport_is_slower() -> None:
@@ -57,7 +60,7 @@ def test_people_without_a_car_travel_by_public_transport(demo_engine: Engine, tm
         locality = c.execute(text("select locality_id from people where id = :p"), {"p": person}).scalar()
     if person is None:
         pytest.skip("the small demo has no job seeker without a licence")
-    steps = services.pathways_for_person(demo_engine, person, k=5)
+    steps = services.pathways_for_person(demo_engine, person, k=5, principal=OPERATOR)
     travel = [s for s in steps if s.travel_minutes > 5 and s.factors["travel"] > 0]
     if not travel:
         pytest.skip("no step outside the person's own locality")
@@ -68,6 +71,7 @@ def test_people_without_a_car_travel_by_public_transport(demo_engine: Engine, tm
     path = tmp_path / "times.csv"
     path.write_text("from_locality,to_locality,minutes,public_transport_minutes\n"
                     f"{locality},{site},1,3\n", encoding="utf-8")
-    moved = services.pathways_for_person(demo_engine, person, k=20, travel_matrix=path)
+    moved = services.pathways_for_person(demo_engine, person, k=20, travel_matrix=path,
+                                         principal=OPERATOR)
     again = next(s for s in moved if s.opportunity_id == step.opportunity_id)
     assert again.travel_minutes == 3.0  # the public-transport time: this person cannot drive

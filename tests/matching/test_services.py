@@ -10,12 +10,15 @@ import pytest
 from sqlalchemy import Engine, text, update
 
 from kedja import services
-from kedja.core.access import Purpose
+from kedja.core.access import Purpose, operator_principal
+from kedja.core.errors import Forbidden
 from kedja.services.matching import ALLOCATION_KEYS
 from kedja.store import session_scope
 from kedja.store import tables as t
 
 COUNT_AUDIT = text("select count(*) from audit_log where subject_id = :p")
+
+OPERATOR = operator_principal("tester")
 
 
 def _one(engine: Engine, sql: str) -> str:
@@ -34,7 +37,7 @@ def test_experienced_job_seeker_gets_jobs_in_their_occupation(demo_engine: Engin
           and exists (select 1 from person_languages l where l.person_id = p.id
                       and l.language = 'sv' and l.level = 'native')
         order by p.id limit 1""")
-    steps = services.pathways_for_person(demo_engine, person, k=5)
+    steps = services.pathways_for_person(demo_engine, person, k=5, principal=OPERATOR)
     assert steps, "a newly unemployed person with experience gets some step"
     assert all(s.fit == max(s.fit for s in steps[i:]) for i, s in enumerate(steps))
     for step in steps:
@@ -48,7 +51,7 @@ def test_person_far_from_the_labour_market_gets_entry_steps(demo_engine: Engine)
         select p.id from people p join person_languages l on l.person_id = p.id
         where p.status != 'employed' and l.language = 'sv' and l.level = 'A1'
           and p.status_since < '2024-06-01' order by p.id limit 1""")
-    steps = services.pathways_for_person(demo_engine, person, k=3)
+    steps = services.pathways_for_person(demo_engine, person, k=3, principal=OPERATOR)
     assert steps and all(s.kind != "job" or s.factors["step"] < 0.3 for s in steps)
     assert steps[0].kind in {"asf_placement", "training", "internship"}
 
@@ -57,12 +60,15 @@ def test_reading_pathways_is_audited(demo_engine: Engine) -> None:
     person = _one(demo_engine, "select id from people where status != 'employed' order by id limit 1")
     with demo_engine.connect() as c:
         before = c.execute(COUNT_AUDIT, {"p": person}).scalar()
-    services.pathways_for_person(demo_engine, person, k=1, purpose=Purpose.CASE_MANAGEMENT)
+    with pytest.raises(Forbidden):  # the operator reads pathways for matching, not case work
+        services.pathways_for_person(demo_engine, person, k=1, purpose=Purpose.CASE_MANAGEMENT,
+                                     principal=OPERATOR)
+    services.pathways_for_person(demo_engine, person, k=1, principal=OPERATOR)
     with demo_engine.connect() as c:
         row = c.execute(text("select actor, action, purpose from audit_log where subject_id = :p "
                              "order by id desc"), {"p": person}).first()
         after = c.execute(COUNT_AUDIT, {"p": person}).scalar()
-    assert after == before + 1 and tuple(row) == ("cli", "read", "case_management")
+    assert after == before + 2 and tuple(row) == ("cli:tester", "read", "matching")
 
 
 def _assignments(engine: Engine, allocation_id: str) -> list[tuple[str, str]]:
@@ -94,7 +100,7 @@ def test_permuting_protected_attributes_changes_no_score_and_no_allocation(tmp_p
     engine = services.prepare_database(tmp_path / "perm.db")
     services.build_demo_database(engine, seed=11, job_seekers=300, employed=600)
     person = _one(engine, "select id from people where status != 'employed' order by id limit 1")
-    before_steps = services.pathways_for_person(engine, person, k=5)
+    before_steps = services.pathways_for_person(engine, person, k=5, principal=OPERATOR)
     before = services.run_allocation(engine)
     with session_scope(engine) as session:
         rows = session.execute(text("select person_id, gender, birth_year, born_abroad, disability "
@@ -105,7 +111,7 @@ def test_permuting_protected_attributes_changes_no_score_and_no_allocation(tmp_p
             session.execute(update(t.ProtectedAttributesRow).where(t.ProtectedAttributesRow.person_id == pid)
                             .values(gender=values[0], birth_year=values[1], born_abroad=values[2],
                                     disability=values[3]))
-    after_steps = services.pathways_for_person(engine, person, k=5)
+    after_steps = services.pathways_for_person(engine, person, k=5, principal=OPERATOR)
     after = services.run_allocation(engine)
     assert [(s.opportunity_id, s.fit, s.factors) for s in before_steps] == \
            [(s.opportunity_id, s.fit, s.factors) for s in after_steps]

@@ -6,9 +6,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from kedja import services
+from kedja.core.access import operator_principal
 from kedja.services import cache
 from kedja.store import session_scope
 from kedja.store import tables as t
+
+OPERATOR = operator_principal("tester")
 
 
 def test_cached_values_are_reused_and_invalidated(monkeypatch: pytest.MonkeyPatch,
@@ -35,11 +38,11 @@ def test_pathways_use_the_cache_and_match_the_uncached_answer(
         person_id = session.scalars(select(t.PersonRow.id).where(
             t.PersonRow.status == "unemployed").order_by(t.PersonRow.id)).first()
     assert person_id
-    fresh = services.pathways_for_person(demo_engine, person_id, k=5)
+    fresh = services.pathways_for_person(demo_engine, person_id, k=5, principal=OPERATOR)
     assert fresh
     monkeypatch.setenv("KEDJA_CACHE_SECONDS", "60")
     cache.invalidate()
-    first = services.pathways_for_person(demo_engine, person_id, k=5)
-    second = services.pathways_for_person(demo_engine, person_id, k=5)
+    first = services.pathways_for_person(demo_engine, person_id, k=5, principal=OPERATOR)
+    second = services.pathways_for_person(demo_engine, person_id, k=5, principal=OPERATOR)
     assert [p.__dict__ for p in first] == [p.__dict__ for p in fresh] == [p.__dict__ for p in second]
     cache.invalidate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import Column, Engine, ForeignKey, MetaData, String, Table, func, insert, select
 
 from kedja import services
-from kedja.core.access import Permission, Purpose
+from kedja.core.access import Permission, Purpose, operator_principal
 from kedja.core.errors import Forbidden, NotFound
 from kedja.services.follow_up import indicators_export
 from kedja.services.maintenance import RetentionRules, run_maintenance
@@ -21,6 +22,7 @@ from kedja.services.privacy import (
     ERASURE_PLAN,
     erase_person,
     export_person_data,
+    record_access_request,
     unregistered_tables,
 )
 from kedja.store import session_scope
@@ -33,6 +35,15 @@ from tests.store.snapshots import database_snapshot
 from tests.web.access_matrix import PATH_SAMPLES
 
 TINY_DEMO = {"seed": 42, "job_seekers": 150, "employed": 300}
+OPERATOR = operator_principal("tester")
+REQUEST = {"requester": "the person", "received": date(2026, 11, 2), "channel": "letter",
+           "reason": "art. 15 letter of 2026-11-02", "identity_check": "ID card at the office"}
+
+
+def requested_export(engine: Engine, principal: Any, person_id: str) -> Any:
+    """Record an access request, then answer it."""
+    request_id = record_access_request(engine, principal, person_id, **REQUEST)
+    return export_person_data(engine, principal, person_id, request_id=request_id)
 
 
 def _names(person_id: str, text: str) -> bool:
@@ -120,7 +131,7 @@ def _aggregates(engine: Engine) -> dict[str, Any]:
                                                        t.OutcomeRow.status)).all()),
             "enrolments": session.scalar(select(func.count()).select_from(t.EnrolmentRow)),
             # the funders' indicators and the equal-treatment report, as published (suppressed)
-            "indicators": indicators_export(engine, None, fmt="csv"),
+            "indicators": indicators_export(engine, OPERATOR, fmt="csv"),
         }
 
 
@@ -129,9 +140,14 @@ def test_erasure_keeps_the_statistics_and_leaves_no_trace(region: Engine) -> Non
     _journey(region, person_id, officer.organisation_id)
     services.read_person(region, officer, person_id, purpose=Purpose.CASE_MANAGEMENT)
     before = _aggregates(region)
-    report = erase_person(region, None, person_id, reason="art. 17 request")
+    report = erase_person(region, OPERATOR, person_id, reason="art. 17 request")
     assert report.rows["person_skills"] > 0 and report.rows["audit_log"] >= 1
-    assert _aggregates(region) == before
+    after = _aggregates(region)
+    # the person's active referrals are ended (no receiver may take them up); nothing else moves
+    referrals_before, referrals_after = before.pop("referrals"), after.pop("referrals")
+    assert after == before
+    assert referrals_after.total() == referrals_before.total()
+    assert referrals_after["ended"] == referrals_before["ended"] + report.rows["referrals_ended"]
     dump = json.dumps(database_snapshot(region))
     assert not _names(person_id, dump)
     assert "about the course" not in dump
@@ -143,7 +159,7 @@ def test_erasure_keeps_the_statistics_and_leaves_no_trace(region: Engine) -> Non
         assert entry is not None and entry.action == "erase"
         assert entry.subject_id == report.pseudonym
     with pytest.raises(NotFound):
-        erase_person(region, None, person_id, reason="again")
+        erase_person(region, OPERATOR, person_id, reason="again")
     with pytest.raises(Forbidden):
         services.read_person(region, officer, person_id, purpose=Purpose.CASE_MANAGEMENT)
     with pytest.raises(Forbidden):
@@ -159,7 +175,7 @@ def test_an_erased_person_is_on_no_page_route_or_export(tmp_path: Path) -> None:
     app = create_app(engine)
     clients = {role: signed_in_client(app, user) for role, user in DEMO_USERS.items()}
     assert person_id in clients["officer"].get("/api/v1/people?page_size=100").text  # type: ignore[attr-defined]
-    report = erase_person(engine, None, person_id, reason="art. 17 request")
+    report = erase_person(engine, OPERATOR, person_id, reason="art. 17 request")
     samples = {**PATH_SAMPLES, "person_id": person_id}
     with session_scope(engine) as session:
         samples["allocation_id"] = session.scalars(select(t.AllocationRow.id)).one()
@@ -186,17 +202,18 @@ def test_data_export_has_everything_and_is_audited(region: Engine, tmp_path: Pat
     person_id, officer = _officer_person(region)
     _journey(region, person_id, officer.organisation_id)
     services.read_person(region, officer, person_id, purpose=Purpose.CASE_MANAGEMENT)
-    data = export_person_data(region, None, person_id)
-    assert data["tables"]["people"][0]["id"] == person_id
-    assert data["tables"]["person_skills"] and data["tables"]["consents"]
-    assert data["tables"]["exits"][0]["destination"] == "work"
-    assert "about the course" in data["tables"]["referral_events"][0]["note"]
-    assert any(e["actor"] == DEMO_USERS["officer"] for e in data["access_log"])
-    json.dumps(data)
+    data = requested_export(region, OPERATOR, person_id)
+    assert data.tables["people"][0]["id"] == person_id
+    assert data.tables["person_skills"] and data.tables["consents"]
+    assert data.tables["exits"][0]["destination"] == "work"
+    assert "about the course" in data.tables["referral_events"][0]["note"]
+    assert any(e.actor == DEMO_USERS["officer"] for e in data.access_log)
+    json.dumps(asdict(data), default=str)
     with pytest.raises(Forbidden):
-        export_person_data(region, officer, person_id)
+        requested_export(region, officer, person_id)
     log = services.person_access_log(region, _admin(region), person_id)
-    assert any(e.purpose == "gdpr_request: data export" for e in log)
+    assert any(e.purpose == "gdpr_request" and e.action.value == "export" for e in log)
+    assert data.request.identity_check == "ID card at the office"
 
 
 def _admin(engine: Engine) -> Any:
@@ -204,19 +221,82 @@ def _admin(engine: Engine) -> Any:
     return signed.principal
 
 
+def controller_admin(engine: Engine) -> str:
+    """An admin at the Employment Service (a data controller), created once."""
+    username = "admin.af25@kedja.demo"
+    if username not in {u.username for u in services.list_users(engine)}:
+        services.create_user(engine, username=username, organisation_id="AF25",
+                             roles=["admin"], password="kedja-demo-2026",
+                             display_name="Admin AF25")
+    return username
+
+
 def test_data_export_page_and_api(web_engine: Engine) -> None:
+    """An export answers a recorded access request at the admin's own organisation."""
     app = create_app(web_engine)
-    admin = signed_in_client(app, DEMO_USERS["admin"])
+    admin = signed_in_client(app, controller_admin(web_engine))
+    csrf = {"X-CSRF-Token": admin.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
     with session_scope(web_engine) as session:
         person_id = session.scalars(select(t.PersonRow.id).where(
             t.PersonRow.erased_on.is_(None)).order_by(t.PersonRow.id)).first()
-    answer = admin.get(f"/api/v1/people/{person_id}/data-export")  # type: ignore[attr-defined]
+    body = {**REQUEST, "received": "2026-11-02"}
+    made = admin.post(f"/api/v1/people/{person_id}/access-requests", json=body, headers=csrf)  # type: ignore[attr-defined]
+    assert made.status_code == 201, made.text
+    request_id = made.json()["request_id"]
+    unanswered = admin.get(f"/api/v1/people/{person_id}/data-export")  # type: ignore[attr-defined]
+    assert unanswered.status_code == 422  # the request id is required
+    answer = admin.get(f"/api/v1/people/{person_id}/data-export?request_id={request_id}")  # type: ignore[attr-defined]
     assert answer.status_code == 200 and answer.json()["person_id"] == person_id
-    page = admin.get(f"/admin/people/{person_id}/data-export")  # type: ignore[attr-defined]
+    page = admin.get(f"/admin/people/{person_id}/data-export?request_id={request_id}")  # type: ignore[attr-defined]
     assert page.status_code == 200 and "person_skills" in page.text
     officer = signed_in_client(app, DEMO_USERS["officer"])
-    assert officer.get(f"/api/v1/people/{person_id}/data-export").status_code == 403  # type: ignore[attr-defined]
+    assert officer.get(f"/api/v1/people/{person_id}/data-export?request_id={request_id}").status_code == 403  # type: ignore[attr-defined]
     assert Permission.HANDLE_DATA_REQUESTS.value == "handle_data_requests"
+
+
+def test_export_is_tied_to_a_request_and_refuses_alike(web_engine: Engine) -> None:
+    """Reproduction 4: any admin exported any person by id (employers' admins too), with no
+    recorded request, and 404 on an unknown id told who exists."""
+    app = create_app(web_engine)
+    admin = signed_in_client(app, controller_admin(web_engine))
+    csrf = {"X-CSRF-Token": admin.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
+    with session_scope(web_engine) as session:
+        person_id = session.scalars(select(t.PersonRow.id).where(
+            t.PersonRow.erased_on.is_(None)).order_by(t.PersonRow.id.desc())).first()
+    body = {**REQUEST, "received": "2026-11-02"}
+
+    def export(client: Any, pid: str, request_id: str) -> Any:
+        return client.get(f"/api/v1/people/{pid}/data-export?request_id={request_id}")
+
+    for pid in (person_id, "P000000"):  # a real person and an id nobody holds
+        made = admin.post(f"/api/v1/people/{pid}/access-requests", json=body, headers=csrf)  # type: ignore[attr-defined]
+        assert made.status_code == 201
+    real = made_for(web_engine, person_id)
+    unknown = made_for(web_engine, "P000000")
+    no_request = export(admin, person_id, "DR-none")
+    other_persons = export(admin, person_id, unknown)
+    nobody = export(admin, "P000000", unknown)
+    assert no_request.status_code == other_persons.status_code == nobody.status_code == 403
+    assert no_request.json()["error"]["message"].replace(person_id, "X") == \
+        nobody.json()["error"]["message"].replace("P000000", "X")
+    assert export(admin, person_id, real).status_code == 200
+    # an employer's admin (the demo's REG25) neither records nor exports
+    employer_admin = signed_in_client(app, DEMO_USERS["admin"])
+    token = {"X-CSRF-Token": employer_admin.get("/api/v1/me").json()["csrf_token"]}  # type: ignore[attr-defined]
+    assert employer_admin.post(f"/api/v1/people/{person_id}/access-requests", json=body,  # type: ignore[attr-defined]
+                               headers=token).status_code == 403
+    assert export(employer_admin, person_id, real).status_code == 403
+    with session_scope(web_engine) as session:
+        refused = session.scalars(select(t.AuditEntryRow).where(
+            t.AuditEntryRow.subject_id == "P000000")).all()
+        assert any(e.purpose == "gdpr_request: refused" for e in refused)
+
+
+def made_for(engine: Engine, person_id: str) -> str:
+    with session_scope(engine) as session:
+        return str(session.scalars(select(t.DataRequestRow.id).where(
+            t.DataRequestRow.person_id == person_id).order_by(
+            t.DataRequestRow.recorded_at.desc())).first())
 
 
 def test_maintenance_deletes_what_is_past_its_time(region: Engine) -> None:

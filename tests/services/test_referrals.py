@@ -121,7 +121,7 @@ def test_starting_a_referral_to_an_opportunity_enrols_the_person(engine: Engine)
     for state in ("accepted", "started"):
         services.referrals.advance_referral(engine, receiver, view.id, state)
     journey = services.follow_up.person_journey(engine, OFFICER, person)
-    assert [e.opportunity_id for e, _, _ in journey.enrolments][-1] == opportunity
+    assert [e.opportunity_id for e in journey.enrolments][-1] == opportunity
     assert view.id in [r.id for r in journey.referrals]
 
 

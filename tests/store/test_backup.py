@@ -111,3 +111,41 @@ def test_not_a_backup_is_refused_clearly(tmp_path: Path) -> None:
     (tmp_path / "x.zip").write_text("hello")
     with pytest.raises(InvalidInput, match="not a Kedja backup"):
         restore_database(services.prepare_database(tmp_path / "empty.db"), tmp_path / "x.zip")
+
+
+def test_a_null_json_column_stays_null_through_backup_and_restore(tiny_demo: Engine,
+                                                                   tmp_path: Path) -> None:
+    # the review: a NULL consents.purposes ("every purpose") came back as the JSON text null
+    from sqlalchemy import text
+
+    def nulls(engine: Engine) -> tuple[int, int]:
+        with engine.connect() as connection:
+            return (connection.execute(text("SELECT count(*) FROM consents WHERE purposes IS NULL"))
+                    .scalar_one(),
+                    connection.execute(text("SELECT count(*) FROM consents")).scalar_one())
+
+    before = nulls(tiny_demo)
+    assert before[0] > 0
+    backup_database(tiny_demo, tmp_path / "kedja.zip")
+    restore_database(tiny_demo, tmp_path / "kedja.zip", replace=True)
+    assert nulls(tiny_demo) == before
+
+
+def test_a_backup_that_fails_leaves_no_partial_copy(tiny_demo: Engine, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # the review: a full disk left a plaintext .partial with personal data behind
+    import errno
+
+    from kedja.services import backup as service
+
+    def full_disk(connection, stream, *, revision):  # type: ignore[no-untyped-def]
+        stream.write(b"PK personal data ...")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(service, "write_archive", full_disk)
+    out = tmp_path / "backups"
+    out.mkdir()
+    with pytest.raises(InvalidInput) as error:
+        backup_database(tiny_demo, out / "kedja.zip")
+    assert "disk is full" in str(error.value)
+    assert list(out.iterdir()) == []

@@ -41,10 +41,16 @@ PATH_SAMPLES = {
     "referral_id": "R-CANARY-2",  # sent by AF24 to the demo HR's employer, without consent
     "enrolment_id": "E-00001",
     "job_id": "JOB-000000000000",
+    "plan_id": "CP-000000000000",
+    "id": "AF24",  # the HSDS API's objects (an organization; other kinds answer 404)
 }
 """A value for each path parameter the app's routes use: add one when a new route needs it."""
 CANARY_MARKER = "canary-adaptation-7f3a"
+CANARIES = ("P999901", "P999902", "P999903")
 ACTIVE = ("proposed", "accepted", "started")
+ROUTE_PURPOSES = frozenset({"case_management", "follow_up", "matching", "workforce_planning"})
+"""The purposes the routes read with when the caller names none (employers' referral views add
+``recruitment``): a consent covering none of them hides the person from the matrix's calls."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,10 @@ class Caller:
 
 
 def add_canaries(engine: Engine) -> dict[str, str]:
-    """Two people with a content marker: one consented to AF24 with a referral to an ASF not
-    held by the demo coordinator, one referred (without consent) to the demo HR's employer."""
+    """Three people with a content marker: one consented to AF24 with a referral to an ASF not
+    held by the demo coordinator, one referred (without consent) to the demo HR's employer, and
+    one whose consent to the coordinator's ASF covers recruitment only, though the ASF sent a
+    referral for them (a referral never widens a consent)."""
     with session_scope(engine) as session:
         template = session.scalars(select(t.PersonRow).order_by(t.PersonRow.id)).first()
         hr_org = session.scalar(select(t.UserRow.organisation_id)
@@ -70,7 +78,7 @@ def add_canaries(engine: Engine) -> dict[str, str]:
         other_asf = session.scalar(select(t.OrganisationRow.id).where(
             t.OrganisationRow.kind == "asf", t.OrganisationRow.id != coordinator_org))
         assert template is not None and hr_org and other_asf
-        for pid in ("P999901", "P999902"):
+        for pid in CANARIES:
             if session.get(t.PersonRow, pid) is None:
                 values = {c.name: getattr(template, c.name) for c in t.PersonRow.__table__.columns}
                 session.add(t.PersonRow(**{**values, "id": pid, "status": "unemployed",
@@ -86,6 +94,13 @@ def add_canaries(engine: Engine) -> dict[str, str]:
             session.add(t.ReferralRow(id="R-CANARY-2", person_id="P999902",
                                       from_organisation_id="AF24", to_organisation_id=hr_org,
                                       state="proposed", created=date(2026, 11, 1)))
+        if session.get(t.ConsentRow, ("P999903", coordinator_org)) is None:
+            session.add(t.ConsentRow(person_id="P999903", organisation_id=coordinator_org,
+                                     given=date(2026, 11, 1), purposes=["recruitment"]))
+            session.add(t.ReferralRow(id="R-CANARY-3", person_id="P999903",
+                                      from_organisation_id=coordinator_org,
+                                      to_organisation_id="AF24", state="proposed",
+                                      created=date(2026, 11, 1)))
     return dict(PATH_SAMPLES)
 
 
@@ -106,10 +121,16 @@ def visible_person_ids(engine: Engine, caller: Caller) -> set[str]:
     referred_with_consent = select(t.ReferralRow.person_id).where(
         t.ReferralRow.state.in_(ACTIVE), t.ReferralRow.to_organisation_id == org,
         t.ReferralRow.consent_given.is_not(None))
-    query = (union(consented, referred_with_consent) if caller.organisation_kind == "employer"
-             else union(consented, referred))
+    employer = caller.organisation_kind == "employer"
+    query = union(consented, referred_with_consent) if employer else union(consented, referred)
+    defaults = ROUTE_PURPOSES | ({"recruitment"} if employer else set())
+    narrowed = select(t.ConsentRow.person_id, t.ConsentRow.purposes).where(
+        t.ConsentRow.organisation_id == org, t.ConsentRow.withdrawn.is_(None))
     with engine.connect() as connection:
-        return set(connection.scalars(query))
+        # a consent covering none of the routes' purposes hides the person, referral or not
+        hidden = {pid for pid, purposes in connection.execute(narrowed)
+                  if purposes is not None and not defaults & set(purposes)}
+        return set(connection.scalars(query)) - hidden
 
 
 def _path(route: Any, samples: Mapping[str, str]) -> str | None:
@@ -180,7 +201,7 @@ def _check_call(route: Any, method: str, path: str, caller: Caller, declared: li
     leaked = set(PERSON_ID.findall(text)) - allowed - set(PERSON_ID.findall(path))
     if leaked:
         problems.append(f"{where}: names people it may not see: {sorted(leaked)[:5]}")
-    canary_visible = bool({"P999901", "P999902"} & visible[caller.name]) or _answers_data_request(
+    canary_visible = bool(set(CANARIES) & visible[caller.name]) or _answers_data_request(
         caller, declared)
     if CANARY_MARKER in text and not canary_visible:
         problems.append(f"{where}: shows a canary record's content")

@@ -69,6 +69,28 @@ def test_municipalities_api(client: TestClient) -> None:
 def test_openapi_document(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/municipalities" in spec["paths"] and "/health" in spec["paths"]
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["sessionCookie"] == {**schemes["sessionCookie"], "type": "apiKey",
+                                        "in": "cookie", "name": "kedja_session"}
+    assert schemes["csrfToken"]["in"] == "header" and schemes["csrfToken"]["name"] == "X-CSRF-Token"
+    people = spec["paths"]["/api/v1/people"]["get"]
+    assert people["security"] == [{"sessionCookie": []}]
+    assert "application/problem+json" in people["responses"]["403"]["content"]
+    referral = spec["paths"]["/api/v1/referrals"]["post"]
+    assert referral["security"] == [{"sessionCookie": [], "csrfToken": []}]
+    assert spec["paths"]["/api/v1/municipalities"]["get"]["security"] == []
+    assert spec["paths"]["/hsds/services"]["get"]["security"] == []
+
+
+def test_docs_are_served_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    for asset in ("/static/vendor/swagger-ui-bundle.js", "/static/vendor/swagger-ui.css",
+                  "/static/swagger-init.js"):
+        assert asset in page.text
+        assert client.get(asset).status_code == 200, asset
+    assert "http://" not in page.text and "https://" not in page.text
+    assert "<script>" not in page.text  # no inline script: the CSP allows 'self' only
 
 
 @pytest.mark.parametrize(("path", "status", "code", "who"), [
@@ -85,7 +107,11 @@ def test_one_error_shape(client: TestClient, web_engine: Engine, path: str, stat
         client = signed_in_client(client.app, who)  # type: ignore[assignment]
     response = client.get(path)
     assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "field", "value", "hint", "location"}
-    assert body["error"]["code"] == code
+    extensions = {"code", "message", "field", "value", "hint", "location"}
+    assert set(body) == {"type", "title", "status", "detail", "instance", "error"} | extensions
+    assert body["type"] == f"urn:kedja:problem:{code}" and body["status"] == status
+    assert body["title"] and body["detail"] == body["message"]
+    assert body["instance"] == path.split("?")[0]
+    assert body["code"] == code and body["error"] == {k: body[k] for k in extensions}

@@ -26,7 +26,7 @@ def test_the_directory_is_public_and_has_no_people(web_engine: Engine) -> None:
     document = client.get("/api/v1/directory/hsds").json()
     assert {"organization", "service", "location", "service_at_location"} <= set(document)
     archive = zipfile.ZipFile(io.BytesIO(client.get("/api/v1/directory/hsds?format=zip").content))
-    assert "service_capacity.csv" in archive.namelist()
+    assert "service_capacities.csv" in archive.namelist()
     for text in (page.text, str(document)):
         assert not re.search(r"\bP\d{6}\b", text)  # no person id anywhere
 
@@ -85,3 +85,17 @@ def test_posting_a_need_and_seeing_matches(web_engine: Engine) -> None:
     public = TestClient(app)
     assert any(p["id"] == created.json()["id"] for p in public.get("/api/v1/postings").json())
     assert public.get("/api/v1/postings/matches").status_code == 200
+
+
+def test_indicator_periods_are_whole_months(web_engine: Engine) -> None:
+    # the review's reproduction: exports for periods ending 2026-03-08 and 2026-03-09, differenced
+    app = create_app(web_engine)
+    hr = signed_in_client(app, DEMO_USERS["employer_hr"])
+    for end in ("2026-03-08", "2026-03-09"):
+        refused = hr.get(f"/api/v1/indicators/export?format=csv&period=2026-01-01:{end}")  # type: ignore[attr-defined]
+        assert refused.status_code == 422
+        assert "2026-03-01:2026-03-31" in refused.json()["error"]["hint"]
+    page = hr.get("/indicators?period=2026-01-01:2026-03-08")  # type: ignore[attr-defined]
+    assert page.status_code == 422 and "hela kalendermånader" in page.text
+    whole = hr.get("/api/v1/indicators/export?format=csv&period=2026-01-01:2026-03-31")  # type: ignore[attr-defined]
+    assert whole.status_code == 200 and whole.text.startswith("indicator,")

@@ -7,6 +7,7 @@ import secrets
 import time
 from urllib.parse import parse_qs, urlparse
 
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,10 +17,10 @@ from sqlalchemy import Engine
 
 from kedja import services
 from kedja.web import create_app
-from kedja.web.oidc import OidcSettings, http_library
+from kedja.web.oidc import OidcSettings
 from kedja.web.security import SESSION_COOKIE
 
-http = http_library()  # the library Authlib talks through (httpx or httpx2)
+http = httpx2  # the library Authlib talks through
 ISSUER = "https://idp.test"
 SETTINGS = OidcSettings(issuer=ISSUER, client_id="kedja", client_secret="s3cret",
                         label="Test-IdP")
@@ -137,3 +138,15 @@ def test_without_configuration_there_is_no_sso(web_engine: Engine,
     client = TestClient(create_app(web_engine))
     assert "Logga in med" not in client.get("/login").text
     assert client.get("/auth/oidc/login").status_code == 404
+
+
+def test_authlib_runs_on_its_preferred_client_installed_as_a_runtime_dependency() -> None:
+    # the review: Authlib fell back to its deprecated httpx client outside the tests
+    import tomllib
+    from pathlib import Path
+
+    from authlib.integrations.httpx_client import OAuth2Client
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert any(d.startswith("httpx2") for d in project["project"]["dependencies"])
+    assert "httpx2" in {c.__module__.split(".")[0] for c in OAuth2Client.__mro__}

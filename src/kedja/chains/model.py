@@ -63,8 +63,16 @@ class ChainProblem:
     move_value: np.ndarray | None = None
     budget: float | None = None
     max_chain_length: int | None = None
+    freed_job_weight: float = 1.0
+    """What a job seeker entering a job a move freed is worth against one entering an open post:
+    the chance that the freed job really goes to the plan's job seeker (1 − displacement −
+    withdrawal, :mod:`kedja.chains.effects`); 1 plans as if every freed job were certain."""
 
     def __post_init__(self) -> None:
+        if not 0.0 < self.freed_job_weight <= 1.0:
+            raise InvalidInput(f"'{self.freed_job_weight}' is not a weight in (0, 1]",
+                               field="freed_job_weight", value=self.freed_job_weight,
+                               hint="give the chance a freed job reaches a job seeker")
         if self.open_position.shape != (self.n_positions,):
             raise InvalidInput("open_position needs one flag per position", field="open_position",
                                hint=f"give {self.n_positions} booleans")

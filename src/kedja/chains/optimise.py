@@ -19,8 +19,10 @@ admitted best first (ending in a job seeker; then the cheapest, or, in a second 
 since a seat at the top of a longer chain upskills more people), step by step; a step that would
 exceed seats, budget or length is refused, the chain stops there and the job it would have freed
 goes to a job seeker left over, if one can take it; a last pass gives the positions still vacant
-to the job seekers still out, best fit first. The better of the two tries is kept. The repair
-keeps feasibility at any size; it is not optimal when constraints bind.
+to the job seekers still out by one more flow (the most entrants, then best fit). The better of
+the two tries is kept, or the plan without upskilling if it lets in more job seekers (doing
+nothing is always feasible). The repair keeps feasibility at any size; it is not optimal when
+constraints bind.
 
 Examples:
     >>> from kedja.chains.synthetic import care_chain_problem
@@ -28,7 +30,7 @@ Examples:
     >>> [(s.person, s.position, s.seeker) for s in plan.chains[0].steps]
     [(1, 2, False), (0, 1, False), (0, 0, True)]
     >>> plan.summary["job_seekers_entering"], plan.summary["multiplier"]
-    (1, 0.5)
+    (1, 3.0)
 """
 
 from __future__ import annotations
@@ -37,29 +39,37 @@ import time
 
 import numpy as np
 
+from kedja.chains.counterfactuals import no_upskilling_plan
 from kedja.chains.mip import mip_chain_arcs
 from kedja.chains.model import Chain, ChainPlan, ChainProblem
 from kedja.chains.plans import plan_from_arcs
 from kedja.core.errors import Infeasible
 
-__all__ = ["optimise_chains"]
+__all__ = ["optimise_chains", "solve_flow"]
 
 SCALE = 1_000
 """Integer cost units per unit of value (fits and tie-breaks are kept to three decimals)."""
 
 
 def _arc_costs(problem: ChainProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Integer costs of move arcs, seeker arcs and position → sink arcs, and the seeker bonus."""
+    """Integer costs of move arcs, seeker arcs and position → sink arcs, and the seeker bonus.
+
+    A job seeker entering a job a move freed gains ``freed_job_weight`` × the bonus (the chance the
+    freed job reaches them); the bonus is scaled so that even that exceeds all lesser gains together.
+    """
     fill = problem.open_position * (1 + problem.shortage_flags())
     relative_cost = problem.move_cost / max(float(problem.move_cost.max(initial=0.0)), 1.0)
     move_gain = np.round(SCALE * problem.move_values()) - np.round(relative_cost * SCALE / 4)
     fit_gain = np.round(SCALE * np.clip(problem.seeker_fit, 0.0, 1.0))
-    bonus = int(SCALE * (2 * fill.sum() + 1) + np.clip(move_gain, 0, None).sum() + fit_gain.sum()) + 1
+    lesser = SCALE * (2 * fill.sum() + 1) + np.clip(move_gain, 0, None).sum() + fit_gain.sum()
+    bonus = int(lesser / problem.freed_job_weight) + 1
+    weight = np.where(problem.open_position[problem.seeker_position], 1.0, problem.freed_job_weight)
     fill_gain = (SCALE * fill).astype(np.int64)
-    return -move_gain.astype(np.int64), -(bonus + fit_gain).astype(np.int64), -fill_gain, bonus
+    seeker_gain = np.round(bonus * weight) + fit_gain
+    return -move_gain.astype(np.int64), -seeker_gain.astype(np.int64), -fill_gain, bonus
 
 
-def _solve_flow(problem: ChainProblem, move_price: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def solve_flow(problem: ChainProblem, move_price: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Chosen move per employee and arc per seeker (-1 for none) from one min-cost flow.
 
     ``move_price`` (cost units per move arc) is added to the moves' costs: the Lagrangian price of
@@ -122,11 +132,11 @@ def optimise_chains(problem: ChainProblem, *, exact_limit: int = EXACT_LIMIT,
     docstring). Time: the flow, the repair
     (O(steps · log steps)) and, below the limit, the MIP (exponential in the worst case).
     """
-    move_of, seeker_arc_of = _solve_flow(problem)
+    move_of, seeker_arc_of = solve_flow(problem)
     plan = plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow")
     if not _binding(problem, move_of, plan):
         return plan
-    repaired = _repaired(problem, plan)
+    repaired = max((_repaired(problem, plan), no_upskilling_plan(problem)), key=_plan_rank)
     if price_rounds > 0 and _seats_or_budget_bind(problem, move_of):
         repaired = max((repaired, _priced(problem, move_of, price_rounds, time_limit)), key=_plan_rank)
     if problem.n_moves + problem.seeker.size > exact_limit or not _seats_or_budget_bind(problem, move_of):
@@ -177,7 +187,7 @@ def _priced(problem: ChainProblem, move_of: np.ndarray, rounds: int, time_limit:
         course = problem.move_course
         price = np.where(course >= 0, seat_price[np.maximum(course, 0)], 0.0)
         price += money_price * problem.move_cost / mean_cost
-        move_of, seeker_arc_of = _solve_flow(problem, np.round(price).astype(np.int64))
+        move_of, seeker_arc_of = solve_flow(problem, np.round(price).astype(np.int64))
         plan = plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow+prices")
         if _binding(problem, move_of, plan):
             plan = _repaired(problem, plan)
@@ -192,11 +202,11 @@ def _priced(problem: ChainProblem, move_of: np.ndarray, rounds: int, time_limit:
     return best
 
 
-def _plan_rank(plan: ChainPlan) -> tuple[float, float, float, bool]:
-    """More job seekers entering, then more shortage filled, more upskilled; the MIP's on a tie."""
+def _plan_rank(plan: ChainPlan) -> tuple[float, float, float, float, bool]:
+    """More expected entrants, more entering, more shortage filled, more upskilled; the MIP's on a tie."""
     s = plan.summary
-    return (s["job_seekers_entering"], s["shortage_positions_filled"], s["upskilled"],
-            plan.method.startswith("mip"))
+    return (round(s["expected_entrants"], 6), s["job_seekers_entering"], s["shortage_positions_filled"],
+            s["upskilled"], plan.method.startswith("mip"))
 
 
 def _seats_or_budget_bind(problem: ChainProblem, move_of: np.ndarray) -> bool:
@@ -248,7 +258,7 @@ def _repaired_in_order(problem: ChainProblem, plan: ChainPlan, cheapest: bool) -
     """Chains admitted best first within seats, budget and length, then the vacancies filled.
 
     Cut chains end in a spare seeker, and a last pass gives the jobs still vacant to the job
-    seekers still out, best fit first.
+    seekers still out, by one flow.
     """
     left = _Budget(problem)
     move_of = np.full(problem.n_employees, -1, np.int64)
@@ -268,24 +278,30 @@ def _repaired_in_order(problem: ChainProblem, plan: ChainPlan, cheapest: bool) -
                 spare.fill(step.position, seeker_arc_of)
                 break
             move_of[step.person] = plan.move_of[step.person]
-    _fill_vacancies(problem, plan_from_arcs(problem, move_of, seeker_arc_of, ""), seeker_arc_of)
+    seeker_arc_of = _fill_vacancies(problem, move_of, seeker_arc_of)
     return plan_from_arcs(problem, move_of, seeker_arc_of, "min_cost_flow+repair")
 
 
-def _fill_vacancies(problem: ChainProblem, interim: ChainPlan, seeker_arc_of: np.ndarray) -> None:
-    """Job seekers still out into open positions nobody took and jobs movers left, best fit first."""
+def _fill_vacancies(problem: ChainProblem, move_of: np.ndarray, seeker_arc_of: np.ndarray) -> np.ndarray:
+    """Job seekers still out into open positions nobody took and jobs movers left, by one flow.
+
+    Vacant: every open position and every job a mover left that no step fills; with a maximum
+    chain length, a job left at the end of a chain already that long stays empty. The job
+    seekers still out go there optimally (:func:`~kedja.chains.counterfactuals.optimal_hires`).
+    """
+    from kedja.chains.counterfactuals import optimal_hires
+
+    moved = move_of >= 0
     vacant = problem.open_position.copy()
-    longest = problem.max_chain_length or np.iinfo(np.int64).max
-    for chain in interim.chains:
-        for step in chain.steps:
-            vacant[step.position] = False
-        last = chain.steps[-1]
-        if chain.end == "open_position" and len(chain.steps) < longest:
-            vacant[problem.own_position[last.person]] = True
-    for arc in np.argsort(-problem.seeker_fit, kind="stable").tolist():
-        person, position = problem.seeker[arc], problem.seeker_position[arc]
-        if seeker_arc_of[person] < 0 and vacant[position]:
-            seeker_arc_of[person], vacant[position] = arc, False
+    vacant[problem.own_position[moved]] = True
+    if problem.max_chain_length is not None:
+        interim = plan_from_arcs(problem, move_of, seeker_arc_of, "")
+        for chain in interim.chains:
+            if chain.end == "open_position" and len(chain.steps) >= problem.max_chain_length:
+                vacant[problem.own_position[chain.steps[-1].person]] = False
+    vacant[problem.move_position[move_of[moved]]] = False
+    vacant[problem.seeker_position[seeker_arc_of[seeker_arc_of >= 0]]] = False
+    return optimal_hires(problem, vacant, seeker_arc_of)
 
 
 def _admit_cycle(chain: Chain, plan: ChainPlan, left: _Budget, move_of: np.ndarray) -> None:

@@ -74,9 +74,11 @@ def plan_from_arcs(problem: ChainProblem, move_of: np.ndarray, seeker_arc_of: np
 def plan_summary(problem: ChainProblem, plan: ChainPlan) -> dict[str, float]:
     """Upskilled, entering, multiplier, cost per entrant, shortage filled.
 
-    The **multiplier** is the number of job seekers who enter a job that a move freed, per
-    upskilled employee: the doors that upskilling opens at the bottom. Job seekers hired straight
-    into an open position (``direct_hires``) are matching's work, not the chain's, and are left out.
+    The **multiplier** is White's (*Chains of Opportunity*, 1970): the number of moves one initial
+    vacancy sets off, i.e. the mean length of the chains that start at an open position (a direct
+    hire is a chain of one). ``entrants_into_freed_jobs_per_upskilled`` is the number of job
+    seekers who enter a job that a move freed per upskilled employee: the doors upskilling opens
+    at the bottom (before displacement; see :mod:`kedja.chains.effects`).
     """
     moved = plan.move_of[plan.move_of >= 0]
     upskilled = int((problem.move_course[moved] >= 0).sum())
@@ -86,10 +88,15 @@ def plan_summary(problem: ChainProblem, plan: ChainPlan) -> dict[str, float]:
     filled = np.concatenate([problem.move_position[moved],
                              problem.seeker_position[plan.seeker_arc_of[plan.seeker_arc_of >= 0]]])
     shortage = problem.shortage_flags() & problem.open_position
+    lengths = [len(c.steps) for c in plan.chains if c.end != "cycle"]
+    weight = problem.freed_job_weight
+    expected = sum(weight ** (len(c.steps) - 1) for c in plan.chains if c.end == "job_seeker")
     return {"upskilled": upskilled, "job_seekers_entering": entering,
-            "multiplier": into_freed / upskilled if upskilled else 0.0,
+            "multiplier": sum(lengths) / len(lengths) if lengths else 0.0,
+            "entrants_into_freed_jobs_per_upskilled": into_freed / upskilled if upskilled else 0.0,
             "cost": cost, "cost_per_entrant": cost / entering if entering else 0.0,
             "shortage_positions_filled": int(shortage[filled].sum()),
             "job_seekers_into_freed_jobs": into_freed, "direct_hires": entering - into_freed,
             "open_positions_filled": int(problem.open_position[filled].sum()),
+            "expected_entrants": expected,
             "chains": len(plan.chains)}

@@ -89,7 +89,11 @@ def rotation_for_plan(problem: ChainProblem, plan: ChainPlan, *, course_weeks: n
     for their own hours (``employee_hours`` per employee); the plan's job seekers' arcs are the
     candidate covers, those the plan hires are busy except at the job they will take.
     """
-    trainees = np.flatnonzero((plan.move_of >= 0) & (problem.move_course[np.maximum(plan.move_of, 0)] >= 0))
+    if problem.move_course.size == 0:  # no upskilling move in the region: nobody is away
+        trainees = np.zeros(0, dtype=np.int64)
+    else:
+        trainees = np.flatnonzero((plan.move_of >= 0)
+                                  & (problem.move_course[np.maximum(plan.move_of, 0)] >= 0))
     courses = problem.move_course[plan.move_of[trainees]]
     enters = np.full(problem.n_seekers, -1, np.int64)
     entering = np.flatnonzero(plan.seeker_arc_of >= 0)

@@ -11,13 +11,21 @@ then chance decides what happens:
 - **attrition and retirement** (``attrition_rate``, ``retirement_rate``): employees leave; their
   positions fall vacant and are planned for the next year (this is how retirements open jobs);
 - **rotation** (planned strategy only): the substitutes who covered for trainees have worked
-  the year; ``substitute_hire_rate`` of them are hired afterwards into a vacant job they can do.
+  the year; ``substitute_hire_rate`` of them are hired afterwards into a vacant job they can do;
+- **inflow** (``inflow_rate``): each year new job seekers register, ``inflow_rate`` × the first
+  year's job seekers, each drawn with replacement from the region's job seekers (a bootstrap:
+  a newcomer can reach and do what a job seeker of the region can), the same newcomers for
+  every strategy in a run;
+- **outflow** (``seeker_exit_rate``): a job seeker still out at the year's end leaves the
+  register without work (studies, moving away, outside the labour force) with this chance.
 
-Strategies (:data:`STRATEGIES`):
+Strategies (:data:`STRATEGIES`), each with *optimal* matching of the job seekers
+(:mod:`kedja.chains.counterfactuals`), so that they differ by upskilling and planning alone:
 
-- ``no_upskilling``: nobody trains; job seekers are hired greedily into vacant jobs;
-- ``unplanned``: employees upskill into vacant positions on their own, job seekers are then
-  hired greedily into what is vacant (:func:`~kedja.chains.unplanned_chains`);
+- ``no_upskilling``: nobody trains; job seekers go into the vacant jobs by one flow;
+- ``unplanned``: employees upskill into vacant positions on their own (the documented rules of
+  :func:`~kedja.chains.unplanned.employee_choices`), job seekers then go optimally into what is
+  vacant (:func:`~kedja.chains.unplanned_chains`);
 - ``planned_rotation``: the planned chains (:func:`~kedja.chains.optimise_chains`) with job
   rotation (:func:`~kedja.chains.rotation.plan_rotation`).
 
@@ -37,18 +45,20 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from kedja.chains.checker import is_valid_chain_plan
+from kedja.chains.counterfactuals import no_upskilling_plan
 from kedja.chains.model import ChainPlan, ChainProblem
 from kedja.chains.optimise import optimise_chains
 from kedja.chains.rotation import plan_rotation, rotation_for_plan
 from kedja.chains.unplanned import unplanned_chains
 from kedja.core.errors import InvalidInput
 
-__all__ = ["STRATEGIES", "SimulationResult", "SimulationSettings", "simulate_strategies"]
+__all__ = ["STRATEGIES", "SimulationResult", "SimulationSettings", "simulate_strategies", "with_inflow"]
 
 STRATEGIES = ("no_upskilling", "unplanned", "planned_rotation")
 MEASURES = ("entered_work", "entered_work_cumulative", "upskilled", "substitutes", "shortage_filled")
@@ -61,18 +71,20 @@ class SimulationSettings:
     years: int = 5
     runs: int = 20
     seed: int = 0
-    completion_rate: float = 0.85
+    completion_rate: float = 0.72
     retention_rate: float = 0.9
     attrition_rate: float = 0.05
     retirement_rate: float = 0.03
-    substitute_hire_rate: float = 0.3
+    substitute_hire_rate: float = 0.063
+    inflow_rate: float = 0.0
+    seeker_exit_rate: float = 0.0
     min_weeks_unemployed: int | None = None
     course_weeks: np.ndarray | None = None
     """Weeks of each course (for the rotation); 40 when not given."""
 
     def __post_init__(self) -> None:
         for name in ("completion_rate", "retention_rate", "attrition_rate", "retirement_rate",
-                     "substitute_hire_rate"):
+                     "substitute_hire_rate", "inflow_rate", "seeker_exit_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise InvalidInput(f"{name} '{value}' is not a share", field=name, value=value,
@@ -108,15 +120,20 @@ def _band(values: np.ndarray) -> dict[str, float]:
 class _State:
     """Who holds what: persons are the employees (first) and then the job seekers."""
 
-    def __init__(self, problem: ChainProblem) -> None:
+    def __init__(self, problem: ChainProblem, arrival: np.ndarray | None = None) -> None:
         self.base = problem
         n_e, n_s = problem.n_employees, problem.n_seekers
         self.n_e = n_e
         self.position_of = np.concatenate([problem.own_position, np.full(n_s, -1)]).astype(np.int64)
-        self.active = np.ones(n_e + n_s, bool)
+        self.arrival = np.zeros(n_s, np.int64) if arrival is None else arrival
+        self.active = np.concatenate([np.ones(n_e, bool), self.arrival == 0])
         self.may_move = np.ones(n_e, bool)
-        self.weeks_out = np.full(n_s, 52.0)
+        self.weeks_out = np.where(self.arrival == 0, 52.0, 0.0)
         self.hours = np.full(n_e + n_s, 40)
+
+    def arrive(self, year: int) -> None:
+        """The new job seekers of ``year`` register."""
+        self.active[self.n_e:] |= self.arrival == year
 
     def holder_of(self) -> np.ndarray:
         holder = np.full(self.base.n_positions, -1, np.int64)
@@ -154,14 +171,45 @@ class _State:
             n_seekers=seekers.size, seeker=seeker_index[base.seeker[keep_arc]],
             seeker_position=base.seeker_position[keep_arc], seeker_fit=base.seeker_fit[keep_arc],
             move_value=None if base.move_value is None else base.move_value[keep_move],
-            budget=base.budget, max_chain_length=base.max_chain_length)
+            budget=base.budget, max_chain_length=base.max_chain_length,
+            freed_job_weight=base.freed_job_weight)
         return year, movers, seekers
 
 
 def _plan(strategy: str, problem: ChainProblem) -> ChainPlan:
     if strategy == "planned_rotation":
         return optimise_chains(problem, exact_limit=0)
+    if strategy == "no_upskilling":
+        return no_upskilling_plan(problem)
     return unplanned_chains(problem)
+
+
+def with_inflow(problem: ChainProblem, settings: SimulationSettings,
+                rng: np.random.Generator) -> tuple[ChainProblem, np.ndarray]:
+    """The problem with the years' new job seekers appended, and each job seeker's year of arrival.
+
+    Each year ``round(inflow_rate × n_seekers)`` newcomers arrive (years 1 .. years−1; the first
+    year's job seekers are there from the start), each a copy of a job seeker drawn with
+    replacement: the same arcs and fits. Time O(arcs of the drawn job seekers).
+    """
+    per_year = round(settings.inflow_rate * problem.n_seekers)
+    if per_year == 0 or settings.years < 2 or problem.n_seekers == 0:
+        return problem, np.zeros(problem.n_seekers, np.int64)
+    drawn = rng.integers(0, problem.n_seekers, per_year * (settings.years - 1))
+    order = np.argsort(problem.seeker, kind="stable")
+    starts = np.searchsorted(problem.seeker[order], np.arange(problem.n_seekers + 1))
+    counts = starts[drawn + 1] - starts[drawn]
+    arcs = order[np.concatenate([np.arange(starts[d], starts[d + 1]) for d in drawn])] if counts.sum() \
+        else np.zeros(0, np.int64)
+    newcomer = problem.n_seekers + np.repeat(np.arange(drawn.size), counts)
+    arrival = np.concatenate([np.zeros(problem.n_seekers, np.int64),
+                              1 + np.arange(drawn.size) // per_year])
+    extended = replace(problem, n_seekers=problem.n_seekers + drawn.size,
+                       seeker=np.concatenate([problem.seeker, newcomer]),
+                       seeker_position=np.concatenate([problem.seeker_position,
+                                                       problem.seeker_position[arcs]]),
+                       seeker_fit=np.concatenate([problem.seeker_fit, problem.seeker_fit[arcs]]))
+    return extended, arrival
 
 
 def _rotation(state: _State, problem: ChainProblem, plan: ChainPlan, movers: np.ndarray, seekers: np.ndarray,
@@ -237,18 +285,21 @@ def _year_end(state: _State, moved: list[int], entrants: list[int], rng: np.rand
     leave = employed[rng.random(employed.size) < settings.attrition_rate + settings.retirement_rate]
     state.position_of[leave] = -1
     state.active[leave] = False
-    out = state.position_of[state.n_e:] < 0
+    out = state.active[state.n_e:] & (state.position_of[state.n_e:] < 0)
+    leaving = np.flatnonzero(out & (rng.random(out.size) < settings.seeker_exit_rate))
+    state.active[state.n_e + leaving] = False
     state.weeks_out[out] += 52
     return still
 
 
 def _run(problem: ChainProblem, strategy: str, rng: np.random.Generator,
-         settings: SimulationSettings) -> tuple[dict[str, list[float]], bool]:
-    state, ok = _State(problem), True
+         settings: SimulationSettings, arrival: np.ndarray) -> tuple[dict[str, list[float]], bool]:
+    state, ok = _State(problem, arrival), True
     shortage = problem.shortage_flags()
     rows: dict[str, list[float]] = {m: [] for m in MEASURES}
     total = 0
-    for _ in range(settings.years):
+    for y in range(settings.years):
+        state.arrive(y)
         year, movers, seekers = state.year_problem(strategy)
         plan = _plan(strategy, year)
         ok &= is_valid_chain_plan(year, plan)
@@ -267,19 +318,34 @@ def _run(problem: ChainProblem, strategy: str, rng: np.random.Generator,
 
 
 def simulate_strategies(problem: ChainProblem, settings: SimulationSettings,
-                        strategies: tuple[str, ...] = STRATEGIES) -> SimulationResult:
-    """Every strategy over the same seeded chance draws (common random numbers per run)."""
+                        strategies: tuple[str, ...] = STRATEGIES,
+                        progress: Callable[[int, int], None] | None = None) -> SimulationResult:
+    """Every strategy over the same seeded chance draws (common random numbers per run).
+
+    ``progress(done, total)`` is called after each run of each strategy.
+    """
     unknown = [s for s in strategies if s not in STRATEGIES]
     if unknown:
         raise InvalidInput(f"'{unknown[0]}' is not a strategy", field="strategies", value=unknown[0],
                            hint=f"use {', '.join(STRATEGIES)}")
     runs: dict[str, dict[str, np.ndarray]] = {}
     checker_ok = True
+    inflows = [with_inflow(problem, settings, np.random.default_rng([settings.seed, run, 1]))
+               for run in range(settings.runs)]
+    done = 0
     for strategy in strategies:
         table: dict[str, list[list[float]]] = {m: [] for m in MEASURES}
         for run in range(settings.runs):
-            rows, ok = _run(problem, strategy, np.random.default_rng([settings.seed, run]), settings)
+            extended, arrival = inflows[run]
+            rng = np.random.default_rng([settings.seed, run])
+            rows, ok = _run(extended, strategy, rng, settings, arrival)
+            done += 1
+            if progress is not None:
+                progress(done, settings.runs * len(strategies))
             checker_ok &= ok
+            if progress is not None:
+                progress(strategies.index(strategy) * settings.runs + run + 1,
+                         len(strategies) * settings.runs)
             for name in MEASURES:
                 table[name].append(rows[name])
         runs[strategy] = {name: np.array(values) for name, values in table.items()}

@@ -1,10 +1,16 @@
 """The unplanned baseline: upskilling without chain planning.
 
-What happens when employers upskill on their own: employees take open positions best move
-first (highest tie-break value, then cheapest), within seats and budget, each open position once;
-nobody plans what happens to the jobs they leave. Then job seekers are hired greedily by fit into
-whatever is vacant (freed jobs and open positions left), one round, no further moves. Chains are
-at most two steps long. Time O(A log A) for A arcs.
+What happens when employees upskill on their own (:func:`employee_choices`, the documented
+rules): every employee with a step up into an open position applies for it; applications are
+served best move first (highest tie-break value, i.e. the biggest step up), then cheapest course,
+then in the order the employees are listed (first come, first served), within the courses' seats
+and the budget, each open position once; nobody plans what happens to the jobs they leave, and
+an employee never moves into a job another mover frees. Then job seekers go into whatever is
+vacant (freed jobs and open positions left): by default optimally, one min-cost flow
+(:func:`kedja.chains.counterfactuals.hires_into_vacancies`), so that the comparison with the
+planned chains measures planning and not matching; ``matching="greedy"`` hires by fit, best
+first, one round (the baseline before the counterfactuals were made honest). Chains are at most
+two steps long. Time O(A log A) for A arcs, plus one flow.
 
 Examples:
     >>> from kedja.chains.synthetic import care_chain_problem
@@ -20,11 +26,11 @@ import numpy as np
 from kedja.chains.model import ChainPlan, ChainProblem
 from kedja.chains.plans import plan_from_arcs
 
-__all__ = ["unplanned_chains"]
+__all__ = ["employee_choices", "unplanned_chains"]
 
 
-def _greedy_moves(problem: ChainProblem) -> np.ndarray:
-    """Employees into open positions, best value then cheapest first, within seats and budget."""
+def employee_choices(problem: ChainProblem) -> np.ndarray:
+    """Employees into open positions, best value then cheapest first, within seats and budget (see module)."""
     move_of = np.full(problem.n_employees, -1, np.int64)
     vacant = problem.open_position.copy()
     seats = problem.course_seats.astype(np.int64).copy()
@@ -54,7 +60,14 @@ def _greedy_hires(problem: ChainProblem, move_of: np.ndarray) -> np.ndarray:
     return seeker_arc_of
 
 
-def unplanned_chains(problem: ChainProblem) -> ChainPlan:
-    """The plan that upskilling without chain planning gives (see module docstring)."""
-    move_of = _greedy_moves(problem)
-    return plan_from_arcs(problem, move_of, _greedy_hires(problem, move_of), "unplanned")
+def unplanned_chains(problem: ChainProblem, matching: str = "optimal") -> ChainPlan:
+    """The plan that upskilling without chain planning gives (see module docstring).
+
+    ``matching`` is ``"optimal"`` (job seekers by one flow) or ``"greedy"`` (by fit, best first).
+    """
+    from kedja.chains.counterfactuals import hires_into_vacancies
+
+    move_of = employee_choices(problem)
+    optimal = matching == "optimal"
+    hires = hires_into_vacancies(problem, move_of) if optimal else _greedy_hires(problem, move_of)
+    return plan_from_arcs(problem, move_of, hires, "unplanned" if optimal else "unplanned_greedy")

@@ -4,32 +4,40 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
+from kedja.cli.options import FormatOption, GapsFormat, OutputFormat
 from kedja.core.errors import InvalidInput
-from kedja.services import forecast as forecasting
-from kedja.services import forecast_barometer as barometers
-from kedja.services import forecast_exports as exports
 
 __all__ = ["forecast_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.forecast as forecasting
+    import kedja.services.forecast_areas as forecast_areas
+    import kedja.services.forecast_barometer as barometers
+    import kedja.services.forecast_exports as exports
+    from kedja import services
+else:
+    forecast_areas = lazy_module("kedja.services.forecast_areas")
+    services = lazy_module("kedja.services")
+    forecasting = lazy_module("kedja.services.forecast")
+    barometers = lazy_module("kedja.services.forecast_barometer")
+    exports = lazy_module("kedja.services.forecast_exports")
 
 forecast_app = typer.Typer(help="Population and labour-balance forecast.", no_args_is_help=True)
 out = Console()
 
 CSV_HELP = ("CSV with id, name, municipality_code, headcounts (year:count;...) and "
             "occupation_mix (ssyk:share;...).")
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
-
-
 def _check_format(value: str) -> None:
-    if value not in ("table", "json"):
+    if value not in tuple(OutputFormat):
         raise InvalidInput(f"{value!r} is not an output format", field="--format", value=value,
-                           hint="use --format table or --format json")
+                           hint="use --format text or --format json")
 
 
 def _print_json(data: Any) -> None:
@@ -48,7 +56,7 @@ def run(
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 42,
     exit_age: Annotated[int, typer.Option(help="Retirement age.")] = 65,
     top: Annotated[int, typer.Option(help="Occupations to show.")] = 10,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Forecast one municipality: population indicators and the largest gaps by occupation."""
     _check_format(output)
@@ -81,7 +89,7 @@ def _print_table(view: dict[str, Any]) -> None:
 
 
 @forecast_app.command("scenarios")
-def scenarios(output: FormatOption = "table") -> None:
+def scenarios(output: FormatOption = OutputFormat.TEXT) -> None:
     """List the named scenarios."""
     _check_format(output)
     rows = forecasting.list_scenarios()
@@ -92,6 +100,75 @@ def scenarios(output: FormatOption = "table") -> None:
         out.print(f"{r['name']:<20} {r['label']}")
 
 
+@forecast_app.command("decompose")
+def decompose(
+    area: Annotated[list[str] | None, typer.Option(
+        "--area", help="Municipality (2584) or county (25) code; repeat; default the region.")]
+    = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """The gap split into expansion, establishments, replacement and entrants, per area."""
+    _check_format(output)
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    areas: list[str | None] = list(area) if area else [None]
+    rows = [forecasting.gap_decomposition(run, area=a, year=year) for a in areas]
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        name = run.names.get(r["area"], {"24": "Västerbottens län", "25": "Norrbottens län"}.get(
+            r["area"], r["area"]))
+        out.print(f"{name} {r['year']}: gap {r['gap']:,.0f} = expansion {r['expansion']:,.0f} "
+                  f"+ establishments {r['establishments']:,.0f} + replacement "
+                  f"{r['replacement']:,.0f} − entrants {r['entrants']:,.0f} "
+                  f"({r['gap_per_1000_employed']:.0f} per 1,000 employed)")
+
+
+@forecast_app.command("areas")
+def areas(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """The balance per functional labour-market area (FA region), with commuting shares."""
+    _check_format(output)
+    run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
+    rows = forecast_areas.area_balance(run, year=year)
+    if output == "json":
+        _print_json(rows)
+        return
+    for r in rows:
+        inside = "–" if r["works_inside_area"] is None else f"{r['works_inside_area']:.0%}"
+        out.print(f"FA {r['area']} {r['name']:<12} gap {r['gap']:>8,.0f} "
+                  f"({r['gap_per_1000_employed']:.0f} per 1,000 employed), residents working "
+                  f"inside the area {inside}")
+
+
+@forecast_app.command("compare-barometer")
+def compare_barometer(
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Kedja's shortage against Yrkesbarometer per county: Spearman and same direction."""
+    _check_format(output)
+    result = barometers.compare_barometer(services.prepare_database(db), scenario_name=scenario)
+    if output == "json":
+        _print_json(result)
+        return
+    for name, c in result["counties"].items():
+        out.print(f"{name} {result['year']}: {c['occupations']} occupations, Spearman "
+                  f"{c['spearman_rho']:+.2f} (p {c['p_value']:.3f}), same direction "
+                  f"{c['share_same_direction']:.0%}")
+        for d in c["disagreements"]:
+            out.print(f"  {d['name']}: Kedja {d['kedja']}, Arbetsförmedlingen "
+                      f"{d['arbetsformedlingen']} (driver: {d['main_driver']})")
+
+
 @forecast_app.command("backtest")
 def backtest(
     kolada: Annotated[Path, typer.Option("--kolada", help="Folder with Kolada's two xlsx files.")],
@@ -99,18 +176,30 @@ def backtest(
     target: Annotated[int, typer.Option("--target", help="Year to forecast.")] = 2019,
     details: Annotated[Path | None, typer.Option(
         "--details", help="Also write each municipality's errors (percent) to this CSV.")] = None,
-    output: FormatOption = "table",
+    scb: Annotated[Path | None, typer.Option(
+        "--scb", help="Folder with SCB's single-age files (default: scb_lulea_fa beside "
+        "--kolada, if present).")] = None,
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
-    """Back-test the projection against unchanged and linear-trend baselines (MAPE, bias in %)."""
+    """Back-test the projection against unchanged, linear and geometric trends (MAPE, bias %)."""
     _check_format(output)
     figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target,
-                                          details=details)
+                                          details=details, scb=scb)
     if output == "json":
         typer.echo(json.dumps(figures))
         return
-    for group, methods in figures.items():
+    for group in ("upper_norrland", "all"):
+        for method, e in figures[group].items():
+            out.print(f"{group:<15} {method:<16} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+    for group, methods in figures["ages"]["kolada_ages_20_30"].items():
         for method, e in methods.items():
-            out.print(f"{group:<15} {method:<13} MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
+            out.print(f"ages 20–30 {group:<15} {method:<16} MAPE {e['mape']:6.2f} %  "
+                      f"bias {e['bias']:+6.2f} %")
+    for window in figures["ages"].get("scb_single_ages", []):
+        for measure in ("single_ages_20_64", "five_year_bands"):
+            for method, e in window[measure].items():
+                out.print(f"{window['fit_until']}→{window['target']} {measure:<18} {method:<16} "
+                          f"MAPE {e['mape']:6.2f} %  bias {e['bias']:+6.2f} %")
 
 
 @forecast_app.command("import-establishments")
@@ -132,7 +221,8 @@ def gaps(
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
     limit: Annotated[int | None, typer.Option(help="Keep the largest N gaps.")] = None,
-    output: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    output: Annotated[GapsFormat, typer.Option("--format", case_sensitive=False,
+                                               help="csv, xlsx or json.")] = GapsFormat.CSV,
     out_path: Annotated[Path | None, typer.Option("--out", help="File to write (xlsx needs one).")]
     = None,
 ) -> None:
@@ -161,7 +251,7 @@ def gaps(
 def compare(
     municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2582.")] = "2582",
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
-    output: FormatOption = "table",
+    output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """What changes if: the municipality's total gap under every scenario."""
     _check_format(output)

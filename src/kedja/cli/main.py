@@ -6,22 +6,24 @@ paragraph that says what to do, never as a traceback.
 
 from __future__ import annotations
 
+import errno
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from kedja import services
 from kedja.cli import matching
 from kedja.cli.chains import chains_app
 from kedja.cli.forecast import forecast_app as _forecast_app
-from kedja.cli.occupations import occupations_app, transitions
+from kedja.cli.lazy import lazy_module
+from kedja.cli.occupations import occupations_app, transitions_app
 from kedja.cli.operations import register as register_operations
+from kedja.cli.options import ExitCode, progress, set_quiet
+from kedja.cli.own_data import register as register_own_data
 from kedja.cli.reach import register as register_reach
 from kedja.cli.report import report_app
 from kedja.cli.taxonomy import import_app
@@ -30,9 +32,16 @@ from kedja.core.errors import ConfigurationError, KedjaError
 
 __all__ = ["app", "main"]
 
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+
 app = typer.Typer(
     name="kedja",
     help="Kedja: regional competence supply and labour-market inclusion.",
+    epilog="Exit codes: 0 done; 1 Kedja refused the request (the message says what to change); "
+           "2 the command line is wrong; 3 configuration (database, settings); 130 interrupted.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -41,6 +50,7 @@ db_app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_he
 app.add_typer(db_app, name="db")
 matching.register(app)
 register_operations(app)
+register_own_data(app)
 app.add_typer(_forecast_app, name="forecast")
 app.add_typer(chains_app, name="chains")
 app.add_typer(import_app, name="import")
@@ -61,11 +71,8 @@ DbOption = Annotated[
 @contextmanager
 def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
     """A rich spinner with elapsed time; yields a function that names the current step."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=False) as progress:
-        task = progress.add_task(title)
-        yield lambda step: progress.update(task, description=f"{title}: {step}")
-        progress.update(task, description=f"{title}: done")
+    with progress(title) as report:
+        yield report.step
 
 
 @app.command()
@@ -107,12 +114,20 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one per core).")] = 1,
+    proxy_headers: Annotated[bool, typer.Option(
+        "--proxy-headers", help="Take the client's address and scheme from X-Forwarded-For and "
+                                "X-Forwarded-Proto (only behind a reverse proxy).")] = False,
+    forwarded_allow_ips: Annotated[str, typer.Option(
+        help="With --proxy-headers: the proxies' addresses (comma-separated) whose forwarded "
+             "headers are trusted.")] = "127.0.0.1",
 ) -> None:
     """Serve the web app and JSON API over an existing database."""
-    _serve(services.prepare_database(db), host, port, workers)
+    _serve(services.prepare_database(db), host, port, workers,
+           proxy=(forwarded_allow_ips if proxy_headers else None))
 
 
-def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
+def _serve(engine: Any, host: str, port: int, workers: int = 1,
+           proxy: str | None = None) -> None:
     import os
 
     import uvicorn
@@ -122,14 +137,32 @@ def _serve(engine: Any, host: str, port: int, workers: int = 1) -> None:
 
     services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
+    forwarded = uvicorn_forwarding(proxy)
     if workers == 1:
         services.warm_caches(engine)
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning", **forwarded)
         return
     # each worker process opens the same database (its own pool, caches and sign-in counts)
     os.environ[DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
     uvicorn.run("kedja.web.app:app_from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="warning")
+                port=port, log_level="warning", **forwarded)
+
+
+def uvicorn_forwarding(proxy: str | None) -> dict[str, Any]:
+    """Uvicorn's proxy settings: forwarded headers are ignored unless a proxy is named.
+
+    uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1 by default; Kedja's per-address sign-in
+    limit must not be fooled by a header, so it is off unless ``--proxy-headers`` is given.
+
+    Examples:
+        >>> uvicorn_forwarding(None)
+        {'proxy_headers': False}
+        >>> uvicorn_forwarding("10.0.0.5")
+        {'proxy_headers': True, 'forwarded_allow_ips': '10.0.0.5'}
+    """
+    if proxy is None:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxy}
 
 
 @db_app.command("upgrade")
@@ -150,7 +183,16 @@ def db_downgrade(
     console.print(f"Database downgraded to {revision}.")
 
 
-app.command("transitions")(transitions)
+app.add_typer(transitions_app, name="transitions")
+
+
+@app.callback()
+def _options(quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress display and no notes on stderr (for scripts); "
+                              "results and errors still show.")] = False) -> None:
+    """Options for every command (the app's help and epilog describe the rest)."""
+    set_quiet(quiet)
+    console.quiet = quiet
 
 
 def _explain(error: KedjaError) -> str:
@@ -158,17 +200,45 @@ def _explain(error: KedjaError) -> str:
     return f"{title}: " + textwrap.fill(str(error), width=100)
 
 
+def _disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk is full (the OS, SQLite or PostgreSQL).
+
+    Examples:
+        >>> _disk_full(OSError(28, "No space left on device"))
+        True
+        >>> _disk_full(OSError(2, "No such file"))
+        False
+    """
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    text = str(error).lower()
+    return "database or disk is full" in text or "no space left on device" in text
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning Kedja's errors into a paragraph and exit code 2."""
+    """Entry point: run the app, turning Kedja's errors into a paragraph and an exit code.
+
+    The codes are :class:`kedja.cli.options.ExitCode`'s: 1 for a refused request, 2 for a
+    wrong command line, 3 for configuration, 130 when interrupted.
+    """
     try:
         app(args=argv, standalone_mode=False)
     except KedjaError as error:
-        console.print(_explain(error), markup=False, highlight=False)
-        sys.exit(2)
+        errors = Console(stderr=True)  # errors show even with --quiet
+        errors.print(_explain(error), markup=False, highlight=False)
+        sys.exit(ExitCode.CONFIGURATION if isinstance(error, ConfigurationError)
+                 else ExitCode.REFUSED)
     except typer.Abort:
-        sys.exit(130)
-    except Exception as error:  # click usage errors carry their own exit code
-        code = getattr(error, "exit_code", None)
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as error:
+        if _disk_full(error):  # the OS's, SQLite's or PostgreSQL's word (SQLAlchemy wraps it)
+            Console(stderr=True).print(
+                "Kedja stopped: the disk is full, so the last change was not written "
+                "(an import or a write is one transaction: nothing of it was kept). Fix: "
+                "free space on the disk that holds the database or the output, then run "
+                "the command again.", markup=False, highlight=False)
+            sys.exit(ExitCode.REFUSED)
+        code = getattr(error, "exit_code", None)  # click usage errors carry their own exit code
         if code is None:
             raise
         show = getattr(error, "show", None)

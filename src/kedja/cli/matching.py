@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
+from kedja.cli.options import BandOption, FormatOption, LangOption, Language, OutputFormat, progress
 
 __all__ = ["register"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
 
 out = Console()
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
@@ -26,13 +32,14 @@ def pathways(
     person_id: Annotated[str, typer.Argument(help="The person's pseudonymous id, e.g. P040305.")],
     db: DbOption = None,
     k: Annotated[int, typer.Option(help="How many steps to show.")] = 5,
-    lang: Annotated[str, typer.Option(help="Language of the explanations: sv or en.")] = "sv",
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    lang: LangOption = Language.SV,
+    fmt: FormatOption = OutputFormat.TEXT,
     travel_matrix: TravelMatrixOption = None,
 ) -> None:
     """Show a person's best next steps, with the breakdown and explanation of each."""
     engine = services.prepare_database(db)
-    steps = services.pathways_for_person(engine, person_id, k=k, travel_matrix=travel_matrix)
+    steps = services.pathways_for_person(engine, person_id, k=k, travel_matrix=travel_matrix,
+                                         principal=services.cli_operator())
     if fmt == "json":
         print(json.dumps([step.__dict__ for step in steps], ensure_ascii=False, indent=1))
         return
@@ -57,11 +64,9 @@ def match(
     scenario: Annotated[str, typer.Option(help="A name for this run.")] = "baseline",
     long_term_priority: Annotated[float, typer.Option(
         help="Priority weight (≥ 1) for people unemployed a year or more.")] = 1.0,
-    band: Annotated[str | None, typer.Option(
-        help="Keep each group of this audit dimension (gender, age_band, born_abroad, disability) "
-             "at or above --band-floor of its fair share of places.")] = None,
+    band: BandOption = None,
     band_floor: Annotated[float, typer.Option(help="Share of the fair share each group gets.")] = 0.8,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
     travel_matrix: TravelMatrixOption = None,
     cluster: Annotated[str | None, typer.Option(
         help="Run per functional labour-market area: 'process' (here), 'local:N' (a local Dask "
@@ -72,10 +77,14 @@ def match(
     """Allocate the region's places among all job seekers, store the result with its audit."""
     if ctx.invoked_subcommand is not None:
         return
-    engine = services.prepare_database(db)
-    summary = services.run_allocation(engine, scenario=scenario, long_term_priority=long_term_priority,
-                                      band=band, band_floor=band_floor, travel_matrix=travel_matrix,
-                                      cluster=cluster, compare=compare)
+    with progress("Allocating the region's places") as report:
+        report.step("reading the region")
+        engine = services.prepare_database(db)
+        report.step("scoring, allocating and auditing")
+        summary = services.run_allocation(engine, scenario=scenario,
+                                          long_term_priority=long_term_priority, band=band,
+                                          band_floor=band_floor, travel_matrix=travel_matrix,
+                                          cluster=cluster, compare=compare)
     if fmt == "json":
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return

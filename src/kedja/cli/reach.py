@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from kedja import services
-from kedja.services import reach as reach_service
+from kedja.cli.lazy import lazy_module
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.reach as reach_service
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+    reach_service = lazy_module("kedja.services.reach")
 
 __all__ = ["reach_app", "register"]
 

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kedja import services
-from kedja.services import follow_up, hub
+from kedja.cli.lazy import lazy_module
+from kedja.cli.options import DirectoryFormat, TableFormat
 
 __all__ = ["report_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.follow_up as follow_up
+    import kedja.services.hub as hub
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
+    follow_up = lazy_module("kedja.services.follow_up")
+    hub = lazy_module("kedja.services.hub")
 
 report_app = typer.Typer(help="Reports: follow-up indicators (suppressed), the HSDS directory.",
                          no_args_is_help=True)
@@ -35,7 +44,8 @@ def indicators(
     db: DbOption = None,
     period: Annotated[str | None, typer.Option(help="YYYY-MM-DD:YYYY-MM-DD (enrolments "
                                                     "overlapping it).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    fmt: Annotated[TableFormat, typer.Option("--format", case_sensitive=False,
+                                             help="csv or xlsx.")] = TableFormat.CSV,
     output: OutputOption = None,
 ) -> None:
     """Participants, outcomes, progression and the equal-treatment report.
@@ -52,7 +62,9 @@ def indicators(
 @report_app.command("directory")
 def directory(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="json (HSDS 3.0) or zip (HSDS CSV).")] = "json",
+    fmt: Annotated[DirectoryFormat, typer.Option(
+        "--format", case_sensitive=False,
+        help="json (HSDS 3.0) or zip (the HSDS tabular package).")] = DirectoryFormat.JSON,
     output: OutputOption = None,
 ) -> None:
     """The directory of actors as Open Referral HSDS 3.0 (no personal data)."""

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from kedja import services
+from kedja.cli.lazy import lazy_module
 
 __all__ = ["users_app"]
+
+if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    from kedja import services
+else:
+    services = lazy_module("kedja.services")
 
 users_app = typer.Typer(help="User accounts: add, list, disable.", no_args_is_help=True)
 console = Console(stderr=True)

@@ -36,6 +36,7 @@ from kedja.core.organisations import OrganisationKind
 
 __all__ = [
     "ACTIVE_REFERRAL_STATES",
+    "DATA_CONTROLLER_KINDS",
     "Grant",
     "GrantBasis",
     "Permission",
@@ -47,8 +48,11 @@ __all__ = [
     "is_permitted",
     "is_person_visible",
     "is_role_allowed",
+    "operator_principal",
     "permissions_of",
+    "person_access",
     "person_view",
+    "refusal",
     "require_permission",
     "require_person_visible",
     "validated_roles",
@@ -63,6 +67,9 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     ANALYST = "analyst"
     EMPLOYER_HR = "employer_hr"
+    OPERATOR = "operator"
+    """The local operator at the command line, who holds the database itself; never a user's
+    role (no kind of organisation may give it), only :func:`operator_principal`'s."""
 
 
 class Permission(StrEnum):
@@ -106,10 +113,11 @@ class GrantBasis(StrEnum):
 
 
 class PersonView(StrEnum):
-    """How much of a record a role sees: the full case record or the candidate profile."""
+    """How much of a record a reader sees: the full case record, the candidate profile, or nothing."""
 
     FULL = "full"
     CANDIDATE = "candidate"
+    NONE = "none"
 
 
 ACTIVE_REFERRAL_STATES = ("proposed", "accepted", "started")
@@ -128,6 +136,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ANALYST: _EVERYONE,
     Role.EMPLOYER_HR: _EVERYONE | {Permission.READ_PEOPLE, Permission.POST_ON_HUB,
                                    Permission.MANAGE_REFERRALS, Permission.PLAN_WORKFORCE},
+    Role.OPERATOR: _EVERYONE | {Permission.READ_AUDIT, Permission.MANAGE_USERS,
+                                Permission.MANAGE_DIRECTORY, Permission.RUN_ALLOCATION,
+                                Permission.PLAN_WORKFORCE, Permission.HANDLE_DATA_REQUESTS},
 }
 
 _K = OrganisationKind
@@ -137,7 +148,18 @@ ROLE_KINDS: dict[Role, frozenset[OrganisationKind]] = {
     Role.COORDINATOR: frozenset({_K.ASF, _K.MUNICIPALITY, _K.EDUCATION_PROVIDER}),
     Role.ANALYST: frozenset(_K),
     Role.EMPLOYER_HR: frozenset({_K.EMPLOYER}),
+    Role.OPERATOR: frozenset(),
 }
+
+DATA_CONTROLLER_KINDS = frozenset({_K.EMPLOYMENT_SERVICE, _K.MUNICIPALITY, _K.ASF,
+                                   _K.EDUCATION_PROVIDER})
+"""Kinds of organisation that hold people's case records as data controllers: only their admins
+answer a person's access request (art. 15) with an export. Employers and business organisations
+see candidate profiles at most and never export a record."""
+
+OPERATOR_PURPOSES = frozenset({"matching", "gdpr_request", "security_review"})
+"""What the local operator may read a person's record for at the command line (pathways,
+an access request's export, an investigation), each read audited under their name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +180,69 @@ class Grant:
     person_id: str
     organisation_id: str
     basis: GrantBasis
+    purposes: frozenset[str] | None = None
+    """The purposes a consent covers (``None``: every purpose; referrals cover every one)."""
+
+    def covers(self, purpose: str) -> bool:
+        """Whether the grant opens the record for ``purpose``."""
+        return self.purposes is None or purpose in self.purposes
+
+
+def operator_principal(name: str) -> Principal:
+    """The local operator at the command line (``name``: the system user), as the gate sees them.
+
+    The operator holds the database file itself, so the gate lets them read a record for the
+    purposes of :data:`OPERATOR_PURPOSES` (pathways, an access request's export); every read is
+    audited under ``cli:<name>`` like a user's.
+
+    Examples:
+        >>> op = operator_principal("maria")
+        >>> op.username, sorted(op.roles)
+        ('cli:maria', [<Role.OPERATOR: 'operator'>])
+    """
+    return Principal(user_id=f"cli:{name}", username=f"cli:{name}", organisation_id="",
+                     organisation_kind=_K.EMPLOYMENT_SERVICE,
+                     roles=frozenset({Role.OPERATOR}))
+
+
+def person_access(principal: Principal, grants: Iterable[Grant], purpose: str) -> PersonView:
+    """The view of a person's record the principal gets for ``purpose``: full, candidate or none.
+
+    The single rule behind every read of a person (``kedja.services.gate`` applies it):
+
+    - the role must give :attr:`Permission.READ_PEOPLE` (the operator reads for
+      :data:`OPERATOR_PURPOSES` only);
+    - the principal's organisation needs a grant that covers the purpose: a consent whose
+      purposes include it, or an active referral (an employer: consent, or consent to a
+      referral to it);
+    - a consent the person gave the organisation limits everything the organisation does: a
+      referral it sent (or received) never opens the record for a purpose that consent leaves out;
+    - employers get the candidate view, everyone else the full record.
+
+    Examples:
+        >>> officer = Principal("u", "o@af.se", "AF25", OrganisationKind.EMPLOYMENT_SERVICE,
+        ...                     frozenset({Role.OFFICER}))
+        >>> only = [Grant("P1", "AF25", GrantBasis.CONSENT, frozenset({"recruitment"})),
+        ...         Grant("P1", "AF25", GrantBasis.REFERRAL)]
+        >>> person_access(officer, only, "recruitment").value, person_access(officer, only,
+        ...                                                                   "case_management").value
+        ('full', 'none')
+    """
+    if Role.OPERATOR in principal.roles:
+        return PersonView.FULL if purpose in OPERATOR_PURPOSES else PersonView.NONE
+    if not is_permitted(principal, Permission.READ_PEOPLE):
+        return PersonView.NONE
+    mine = [g for g in grants if g.organisation_id == principal.organisation_id]
+    consents = [g for g in mine if g.basis is GrantBasis.CONSENT]
+    if consents and not any(g.covers(purpose) for g in consents):
+        return PersonView.NONE  # the person's own word on this organisation rules out the purpose
+    employer = principal.organisation_kind is _K.EMPLOYER
+    for grant in mine:
+        if employer and grant.basis is GrantBasis.REFERRAL:
+            continue
+        if grant.covers(purpose):
+            return person_view(principal)
+    return PersonView.NONE
 
 
 def permissions_of(principal: Principal) -> frozenset[Permission]:
@@ -213,6 +298,22 @@ def is_person_visible(principal: Principal, grants: Iterable[Grant]) -> bool:
         if consented or principal.organisation_kind is not _K.EMPLOYER:
             return True
     return False
+
+
+REFUSAL_HINT = ("ask the person for consent covering this purpose, or work through the "
+                "organisation that holds their case")
+
+
+def refusal(person_id: str, organisation_id: str, purpose: str) -> Forbidden:
+    """The one answer to a refused read: the same whether or not the person exists.
+
+    Examples:
+        >>> str(refusal("P1", "AF25", "matching"))  # doctest: +ELLIPSIS
+        "person 'P1' has not consented to 'AF25' for matching and it holds no active referral ..."
+    """
+    return Forbidden(f"person {person_id!r} has not consented to {organisation_id!r} for "
+                     f"{purpose} and it holds no active referral for them that covers it",
+                     field="person_id", value=person_id, hint=REFUSAL_HINT)
 
 
 def require_person_visible(principal: Principal, person_id: str, grants: Iterable[Grant]) -> None:
@@ -278,8 +379,11 @@ def validated_roles(names: Iterable[str], kind: OrganisationKind) -> frozenset[R
         try:
             role = Role(name)
         except ValueError:
+            role = None
+        if role is None or role is Role.OPERATOR:
             raise InvalidInput(f"{name!r} is not a role", field="roles", value=name,
-                               hint="use one of " + ", ".join(r.value for r in Role)) from None
+                               hint="use one of " + ", ".join(
+                                   r.value for r in Role if r is not Role.OPERATOR)) from None
         if not is_role_allowed(role, kind):
             raise InvalidInput(
                 f"an organisation of kind {kind.value} cannot give the role {role.value}",

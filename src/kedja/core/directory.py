@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from kedja.core.errors import InvalidInput
 from kedja.core.organisations import Organisation
@@ -27,6 +28,7 @@ from kedja.core.validation import digits, enum_value, in_range, non_empty, order
 __all__ = [
     "Agreement",
     "Directory",
+    "HsdsRecord",
     "HubService",
     "Location",
     "Posting",
@@ -200,6 +202,16 @@ class Agreement:
                                field="agreement.supplier_organisation_id",
                                value=self.supplier_organisation_id,
                                hint="name the other party as supplier")
+
+
+@dataclass(frozen=True, slots=True)
+class HsdsRecord:
+    """An imported HSDS core object as it came; ``mapped`` when the directory models it."""
+
+    object_type: str
+    id: str
+    document: dict[str, Any]
+    mapped: bool
 
 
 @dataclass(frozen=True, slots=True)

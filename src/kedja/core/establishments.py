@@ -31,6 +31,18 @@ class Establishment:
     occupation_mix: dict[OccupationCode, float]
     organisation_id: OrganisationId | None = None
     description: str = field(default="")
+    headcount_source: str = field(default="")
+    """Who published the headcounts (a press release, a permit); empty = the user's assumption."""
+    headcount_as_of: str = field(default="")
+    """The date of that source (ISO 8601, YYYY-MM-DD), or empty."""
+
+    @property
+    def headcount_basis(self) -> str:
+        """The headcounts' source and date, or that they are the user's assumption."""
+        if not self.headcount_source:
+            return "user's assumption"
+        return f"{self.headcount_source} ({self.headcount_as_of})" if self.headcount_as_of \
+            else self.headcount_source
 
     def __post_init__(self) -> None:
         non_empty(self.name, field="establishment.name")
@@ -47,6 +59,12 @@ class Establishment:
         for code, share in self.occupation_mix.items():
             digits(code, 4, field="establishment.occupation_mix")
             fraction(share, field=f"establishment.occupation_mix[{code}]")
+        if self.headcount_as_of and not _is_iso_date(self.headcount_as_of):
+            raise InvalidInput(
+                f"{self.headcount_as_of!r} is not a date",
+                field="establishment.headcount_as_of", value=self.headcount_as_of,
+                hint="write the source's date as YYYY-MM-DD, for instance 2025-03-14",
+            )
         total = sum(self.occupation_mix.values())
         if abs(total - 1.0) > 1e-6:
             raise InvalidInput(
@@ -74,3 +92,13 @@ class Establishment:
         """Expected headcount in ``year`` split by occupation."""
         total = self.headcount(year)
         return {code: total * share for code, share in self.occupation_mix.items()}
+
+
+def _is_iso_date(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -3,7 +3,9 @@
 One account per role and kind of organisation, all with :data:`DEMO_PASSWORD`. Consents are
 drawn with their own generator (seeded from the demo's seed), so they never shift the rest of
 the demo: every job seeker consents to the Employment Service office of their county, about a
-quarter to an ASF in their county and about one in ten to an employer in their county.
+quarter to an ASF in their county and about one in ten to an employer in their county; and
+about half of the employed consent to their own employer seeing their record for workforce
+planning (:func:`staff_consents`), so that an employer's planner can name them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import numpy as np
 from kedja.core.organisations import OrganisationKind
 from kedja.demo.generator import DEMO_DATE, DemoRegion
 
-__all__ = ["DEMO_PASSWORD", "DemoAccount", "demo_accounts", "demo_consents"]
+__all__ = ["DEMO_PASSWORD", "STAFF_CONSENT_SHARE", "DemoAccount", "demo_accounts", "demo_consents",
+           "staff_consents"]
 
 DEMO_PASSWORD = "kedja-demo-2026"
 """The password of every demo account (printed by ``kedja demo`` and in the README)."""
@@ -65,6 +68,35 @@ def demo_consents(demo: DemoRegion, *, seed: int) -> list[Consent]:
             options = by_county[(county, kind)]
             if options and rng.random() < share:
                 consents.append((person.id, options[int(rng.integers(len(options)))], given))
+    return consents
+
+
+STAFF_CONSENT_SHARE = 0.5
+"""Share of the demo's employees who consent to their employer's workforce planning (a demo setting)."""
+
+
+def staff_consents(demo: DemoRegion, *, seed: int) -> list[Consent]:
+    """Employees' consents to their own employer, for workforce planning, as ``(person, employer, given)``.
+
+    Drawn with a generator of their own, so they shift nothing else in the demo.
+
+    Examples:
+        >>> from kedja.demo import generate_demo, load_region_pack, load_taxonomy_pack
+        >>> demo = generate_demo(load_region_pack(), load_taxonomy_pack(), seed=1,
+        ...                      job_seekers=10, employed=200, employers=30)
+        >>> consents = staff_consents(demo, seed=1)
+        >>> 60 < len(consents) < 140, consents == staff_consents(demo, seed=1)
+        (True, True)
+    """
+    rng = np.random.default_rng([seed, 18])
+    consents: list[Consent] = []
+    for person in demo.people:
+        employer = person.situation.employer_id
+        if person.is_job_seeker or employer is None:
+            continue
+        given = DEMO_DATE - timedelta(days=int(rng.integers(0, 365)))
+        if rng.random() < STAFF_CONSENT_SHARE:
+            consents.append((person.id, str(employer), given))
     return consents
 
 

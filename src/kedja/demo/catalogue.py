@@ -14,6 +14,7 @@ __all__ = [
     "COURSES",
     "EMPLOYER_WORDS",
     "ESTABLISHMENTS",
+    "WORKPLACE_COURSES",
     "CourseTemplate",
     "EstablishmentTemplate",
 ]
@@ -122,6 +123,36 @@ COURSES: tuple[CourseTemplate, ...] = (
                    min_education_level="3", requires_experience_in=("5321",), distance=True),
 )
 """Courses, with the occupation groups they lead to."""
+
+WORKPLACE_COURSES: tuple[CourseTemplate, ...] = (
+    CourseTemplate("Butikschef", ("5221",), 40, "yh", 25, 80_000, "B2",
+                   requires_experience_in=("5222", "5223", "5230"), distance=True),
+    CourseTemplate("Redovisningsekonom", ("3313",), 80, "yh", 30, 120_000, "B2",
+                   min_education_level="3", requires_experience_in=("4111", "4119"), distance=True),
+    CourseTemplate("Löneadministratör", ("4112",), 40, "yh", 25, 70_000, "B2",
+                   requires_experience_in=("4119", "4111"), distance=True),
+    CourseTemplate("Automationstekniker", ("3113", "3114"), 80, "yh", 25, 140_000, "B2",
+                   requires_experience_in=("7231", "7233", "7411"), distance=True),
+    CourseTemplate("Arbetsledare bygg och anläggning", ("3121",), 60, "yh", 25, 110_000, "B2",
+                   requires_experience_in=("7111", "7114", "7125", "7411", "8342"), distance=True),
+    CourseTemplate("Transportledare", ("4323",), 40, "yh", 25, 90_000, "B2",
+                   requires_experience_in=("4322", "8332", "8331", "8321", "8329"), distance=True),
+    CourseTemplate("Kock, lärlingsutbildning", ("5120",), 40, "komvux", 20, 70_000, "A2",
+                   requires_experience_in=("9412", "5131"), distance=True),
+    CourseTemplate("Arbetsledare lokalvård", ("5151",), 20, "folkhogskola", 20, 40_000, "A2",
+                   requires_experience_in=("9111", "9119"), distance=True),
+    CourseTemplate("Utredare, offentlig förvaltning", ("2422",), 60, "yh", 25, 100_000, "C1",
+                   min_education_level="3", requires_experience_in=("3333", "2661"), distance=True),
+)
+"""Vocational-college (YH) programmes that employers use to move their own staff up, each asking
+for work experience in the occupations it builds on (as such programmes commonly do): a shop
+assistant to shop manager, an office assistant to accountant or payroll administrator, a
+mechanic or electrician to automation technician, a builder to site supervisor, a warehouse
+worker or driver to transport planner, a kitchen assistant to cook (an apprenticeship at the
+workplace), a cleaner to cleaning supervisor, an employment officer or social worker to
+public-sector analyst.
+Given at a distance or at the workplace with days on site (``remote_share`` 0.5), as is common
+in the north."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,10 @@
 """Demographic and occupational defaults for the forecast, from the region and taxonomy packs.
 
+The forecast pack (``forecast_pack.json``, built by ``scripts/build_forecast_pack.py`` from
+SCB and Arbetsförmedlingen, sources inside) gives the estimated demographic rates, employment
+rates by sex and age band, the magnitudes of Arbetsförmedlingen's demand forecasts and the
+Yrkesbarometer outlook per SSYK group and county.
+
 Per municipality (region pack, Kolada): the 2019 population by sex and single age, built from
 the total, the shares aged 0–19 and 65+ and the counts for ages 20–30
 (``forecast.structure.population_from_bands``), and the yearly net migration 2009–2019 by the
@@ -10,6 +15,7 @@ and the yearly trend 2020–2022 (capped to ±3 %; before SCB's 2023 change of c
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -17,9 +23,12 @@ from typing import Any
 import numpy as np
 
 from kedja.forecast.projection import DemographicRates, project
+from kedja.forecast.rates import EstimatedRates
+from kedja.forecast.schedules import AGES
 from kedja.forecast.structure import population_from_bands
 
-__all__ = ["PackDemography", "PackOccupations", "pack_demography", "pack_occupations"]
+__all__ = ["ForecastPack", "PackDemography", "PackOccupations", "expansion_growth",
+           "forecast_pack", "pack_demography", "pack_occupations", "region_boundaries"]
 
 TREND_CAP = 0.03
 
@@ -30,10 +39,10 @@ def _pack(name: str) -> dict[str, Any]:
     return data
 
 
-def _from_bands(record: dict[str, Any]) -> np.ndarray:
+def _from_bands(record: dict[str, Any], standard: np.ndarray | None = None) -> np.ndarray:
     return population_from_bands(record["total"], share_0_19=record["share_0_19"],
                                  share_65_plus=record["share_65_plus"],
-                                 ages_20_30=record["ages_20_30"])
+                                 ages_20_30=record["ages_20_30"], standard=standard)
 
 
 class PackDemography:
@@ -49,10 +58,19 @@ class PackDemography:
 def pack_demography() -> PackDemography:
     """Read and derive the region pack's demography (cached: the pack never changes)."""
     records = _pack("region_pack.json")["municipalities"]
-    start = np.array([_from_bands(m["age_bands"]["2009"]) for m in records])
-    base = np.array([_from_bands(m["age_bands"]["2019"]) for m in records])
-    natural = project(start, DemographicRates.national(), 10)[-1].sum(axis=(-2, -1))
-    net = (base.sum(axis=(-2, -1)) - natural) / 10
+    rates = forecast_pack().rates
+    start = np.array([_from_bands(m["age_bands"]["2009"], rates.standard) for m in records])
+    base = np.array([_from_bands(m["age_bands"]["2019"], rates.standard) for m in records])
+    # Natural change 2009 → 2019 with the county rates of the pack, mortality improving.
+    counties = [m["code"][:2] for m in records]
+    pop = start
+    for year in range(2010, 2020):
+        zero = np.zeros((1, 2, AGES))
+        natural = DemographicRates(np.array([rates.fertility_in(c) for c in counties]),
+                                   np.array([rates.death_in(c, year - rates.until)
+                                             for c in counties]), zero, zero)
+        pop = project(pop, natural, 1)[-1]
+    net = (base.sum(axis=(-2, -1)) - pop.sum(axis=(-2, -1))) / 10
     return PackDemography(tuple(m["code"] for m in records), tuple(m["name"] for m in records),
                           base, net, 2019)
 
@@ -76,3 +94,77 @@ def pack_occupations() -> PackOccupations:
     return PackOccupations(tuple(g["ssyk"] for g in groups),
                            {g["ssyk"]: g["name_sv"] for g in groups}, bands,
                            growth.clip(-TREND_CAP, TREND_CAP))
+
+
+EMPLOYMENT_BANDS = {"16-24": (16, 24), "25-54": (25, 54), "55-64": (55, 64), "65-74": (65, 74)}
+
+
+@dataclass(frozen=True)
+class ForecastPack:
+    """Estimated rates and outlooks of the forecast pack (see its ``sources``)."""
+
+    rates: EstimatedRates
+    employment_by_age: np.ndarray  # (2, AGES): employed share by sex and single age
+    increase: dict[str, float]  # yearly demand growth of an increasing occupation, by level
+    decrease: dict[str, float]  # yearly demand fall of a decreasing occupation, by level
+    barometer: dict[str, dict[str, tuple[float, float]]]  # county -> SSYK -> (now, outlook)
+    population_error: np.ndarray  # back-test RMS % error by horizon, index 0 = 0 years
+    commuting: dict[str, dict[str, float]]  # residence -> workplace -> share (Norrbotten, 2024)
+
+
+def _estimated_rates(raw: dict[str, Any]) -> EstimatedRates:
+    return EstimatedRates(
+        until=raw["years"][1], years_used=tuple(range(raw["years"][0], raw["years"][1] + 1)),
+        fertility=np.array(raw["fertility"]), death=np.array(raw["death"]),
+        mortality_improvement=raw["mortality_improvement"],
+        county_fertility=raw["county_fertility"], county_mortality=raw["county_mortality"],
+        out_rates=np.array(raw["out_rates"]), in_profile=np.array(raw["in_profile"]),
+        international_in_share=raw["international_in_share"],
+        international_out_share=raw["international_out_share"],
+        standard=np.array(raw["standard"]))
+
+
+@cache
+def forecast_pack() -> ForecastPack:
+    """Read the forecast pack (cached)."""
+    raw = _pack("forecast_pack.json")
+    employment = np.zeros((2, AGES))
+    for row, sex in enumerate(("women", "men")):
+        for band, (lo, hi) in EMPLOYMENT_BANDS.items():
+            employment[row, lo:hi + 1] = raw["employment"]["rates"][sex][band]
+    barometer = {county: {ssyk: (v["opportunities"], v["outlook"]) for ssyk, v in cells.items()}
+                 for county, cells in raw["barometer"]["counties"].items()}
+    horizons = raw["backtest_errors"]["horizons"]
+    error = np.array([0.0] + [horizons[str(h)] for h in range(1, len(horizons) + 1)])
+    return ForecastPack(_estimated_rates(raw["rates"]), employment,
+                        raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer,
+                        error, raw["commuting"]["shares"])
+
+
+def expansion_growth(pack: ForecastPack, counties: tuple[str, ...],
+                     occupations: tuple[str, ...], level: str) -> np.ndarray:
+    """Yearly demand growth ``(municipalities, occupations)`` from Arbetsförmedlingen's outlook.
+
+    The direction is Yrkesbarometer's five-year outlook for the SSYK group in the county (the
+    mean over its barometer occupations, in [−1, 1]); the size is the ``level`` quartile
+    (``low``, ``central``, ``high``) of the annualised demand forecasts 2022 → 2026 that
+    increase or decrease. Occupations without a barometer entry stay flat (0).
+    """
+    out = np.zeros((len(counties), len(occupations)))
+    for m, county in enumerate(counties):
+        cells = pack.barometer.get(county, {})
+        for o, code in enumerate(occupations):
+            if code in cells:
+                outlook = cells[code][1]
+                out[m, o] = outlook * (pack.increase[level] if outlook > 0
+                                       else pack.decrease[level])
+    return out
+
+
+@cache
+def region_boundaries() -> dict[str, Any]:
+    """The region's simplified municipality boundaries (GeoJSON, ``region_boundaries.geojson``)."""
+    text = resources.files("kedja.demo").joinpath("data", "region_boundaries.geojson") \
+        .read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data

@@ -63,4 +63,5 @@ def generate_demo(
     demo.opportunities += offers.courses(ctx, providers)
     demo.opportunities += offers.internships(ctx, max(job_seekers // 60, 3))
     demo.establishments += offers.establishments(ctx)
+    demo.opportunities += offers.workplace_courses(ctx, providers)
     return demo

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "establishments",
     "internships",
     "vacancies",
+    "workplace_courses",
 ]
 
 
@@ -114,6 +116,23 @@ def courses(ctx: DemoContext, providers: list[Organisation]) -> list[Opportunity
             n = 1 + int(ctx.rng.integers(0, min(4, len(candidates))))
             chosen = sorted(int(i) for i in ctx.rng.choice(len(candidates), size=n, replace=False))
         result += [_course(ctx, template, candidates[index]) for index in chosen]
+    return result
+
+
+def workplace_courses(ctx: DemoContext, providers: list[Organisation]) -> list[Opportunity]:
+    """The programmes employers use to move their own staff up (:data:`catalogue.WORKPLACE_COURSES`).
+
+    Each is given by two providers of its kind, at a distance or at the workplace with days on
+    site. Drawn last, so that adding them shifts nothing else in the demo.
+    """
+    by_kind: dict[str, list[Organisation]] = defaultdict(list)
+    for p in providers:
+        by_kind[{"KVX": "komvux", "FHS": "folkhogskola"}.get(p.id[:3], "yh")].append(p)
+    result = []
+    for template in catalogue.WORKPLACE_COURSES:
+        givers = by_kind[template.provider_kind]
+        chosen = sorted(int(i) for i in ctx.rng.choice(len(givers), size=min(2, len(givers)), replace=False))
+        result += [replace(_course(ctx, template, givers[i]), remote_share=0.5) for i in chosen]
     return result
 
 

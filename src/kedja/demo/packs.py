@@ -26,7 +26,8 @@ from kedja.core.ids import (
 )
 from kedja.core.taxonomy import Occupation, OccupationSkill, Skill
 
-__all__ = ["RegionPack", "TaxonomyPack", "load_region_pack", "load_taxonomy_pack", "locality_id"]
+__all__ = ["RegionPack", "TaxonomyPack", "load_occupation_facts", "load_region_pack",
+           "load_taxonomy_pack", "locality_id"]
 
 
 @dataclass(frozen=True)
@@ -165,3 +166,9 @@ def load_taxonomy_pack() -> TaxonomyPack:
                           for g in groups},
         sources=data["source"],
     )
+
+
+@cache
+def load_occupation_facts() -> dict[str, Any]:
+    """The occupation facts pack (all SSYK 2012 groups; ``scripts/build_occupation_facts.py``)."""
+    return _read("occupation_facts.json")

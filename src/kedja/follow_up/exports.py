@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from openpyxl import Workbook
 
+from kedja.core.spreadsheets import safe_row
 from kedja.follow_up.indicators import IndicatorTable
 
 __all__ = ["indicators_csv", "indicators_xlsx", "table_rows"]
@@ -44,9 +45,10 @@ def indicators_csv(tables: Sequence[IndicatorTable]) -> str:
     for table in tables:
         for group, cells, total, value in table_rows(table):
             for column, n in zip(table.columns, cells, strict=True):
-                writer.writerow([table.indicator, table.breakdown, group, column, _blank(n), ""])
-            writer.writerow([table.indicator, table.breakdown, group, "total", _blank(total),
-                             _blank(value)])
+                writer.writerow(safe_row([table.indicator, table.breakdown, group, column,
+                                          _blank(n), ""]))
+            writer.writerow(safe_row([table.indicator, table.breakdown, group, "total",
+                                      _blank(total), _blank(value)]))
     return out.getvalue()
 
 
@@ -68,10 +70,10 @@ def indicators_xlsx(tables: Sequence[IndicatorTable]) -> bytes:
     for table in tables:
         sheet = book.create_sheet(_sheet_name(table, used))
         header = [table.breakdown, *(f"{c}_n" for c in table.columns), "total_n"]
-        sheet.append([*header, table.value_name] if table.value_name else header)
+        sheet.append(safe_row([*header, table.value_name] if table.value_name else header))
         for group, cells, total, value in table_rows(table):
             row: list[object] = [group, *cells, total]
-            sheet.append([*row, value] if table.value_name else row)
+            sheet.append(safe_row([*row, value] if table.value_name else row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

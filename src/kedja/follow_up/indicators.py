@@ -10,10 +10,12 @@
   abroad, side by side.
 
 Protected attributes (gender, birth year, country of birth) are read here, and only to count.
-Every count table goes through :func:`kedja.follow_up.suppression.suppress_table`; a share or
-mean is published only when every count it is computed from is published, so it cannot give
-a hidden count back. A row counts participations: a person enrolled with two organisations
-counts once in each organisation's row.
+Every count table is protected by the cell-key method
+(:class:`kedja.follow_up.perturbation.CellKeyMethod`): each cell, margins included, is
+perturbed by a noise fixed by the people it counts, and a perturbed count under 5 is hidden.
+A share is computed from perturbed counts; a mean from a perturbed sum over a perturbed count.
+A row counts participations: a person enrolled with two organisations counts once in each
+organisation's row.
 
 Examples:
     >>> from datetime import date
@@ -21,22 +23,27 @@ Examples:
     ...                       date(2026, 1, 1), None, "female" if i % 2 else "male", "25-34")
     ...           for i in range(12)]
     >>> table = participants_by(people, "municipality")
-    >>> table.columns, table.published.cells
-    (('female', 'male', 'other', 'unknown'), ((6, 6, 0, 0),))
+    >>> table.columns, [abs(n - 6) <= 2 for n in table.published.cells[0][:2]]
+    (('female', 'male', 'other', 'unknown'), [True, True])
+    >>> table.published.cells[0][2:]
+    (0, 0)
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 
 from kedja.core.journeys import Outcome, OutcomeStatus, ProgressAssessment
+from kedja.follow_up.perturbation import KEY_SPACE, CellKeyMethod
 from kedja.follow_up.progression import distance_travelled
-from kedja.follow_up.suppression import THRESHOLD, PublishedTable, suppress_table
+from kedja.follow_up.suppression import THRESHOLD, PublishedTable
 
 __all__ = [
     "AGE_BANDS",
@@ -44,6 +51,7 @@ __all__ = [
     "FOLLOW_UP_DAYS",
     "IndicatorTable",
     "Participant",
+    "Protection",
     "age_band",
     "equal_treatment_report",
     "indicator_report",
@@ -75,6 +83,16 @@ class Participant:
     gender: str | None
     age_band: str
     born_abroad: bool | None = None
+    record_key: int | None = None
+    """The cell-key method's random key of the person (stored in ``record_keys``); the services
+    always give it. Without one, a key is derived from the id alone, which
+    anyone could recompute: for examples and tests only."""
+
+    def key_value(self) -> int:
+        """The record key, or the unkeyed fallback."""
+        if self.record_key is not None:
+            return self.record_key
+        return int.from_bytes(hashlib.sha256(self.person_id.encode()).digest()[:4], "big")
 
     def key(self, breakdown: str) -> str:
         """The participant's row in a breakdown."""
@@ -123,34 +141,68 @@ def age_band(birth_year: int | None, on: date) -> str:
     return "65+"
 
 
-def _table(indicator: str, breakdown: str, counts: dict[tuple[str, str], int],
-           rows: Sequence[str], columns: Sequence[str]) -> IndicatorTable:
+class Protection(Protocol):
+    """How counts and sums are protected before publication."""
+
+    def table(self, counts: np.ndarray, keys: np.ndarray) -> PublishedTable:
+        """The published table of ``counts`` (cell keys alongside)."""
+        ...
+
+    def total(self, total: float, largest: float, key: int) -> float:
+        """The published value of a sum of contributions."""
+        ...
+
+
+CELL_KEY = CellKeyMethod()
+
+
+class _Cells:
+    """Counts and cell keys per (row, column), filled one record at a time."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], int] = defaultdict(int)
+        self.keys: dict[tuple[str, str], int] = defaultdict(int)
+
+    def add(self, row: str, column: str, key: int) -> None:
+        self.counts[(row, column)] += 1
+        self.keys[(row, column)] = (self.keys[(row, column)] + key) % KEY_SPACE
+
+    def rows(self) -> list[str]:
+        return sorted({row for row, _ in self.counts})
+
+
+def _table(indicator: str, breakdown: str, cells: _Cells, rows: Sequence[str],
+           columns: Sequence[str], protection: Protection) -> IndicatorTable:
     matrix = np.zeros((max(1, len(rows)), len(columns)), dtype=np.int64)
-    for (row, column), n in counts.items():
+    keys = np.zeros(matrix.shape, dtype=object)
+    for (row, column), n in cells.counts.items():
         matrix[rows.index(row), columns.index(column)] = n
+        keys[rows.index(row), columns.index(column)] = cells.keys[(row, column)]
     return IndicatorTable(indicator, breakdown, tuple(rows) or ("none",), tuple(columns),
-                          suppress_table(matrix))
+                          protection.table(matrix, keys))
 
 
 def _unique(participants: Iterable[Participant], breakdown: str) -> dict[tuple[str, str], Participant]:
     return {(p.person_id, p.key(breakdown)): p for p in participants}
 
 
-def participants_by(participants: Iterable[Participant], breakdown: str) -> IndicatorTable:
+def participants_by(participants: Iterable[Participant], breakdown: str, *,
+                    protection: Protection = CELL_KEY) -> IndicatorTable:
     """Participants by gender within each row of ``breakdown``."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+    cells = _Cells()
     for (_, row), p in _unique(participants, breakdown).items():
-        counts[(row, p.gender or "unknown")] += 1
-    rows = sorted({row for row, _ in counts})
-    return _table("participants", breakdown, counts, rows, GENDER_COLUMNS)
+        cells.add(row, p.gender or "unknown", p.key_value())
+    return _table("participants", breakdown, cells, cells.rows(), GENDER_COLUMNS, protection)
 
 
-def participants_by_gender_and_age(participants: Iterable[Participant]) -> IndicatorTable:
+def participants_by_gender_and_age(participants: Iterable[Participant], *,
+                                   protection: Protection = CELL_KEY) -> IndicatorTable:
     """Participants by gender (rows) and age band (columns), each person once."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+    cells = _Cells()
     for p in {p.person_id: p for p in participants}.values():
-        counts[(p.gender or "unknown", p.age_band)] += 1
-    return _table("participants", "gender_age_band", counts, GENDER_COLUMNS, AGE_BANDS)
+        cells.add(p.gender or "unknown", p.age_band, p.key_value())
+    return _table("participants", "gender_age_band", cells, GENDER_COLUMNS, AGE_BANDS,
+                  protection)
 
 
 def _outcome_column(status: OutcomeStatus) -> str:
@@ -164,60 +216,80 @@ def _share(numerators: Sequence[int | None], base: int | None) -> float | None:
 
 
 def outcomes_by(participants: Iterable[Participant], outcomes: Iterable[Outcome], days: int,
-                breakdown: str) -> IndicatorTable:
+                breakdown: str, *, protection: Protection = CELL_KEY) -> IndicatorTable:
     """Outcomes ``days`` after exit (work, studies, other) and the share in work or studies."""
     by_enrolment = {p.enrolment_id: p for p in participants}
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+    cells = _Cells()
     for outcome in outcomes:
         p = by_enrolment.get(outcome.enrolment_id)
         if p is not None and outcome.days_after_exit == days:
-            counts[(p.key(breakdown), _outcome_column(outcome.status))] += 1
-    rows = sorted({row for row, _ in counts})
-    table = _table(f"outcomes_{days}d", breakdown, counts, rows, OUTCOME_COLUMNS)
-    cells, totals = table.published.cells, table.published.row_totals
-    shares = tuple(_share(row[:2], total) for row, total in zip(cells, totals, strict=True))
+            cells.add(p.key(breakdown), _outcome_column(outcome.status), p.key_value())
+    table = _table(f"outcomes_{days}d", breakdown, cells, cells.rows(), OUTCOME_COLUMNS,
+                   protection)
+    published, totals = table.published.cells, table.published.row_totals
+    shares = tuple(_share(row[:2], total) for row, total in zip(published, totals, strict=True))
     total_share = _share(table.published.column_totals[:2], table.published.total)
     return IndicatorTable(table.indicator, breakdown, table.rows, table.columns, table.published,
                           "share_work_or_studies", shares, total_share)
 
 
 def progression_by(participants: Iterable[Participant],
-                   assessments: Iterable[ProgressAssessment], breakdown: str) -> IndicatorTable:
-    """Participants with a repeated self-assessment, and their mean distance travelled."""
-    distances = distance_travelled(assessments)
-    sums: dict[str, float] = defaultdict(float)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for (person, row), _p in _unique(participants, breakdown).items():
+                   assessments: Iterable[ProgressAssessment], breakdown: str, *,
+                   protection: Protection = CELL_KEY,
+                   distances: dict[str, float] | None = None) -> IndicatorTable:
+    """Participants with a repeated self-assessment, and their mean distance travelled.
+
+    The mean is the protected sum of the distances over the protected count, published when
+    that count is at least the threshold. ``distances`` (from
+    :func:`kedja.follow_up.progression.distance_travelled`) spares recomputing them per table.
+    """
+    distances = distance_travelled(assessments) if distances is None else distances
+    cells = _Cells()
+    contributions: dict[str, list[float]] = defaultdict(list)
+    for (person, row), p in _unique(participants, breakdown).items():
         if person in distances:
-            counts[(row, "assessed")] += 1
-            sums[row] += distances[person]
-    rows = sorted({row for row, _ in counts})
-    table = _table("progression", breakdown, counts, rows, ("assessed",))
-    means = tuple(None if n is None or n < THRESHOLD else sums[row] / n
+            cells.add(row, "assessed", p.key_value())
+            contributions[row].append(distances[person])
+    table = _table("progression", breakdown, cells, cells.rows(), ("assessed",), protection)
+
+    def mean(values: list[float], n: int | None, key: int) -> float | None:
+        if n is None or n < THRESHOLD or not values:
+            return None
+        largest = max(abs(v) for v in values)
+        return protection.total(sum(values), largest, key) / n
+
+    means = tuple(mean(contributions[row], n, cells.keys[(row, "assessed")])
                   for row, n in zip(table.rows, table.published.row_totals, strict=True))
-    total = table.published.total
-    total_mean = None if total is None or total < THRESHOLD else sum(sums.values()) / total
+    everyone = [v for values in contributions.values() for v in values]
+    total_key = sum(cells.keys.values()) % KEY_SPACE
     return IndicatorTable(table.indicator, breakdown, table.rows, table.columns, table.published,
-                          "mean_distance_travelled", means, total_mean)
+                          "mean_distance_travelled", means,
+                          mean(everyone, table.published.total, total_key))
 
 
 def indicator_report(participants: Sequence[Participant], outcomes: Sequence[Outcome],
-                     assessments: Sequence[ProgressAssessment]) -> list[IndicatorTable]:
-    """Every indicator table, each suppressed: participants, outcomes, progression."""
-    tables = [participants_by_gender_and_age(participants)]
+                     assessments: Sequence[ProgressAssessment], *,
+                     protection: Protection = CELL_KEY) -> list[IndicatorTable]:
+    """Every indicator table, each protected: participants, outcomes, progression."""
+    tables = [participants_by_gender_and_age(participants, protection=protection)]
     for breakdown in BREAKDOWNS:
-        tables.append(participants_by(participants, breakdown))
+        tables.append(participants_by(participants, breakdown, protection=protection))
     for days in FOLLOW_UP_DAYS:
-        tables += [outcomes_by(participants, outcomes, days, b) for b in BREAKDOWNS]
-    tables += [progression_by(participants, assessments, b) for b in BREAKDOWNS]
+        tables += [outcomes_by(participants, outcomes, days, b, protection=protection)
+                   for b in BREAKDOWNS]
+    distances = distance_travelled(assessments)
+    tables += [progression_by(participants, assessments, b, protection=protection,
+                              distances=distances) for b in BREAKDOWNS]
     return tables
 
 
 def equal_treatment_report(participants: Sequence[Participant], outcomes: Sequence[Outcome],
-                           assessments: Sequence[ProgressAssessment]) -> list[IndicatorTable]:
+                           assessments: Sequence[ProgressAssessment], *,
+                           protection: Protection = CELL_KEY) -> list[IndicatorTable]:
     """Outcomes after 180 days and progression by gender, age band and birth abroad."""
-    tables = []
+    tables, distances = [], distance_travelled(assessments)
     for breakdown in EQUALITY_BREAKDOWNS:
-        tables.append(outcomes_by(participants, outcomes, 180, breakdown))
-        tables.append(progression_by(participants, assessments, breakdown))
+        tables.append(outcomes_by(participants, outcomes, 180, breakdown, protection=protection))
+        tables.append(progression_by(participants, assessments, breakdown, protection=protection,
+                                     distances=distances))
     return tables

@@ -39,7 +39,8 @@ import numpy as np
 from scipy.linalg import null_space
 from scipy.optimize import linprog
 
-__all__ = ["THRESHOLD", "PublishedTable", "extended_table", "hidden_cell_ranges", "suppress_table"]
+__all__ = ["THRESHOLD", "PublishedTable", "SmallCellSuppression", "extended_table",
+           "hidden_cell_ranges", "suppress_table"]
 
 THRESHOLD = 5
 """Counts from 1 to ``THRESHOLD - 1`` are never published."""
@@ -223,3 +224,24 @@ def hidden_cell_ranges(table: PublishedTable) -> dict[Cell, tuple[float, float]]
     values = np.array([[0 if v is None else v for v in row] for row in extended], dtype=np.int64)
     hidden = np.array([[v is None for v in row] for row in extended])
     return _ranges(values, hidden)
+
+
+@dataclass(frozen=True, slots=True)
+class SmallCellSuppression:
+    """Suppression alone, table by table, with exact sums: the protection before the cell key.
+
+    Kedja's protection before the cell-key method, kept as the baseline the attack tests
+    defeat (differencing two periods or
+    linked tables gives small cells back); the indicators use
+    :class:`kedja.follow_up.perturbation.CellKeyMethod`.
+    """
+
+    threshold: int = THRESHOLD
+
+    def table(self, counts: np.ndarray, keys: np.ndarray) -> PublishedTable:
+        """Suppress small cells and their complements; the keys are not used."""
+        return suppress_table(counts, threshold=self.threshold)
+
+    def total(self, total: float, largest: float, key: int) -> float:
+        """The exact sum."""
+        return total

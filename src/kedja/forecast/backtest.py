@@ -1,37 +1,39 @@
-"""Back-testing the projection on history, against two naive baselines.
+"""Back-testing the projection on history, against three naive baselines.
 
-For each municipality the model starts from the first year whose age figures are complete,
-projects without migration to ``fit_until`` and takes the gap to the observed population as
-the yearly net migration (residual method). From ``fit_until`` it projects to ``target`` with
-that net migration as gross flows (out-migration rates, in-migrant counts; see ``migration``).
-The baselines are the population of ``fit_until`` unchanged, and the least-squares linear
-trend over the fit years extrapolated. Errors are percentages of the observed population:
-MAPE (mean absolute percentage error) and bias (mean signed percentage error; positive means
-the forecast was too high). Method and measures as in Smith, Tayman & Swanson (2013, ch. 13).
+The model (``kedja.forecast.cohort``) starts from each municipality's age structure in
+``fit_until`` and projects to ``target`` with rates estimated only from data up to
+``fit_until``. The baselines are the population of ``fit_until`` unchanged, the least-squares
+linear trend over the fit years extrapolated, and the geometric trend (each municipality's mean
+yearly growth over the fit years, compounded). Errors are percentages of the observed
+population: MAPE (mean absolute percentage error) and bias (mean signed percentage error;
+positive means the forecast was too high). Method and measures as in Smith, Tayman & Swanson
+(2013, ch. 13).
 
 Complexity: O(municipalities × AGES × years), vectorised over municipalities.
 
 Examples:
     >>> errors_summary(np.array([110.0, 95.0]), np.array([100.0, 100.0]))
     {'mape': 7.5, 'bias': 2.5}
+    >>> geometric_trend(np.array([[100.0, 110.0, 121.0]]), 2)
+    array([146.41])
 
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from kedja.core.errors import InvalidInput
+from kedja.forecast.cohort import NET_WINDOW, CohortModel, fit_cohort_model
 from kedja.forecast.kolada import KoladaHistory
-from kedja.forecast.migration import gross_in_migrants, in_migrant_counts, out_migration_rates
-from kedja.forecast.projection import DemographicRates, project
-from kedja.forecast.structure import population_from_bands
+from kedja.forecast.rates import EstimatedRates
 
-__all__ = ["METHODS", "Backtest", "backtest", "errors_summary", "linear_trend"]
+__all__ = ["METHODS", "Backtest", "backtest", "errors_summary", "geometric_trend", "linear_trend"]
 
-METHODS = ("model", "unchanged", "linear_trend")
+METHODS = ("model", "unchanged", "linear_trend", "geometric_trend")
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,21 @@ class Backtest:
     target: int
     observed: np.ndarray
     forecasts: dict[str, np.ndarray]
+    model: CohortModel
+    observed_20_30: np.ndarray  # (municipalities, 11) Kolada's counts aged 20–30 in target
+    forecasts_20_30: dict[str, np.ndarray]
 
     def summary(self, mask: np.ndarray | None = None) -> dict[str, dict[str, float]]:
         """MAPE and bias (percent) per method over the municipalities in ``mask``."""
         keep = np.ones(len(self.names), bool) if mask is None else mask
         return {m: errors_summary(self.forecasts[m][keep], self.observed[keep]) for m in METHODS}
+
+    def ages_summary(self, mask: np.ndarray | None = None) -> dict[str, dict[str, float]]:
+        """MAPE and bias over municipality × single age 20–30 (model and two baselines)."""
+        keep = np.ones(len(self.names), bool) if mask is None else mask
+        keep = keep & ~np.isnan(self.observed_20_30).any(axis=1)
+        return {m: errors_summary(f[keep], self.observed_20_30[keep])
+                for m, f in self.forecasts_20_30.items()}
 
     def per_municipality(self) -> list[dict[str, float | str]]:
         """Percentage error of each method for each municipality."""
@@ -79,42 +91,37 @@ def linear_trend(years: np.ndarray, values: np.ndarray, target: int) -> np.ndarr
     return result
 
 
-def _bands(history: KoladaHistory, rows: np.ndarray, col: np.ndarray) -> np.ndarray:
-    return np.array([
-        population_from_bands(history.total[r, c], share_0_19=history.share_0_19[r, c],
-                              share_65_plus=history.share_65_plus[r, c],
-                              ages_20_30=history.ages_20_30[r, c])
-        for r, c in zip(rows, col, strict=True)
-    ])
+def geometric_trend(values: np.ndarray, horizon: int) -> np.ndarray:
+    """Each row's mean yearly growth factor over its observed years, compounded ``horizon`` years.
+
+    The growth is ``(last / first) ** (1 / span)`` over the row's first and last non-missing
+    values, the practitioners' geometric extrapolation (Smith, Tayman & Swanson 2013, ch. 8).
+    """
+    result = np.empty(values.shape[0])
+    for row, series in enumerate(values):
+        ok = np.flatnonzero(~np.isnan(series))
+        first, last = ok[0], ok[-1]
+        growth = (series[last] / series[first]) ** (1.0 / max(last - first, 1))
+        result[row] = series[last] * growth ** horizon
+    return result
 
 
-def _complete(history: KoladaHistory) -> np.ndarray:
-    return ~(np.isnan(history.total) | np.isnan(history.share_0_19)
-             | np.isnan(history.share_65_plus) | np.isnan(history.ages_20_30).any(axis=-1))
+def backtest(history: KoladaHistory, *, fit_until: int, target: int,
+             counties: Sequence[str | None] | None = None,
+             rates: EstimatedRates | None = None) -> Backtest:
+    """Forecast ``target`` from data up to ``fit_until`` with the model and the baselines.
 
-
-def _residual_net(history: KoladaHistory, fit: int) -> np.ndarray:
-    """Yearly net migration per municipality over its first complete year to ``fit``."""
-    complete = _complete(history)[:, : fit + 1]
-    start = np.where(complete.any(axis=1), complete.argmax(axis=1), fit)
-    rows = np.arange(len(history.names))
-    base = _bands(history, rows, start)
-    natural = DemographicRates.national()
-    net = np.zeros(len(rows))
-    for span in np.unique(fit - start):
-        if span == 0:
-            continue
-        pick = (fit - start) == span
-        path = project(base[pick], natural, int(span))
-        net[pick] = (history.total[pick, fit] - path[-1].sum(axis=(-2, -1))) / span
-    return net
-
-
-def backtest(history: KoladaHistory, *, fit_until: int, target: int) -> Backtest:
-    """Forecast ``target`` from data up to ``fit_until`` with the model and both baselines.
+    Args:
+        history: Kolada's population history.
+        fit_until: Last year the model and baselines may see.
+        target: Year forecast.
+        counties: County code per municipality (for county rates and shrinkage), or None.
+        rates: Rates estimated from SCB's history up to ``fit_until`` (``estimate_rates``), or
+            None for the parametric national schedules.
 
     Raises:
-        InvalidInput: years outside the history, or ``target`` not after ``fit_until``.
+        InvalidInput: years outside the history, ``target`` not after ``fit_until``, or rates
+        estimated with data after ``fit_until``.
 
     """
     fit = history.year_index(fit_until, field="--fit-until")
@@ -122,19 +129,24 @@ def backtest(history: KoladaHistory, *, fit_until: int, target: int) -> Backtest
     if end <= fit:
         raise InvalidInput(f"target {target} is not after fit-until {fit_until}",
                            field="--target", value=target, hint="choose a later target year")
-    rows = np.arange(len(history.names))
-    base = _bands(history, rows, np.full(len(rows), fit))
-    out_rates = out_migration_rates()
-    in_counts = gross_in_migrants(base, out_rates, _residual_net(history, fit))
-    national = DemographicRates.national()
-    rates = DemographicRates(national.fertility, national.death, out_rates,
-                             in_migrant_counts(in_counts))
-    model = project(base, rates, target - fit_until)[-1].sum(axis=(-2, -1))
+    if rates is not None and rates.until > fit_until:
+        raise InvalidInput(f"rates estimated up to {rates.until} cannot judge a fit to "
+                           f"{fit_until}", field="rates", value=rates.until,
+                           hint="estimate the rates with until = fit-until")
+    model = fit_cohort_model(history, fit_until=fit_until, counties=counties, rates=rates)
+    final = model.project(target - fit_until)[-1]
     years = np.array(history.years[: fit + 1])
+    past = history.total[:, : fit + 1]
+    geometric = geometric_trend(past[:, max(0, fit - NET_WINDOW):], target - fit_until)
+    ages_then = history.ages_20_30[:, fit]
     return Backtest(
         names=history.names, fit_until=fit_until, target=target,
         observed=history.total[:, end],
-        forecasts={"model": model, "unchanged": history.total[:, fit],
-                   "linear_trend": linear_trend(years, history.total[:, : fit + 1], target)},
+        forecasts={"model": final.sum(axis=(-2, -1)), "unchanged": history.total[:, fit],
+                   "linear_trend": linear_trend(years, past, target),
+                   "geometric_trend": geometric},
+        model=model,
+        observed_20_30=history.ages_20_30[:, end],
+        forecasts_20_30={"model": final[:, :, 20:31].sum(axis=1), "unchanged": ages_then,
+                         "geometric_trend": ages_then * (geometric / history.total[:, fit])[:, None]},
     )
-

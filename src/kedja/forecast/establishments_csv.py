@@ -2,7 +2,9 @@ r"""Reading establishments from CSV: one row per investment, with ``key:value`` 
 
 Columns: ``id``, ``name``, ``municipality_code``, ``headcounts`` (``year:count`` pairs separated
 by ``;``), ``occupation_mix`` (``SSYK:share`` pairs separated by ``;``, summing to 1) and an
-optional ``description``. Every error names the file and line.
+optional ``description``, ``headcount_source`` (who published the headcounts) and
+``headcount_as_of`` (its date, YYYY-MM-DD); without a source the headcounts are the user's
+assumption. Every error names the file and line.
 
 Examples:
     >>> text = ("id,name,municipality_code,headcounts,occupation_mix\n"
@@ -55,7 +57,9 @@ def _row(row: dict[str, str], location: str) -> Establishment:
     try:
         return Establishment(EstablishmentId(row["id"].strip()), row["name"],
                              MunicipalityCode(row["municipality_code"].strip()), counts, mix,
-                             description=(row.get("description") or "").strip())
+                             description=(row.get("description") or "").strip(),
+                             headcount_source=(row.get("headcount_source") or "").strip(),
+                             headcount_as_of=(row.get("headcount_as_of") or "").strip())
     except KedjaError as error:
         error.location = location
         raise InvalidInput(error.message, field=error.field, value=error.value, hint=error.hint,

@@ -63,20 +63,30 @@ def _nfc(text: Any) -> str:
     return unicodedata.normalize("NFC", str(text)).strip()
 
 
-def _read_excel(path: Path) -> Any:
-    import pandas as pd  # optional dependency (kedja[data]); only the importer needs it
+def _read_excel(path: Path) -> list[tuple[Any, ...]]:
+    """The first sheet's rows as value tuples (openpyxl, read-only: no pandas needed)."""
+    import openpyxl  # heavy: imported only when a Kolada file is read
 
     if not path.is_file():
         raise InvalidInput(f"the Kolada file {path} does not exist", field="--kolada",
                            value=str(path), hint=f"give the folder that holds {path.name}")
-    return pd.read_excel(path, header=None)
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
 
 
-def _table(rows: Any, names_col: int, first_col: int, path: Path) -> dict[str, np.ndarray]:
+def _numbers(cells: tuple[Any, ...]) -> np.ndarray:
+    return np.array([np.nan if c is None or c == "" else c for c in cells], dtype=float)
+
+
+def _table(rows: list[tuple[int, tuple[Any, ...]]], names_col: int, first_col: int,
+           path: Path) -> dict[str, np.ndarray]:
     table: dict[str, np.ndarray] = {}
-    for line, row in rows.iterrows():
+    for line, row in rows:
         name = _nfc(row[names_col])
-        values = row.iloc[first_col:].to_numpy(dtype=float)
+        values = _numbers(row[first_col:])
         if name in table and not np.array_equal(table[name], values, equal_nan=True):
             raise InvalidInput(
                 f"municipality {name!r} appears twice with different values",
@@ -95,13 +105,14 @@ def read_kolada(folder: Path) -> KoladaHistory:
 
     """
     totals_raw = _read_excel(folder / TOTALS_FILE)
-    years = tuple(int(y) for y in totals_raw.iloc[0, 1:])
-    totals = _table(totals_raw.iloc[1:], 0, 1, folder / TOTALS_FILE)
+    years = tuple(int(y) for y in totals_raw[0][1:] if y not in (None, ""))
+    totals = _table(list(enumerate(totals_raw))[1:], 0, 1, folder / TOTALS_FILE)
     ages_raw = _read_excel(folder / AGES_FILE)
-    age_years = tuple(int(y) for y in ages_raw.iloc[1, 2:])
-    body = ages_raw.iloc[2:]
+    age_years = tuple(int(y) for y in ages_raw[1][2:] if y not in (None, ""))
+    body = list(enumerate(ages_raw))[2:]
     titles = [SHARE_0_19, SHARE_65_PLUS] + [SINGLE_AGE.format(age=a) for a in range(20, 31)]
-    indicators = {t: _table(body[body[0] == t], 1, 2, folder / AGES_FILE) for t in titles}
+    indicators = {t: _table([(i, r) for i, r in body if r[0] == t], 1, 2, folder / AGES_FILE)
+                  for t in titles}
     names = tuple(sorted(totals))
     column = [age_years.index(y) for y in years]
 

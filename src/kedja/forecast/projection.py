@@ -114,27 +114,31 @@ def check_population(population: np.ndarray, *, field: str = "population") -> np
     return population
 
 
-def project_step(population: np.ndarray, rates: DemographicRates) -> np.ndarray:
+def project_step(population: np.ndarray, rates: DemographicRates,
+                 out: np.ndarray | None = None) -> np.ndarray:
     """One year of the cohort-component method; O(size of ``population``).
 
     Args:
         population: Start-of-year population, shape ``(..., 2, AGES)``.
         rates: Rates broadcastable against ``population``.
+        out: Buffer for the result (the broadcast shape), reused so that a projection
+            allocates no large array per year; it must not be ``population`` itself.
 
     Returns:
-        End-of-year population, same shape.
+        End-of-year population, same shape (``out`` when given).
 
     """
     keep = (1.0 - rates.out_migration) * (1.0 - rates.death)  # small: the rates' shape
-    nxt = np.empty(np.broadcast_shapes(population.shape, rates.in_migrants.shape))
+    shape = np.broadcast_shapes(population.shape, rates.in_migrants.shape)
+    nxt = np.empty(shape) if out is None else out
     np.multiply(population[..., :-1], keep[..., :-1], out=nxt[..., 1:])
     nxt[..., -1] += population[..., -1] * keep[..., -1]
     women = population[..., WOMEN, :]
     births = women @ rates.fertility if rates.fertility.ndim == 1 \
-        else (women * rates.fertility).sum(axis=-1)
+        else np.einsum("...a,...a->...", women, rates.fertility)
     infant_survival = 1.0 - 0.5 * rates.death[..., 0]
     share = np.array([FEMALE_BIRTH_SHARE, 1.0 - FEMALE_BIRTH_SHARE])
-    nxt[..., 0] = births[..., None] * share * infant_survival
+    np.multiply(births[..., None], share * infant_survival, out=nxt[..., 0])
     nxt += rates.in_migrants
     return nxt
 
@@ -170,5 +174,5 @@ def project(population: np.ndarray, rates: DemographicRates, years: int) -> np.n
     path = np.empty((years + 1, *shape))
     path[0] = population
     for year in range(years):
-        path[year + 1] = project_step(path[year], rates)
+        project_step(path[year], rates, out=path[year + 1])
     return path

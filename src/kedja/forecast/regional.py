@@ -22,10 +22,13 @@ import numpy as np
 
 from kedja.core.errors import InvalidInput
 from kedja.core.establishments import Establishment
+from kedja.forecast.cohort import CohortModel
 from kedja.forecast.labour import LabourBalance, LabourInputs, establishment_demand, labour_balance
 from kedja.forecast.migration import gross_in_migrants, in_migrant_counts, out_migration_rates
-from kedja.forecast.projection import DemographicRates, check_population, project
+from kedja.forecast.projection import DemographicRates, check_population, project, project_step
+from kedja.forecast.rates import EstimatedRates
 from kedja.forecast.scenarios import Scenario, adjusted
+from kedja.forecast.schedules import AGES
 from kedja.forecast.structure import WORKING_AGES
 
 __all__ = ["RegionInputs", "RegionalForecast", "regional_forecast"]
@@ -51,6 +54,20 @@ class RegionInputs:
         job_seekers_per_employed: Job seekers by last occupation per employed person in the
             municipality, ``(M, O)``; ``None`` when unknown.
         matchable_share: Share of the job seekers assumed matchable to their occupation.
+        rates: Estimated rates (``rates.estimate_rates``); with them the population follows the
+            back-tested ``cohort`` model (county fertility and mortality with improvement,
+            age–sex profiles of movers in and out, net migration as a rate); without them the
+            parametric national schedules.
+        counties: County code per municipality (for the county rates).
+        employment_by_age: Employed share by sex and single age ``(2, AGES)``; replaces the
+            flat ``employment_rate`` × population 20–64 when given.
+        trend_by_demand: Yearly demand growth ``(M, O)`` per demand path (``central``,
+            ``high``, ``low``); replaces ``trend`` when given.
+        population_error_by_horizon: The back-test's root mean square percentage error of a
+            municipality's population, index = years after ``base_year`` (index 0 = 0); with
+            ``trend_by_demand`` it sets the Monte Carlo spreads (``_evidence_bands``).
+        induced_multiplier: Local jobs (indirect and induced) per direct establishment job,
+            spread over the municipality's local-service occupations (``_induced``).
 
     """
 
@@ -68,6 +85,12 @@ class RegionInputs:
     exit_age: int = 65
     job_seekers_per_employed: np.ndarray | None = None
     matchable_share: float = 0.5
+    rates: EstimatedRates | None = None
+    counties: tuple[str, ...] | None = None
+    employment_by_age: np.ndarray | None = None
+    trend_by_demand: dict[str, np.ndarray] | None = None
+    population_error_by_horizon: np.ndarray | None = None
+    induced_multiplier: float = 0.0
 
     def __post_init__(self) -> None:
         check_population(self.base_population, field="base_population")
@@ -105,6 +128,8 @@ def _populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarray:
     Up to the labour year migration follows the recent net migration; from then on the
     in-migrants are scaled by ``in_factor`` (scenarios change the future, not the past).
     """
+    if inputs.rates is not None:
+        return _cohort_populations(inputs, in_factor)
     out_rates = out_migration_rates()
     gross = gross_in_migrants(inputs.base_population, out_rates, inputs.net_migration)
     national = DemographicRates.national()
@@ -116,25 +141,76 @@ def _populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarray:
     known = project(inputs.base_population, rates(np.ones(1)),
                     inputs.labour_year - inputs.base_year)
     ahead = project(known[-1], rates(in_factor), inputs.horizon - inputs.labour_year)
+    return _joined(known, ahead)
+
+
+def _joined(known: np.ndarray, ahead: np.ndarray) -> np.ndarray:
     shape = ahead.shape[1:]
     return np.concatenate([np.broadcast_to(known[:-1, *([None] * (len(shape) - 3))],
                                            (len(known) - 1, *shape)), ahead])
 
 
+def _cohort_model(inputs: RegionInputs) -> CohortModel:
+    rates = inputs.rates
+    assert rates is not None
+    counties = inputs.counties or tuple(c[:2] for c in inputs.municipalities)
+    offset = inputs.base_year - rates.until  # rates describe ``rates.until``
+    totals = inputs.base_population.sum(axis=(-2, -1))
+    net_rate = np.divide(inputs.net_migration, totals, out=np.zeros_like(totals),
+                         where=totals > 0)
+    return CohortModel(
+        fit_until=inputs.base_year, base=inputs.base_population,
+        fertility=np.array([rates.fertility_in(c) for c in counties]),
+        death=np.array([rates.death_in(c, offset) for c in counties]),
+        improvement=rates.mortality_improvement, out_rates=rates.out_rates,
+        in_profile=rates.in_profile, own_net_rate=net_rate, net_rate=net_rate,
+        shrink_weight=np.ones(len(counties)), in_migrants=np.zeros(len(counties)))
+
+
+def _cohort_populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarray:
+    model = _cohort_model(inputs)
+    known = model.project(inputs.labour_year - inputs.base_year)
+    steps = inputs.horizon - inputs.labour_year
+    start = known[-1]
+    shape = np.broadcast_shapes(start.shape, (*np.shape(in_factor), 2, AGES))
+    ahead = np.empty((steps + 1, *shape))
+    ahead[0] = start
+    first = inputs.labour_year - inputs.base_year
+    for year in range(steps):
+        project_step(ahead[year], model.rates_in(first + year + 1, ahead[year], in_factor),
+                     out=ahead[year + 1])
+    return _joined(known, ahead)
+
+
 def _workforce(inputs: RegionInputs, population: np.ndarray, rate: np.ndarray) -> np.ndarray:
     lo, hi = WORKING_AGES
     skip = inputs.labour_year - inputs.base_year
+    if inputs.employment_by_age is not None:
+        # Employment rates by sex and age (SCB); ``rate`` then scales them (1 = as observed).
+        working = (population[skip:] * inputs.employment_by_age).sum(axis=(-2, -1))
+        return np.moveaxis(working, 0, -2) * rate / inputs.employment_rate
     working = population[skip:, ..., lo:hi + 1].sum(axis=(-2, -1))
     return np.moveaxis(working, 0, -2) * rate  # years next to municipalities: (..., T, M)
 
 
-def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray) -> LabourInputs:
+def _trend(inputs: RegionInputs, demand: str) -> np.ndarray:
+    if inputs.trend_by_demand is None:
+        return inputs.trend
+    if demand not in inputs.trend_by_demand:
+        raise InvalidInput(f"no demand path {demand!r}", field="scenario.demand", value=demand,
+                           hint=f"use one of {', '.join(inputs.trend_by_demand)}")
+    return inputs.trend_by_demand[demand]
+
+
+def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray,
+                   demand: str = "central") -> LabourInputs:
     """Labour inputs for the central workforce ``(T, M)``: employed today by occupation."""
     employed = workforce[0][:, None] * inputs.occupation_mix
     return LabourInputs(
         years=tuple(range(inputs.labour_year, inputs.horizon + 1)),
         municipalities=inputs.municipalities, occupations=inputs.occupations,
-        employed=employed, age_bands=inputs.age_bands, trend=inputs.trend, workforce=workforce,
+        employed=employed, age_bands=inputs.age_bands, trend=_trend(inputs, demand),
+        workforce=workforce,
         exit_age=inputs.exit_age, matchable_share=inputs.matchable_share,
         job_seekers=None if inputs.job_seekers_per_employed is None
         else inputs.job_seekers_per_employed * employed.sum(axis=1, keepdims=True))
@@ -157,8 +233,9 @@ def regional_forecast(
     m = len(inputs.municipalities)
     population = _populations(inputs, np.full(m, scenario.in_migration_factor))
     workforce = _workforce(inputs, population, np.asarray(inputs.employment_rate))
-    labour = _labour_inputs(inputs, workforce)
-    balance = labour_balance(labour, adjusted_establishments)
+    labour = _labour_inputs(inputs, workforce, scenario.demand)
+    direct = establishment_demand(adjusted_establishments, labour)
+    balance = labour_balance(labour, establishment_extra=direct + _induced(inputs, labour, direct))
     result = RegionalForecast(inputs, scenario, population, balance)
     if draws <= 0:
         return result
@@ -168,20 +245,88 @@ def regional_forecast(
 
 def _bands(inputs: RegionInputs, establishments: list[Establishment], scenario: Scenario,
            labour: LabourInputs, draws: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    if inputs.population_error_by_horizon is not None and inputs.trend_by_demand is not None:
+        return _evidence_bands(inputs, establishments, scenario, labour, draws, seed)
     rng = np.random.default_rng(seed)
     m, o = len(inputs.municipalities), len(inputs.occupations)
     in_factor = scenario.in_migration_factor * rng.normal(1.0, 0.15, (draws, m)).clip(0.2)
     rate = (inputs.employment_rate + rng.normal(0.0, 0.02, draws)).clip(0.5, 0.95)
-    trend = inputs.trend + rng.normal(0.0, 0.005, (draws, 1, 1, o))
-    sizes = rng.lognormal(0.0, 0.3, (draws, len(establishments)))
-    extra = np.zeros((draws, len(labour.years), m, o))
-    for index, e in enumerate(establishments):
-        extra += sizes[:, index, None, None, None] * establishment_demand([e], labour)[None]
+    trend = labour.trend + rng.normal(0.0, 0.005, (draws, 1, 1, o))
+    sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
+    extra = _drawn_establishments(inputs, establishments, labour, sizes, m, o)
     working = _workforce(inputs, _populations(inputs, in_factor), np.asarray(1.0))
     # Employed today are known; the drawn employment rate applies to the change ahead.
     workforce = labour.employed.sum(axis=1) + rate[:, None, None] * (working - working[:, :1])
+    return _percentiles(labour, trend, workforce, extra)
+
+
+ESTABLISHMENT_SIGMA = 0.3
+"""Log-normal spread of an establishment's headcount: the user's assumption, not estimated."""
+
+
+LOCAL_SERVICE_GROUPS = ("4", "5", "9")
+"""SSYK major groups that serve local demand (administration and customer service; service,
+care and sales; elementary occupations): where an establishment's induced jobs arise."""
+
+
+def _induced(inputs: RegionInputs, labour: LabourInputs, direct: np.ndarray) -> np.ndarray:
+    """Indirect and induced jobs from an establishment's direct jobs.
+
+    ``induced_multiplier`` × the direct jobs' total per municipality and year, spread over the
+    municipality's local-service occupations by today's employment.
+    """
+    if inputs.induced_multiplier <= 0:
+        return np.zeros_like(direct)
+    local = np.array([o[0] in LOCAL_SERVICE_GROUPS for o in inputs.occupations])
+    mix = labour.employed * local
+    totals = mix.sum(axis=1, keepdims=True)
+    mix = np.divide(mix, totals, out=np.zeros_like(mix), where=totals > 0)
+    return inputs.induced_multiplier * direct.sum(axis=-1, keepdims=True) * mix
+
+
+def _drawn_establishments(inputs: RegionInputs, establishments: list[Establishment],
+                          labour: LabourInputs, sizes: np.ndarray, m: int, o: int) -> np.ndarray:
+    extra = np.zeros((sizes.shape[0], len(labour.years), m, o))
+    for index, e in enumerate(establishments):
+        direct = establishment_demand([e], labour)
+        extra += sizes[:, index, None, None, None] * (direct + _induced(inputs, labour,
+                                                                        direct))[None]
+    return extra
+
+
+def _percentiles(labour: LabourInputs, trend: np.ndarray, workforce: np.ndarray,
+                 extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,
                          labour.employed, labour.age_bands, trend, workforce, labour.exit_age,
                          labour.job_seekers, labour.matchable_share)
     gaps = labour_balance(drawn, establishment_extra=extra).gap
     return np.percentile(gaps, 10, axis=0), np.percentile(gaps, 90, axis=0)
+
+
+def _evidence_bands(inputs: RegionInputs, establishments: list[Establishment],
+                    scenario: Scenario, labour: LabourInputs, draws: int,
+                    seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Bands whose spreads come from evidence (``docs/forecast.md``).
+
+    Population: each draw scales a municipality's workforce path by 1 + z·e(h), z ~ N(0, 1)
+    per draw and municipality, e(h) the back-test's root mean square percentage error at h
+    years after the population base year (linear beyond the back-tested horizons). Demand: each
+    occupation's growth moves by N(0, sd), sd = the spread between Arbetsförmedlingen's upper
+    and lower quartile paths / 1.349 (the interquartile range of a normal).
+    """
+    assert inputs.population_error_by_horizon is not None and inputs.trend_by_demand is not None
+    rng = np.random.default_rng(seed)
+    m, o = len(inputs.municipalities), len(inputs.occupations)
+    errors = inputs.population_error_by_horizon / 100.0
+    h = np.array(labour.years) - inputs.base_year
+    known = len(errors) - 1
+    spread = np.where(h <= known, errors[np.minimum(h, known)], errors[known] * h / max(known, 1))
+    z = rng.standard_normal((draws, m))
+    sd = np.abs(inputs.trend_by_demand["high"] - inputs.trend_by_demand["low"]) / 1.349
+    trend = labour.trend + rng.standard_normal((draws, 1, m, o)) * sd
+    sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
+    extra = _drawn_establishments(inputs, establishments, labour, sizes, m, o)
+    central = labour.workforce
+    scale = 1.0 + z[:, None, :] * (spread - spread[0])[None, :, None]
+    workforce = central[None] * scale
+    return _percentiles(labour, trend, workforce, extra)

@@ -1,4 +1,4 @@
-"""Named scenarios: what changes if establishments are delayed or smaller, or migration shifts.
+"""Named scenarios: what changes if establishments, migration or demand differ (Swedish labels).
 
 Examples:
     >>> SCENARIOS["delayed_2y"].establishment_delay, SCENARIOS["half_size"].establishment_scale
@@ -29,15 +29,20 @@ class Scenario:
     establishment_delay: int = 0
     establishment_scale: float = 1.0
     in_migration_factor: float = 1.0
+    demand: str = "central"
+    """Which expansion path: ``central``, ``high`` or ``low`` (quartiles of Arbetsförmedlingen's
+    demand forecasts, see ``docs/forecast.md``)."""
 
 
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
-    Scenario("as_announced", "Establishments as announced"),
-    Scenario("delayed_2y", "Establishments delayed two years", establishment_delay=2),
-    Scenario("half_size", "Establishments at half the size", establishment_scale=0.5),
-    Scenario("no_establishments", "No establishments (ageing only)", establishment_scale=0.0),
-    Scenario("in_migration_high", "In-migration 20 % higher", in_migration_factor=1.2),
-    Scenario("in_migration_low", "In-migration 20 % lower", in_migration_factor=0.8),
+    Scenario("as_announced", "Etableringar enligt plan"),
+    Scenario("delayed_2y", "Etableringar två år försenade", establishment_delay=2),
+    Scenario("half_size", "Etableringar i halv storlek", establishment_scale=0.5),
+    Scenario("no_establishments", "Inga etableringar (bara åldrande)", establishment_scale=0.0),
+    Scenario("in_migration_high", "Inflyttning 20 % högre", in_migration_factor=1.2),
+    Scenario("in_migration_low", "Inflyttning 20 % lägre", in_migration_factor=0.8),
+    Scenario("demand_high", "Högre efterfrågan (Arbetsförmedlingens övre kvartil)", demand="high"),
+    Scenario("demand_low", "Lägre efterfrågan (Arbetsförmedlingens nedre kvartil)", demand="low"),
 )}
 
 

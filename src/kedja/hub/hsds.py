@@ -23,9 +23,6 @@ Examples:
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +30,13 @@ from typing import Any
 from kedja.core.directory import Directory, HubService, Location, ServiceAtLocation
 from kedja.core.errors import InvalidInput
 from kedja.core.organisations import AsfProfile, Organisation
+from kedja.hub.hsds_tabular import (
+    CORE_OBJECTS,
+    documents_from_tables,
+    package_bytes,
+    read_package,
+    tables_from_documents,
+)
 
 __all__ = [
     "CORE_OBJECTS",
@@ -44,23 +48,32 @@ __all__ = [
     "hsds_tables",
 ]
 
-CORE_OBJECTS = ("organization", "service", "location", "service_at_location")
 TAXONOMY = "kedja"
-NESTED = {"addresses": ("address", "location_id"), "capacities": ("service_capacity", "service_id"),
-          "attributes": ("attribute", "link_id")}
-"""Nested HSDS arrays and the table (with its back reference) they become in tabular form."""
 UPDATED = "2026-01-01T00:00:00+00:00"
+TAXONOMY_NAMES = {
+    "organisation_kind": "Kedja organisation kind", "municipality": "SCB municipality code",
+    "sni": "SNI 2007 industry code", "asf_placement_capacity": "ASF placement capacity",
+    "asf_service": "service an ASF sells to businesses",
+    "service_category": "Kedja service category"}
+"""Descriptions of Kedja's taxonomies (HSDS requires a ``taxonomy_term.description``)."""
 
 JsonDict = dict[str, Any]
+
+
+def _present(obj: JsonDict) -> JsonDict:
+    """The object without its absent (``None``) fields: HSDS wants a value or no field."""
+    return {key: value for key, value in obj.items() if value is not None}
 
 
 def _attribute(link_id: str, link_type: str, taxonomy: str, code: str,
                value: str | None = None) -> JsonDict:
     term = f"{TAXONOMY}:{taxonomy}:{code}"
-    return {"id": f"{link_id}:{taxonomy}:{code}", "link_id": link_id, "link_type": link_type,
-            "link_entity": link_type, "taxonomy_term_id": term, "value": value,
-            "taxonomy_term": {"id": term, "code": code, "name": code,
-                              "taxonomy": f"{TAXONOMY}:{taxonomy}"}}
+    return _present({
+        "id": f"{link_id}:{taxonomy}:{code}", "link_id": link_id, "link_type": link_type,
+        "link_entity": link_type, "taxonomy_term_id": term, "value": value,
+        "taxonomy_term": {"id": term, "code": code, "name": code,
+                          "description": f"{TAXONOMY_NAMES[taxonomy]}: {code}",
+                          "taxonomy": f"{TAXONOMY}:{taxonomy}"}})
 
 
 def _organisation(org: Organisation) -> JsonDict:
@@ -73,23 +86,24 @@ def _organisation(org: Organisation) -> JsonDict:
                                 str(org.asf.placement_capacity)))
         attrs += [_attribute(org.id, "organization", "asf_service", s)
                   for s in org.asf.services_offered]
-    return {"id": org.id, "name": org.name, "description": "", "email": None, "website": None,
-            "tax_id": org.org_number, "attributes": attrs}
+    return _present({"id": org.id, "name": org.name, "description": "",
+                     "tax_id": org.org_number, "attributes": attrs})
 
 
 def _service(service: HubService) -> JsonDict:
     capacities = []
     if service.capacity is not None:
         unit = service.capacity_unit
-        capacities.append({"id": f"{service.id}:capacity", "service_id": service.id,
-                           "unit_id": f"unit:{unit}", "unit": {"id": f"unit:{unit}", "name": unit},
-                           "available": service.available, "maximum": service.capacity,
-                           "description": "", "updated": UPDATED})
-    return {"id": service.id, "organization_id": service.organisation_id, "name": service.name,
-            "description": service.description, "email": service.email, "url": service.url,
-            "status": service.status, "capacities": capacities,
-            "attributes": [_attribute(service.id, "service", "service_category",
-                                      service.category.value)]}
+        capacities.append(_present({
+            "id": f"{service.id}:capacity", "service_id": service.id, "unit_id": f"unit:{unit}",
+            "unit": {"id": f"unit:{unit}", "name": unit}, "available": service.available,
+            "maximum": service.capacity, "description": "", "updated": UPDATED}))
+    return _present({
+        "id": service.id, "organization_id": service.organisation_id, "name": service.name,
+        "description": service.description, "email": service.email, "url": service.url,
+        "status": service.status, "capacities": capacities,
+        "attributes": [_attribute(service.id, "service", "service_category",
+                                  service.category.value)]})
 
 
 def _location(location: Location) -> JsonDict:
@@ -209,72 +223,19 @@ def directory_from_hsds(document: Mapping[str, Any]) -> Directory:
                      tuple(parsed["location"]), tuple(parsed["service_at_location"]))
 
 
-def _flatten(table: str, obj: JsonDict, tables: dict[str, list[JsonDict]]) -> None:
-    row = {}
-    for key, value in obj.items():
-        if key in NESTED:
-            for child in value or []:
-                _flatten(NESTED[key][0], child, tables)
-        elif isinstance(value, dict):
-            if key == "taxonomy_term":
-                tables.setdefault("taxonomy_term", [])
-                if value not in tables["taxonomy_term"]:
-                    tables["taxonomy_term"].append(value)
-            elif key == "unit":
-                tables.setdefault("unit", [])
-                if value not in tables["unit"]:
-                    tables["unit"].append(value)
-        else:
-            row[key] = value
-    tables.setdefault(table, []).append(row)
-
-
 def hsds_tables(document: Mapping[str, Any]) -> dict[str, list[JsonDict]]:
-    """The HSDS JSON as tabular-package tables (one per object, nested arrays pulled out)."""
-    tables: dict[str, list[JsonDict]] = {name: [] for name in CORE_OBJECTS}
-    for name in CORE_OBJECTS:
-        for obj in document.get(name, []):
-            _flatten(name, obj, tables)
-    return tables
+    """The HSDS JSON as tabular-package rows (one list per object, nested arrays pulled out)."""
+    return tables_from_documents(document)
 
 
 def directory_from_tables_json(tables: Mapping[str, list[JsonDict]]) -> JsonDict:
     """Nest tabular-package rows back into HSDS JSON (the inverse of :func:`hsds_tables`)."""
-    terms = {str(t["id"]): t for t in tables.get("taxonomy_term", [])}
-    units = {str(u["id"]): u for u in tables.get("unit", [])}
-    children: dict[tuple[str, str], list[JsonDict]] = defaultdict(list)
-    for key, (table, ref) in NESTED.items():
-        for row in tables.get(table, []):
-            child = dict(row)
-            if table == "attribute":
-                child["taxonomy_term"] = terms.get(str(row.get("taxonomy_term_id")), {})
-            if table == "service_capacity":
-                child["unit"] = units.get(str(row.get("unit_id")), {})
-            children[(key, str(row[ref]))].append(child)
-    document: JsonDict = {}
-    for name in CORE_OBJECTS:
-        document[name] = []
-        for row in tables.get(name, []):
-            obj = dict(row)
-            for key in NESTED:
-                obj[key] = children.get((key, str(row["id"])), [])
-            document[name].append(obj)
-    return document
+    return documents_from_tables(tables)
 
 
 def directory_to_zip(directory: Directory) -> bytes:
-    """The directory as a zip of HSDS CSV tables (``organization.csv``, ``service.csv``, …)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, rows in sorted(hsds_tables(directory_to_hsds(directory)).items()):
-            columns = sorted({key for row in rows for key in row}) or ["id"]
-            text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
-            info = zipfile.ZipInfo(f"{name}.csv", date_time=(2026, 1, 1, 0, 0, 0))
-            archive.writestr(info, text.getvalue())
-    return buffer.getvalue()
+    """The directory as the HSDS tabular package: CSV tables and ``datapackage.json`` in a zip."""
+    return package_bytes(directory_to_hsds(directory))
 
 
 def directory_from_zip(data: bytes) -> Directory:
@@ -283,19 +244,4 @@ def directory_from_zip(data: bytes) -> Directory:
     Raises:
         InvalidInput: not a zip, or a table that cannot be read (named with its line).
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InvalidInput("the upload is not a zip file", field="file",
-                           hint="give a zip of HSDS CSV tables (organization.csv, service.csv, …)"
-                           ) from None
-    tables: dict[str, list[JsonDict]] = {}
-    with archive:
-        for info in archive.infolist():
-            if not info.filename.endswith(".csv"):
-                continue
-            text = archive.read(info).decode("utf-8-sig")
-            name = info.filename.rsplit("/", 1)[-1].removesuffix(".csv")
-            tables[name] = [dict(row) for row in csv.DictReader(io.StringIO(text))]
-    return directory_from_hsds(directory_from_tables_json(tables))
-
+    return directory_from_hsds(documents_from_tables(read_package(data)))

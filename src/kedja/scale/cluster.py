@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from kedja.core.errors import InvalidInput
+from kedja.core.errors import ConfigurationError, InvalidInput
 
 __all__ = ["Runner", "open_runner", "parse_cluster"]
 
@@ -97,8 +97,12 @@ def open_runner(spec: str | None, *, processes: bool = True) -> Iterator[Runner]
     if kind == "process":
         yield Runner()
         return
-    from distributed import Client, LocalCluster
-
+    try:
+        from distributed import Client, LocalCluster
+    except ModuleNotFoundError:
+        raise ConfigurationError(
+            "a Dask cluster needs dask[distributed], which is not installed", field="cluster",
+            hint="install the scale extra: pip install 'kedja[scale]'") from None
     if kind == "local":
         with LocalCluster(n_workers=value, threads_per_worker=1, processes=processes,
                           dashboard_address=None, silence_logs=40) as cluster, Client(cluster) as client:

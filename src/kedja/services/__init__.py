@@ -4,6 +4,8 @@
 """
 
 from kedja.services import follow_up as follow_up  # issue 8
+from kedja.services import gate as gate
+from kedja.services import hsds as hsds  # issue 22
 from kedja.services import hub as hub
 from kedja.services import referrals as referrals
 from kedja.services.accounts import (
@@ -20,6 +22,7 @@ from kedja.services.accounts import (
 from kedja.services.audit import audit_csv, audit_page, person_access_log
 from kedja.services.consents import ConsentRecord, record_consent, withdraw_consent
 from kedja.services.demo import DemoSummary, build_demo_database
+from kedja.services.gate import Opened, cli_operator, open_person, visible_people
 from kedja.services.jobs import JobStatus, fail_orphaned_jobs, job_status, start_allocation_job
 from kedja.services.matching import pathways_for_person, run_allocation, warm_caches
 from kedja.services.people import (
@@ -58,6 +61,7 @@ __all__ = [
     "ImportReport",
     "JobStatus",
     "OccupationDetail",
+    "Opened",
     "Page",
     "PersonRecord",
     "RegionOverview",
@@ -67,6 +71,7 @@ __all__ = [
     "audit_csv",
     "audit_page",
     "build_demo_database",
+    "cli_operator",
     "create_user",
     "database_health",
     "disable_user",
@@ -79,6 +84,7 @@ __all__ = [
     "list_users",
     "occupation_detail",
     "occupation_transitions",
+    "open_person",
     "pathways_for_person",
     "person_access_log",
     "person_transitions",
@@ -97,6 +103,7 @@ __all__ = [
     "taxonomy_sources",
     "transition_model",
     "transitions_table",
+    "visible_people",
     "warm_caches",
     "withdraw_consent",
 ]

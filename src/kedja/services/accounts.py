@@ -27,6 +27,8 @@ from kedja.store import records, session_scope
 from kedja.store.accounts import StoredSession, StoredUser
 
 __all__ = [
+    "ADDRESS_LIMIT",
+    "ADDRESS_WINDOW",
     "LOCKOUT_ATTEMPTS",
     "LOCKOUT_MINUTES",
     "MIN_PASSWORD_LENGTH",
@@ -45,6 +47,9 @@ __all__ = [
 LOCKOUT_ATTEMPTS = 5
 """Failed password attempts in a row that lock an account."""
 LOCKOUT_MINUTES = 15
+ADDRESS_LIMIT = 20
+"""Failed sign-ins from one client address within :data:`ADDRESS_WINDOW` that block it."""
+ADDRESS_WINDOW = timedelta(minutes=10)
 SESSION_HOURS = 8
 Clock = Callable[[], datetime]
 
@@ -229,33 +234,51 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _check_lock(user: StoredUser, now: datetime) -> None:
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        minutes = max(1, int((_aware(user.locked_until) - now).total_seconds() // 60) + 1)
-        raise TooManyAttempts(
-            f"the account is locked after {LOCKOUT_ATTEMPTS} failed sign-ins",
-            field="username", value=user.username,
-            hint=f"wait {minutes} minutes, or ask an administrator to check the account")
-
-
-def sign_in(engine: Engine, username: str, password: str, *, clock: Clock = _now) -> SignedIn:
+def sign_in(engine: Engine, username: str, password: str, *, address: str | None = None,
+            clock: Clock = _now) -> SignedIn:
     """Check a password and start a new session.
 
+    An unknown username, a wrong password, a disabled account and a locked account all get the
+    same answer after the same argon2 work, so the answer does not tell which accounts exist.
+    With ``address`` (the web's client address), failures are also counted per address in the
+    database, shared by every server process: after :data:`ADDRESS_LIMIT` within
+    :data:`ADDRESS_WINDOW` the address is refused before any password is checked.
+
     Raises:
-        Unauthenticated: wrong username or password, or a disabled account (one message for all).
-        TooManyAttempts: the account is locked after repeated failures.
+        Unauthenticated: wrong username or password, a disabled or locked account (one message).
+        TooManyAttempts: too many failed sign-ins from the address.
     """
     now = clock()
     with session_scope(engine) as session:
-        user = accounts_repo.find_user(session, username=username.strip().lower())
-        if user is None or user.password_hash is None:
-            _hasher.verify(password, _DUMMY_HASH)
-            raise Unauthenticated(_REFUSED, field="username", hint=_REFUSED_HINT)
-        _check_lock(user, now)
-        if user.active and _hasher.verify(password, user.password_hash):
-            return _start_session(session, user, now)
-        _count_failure(session, user, now)
-    raise Unauthenticated(_REFUSED, field="username", hint=_REFUSED_HINT)
+        if address is not None and accounts_repo.recent_sign_in_failures(
+                session, address, since=now - ADDRESS_WINDOW) >= ADDRESS_LIMIT:
+            raise TooManyAttempts("too many failed sign-ins from this address",
+                                  hint=f"wait {int(ADDRESS_WINDOW.total_seconds() // 60)} "
+                                       "minutes and try again")
+    try:
+        with session_scope(engine) as session:
+            user = accounts_repo.find_user(session, username=username.strip().lower())
+            if user is None or user.password_hash is None or _is_locked(user, now):
+                _hasher.verify(password, _DUMMY_HASH)  # the same work as a real check
+                if user is not None:  # audited (committed), answered like an unknown name
+                    records.append_audit(session, [_entry(user.username, user.organisation_id,
+                                                          AuditAction.SIGN_IN_FAILED, user.id,
+                                                          now, "locked")])
+            elif user.active and _hasher.verify(password, user.password_hash):
+                return _start_session(session, user, now)
+            else:
+                _count_failure(session, user, now)
+        raise Unauthenticated(_REFUSED, field="username", hint=_REFUSED_HINT)
+    except Unauthenticated:
+        if address is not None:
+            with session_scope(engine) as session:
+                accounts_repo.record_sign_in_failure(session, address, at=now,
+                                                     expire_before=now - ADDRESS_WINDOW)
+        raise
+
+
+def _is_locked(user: StoredUser, now: datetime) -> bool:
+    return user.locked_until is not None and _aware(user.locked_until) > now
 
 
 def _count_failure(session: Session, user: StoredUser, now: datetime) -> None:

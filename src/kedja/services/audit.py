@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from kedja.core.access import Permission, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
+from kedja.core.spreadsheets import safe_row
 from kedja.services.people import Page, audit_reads, page_offset
 from kedja.store import records, session_scope
 
@@ -51,8 +52,8 @@ def _as_csv(entries: list[AuditEntry]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(AUDIT_COLUMNS)
     for e in entries:
-        writer.writerow([e.id, e.at.isoformat(), e.actor, e.organisation_id or "", e.action.value,
-                         e.subject_type, e.subject_id, e.purpose or ""])
+        writer.writerow(safe_row([e.id, e.at.isoformat(), e.actor, e.organisation_id or "",
+                                  e.action.value, e.subject_type, e.subject_id, e.purpose or ""]))
     return out.getvalue()
 
 

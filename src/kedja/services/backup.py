@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ class BackupReport:
 def backup_database(engine: Engine, out: Path | str) -> BackupReport:
     """Write every table of ``engine``'s database to the archive ``out``, from one snapshot.
 
-    The archive is written next to ``out`` and renamed into place when complete, so a
-    backup that fails half-way never leaves a partial file under the final name.
+    The archive is written next to ``out`` (readable by its owner only) and renamed into
+    place when complete; a backup that fails half-way (a full disk, Ctrl+C) deletes what it
+    wrote, so no partial copy of personal data stays behind.
     """
     started, target = time.perf_counter(), Path(out)
     if not target.parent.is_dir():
@@ -45,12 +47,27 @@ def backup_database(engine: Engine, out: Path | str) -> BackupReport:
                            value=str(target), hint="create the folder or choose another path")
     revision = current_revision(engine)
     partial = target.with_name(target.name + ".partial")
-    with engine.connect() as connection, connection.begin():
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        with partial.open("wb") as stream:
-            counts = write_archive(connection, stream, revision=revision)
-    os.replace(partial, target)
+    partial.unlink(missing_ok=True)  # a leftover of a crashed run is replaced, not appended to
+    try:
+        with engine.connect() as connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            # owner-only from the first byte: the archive holds personal data
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:
+                counts = write_archive(connection, stream, revision=revision)
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(partial, target)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)  # never leave a partial copy of personal data behind
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            raise InvalidInput(f"the disk is full: the backup {str(target)!r} could not be "
+                               f"written", field="--out", value=str(target),
+                               hint="free space on that disk or write the backup to another "
+                                    "one; nothing was left behind") from None
+        raise
     return BackupReport(target, revision, counts, target.stat().st_size,
                         time.perf_counter() - started)
 

@@ -16,11 +16,11 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine
 
-__all__ = ["cached", "invalidate"]
+__all__ = ["cached", "enabled", "invalidate", "peek"]
 
 T = TypeVar("T")
 _lock = threading.Lock()
@@ -51,11 +51,26 @@ def cached(engine: Engine, name: str, compute: Callable[[], T], seconds: float |
     with key_lock:  # one computation per key: concurrent first requests wait for it
         hit = _entries.get(key)
         if hit is not None and time.monotonic() - hit[0] < ttl:
-            return hit[1]
+            return cast("T", hit[1])
         value = compute()  # may fill other keys (the shortage runs the cached forecast)
         with _lock:
             _entries[key] = (time.monotonic(), value)
         return value
+
+
+def enabled() -> bool:
+    """Whether results are kept at all (``KEDJA_CACHE_SECONDS=0`` turns the cache off)."""
+    return _ttl() > 0
+
+
+def peek(engine: Engine, name: str, seconds: float | None = None) -> Any | None:
+    """The cached value if it is there and fresh, else None; never computes and never waits."""
+    ttl = _ttl() if seconds is None or _ttl() <= 0 else seconds
+    with _lock:
+        hit = _entries.get(_key(engine, name))
+    if hit is None or ttl <= 0 or time.monotonic() - hit[0] >= ttl:
+        return None
+    return hit[1]
 
 
 def invalidate(engine: Engine | None = None) -> None:

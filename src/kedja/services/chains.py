@@ -4,8 +4,9 @@ The problem is built as follows (documented so that it can be argued with):
 
 - **Employees**: people with status employed; their own position has their occupation, employer,
   municipality and locality.
-- **Open positions**: job opportunities with an occupation, one position per unit of capacity;
-  shortage positions are those in occupations that training leads to.
+- **Open positions**: job opportunities with an occupation, one position per unit of capacity.
+  A position (open or held) is in **shortage** when the forecast expects a gap (demand above
+  supply) in its occupation and municipality five years on (:mod:`kedja.services.chains_forecast`).
 - **Upskilling moves**: a training opportunity (course, seats = its capacity, cost, duration)
   leads an employee from their occupation to a position of one of its ``leads_to`` occupations
   in the same municipality when
@@ -33,43 +34,54 @@ The problem is built as follows (documented so that it can be argued with):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
 
-from kedja.chains import ChainPlan, ChainProblem, is_valid_chain_plan, optimise_chains, unplanned_chains
+from kedja.chains import ChainPlan, ChainProblem, is_valid_chain_plan, optimise_chains
+from kedja.chains.counterfactuals import no_upskilling_plan, unplanned_plan
+from kedja.chains.effects import EFFECT_SOURCES, ChainEffects, chain_effects
 from kedja.chains.optimise import EXACT_LIMIT
 from kedja.chains.rotation import is_valid_rotation, plan_rotation, rotation_for_plan
 from kedja.chains.simulate import STRATEGIES, SimulationSettings, simulate_strategies
-from kedja.core.access import Permission, Principal, Purpose, Role, require_permission
-from kedja.core.errors import Forbidden
+from kedja.core.errors import KedjaError
 from kedja.core.ids import OccupationCode, OpportunityId, OrganisationId, SkillId
 from kedja.core.opportunities import Opportunity, OpportunityKind
 from kedja.core.people import Person
 from kedja.matching import MatchingData, prepare_matching
 from kedja.matching.scoring import generate_candidates
-from kedja.services.cache import cached
-from kedja.services.matching import matching_data
-from kedja.services.people import audit_reads
-from kedja.store import loaders, records, session_scope
+from kedja.services.cache import cached, peek
+from kedja.services.chains_forecast import ForecastShortage, forecast_shortage
+from kedja.services.matching import matching_data, reference_date
+from kedja.store import flows, loaders, records, session_scope
 
 __all__ = [
     "CHAIN_KEYS",
+    "EFFECT_KEYS",
     "RELATED_MOVE",
     "ChainRegion",
-    "employer_chain_plan",
     "load_chain_region",
     "plan_region_chains",
-    "regional_chain_view",
+    "recorded_rates",
+    "region_and_plan",
+    "region_plan_ready",
     "simulate_region_chains",
 ]
 
 CHAIN_KEYS = ("chains", "upskilled", "job_seekers_entering", "multiplier", "cost_per_entrant",
               "shortage_positions_filled", "job_seekers_into_freed_jobs", "direct_hires",
               "unplanned_job_seekers_entering", "method", "checker_ok")
+EFFECT_KEYS = ("no_upskilling_job_seekers_entering", "unplanned_job_seekers_entering", "unplanned_upskilled",
+               "unplanned_job_seekers_into_freed_jobs", "unplanned_multiplier",
+               "net_entrants_vs_no_upskilling", "net_entrants_vs_unplanned", "net_entrants_per_upskilled",
+               "net_entrants_per_million_sek", "cost_per_net_entrant_sek",
+               "expected_entrants_after_displacement", "expected_entrants_into_freed_jobs",
+               "expected_net_entrants_vs_no_upskilling", "entrants_into_freed_jobs_per_upskilled")
+"""The counterfactual figures a plan carries (:func:`kedja.chains.effects.chain_effects`)."""
 UPSKILLING_VALUE = 0.3
 """Tie-break value of an upskilling move, a little above the dearest course's cost penalty (0.25).
 
@@ -117,6 +129,8 @@ class ChainRegion:
         self.similarity, self.entry = similarity, entry
         self.asf_placement: dict[str, str] = {}
         """Job seeker → the ASF whose work-integration placement they are in now."""
+        self.shortage: ForecastShortage | None = None
+        """The forecast's gaps: a position is in shortage when its occupation's gap there is positive."""
 
     def _course_options(self, current: str) -> list[tuple[int, str]]:
         """(course, goal occupation) pairs that are a step up from ``current``."""
@@ -179,23 +193,25 @@ class ChainRegion:
         return freed
 
     def problem(self, moves: list[tuple[int, int, int, float]], arcs: list[tuple[int, int, float]],
-                budget: float | None, max_chain_length: int | None) -> ChainProblem:
+                budget: float | None, max_chain_length: int | None,
+                freed_job_weight: float = 1.0) -> ChainProblem:
         """The engine's problem from the candidate moves and the job seekers' arcs."""
         move_array = np.array(moves, dtype=float).reshape(-1, 4)
         arc_array = np.array(arcs, dtype=float).reshape(-1, 3)
         n = len(self.positions)
-        shortage_codes = {code for course in self.courses if course.training
-                          for code in course.training.leads_to}
+        forecast = self.shortage
+        places = {(p[0], p[1]) for p in self.positions}
+        short = {place for place in places if forecast is not None and forecast.in_shortage(*place)}
         return ChainProblem(
             n_positions=n, open_position=np.arange(n) >= self.n_held,
-            shortage=np.array([p[0] in shortage_codes for p in self.positions], bool).reshape(n),
+            shortage=np.array([(p[0], p[1]) in short for p in self.positions], bool).reshape(n),
             own_position=np.arange(self.n_held), move_employee=move_array[:, 0].astype(np.int64),
             move_position=move_array[:, 1].astype(np.int64), move_course=move_array[:, 2].astype(np.int64),
             move_cost=move_array[:, 3], course_seats=np.array([c.capacity for c in self.courses], np.int64),
             n_seekers=len(self.seekers), seeker=arc_array[:, 0].astype(np.int64),
             seeker_position=arc_array[:, 1].astype(np.int64), seeker_fit=arc_array[:, 2],
             move_value=np.full(len(moves), UPSKILLING_VALUE), budget=budget,
-            max_chain_length=max_chain_length)
+            max_chain_length=max_chain_length, freed_job_weight=freed_job_weight)
 
     def course_weeks(self) -> np.ndarray:
         """Weeks of each course."""
@@ -251,25 +267,45 @@ def _seeker_arcs(region: ChainRegion, data: MatchingData, movers: set[int],
 
 
 def load_chain_region(engine: Engine, *, targets: int = 5, k: int = 10,
-                      budget: float | None = None, max_chain_length: int | None = None
-                      ) -> tuple[ChainRegion, ChainProblem]:
-    """The database's region and its chain problem (see the module docstring)."""
+                      budget: float | None = None, max_chain_length: int | None = None,
+                      effects: ChainEffects | None = None) -> tuple[ChainRegion, ChainProblem]:
+    """The database's region and its chain problem (see the module docstring).
+
+    The plan values a job seeker entering a freed job by the chance it reaches them
+    (``effects.seeker_share``: 1 − displacement − withdrawal), an open post's entrant as 1.
+
+    Employees are read by :func:`~kedja.store.loaders.list_employees` (the eight columns a move
+    needs), job seekers in full (matching scores them); the occupations' similarity is taken
+    from matching's matrix where it is above zero.
+    """
     with session_scope(engine) as session:
-        people = loaders.list_people(session)
+        people = [*loaders.list_employees(session), *loaders.list_people(session, job_seekers_only=True)]
         data = matching_data(session, [])
         opportunities = data.opportunities
-        codes = [o.code for o in data.occupations]
-        similarity = {(str(a), str(b)): float(data.similarity[i, j]) for i, a in enumerate(codes)
-                      for j, b in enumerate(codes) if data.similarity[i, j] > 0}
+        codes = [str(o.code) for o in data.occupations]
+        rows, cols = np.nonzero(np.asarray(data.similarity) > 0)
+        values = np.asarray(data.similarity)[rows, cols]
+        similarity = {(codes[i], codes[j]): float(v)
+                      for i, j, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True)}
         jobs = [o for o in opportunities if o.kind is OpportunityKind.JOB and o.occupation_code]
         courses = [o for o in opportunities if o.kind is OpportunityKind.TRAINING and o.training]
         entry = {str(o.code) for o in data.occupations if o.no_educational_requirement}
         region = ChainRegion(people, jobs, courses, similarity, entry, data.today)
         region.asf_placement = records.current_placements(session, OpportunityKind.ASF_PLACEMENT.value,
                                                           data.today)
+    region.shortage = _forecast_shortage(engine)
     moves = region.moves(targets)
     arcs = _seeker_arcs(region, data, {e for e, _, _, _ in moves}, k)
-    return region, region.problem(moves, arcs, budget, max_chain_length)
+    return region, region.problem(moves, arcs, budget, max_chain_length,
+                                  (effects or ChainEffects()).seeker_share)
+
+
+def _forecast_shortage(engine: Engine) -> ForecastShortage | None:
+    """The forecast's gaps, or None when the database has no forecast inputs (no shortage then)."""
+    try:
+        return forecast_shortage(engine)
+    except KedjaError:
+        return None
 
 
 def _rotation(region: ChainRegion, problem: ChainProblem, plan: ChainPlan,
@@ -308,133 +344,136 @@ def _rotation(region: ChainRegion, problem: ChainProblem, plan: ChainPlan,
 
 def plan_region_chains(engine: Engine, *, budget: float | None = None, max_chain_length: int | None = None,
                        targets: int = 5, exact_limit: int = EXACT_LIMIT,
-                       min_weeks_unemployed: int | None = None) -> dict[str, Any]:
-    """The planned chains of the database's region with job rotation, the unplanned baseline, the check.
+                       min_weeks_unemployed: int | None = None,
+                       effects: ChainEffects | None = None) -> dict[str, Any]:
+    """The planned chains of the database's region with job rotation, the counterfactuals, the check.
 
     ``exact_limit`` is passed to :func:`~kedja.chains.optimise_chains` (0: never the MIP);
-    ``min_weeks_unemployed`` sets the rotation's rule for substitutes (none by default).
+    ``min_weeks_unemployed`` sets the rotation's rule for substitutes (none by default);
+    ``effects`` the chances of displacement, withdrawal and deadweight at a freed job.
     """
     region, problem = load_chain_region(engine, targets=targets, budget=budget,
-                                        max_chain_length=max_chain_length)
-    return _planned(region, problem, exact_limit, min_weeks_unemployed)
+                                        max_chain_length=max_chain_length, effects=effects)
+    return _planned(region, problem, exact_limit, min_weeks_unemployed, effects)
 
 
 def _planned(region: ChainRegion, problem: ChainProblem, exact_limit: int,
-             min_weeks_unemployed: int | None) -> dict[str, Any]:
-    plan, unplanned = optimise_chains(problem, exact_limit=exact_limit), unplanned_chains(problem)
-    ok = is_valid_chain_plan(problem, plan) and is_valid_chain_plan(problem, unplanned)
+             min_weeks_unemployed: int | None, effects: ChainEffects | None = None) -> dict[str, Any]:
+    """The plan (c) against (a) no upskilling and (b) unplanned upskilling, in one run."""
+    effects = effects or ChainEffects()
+    plan = optimise_chains(problem, exact_limit=exact_limit)
+    none, unplanned = no_upskilling_plan(problem), unplanned_plan(problem)
+    ok = all(is_valid_chain_plan(problem, p) for p in (plan, none, unplanned))
+    figures = chain_effects(problem, plan, effects, none, unplanned)
     return {"chains": region.steps(plan), **{k: plan.summary[k] for k in CHAIN_KEYS[1:8]},
-            "unplanned_job_seekers_entering": unplanned.summary["job_seekers_entering"],
-            "unplanned_multiplier": unplanned.summary["multiplier"],
-            "unplanned_job_seekers_into_freed_jobs": unplanned.summary["job_seekers_into_freed_jobs"],
+            "cost_sek": plan.summary["cost"], **{k: figures[k] for k in EFFECT_KEYS},
+            "effect_parameters": {**asdict(effects), "sources": EFFECT_SOURCES},
+            "shortage_source": _shortage_source(region),
             "method": plan.method, "checker_ok": ok,
             "rotation": _rotation(region, problem, plan, min_weeks_unemployed)}
 
 
+def _shortage_source(region: ChainRegion) -> str:
+    forecast = region.shortage
+    if forecast is None:
+        return "no forecast inputs in the database: no position counts as shortage"
+    return ("Kedja's regional forecast: gap (demand − supply) by occupation and municipality in "
+            f"{forecast.year}")
+
+
+RATE_SOURCES = {
+    "completion_rate": "SCB, Examensgraden inom yrkeshögskolan 2016–2020: 71.6 % had graduated in 2020",
+    "retention_rate": "setting (no regional source yet): 0.9 of movers and entrants stay the year",
+    "attrition_rate": "setting (no regional source yet): 0.05 of employees leave the region's jobs a year",
+    "substitute_hire_rate": "IFAU Rapport 2005:10 (Friårets arbetsmarknadseffekter): substitutes spent 23 "
+                            "fewer days in unemployment or programmes the year after, 23/365 = 0.063",
+}
+"""Where each simulation rate comes from when it is not estimated from the database."""
+
+
+def recorded_rates(engine: Engine) -> dict[str, tuple[float, str]]:
+    """Yearly rates estimated from the database, each with how it was estimated.
+
+    - ``inflow_rate``: job seekers who registered in the last year over all job seekers now (in
+      a steady state, the yearly inflow as a share of the stock);
+    - ``seeker_exit_rate``: of the people followed up 365 days after leaving a programme with a
+      known status, the share studying or outside the labour force (left without work);
+    - ``retirement_rate``: the forecast's retirements in its first year over the employed
+      (:mod:`kedja.services.chains_forecast`).
+
+    Counts only: no person is read, nothing is audited.
+    """
+    rates: dict[str, tuple[float, str]] = {}
+    with session_scope(engine) as session:
+        today = reference_date(session)
+        stock, recent = flows.job_seeker_registrations(session, today)
+        outcomes = flows.outcome_counts(session, 365)
+    if stock:
+        rates["inflow_rate"] = (round(recent / stock, 3), f"database: {recent} of {stock} job seekers "
+                                                          f"registered in the year before {today}")
+    known = sum(n for status, n in outcomes.items() if status != "unknown")
+    if known:
+        left = outcomes.get("studying", 0) + outcomes.get("outside_labour_force", 0)
+        rates["seeker_exit_rate"] = (round(left / known, 3), f"database: {left} of {known} followed up "
+                                                             "365 days after exit were studying or outside "
+                                                             "the labour force")
+    forecast = _forecast_shortage(engine)
+    if forecast is not None and forecast.retirement_rate > 0:
+        rates["retirement_rate"] = (forecast.retirement_rate, "Kedja's regional forecast: first-year "
+                                                              "retirements over the employed")
+    return rates
+
+
 def simulate_region_chains(engine: Engine, *, years: int = 5, runs: int = 20, seed: int = 0,
-                           budget: float | None = None, **rates: float) -> dict[str, Any]:
+                           budget: float | None = None,
+                           progress: Callable[[str, int, int], None] | None = None,
+                           **rates: float) -> dict[str, Any]:
     """The three strategies over ``years`` on the database's region: per year, mean and 10–90 % band.
 
-    ``rates`` are :class:`~kedja.chains.simulate.SimulationSettings` fields (completion_rate, ...).
+    ``rates`` are :class:`~kedja.chains.simulate.SimulationSettings` fields (completion_rate, ...);
+    those not given are estimated from the database where it records them
+    (:func:`recorded_rates`), else the defaults with the sources of :data:`RATE_SOURCES`.
+    ``progress(stage, done, total)`` reports the stages ("region", "runs").
     """
+    if progress is not None:
+        progress("region", 0, 1)
     region, problem = load_chain_region(engine, budget=budget)
+    recorded = recorded_rates(engine)
+    given = {k: v for k, v in rates.items() if v is not None}
+    chosen = {**{k: v for k, (v, _) in recorded.items()}, **given}
+    sources = {**RATE_SOURCES, **{k: why for k, (_, why) in recorded.items()},
+               **{k: "given on the command line" for k in given}}
     settings = SimulationSettings(years=years, runs=runs, seed=seed, course_weeks=region.course_weeks(),
-                                  **rates)  # type: ignore[arg-type]
-    result = simulate_strategies(problem, settings)
+                                  **chosen)  # type: ignore[arg-type]
+    if progress is not None:
+        progress("region", 1, 1)
+    result = simulate_strategies(problem, settings, progress=None if progress is None
+                                 else lambda done, total: progress("runs", done, total))
     return {"years": years, "runs": runs, "seed": seed, "strategies": list(STRATEGIES),
             "settings": {k: v for k, v in vars(settings).items() if k != "course_weeks"},
+            "sources": {k: sources[k] for k in sorted(sources) if k in vars(settings)},
             "yearly": result.yearly, "checker_ok": result.checker_ok,
             "first_year": region.today.year + 1}
 
 
-SMALL_CELL = 5
-"""Counts under this are shown as "<5" in the regional view (small-cell suppression)."""
-CACHE_SECONDS = 600.0
-"""The region's plan is costly (tens of seconds on the demo region): it is kept ten minutes."""
+CACHE_SECONDS = 86_400.0
+"""The region's plan is costly (half a minute to a minute on the demo region): it is computed in
+the background when the server starts and kept a day; the services that change the region's data
+drop it at once (:func:`kedja.services.cache.invalidate`)."""
 
 
-def _region_and_plan(engine: Engine) -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
+def region_and_plan(engine: Engine, progress: Callable[[str, float], None] | None = None
+                    ) -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
+    """The region, its problem and its plan with the counterfactuals, computed once and kept."""
     def compute() -> tuple[ChainRegion, ChainProblem, dict[str, Any]]:
+        step = progress or (lambda _step, _share: None)
+        step("reading the region and matching job seekers", 0.05)
         region, problem = load_chain_region(engine)
+        step("planning chains and the counterfactuals", 0.6)
         return region, problem, _planned(region, problem, EXACT_LIMIT, None)
     return cached(engine, "chains_plan", compute, seconds=CACHE_SECONDS)
 
 
-def _suppressed(count: int) -> int | str:
-    return count if count >= SMALL_CELL else f"<{SMALL_CELL}"
-
-
-def regional_chain_view(engine: Engine, principal: Principal) -> dict[str, Any]:
-    """The region's chains as aggregates only: figures, and chain patterns by occupation.
-
-    No person is named; pattern counts under five are shown as "<5". A job seeker's step comes
-    "from" ``asf_placement`` when they are in an ASF's work-integration placement now.
-    """
-    require_permission(principal, Permission.READ_AGGREGATES)
-    _, _, plan = _region_and_plan(engine)
-    patterns: Counter[tuple[tuple[str, str | None], ...]] = Counter()
-    for chain in plan["chains"]:
-        if len(chain["steps"]) > 1:
-            patterns[tuple((s["occupation_code"], s["from_occupation_code"]
-                            or ("asf_placement" if s["asf_placement"] else None))
-                           for s in chain["steps"])] += 1
-    rows = [{"steps": [{"into": into, "from": origin} for into, origin in pattern],
-             "chains": _suppressed(n), "end": "job_seeker"} for pattern, n in patterns.most_common()]
-    keys = ("upskilled", "job_seekers_entering", "multiplier", "cost_per_entrant",
-            "shortage_positions_filled", "job_seekers_into_freed_jobs", "direct_hires",
-            "unplanned_job_seekers_entering",
-            "unplanned_multiplier", "unplanned_job_seekers_into_freed_jobs", "method", "checker_ok")
-    rotation = {k: v for k, v in plan["rotation"].items() if k != "calendar"}
-    return {**{k: plan[k] for k in keys}, "patterns": rows, "rotation": rotation}
-
-
-def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: str | None = None
-                        ) -> dict[str, Any]:
-    """An employer's planner: its staff by occupation, their possible moves, the chains they start.
-
-    Staff are counted by occupation (counts under five read "<5"); an employee is named only
-    when they have consented to the employer seeing their record, and each such read is
-    audited. People further down a chain (other employers' staff, job seekers) are shown by
-    occupation and municipality only. Employer HR sees its own organisation; an admin may name
-    any employer.
-    """
-    require_permission(principal, Permission.PLAN_WORKFORCE)
-    employer = organisation_id or principal.organisation_id
-    if Role.ADMIN not in principal.roles and employer != principal.organisation_id:
-        raise Forbidden(f"an employer's planner shows its own staff only, not {employer!r}",
-                        field="organisation_id", value=employer, hint="leave organisation_id out")
-    region, problem, plan = _region_and_plan(engine)
-    staff = [e for e, p in enumerate(region.employees) if p.situation.employer_id == employer]
-    ids: set[str] = {region.employees[e].id for e in staff}
-    by_occupation: Counter[str] = Counter(str(region.employees[e].situation.occupation_code) for e in staff)
-    moves: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for k in np.flatnonzero(np.isin(problem.move_employee, staff)).tolist():
-        e, c = int(problem.move_employee[k]), int(problem.move_course[k])
-        goal = region.positions[int(problem.move_position[k])][0]
-        moves[str(region.employees[e].situation.occupation_code), goal, region.courses[c].title].add(e)
-    with session_scope(engine) as session:  # the consents read and the named reads audited together
-        named = set(records.consenting_people(session, employer))
-        chains = [_anonymised(chain, ids & named) for chain in plan["chains"]
-                  if any(not s["job_seeker"] and s["person_id"] in ids for s in chain["steps"])]
-        shown = sorted({s["person_id"] for c in chains for s in c["steps"] if s["person_id"]})
-        audit_reads(session, principal, shown, Purpose.WORKFORCE_PLANNING)
-    return {
-        "organisation_id": employer, "staff": _suppressed(len(staff)),
-        "occupations": [{"occupation_code": code, "staff": _suppressed(n)}
-                        for code, n in by_occupation.most_common()],
-        "moves": [{"from_occupation_code": origin, "occupation_code": goal, "course_title": title,
-                   "staff": _suppressed(len(who))} for (origin, goal, title), who in sorted(moves.items())],
-        "chains": chains,
-    }
-
-
-def _anonymised(chain: dict[str, Any], named: set[str]) -> dict[str, Any]:
-    """A chain with everyone not in ``named`` reduced to their step: no id, no position label."""
-    def shown(step: dict[str, Any]) -> dict[str, Any]:
-        label = step["position"]
-        hidden_label = label.startswith("job of ") and label.removeprefix("job of ") not in named
-        if step["person_id"] in named:
-            return {**step, "position": None if hidden_label else label}
-        return {**step, "person_id": None, "position": None,
-                "employer_id": None if step["job_seeker"] else step["employer_id"]}
-    return {"end": chain["end"], "steps": [shown(s) for s in chain["steps"]]}
+def region_plan_ready(engine: Engine) -> tuple[ChainRegion, ChainProblem, dict[str, Any]] | None:
+    """The kept plan if it is there, else None (never computes, never waits)."""
+    return peek(engine, "chains_plan", seconds=CACHE_SECONDS)

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
+from kedja.core.access import Purpose
 from kedja.core.errors import Conflict
 from kedja.demo import (
     DEMO_DATE,
@@ -20,10 +21,12 @@ from kedja.demo import (
     generate_demo,
     load_region_pack,
     load_taxonomy_pack,
+    staff_consents,
 )
 from kedja.demo.hub import DemoHub, demo_hub
 from kedja.services.accounts import add_user
 from kedja.services.cache import invalidate
+from kedja.services.identity import save_demo_identities
 from kedja.store import hub, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
@@ -89,6 +92,8 @@ def build_demo_database(
         step("Storing organisations and people")
         repo.save_organisations(session, demo.organisations)
         repo.save_people(session, demo.people, demo.protected)
+        step("Sealing the demo's names and personal numbers")
+        save_demo_identities(session, demo.people, demo.protected, seed=seed)
         checkpoint("demo.people-stored")
         step("Storing opportunities and establishments")
         repo.save_opportunities(session, demo.opportunities)
@@ -96,7 +101,9 @@ def build_demo_database(
         step("Storing consents and demo accounts")
         consents = demo_consents(demo, seed=seed)
         records.save_consents(session, consents)
-        accounts = _add_demo_accounts(session, consents, seed)
+        staff = staff_consents(demo, seed=seed)
+        records.save_consents(session, staff, purposes=[Purpose.WORKFORCE_PLANNING.value])
+        accounts = _add_demo_accounts(session, consents + staff, seed)
         step("Storing the hub: services, needs and offers, referrals and follow-up")
         _save_hub(session, demo_hub(demo, region, consents, seed=seed))
         repo.set_info(session, "demo", json.dumps({"seed": seed, "region": region.code,

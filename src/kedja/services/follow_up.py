@@ -8,16 +8,28 @@ public pages of a later issue once the figures are published.
 
 from __future__ import annotations
 
+import calendar
+import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from kedja.core.access import Permission, Principal, Purpose, require_permission, require_person_visible
+from kedja.core.access import Permission, PersonView, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import Conflict, InvalidInput, NotFound
 from kedja.core.ids import PersonId
-from kedja.core.journeys import Enrolment, Exit, Outcome, ProgressAssessment
+from kedja.core.journeys import (
+    Enrolment,
+    Exit,
+    ExitDestination,
+    Outcome,
+    OutcomeStatus,
+    ProgressAssessment,
+    ProgressDimension,
+)
 from kedja.follow_up import (
     IndicatorTable,
     Participant,
@@ -28,13 +40,17 @@ from kedja.follow_up import (
     indicators_xlsx,
 )
 from kedja.follow_up.progression import dimension_changes
-from kedja.services.people import audit_reads
+from kedja.services import gate
 from kedja.services.referrals import ReferralView, referral_views
 from kedja.store import hub, records, session_scope
 from kedja.store import tables as t
 
 __all__ = [
     "Journey",
+    "JourneyAssessment",
+    "JourneyEnrolment",
+    "JourneyExit",
+    "JourneyOutcome",
     "Period",
     "equal_treatment",
     "indicator_report_tables",
@@ -51,31 +67,94 @@ Period = tuple[date | None, date | None]
 
 
 @dataclass(frozen=True, slots=True)
+class JourneyEnrolment:
+    """An enrolment in an opportunity, with its title and organisation."""
+
+    id: str
+    opportunity_id: str
+    title: str
+    organisation_id: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyExit:
+    """Leaving an enrolment, and where to."""
+
+    enrolment_id: str
+    on: date
+    destination: ExitDestination
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyOutcome:
+    """The person's status some days after an exit."""
+
+    enrolment_id: str
+    days_after_exit: int
+    status: OutcomeStatus
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyAssessment:
+    """One of the person's own ratings (1–10)."""
+
+    on: date
+    dimension: ProgressDimension
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
 class Journey:
-    """Where a person has been: referrals, enrolments, exits, outcomes and self-assessments."""
+    """Where a person has been, as the gate opened it: the API serves it as it is.
+
+    The full view holds referrals, enrolments, exits, outcomes and self-assessments; the
+    candidate view (an employer) only the employer's own referrals and enrolments.
+    """
 
     person_id: str
+    view: PersonView
     referrals: list[ReferralView]
-    enrolments: list[tuple[Enrolment, str, str]]
-    exits: list[Exit]
-    outcomes: list[Outcome]
-    assessments: list[ProgressAssessment]
+    enrolments: list[JourneyEnrolment]
+    exits: list[JourneyExit]
+    outcomes: list[JourneyOutcome]
+    assessments: list[JourneyAssessment]
     changes: dict[str, int]
     """Per dimension rated at least twice, the last score minus the first."""
 
 
-def parse_period(text: str | None) -> Period:
-    """``YYYY-MM-DD:YYYY-MM-DD`` (either side may be empty) as two dates.
+def _enrolments(rows: list[tuple[Enrolment, str, str]]) -> list[JourneyEnrolment]:
+    return [JourneyEnrolment(e.id, str(e.opportunity_id), title, org, e.start, e.end)
+            for e, title, org in rows]
+
+
+def _month_hint(day: date) -> str:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return (f"indicators are published for whole calendar months: use "
+            f"{day.replace(day=1).isoformat()}:{day.replace(day=last).isoformat()} or a span of "
+            f"whole months")
+
+
+def parse_period(text: str | None, *, today: date | None = None) -> Period:
+    """``YYYY-MM-DD:YYYY-MM-DD`` of whole calendar months (either side may be empty) as two dates.
+
+    Published indicators cover whole months only, so two periods always differ by at least a
+    month of people (fixed reporting periods, a first line against differencing; the cell-key
+    method is the second). An open end stops at the end of the last complete month before
+    ``today``, so the figures do not change from one day to the next.
 
     Examples:
         >>> parse_period("2026-01-01:2026-06-30")
         (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
-        >>> parse_period(None)
-        (None, None)
+        >>> parse_period(None, today=date(2026, 3, 9))
+        (None, datetime.date(2026, 2, 28))
+        >>> parse_period("2026-01-01:2026-03-08")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        kedja.core.errors.InvalidInput: the period '2026-01-01:2026-03-08' does not end on ...
     """
-    if not text:
-        return None, None
-    start, sep, end = text.partition(":")
+    start, sep, end = (text or ":").partition(":")
     try:
         if not sep:
             raise ValueError
@@ -88,34 +167,64 @@ def parse_period(text: str | None) -> Period:
     if first and last and last < first:
         raise InvalidInput(f"the period {text!r} ends before it starts", field="period",
                            value=text, hint="swap the dates")
+    if first is not None and first.day != 1:
+        raise InvalidInput(f"the period {text!r} does not start on the first day of a month",
+                           field="period", value=text, hint=_month_hint(first))
+    if last is not None and last.day != calendar.monthrange(last.year, last.month)[1]:
+        raise InvalidInput(f"the period {text!r} does not end on the last day of a month",
+                           field="period", value=text, hint=_month_hint(last))
+    if last is None:
+        last = (today or date.today()).replace(day=1) - timedelta(days=1)
     return first, last
 
 
-def _audit_write(session: object, principal: Principal, person_id: str, note: str) -> None:
-    records.append_audit(session, [AuditEntry(  # type: ignore[arg-type]
+def _audit_write(session: Session, principal: Principal, person_id: str, note: str) -> None:
+    records.append_audit(session, [AuditEntry(
         at=datetime.now(UTC), actor=principal.username, organisation_id=principal.organisation_id,
         action=AuditAction.WRITE, subject_type="person", subject_id=person_id, purpose=note)])
 
 
-def person_journey(engine: Engine, principal: Principal, person_id: str) -> Journey:
-    """A person's journey, if their record is visible to the principal (an audited read)."""
+def person_journey(engine: Engine, principal: Principal, person_id: str, *,
+                   purpose: Purpose = Purpose.FOLLOW_UP) -> Journey:
+    """A person's journey, opened by the gate for ``purpose`` (an audited read).
+
+    In the full view (case workers) it holds everything. In the candidate view (an employer
+    the person consented to) it holds only the referrals to or from the employer and the
+    enrolments in its own opportunities: no exits, outcomes, self-ratings or changes, which
+    are case data.
+
+    Raises:
+        Forbidden: no consent or active referral of the organisation covers the purpose
+            (the same answer for an unknown id).
+    """
     require_permission(principal, Permission.READ_PEOPLE)
     with session_scope(engine) as session:
-        require_person_visible(principal, person_id, records.grants_for_person(session, person_id))
-        referrals = referral_views(session, principal, hub.referrals(session, person_id=person_id))
+        opened = gate.open_person(session, principal, person_id, purpose)
+        found = hub.referrals(session, person_id=person_id)
+        enrolments = hub.enrolments_of(session, person_id)
+        if opened.view is not PersonView.FULL:
+            org = principal.organisation_id
+            found = [(r, p) for r, p in found
+                     if org in (r.from_organisation_id, r.to_organisation_id)]
+            enrolments = [e for e in enrolments if e[2] == org]
+            return Journey(person_id, opened.view, referral_views(session, principal, found),
+                           _enrolments(enrolments), [], [], [], {})
         assessments = hub.assessments(session, person_id=person_id)
-        journey = Journey(person_id, referrals, hub.enrolments_of(session, person_id),
-                          hub.exits_of(session, person_id),
-                          hub.outcomes(session, person_id=person_id), assessments,
-                          dimension_changes(assessments).get(person_id, {}))
-        audit_reads(session, principal, [person_id], Purpose.FOLLOW_UP)
-    return journey
+        return Journey(
+            person_id, opened.view, referral_views(session, principal, found),
+            _enrolments(enrolments),
+            [JourneyExit(x.enrolment_id, x.on, x.destination)
+             for x in hub.exits_of(session, person_id)],
+            [JourneyOutcome(o.enrolment_id, o.days_after_exit, o.status)
+             for o in hub.outcomes(session, person_id=person_id)],
+            [JourneyAssessment(a.assessed_on, a.dimension, a.score) for a in assessments],
+            dimension_changes(assessments).get(person_id, {}))
 
 
-def _check_writer(session: object, principal: Principal, person_id: str) -> None:
+def _check_writer(session: Session, principal: Principal, person_id: str) -> None:
     require_permission(principal, Permission.RECORD_CONSENT)  # the person's case workers
-    require_person_visible(principal, person_id,
-                           records.grants_for_person(session, person_id))  # type: ignore[arg-type]
+    gate.open_person(session, principal, person_id, Purpose.FOLLOW_UP, need=PersonView.FULL,
+                     audit=None)
 
 
 def record_assessment(engine: Engine, principal: Principal, person_id: str, *, on: date,
@@ -191,17 +300,50 @@ def record_outcome(engine: Engine, principal: Principal, enrolment_id: str, *,
     return item
 
 
+def _record_keys(engine: Engine, people: set[str]) -> dict[str, int]:
+    """The people's record keys for the cell-key method; a person without one gets a random one.
+
+    Kept in ``record_keys``, so every server process, a backup and its restore, and an erasure
+    (the key moves to the pseudonym) give the same keys and so the same published figures.
+    """
+    for _ in range(5):
+        with session_scope(engine) as session:
+            keys = dict(session.execute(select(t.RecordKeyRow.person_id,
+                                               t.RecordKeyRow.key)).all())
+        missing = sorted(people - set(keys))
+        if not missing:
+            return {p: int(keys[p]) for p in people}
+        try:
+            with session_scope(engine) as session:
+                session.add_all([t.RecordKeyRow(person_id=p, key=secrets.randbits(32))
+                                 for p in missing])
+        except IntegrityError:  # another process drew some of them first: read theirs, retry
+            continue
+    raise Conflict("the record keys could not be drawn: other server processes kept drawing "
+                   "them at the same time", hint="try again")
+
+
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
                                                      list[ProgressAssessment]]:
+    # the same rule for every caller: whole months, an open end at the last complete month
+    return _inputs_unchecked(engine, parse_period(":".join(d.isoformat() if d else ""
+                                                           for d in period)))
+
+
+def _inputs_unchecked(engine: Engine, period: Period
+                      ) -> tuple[list[Participant], list[Outcome], list[ProgressAssessment]]:
+    """The inputs over any period (the attack tests difference day periods with it)."""
     start, end = period
     with session_scope(engine) as session:
         rows = hub.participant_rows(session, start=start, end=end)
         outcomes = hub.outcomes(session)
         assessments = hub.assessments(session)
+    keys = _record_keys(engine, {r.person_id for r in rows})
     on = end or max((r.start for r in rows), default=date(2026, 1, 1))
     participants = [Participant(r.person_id, r.enrolment_id, r.municipality_code,
                                 r.organisation_id, r.group, r.start, r.end, r.gender,
-                                age_band(r.birth_year, on), r.born_abroad) for r in rows]
+                                age_band(r.birth_year, on), r.born_abroad,
+                                keys[r.person_id]) for r in rows]
     people = {p.person_id for p in participants}
     return (participants, [o for o in outcomes if o.person_id in people],
             [a for a in assessments if a.person_id in people])

@@ -7,6 +7,7 @@ no person's data is read and no audit entry is needed.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,16 +17,26 @@ from sqlalchemy import Engine
 
 from kedja.core.errors import InvalidInput, NotFound
 from kedja.core.establishments import Establishment
+from kedja.core.spreadsheets import safe_record
 from kedja.demo import load_region_pack
-from kedja.demo.forecast_inputs import pack_demography, pack_occupations
-from kedja.forecast.backtest import backtest
+from kedja.demo.forecast_inputs import (
+    expansion_growth,
+    forecast_pack,
+    pack_demography,
+    pack_occupations,
+)
+from kedja.forecast.age_backtest import scb_age_backtest
+from kedja.forecast.backtest import METHODS, backtest
 from kedja.forecast.jsonstat import load_jsonstat
 from kedja.forecast.kolada import read_kolada
 from kedja.forecast.projection import DemographicRates, project
+from kedja.forecast.rates import EstimatedRates, estimate_rates
 from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_forecast
+from kedja.forecast.scb_history import ScbHistory, read_scb_history
 from kedja.forecast.scb_population import population_from_cube
 from kedja.forecast.scenarios import SCENARIOS, scenario
 from kedja.forecast.structure import indicators, pyramid
+from kedja.scale.national import national_pack
 from kedja.services.cache import cached
 from kedja.store import session_scope
 from kedja.store.forecasting import employed_counts, job_seeker_counts, list_establishments
@@ -34,14 +45,23 @@ __all__ = [
     "ESTABLISHMENT_MUNICIPALITIES",
     "ForecastRun",
     "backtest_kolada",
+    "gap_decomposition",
+    "home_municipality",
     "list_scenarios",
     "municipality_forecast",
+    "occupation_gaps",
     "project_scb_population",
     "region_gaps",
     "region_population",
     "run_forecast",
 ]
 
+LOCAL_MULTIPLIER = 0.5
+"""Local non-tradable jobs per new tradable-sector job in Swedish labour markets in the long run:
+Moretti & Thulin (2013), *Local multipliers and human capital in the United States and Sweden*,
+Industrial and Corporate Change 22(1), 339–362 (ten tradable jobs, about five local jobs)."""
+FORECAST_CACHE_SECONDS = 6 * 3600.0
+"""A forecast changes only when its inputs do, and imports clear the cache; keep it 6 hours."""
 ESTABLISHMENT_MUNICIPALITIES = ("2482", "2580", "2582", "2523", "2584")
 SOURCES = "Källa: Kolada; Källa: SCB (YREG54BAS); Kedja demo region (synthetic employment mix)"
 
@@ -73,12 +93,14 @@ def _mix(grid: np.ndarray) -> np.ndarray:
     regional = grid.sum(axis=0)
     empty = grid.sum(axis=1) == 0
     grid[empty] = regional if regional.sum() else 1.0
-    return grid / grid.sum(axis=1, keepdims=True)
+    mixed: np.ndarray = grid / grid.sum(axis=1, keepdims=True)
+    return mixed
 
 
 def _seekers_per_employed(seekers: np.ndarray, employed: np.ndarray) -> np.ndarray:
     totals = employed.sum(axis=1, keepdims=True)
-    return np.divide(seekers, totals, out=np.zeros_like(seekers), where=totals > 0)
+    ratio: np.ndarray = np.divide(seekers, totals, out=np.zeros_like(seekers), where=totals > 0)
+    return ratio
 
 
 def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
@@ -87,9 +109,15 @@ def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
         counts = employed_counts(session)
         seekers = job_seeker_counts(session)
         establishments = list_establishments(session)
-    demography, occupations = pack_demography(), pack_occupations()
+    demography, occupations, pack = pack_demography(), pack_occupations(), forecast_pack()
     employed = _grid(counts, demography.codes, occupations.codes)
+    counties = tuple(c[:2] for c in demography.codes)
     return RegionInputs(
+        rates=pack.rates, counties=counties, employment_by_age=pack.employment_by_age,
+        population_error_by_horizon=pack.population_error,
+        induced_multiplier=LOCAL_MULTIPLIER,
+        trend_by_demand={level: expansion_growth(pack, counties, occupations.codes, level)
+                         for level in ("central", "high", "low")},
         municipalities=demography.codes, base_year=demography.base_year,
         base_population=demography.base, net_migration=demography.net,
         occupations=occupations.codes,
@@ -114,7 +142,8 @@ def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon
     key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{exit_age}:{employment_rate}:" \
           f"{matchable_share}"
     return cached(engine, key, lambda: _run_forecast(
-        engine, scenario_name, horizon, draws, seed, exit_age, employment_rate, matchable_share))
+        engine, scenario_name, horizon, draws, seed, exit_age, employment_rate, matchable_share),
+        seconds=FORECAST_CACHE_SECONDS)
 
 
 def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, seed: int,
@@ -129,11 +158,83 @@ def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, 
                        pack_occupations().names, establishments, baseline)
 
 
+def _area_index(run: ForecastRun, area: str | None) -> np.ndarray:
+    """Municipality rows of ``area``: a municipality code, a county code (2 digits) or the region."""
+    codes = run.forecast.inputs.municipalities
+    if area is None:
+        return np.arange(len(codes))
+    if len(area) == 2:
+        rows = np.array([i for i, c in enumerate(codes) if c.startswith(area)], dtype=int)
+        if rows.size:
+            return rows
+    elif area in codes:
+        return np.array([codes.index(area)])
+    raise NotFound(f"no area {area!r} in the forecast", field="area", value=area,
+                   hint="give a municipality code (2584), a county code (25) or nothing")
+
+
+def _year_index(run: ForecastRun, year: int | None) -> tuple[int, int]:
+    years = run.forecast.balance.inputs.years
+    chosen = years[-1] if year is None else year
+    if chosen not in years:
+        raise InvalidInput(f"{chosen} is outside the labour balance {years[0]}–{years[-1]}",
+                           field="year", value=chosen, hint=f"choose {years[0]}–{years[-1]}")
+    return chosen, years.index(chosen)
+
+
+def occupation_gaps(run: ForecastRun, *, area: str | None = None,
+                    year: int | None = None) -> list[dict[str, Any]]:
+    """The gap per occupation in ``area`` (municipality, county or region) and ``year``.
+
+    Each row decomposes the gap: ``expansion`` (demand growth) + ``establishments`` (their
+    direct headcount over the base year) + ``replacement`` (retirements) − ``entrants`` (new
+    workers from the projected population) = ``gap`` (positive = people missing). Rows are
+    sorted by gap, largest first; ``employed`` is the base year's employment.
+    """
+    rows_m = _area_index(run, area)
+    chosen, t = _year_index(run, year)
+    b = run.forecast.balance
+    parts = {"expansion": b.expansion, "establishments": b.establishments,
+             "replacement": b.retirements, "entrants": b.entrants, "gap": b.gap,
+             "demand": b.demand, "supply": b.supply}
+    sums = {k: v[t, rows_m].sum(axis=0) for k, v in parts.items()}
+    employed = b.inputs.employed[rows_m].sum(axis=0)
+    out = []
+    for o in np.argsort(-sums["gap"]):
+        code = run.forecast.inputs.occupations[o]
+        out.append({"occupation": code, "name": run.occupation_names.get(code, code),
+                    "year": chosen, "employed": round(float(employed[o]), 1),
+                    **{k: round(float(v[o]), 1) for k, v in sums.items()}})
+    return out
+
+
+def gap_decomposition(run: ForecastRun, *, area: str | None = None,
+                      year: int | None = None) -> dict[str, Any]:
+    """The total gap of ``area`` in ``year`` split into its four drivers (see ``occupation_gaps``)."""
+    rows = occupation_gaps(run, area=area, year=year)
+    keys = ("expansion", "establishments", "replacement", "entrants", "gap", "employed")
+    total = {k: round(sum(r[k] for r in rows), 1) for k in keys}
+    return {"area": area or "region", "year": rows[0]["year"] if rows else year,
+            "scenario": run.forecast.scenario.name, **total,
+            "gap_per_1000_employed": round(1000 * total["gap"] / total["employed"], 1)
+            if total["employed"] else 0.0}
+
+
+def home_municipality(engine: Engine, organisation_id: str) -> str | None:
+    """The municipality of the user's organisation, where the forecast page opens (or None)."""
+    from kedja.store.tables import OrganisationRow
+
+    with session_scope(engine) as session:
+        row = session.get(OrganisationRow, organisation_id)
+        return row.municipality_code if row is not None else None
+
+
 def list_scenarios() -> list[dict[str, Any]]:
     """The named scenarios and what each changes."""
     return [{"name": s.name, "label": s.label, "establishment_delay": s.establishment_delay,
              "establishment_scale": s.establishment_scale,
-             "in_migration_factor": s.in_migration_factor} for s in SCENARIOS.values()]
+             "in_migration_factor": s.in_migration_factor, "demand": s.demand}
+            for s in SCENARIOS.values()]
 
 
 def _index(run: ForecastRun, code: str) -> int:
@@ -157,20 +258,25 @@ def _population_view(run: ForecastRun, m: int) -> dict[str, Any]:
 
 def _gap_rows(run: ForecastRun, m: int, t: int, top: int) -> list[dict[str, Any]]:
     f, base = run.forecast.balance, run.baseline.balance
-    order = np.argsort(-f.gap[t, m])[:top]
+    # Each property of the balance computes a whole (years, municipalities, occupations)
+    # array: take this municipality's year once.
+    gap, gap_base = f.gap[t, m], base.gap[t, m]
+    after, index = f.gap_after_matching[t, m], f.shortage_index[t, m]
+    matched = f.matched_job_seekers[m]
+    order = np.argsort(-gap)[:top]
     rows = []
     for o in order:
         code = run.forecast.inputs.occupations[o]
         row = {"occupation": code, "name": run.occupation_names.get(code, code),
                "demand": round(float(f.demand[t, m, o]), 1),
                "supply": round(float(f.supply[t, m, o]), 1),
-               "gap": round(float(f.gap[t, m, o]), 1),
-               "gap_ageing_only": round(float(base.gap[t, m, o]), 1),
-               "establishment_effect": round(float(f.gap[t, m, o] - base.gap[t, m, o]), 1),
+               "gap": round(float(gap[o]), 1),
+               "gap_ageing_only": round(float(gap_base[o]), 1),
+               "establishment_effect": round(float(gap[o] - gap_base[o]), 1),
                "retirements": round(float(f.retirements[t, m, o]), 1),
-               "matchable_job_seekers": round(float(f.matched_job_seekers[m, o]), 1),
-               "gap_after_matching": round(float(f.gap_after_matching[t, m, o]), 1),
-               "shortage_index": round(float(f.shortage_index[t, m, o]), 4)}
+               "matchable_job_seekers": round(float(matched[o]), 1),
+               "gap_after_matching": round(float(after[o]), 1),
+               "shortage_index": round(float(index[o]), 4)}
         if run.forecast.gap_low is not None and run.forecast.gap_high is not None:
             row["gap_p10"] = round(float(run.forecast.gap_low[t, m, o]), 1)
             row["gap_p90"] = round(float(run.forecast.gap_high[t, m, o]), 1)
@@ -191,7 +297,8 @@ def municipality_forecast(run: ForecastRun, code: str, *, year: int | None = Non
     own = [e for e in run.establishments if e.municipality_code == code]
     return {
         "code": code, "name": run.names[code], "scenario": run.forecast.scenario.name,
-        "year": chosen, "establishments": [{"id": e.id, "name": e.name} for e in own],
+        "year": chosen, "establishments": [{"id": e.id, "name": e.name,
+                                            "headcount_basis": e.headcount_basis} for e in own],
         "driver": "establishments" if own else "ageing",
         "population": _population_view(run, m), "gaps": _gap_rows(run, m, t, top),
         "gap_total": round(float(run.forecast.balance.gap[t, m].sum()), 1),
@@ -218,14 +325,43 @@ def project_scb_population(path: Path, *, year: str, horizon: int = 2040
             for r, region in enumerate(regions)}
 
 
+SCB_HISTORY_FOLDER = "scb_lulea_fa"
+"""Folder beside the Kolada folder where ``backtest_kolada`` looks for SCB's single-age files."""
+AGE_WINDOWS = ((2009, 2014), (2009, 2019), (2014, 2024))
+"""The fit → target windows of the single-age back-test on SCB's history."""
+
+
+def _scb_history(kolada: Path, scb: Path | None) -> ScbHistory | None:
+    folder = scb if scb is not None else kolada.parent / SCB_HISTORY_FOLDER
+    if scb is None and not (folder / "population_pre2025.csv").is_file():
+        return None
+    return read_scb_history(folder)
+
+
+def _counties(names: tuple[str, ...]) -> list[str | None]:
+    pack = national_pack()
+    county = {unicodedata.normalize("NFC", n): c[:2]
+              for n, c in zip(pack.names, pack.municipality_codes, strict=True)}
+    return [county.get(n) for n in names]
+
+
 def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
-                    details: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+                    details: Path | None = None, scb: Path | None = None) -> dict[str, Any]:
     """Back-test on Kolada's files in ``folder``: upper Norrland's 29 and all municipalities.
 
-    With ``details``, also write each municipality's percentage error per method as CSV.
+    Rates come from SCB's single-age history (``scb``, or ``scb_lulea_fa`` beside ``folder``)
+    estimated up to ``fit_until``; without it, or for a fit year before its first year, the
+    parametric national schedules. With ``details``, also write each municipality's
+    percentage error per method as CSV. The age back-test covers Kolada's ages 20–30 and, with
+    SCB's history, single ages 20–64 and five-year bands over ``AGE_WINDOWS``.
     """
     history = read_kolada(folder)
-    result = backtest(history, fit_until=fit_until, target=target)
+    scb_history = _scb_history(folder, scb)
+    rates = None
+    if scb_history is not None and fit_until >= scb_history.years[0]:
+        rates = estimate_rates(scb_history, fit_until)
+    result = backtest(history, fit_until=fit_until, target=target,
+                      counties=_counties(history.names), rates=rates)
     if details is not None:
         _write_details(result.per_municipality(), details)
     region = {m.name for m in load_region_pack().municipalities}
@@ -234,16 +370,36 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
         raise InvalidInput(f"found {int(mask.sum())} of the region's {len(region)} municipalities "
                            "in the Kolada files", field="--kolada", value=str(folder),
                            hint="export all 290 municipalities from Kolada")
-    return {"upper_norrland": result.summary(mask), "all": result.summary()}
+    ages: dict[str, Any] = {"kolada_ages_20_30": {"upper_norrland": result.ages_summary(mask),
+                                                  "all": result.ages_summary()}}
+    if scb_history is not None:
+        ages["scb_single_ages"] = [scb_age_backtest(scb_history, fit_until=f, target=t)
+                                   for f, t in AGE_WINDOWS
+                                   if f in scb_history.years and t in scb_history.years]
+    return {"upper_norrland": result.summary(mask), "all": result.summary(), "ages": ages,
+            "rates": _rates_note(rates)}
+
+
+def _rates_note(rates: EstimatedRates | None) -> dict[str, Any]:
+    if rates is None:
+        return {"source": "parametric national schedules (docs/forecast.md)"}
+    return {"source": "SCB single-age history (BE0101), estimated up to the fit year",
+            "years": [rates.years_used[0], rates.years_used[-1]],
+            "tfr": round(float(rates.fertility.sum()), 3),
+            "mortality_improvement": round(rates.mortality_improvement, 4),
+            "county_fertility": {k: round(v, 3) for k, v in rates.county_fertility.items()},
+            "county_mortality": {k: round(v, 3) for k, v in rates.county_mortality.items()},
+            "international_share_in": round(rates.international_in_share, 3),
+            "international_share_out": round(rates.international_out_share, 3)}
 
 
 def _write_details(rows: list[dict[str, Any]], path: Path) -> None:
     region = {m.name for m in load_region_pack().municipalities}
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["name", "upper_norrland", "observed",
-                                                    "model", "unchanged", "linear_trend"])
+                                                    *METHODS])
         writer.writeheader()
-        writer.writerows({**r, "upper_norrland": r["name"] in region} for r in rows)
+        writer.writerows(safe_record({**r, "upper_norrland": r["name"] in region}) for r in rows)
 
 
 def region_population(run: ForecastRun) -> list[dict[str, float]]:

@@ -12,10 +12,12 @@ import numpy as np
 from sqlalchemy import Engine
 
 from kedja.core.errors import InvalidInput
+from kedja.demo.forecast_inputs import forecast_pack
 from kedja.forecast.barometer import BarometerEntry, compare_with_barometer, parse_barometer
-from kedja.services.forecast import ForecastRun, run_forecast
+from kedja.services.forecast import ForecastRun, occupation_gaps, run_forecast
 
-__all__ = ["REGION_COUNTIES", "barometer_comparison", "county_shortage", "read_barometer"]
+__all__ = ["REGION_COUNTIES", "barometer_comparison", "compare_barometer", "county_shortage",
+           "read_barometer"]
 
 REGION_COUNTIES = {"24": "Västerbottens län", "25": "Norrbottens län"}
 OUTLOOK_YEARS = 5  # the barometer's outlook looks five years ahead
@@ -83,3 +85,65 @@ def barometer_comparison(engine: Engine, barometer: Path, counties: Path,
                 shortage=county_shortage(run, code, year))
         result["counties"][name] = summary
     return result
+
+
+def _direction(value: float, *, neutral: float, tolerance: float) -> int:
+    return 0 if abs(value - neutral) <= tolerance else (1 if value > neutral else -1)
+
+
+def compare_barometer(engine: Engine, *, scenario_name: str = "as_announced",
+                      years_ahead: int = OUTLOOK_YEARS, top: int = 10) -> dict[str, Any]:
+    """Kedja's shortage per occupation and county against Yrkesbarometer (the forecast pack).
+
+    Kedja's side is the shortage index (gap / demand) over the county's municipalities
+    ``years_ahead`` after the labour base year; Arbetsförmedlingen's side is the barometer's
+    job opportunities now (1 small = surplus of people, 2 medium, 3 large = shortage), mean
+    over the barometer occupations of the SSYK group. The expansion path uses only the
+    barometer's *outlook*, never the opportunities, so the comparison is not circular.
+    Agreement: Spearman's rank correlation, and the share of occupations in the same
+    direction (Kedja: shortage index above +2 % = shortage, below −2 % = surplus; barometer:
+    above 2.33 = shortage, below 1.67 = surplus; otherwise balance). The disagreements with
+    the largest shortage index differences are listed with Kedja's drivers (the reasons).
+    """
+    from scipy.stats import spearmanr  # imported here: scipy.stats is slow to load
+
+    run = run_forecast(engine, scenario_name=scenario_name)
+    year = run.forecast.balance.inputs.years[0] + years_ahead
+    pack = forecast_pack()
+    result: dict[str, Any] = {"year": year, "scenario": scenario_name, "counties": {},
+                              "source": "JobTech/Arbetsförmedlingen (Yrkesbarometer); Kedja"}
+    for code, name in REGION_COUNTIES.items():
+        shortage = county_shortage(run, code, year)
+        drivers = {r["occupation"]: r for r in occupation_gaps(run, area=code, year=year)}
+        cells = [(ssyk, now, shortage[ssyk]) for ssyk, (now, _) in
+                 pack.barometer.get(code, {}).items() if ssyk in shortage]
+        kedja_dir = [_direction(s, neutral=0.0, tolerance=0.02) for _, _, s in cells]
+        af_dir = [_direction(b, neutral=2.0, tolerance=0.33) for _, b, _ in cells]
+        same = [k == a for k, a in zip(kedja_dir, af_dir, strict=True)]
+        rho = spearmanr([b for _, b, _ in cells], [s for _, _, s in cells])
+        disagreements = sorted(
+            (i for i, ok in enumerate(same) if not ok),
+            key=lambda i: -abs(cells[i][2] - (cells[i][1] - 2.0) / 10))[:top]
+        result["counties"][name] = {
+            "occupations": len(cells),
+            "spearman_rho": round(float(rho[0]), 4), "p_value": round(float(rho[1]), 4),
+            "share_same_direction": round(sum(same) / len(same), 4) if same else None,
+            "disagreements": [_disagreement(cells[i], kedja_dir[i], af_dir[i], drivers,
+                                            run.occupation_names) for i in disagreements],
+        }
+    return result
+
+
+_WORDS = {1: "brist", 0: "balans", -1: "överskott"}
+
+
+def _disagreement(cell: tuple[str, float, float], kedja: int, af: int,
+                  drivers: dict[str, dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
+    ssyk, opportunities, index = cell
+    d = drivers.get(ssyk, {})
+    reason = max(("replacement", "expansion", "establishments", "entrants"),
+                 key=lambda k: abs(float(d.get(k, 0.0))))
+    return {"ssyk": ssyk, "name": names.get(ssyk, ssyk), "kedja": _WORDS[kedja],
+            "arbetsformedlingen": _WORDS[af], "shortage_index": round(index, 4),
+            "barometer_opportunities": opportunities, "main_driver": reason,
+            **{k: d.get(k) for k in ("replacement", "expansion", "establishments", "entrants")}}

@@ -11,16 +11,26 @@ from sqlalchemy import Engine
 
 from kedja.core.errors import Conflict, InvalidInput
 from kedja.core.establishments import Establishment
+from kedja.core.spreadsheets import safe_record, safe_row
 from kedja.forecast.establishments_csv import parse_establishments
 from kedja.forecast.scenarios import SCENARIOS
-from kedja.services.cache import invalidate
-from kedja.services.forecast import ForecastRun, municipality_forecast, run_forecast
+from kedja.services.cache import cached, invalidate
+from kedja.services.forecast import (
+    FORECAST_CACHE_SECONDS,
+    SOURCES,
+    ForecastRun,
+    gap_decomposition,
+    municipality_forecast,
+    region_gaps,
+    region_population,
+    run_forecast,
+)
 from kedja.store import repositories as repo
 from kedja.store import session_scope
 from kedja.store.forecasting import known_codes
 
 __all__ = ["RANKING_COLUMNS", "compare_scenarios", "gap_ranking", "import_establishments",
-           "ranking_csv", "write_ranking_xlsx"]
+           "ranking_csv", "regional_report", "warm_forecasts", "write_ranking_xlsx"]
 
 RANKING_COLUMNS = ("rank", "municipality", "name", "occupation", "occupation_name", "demand",
                    "supply", "gap", "gap_ageing_only", "gap_after_matching", "shortage_index")
@@ -89,7 +99,7 @@ def ranking_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=RANKING_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_record(row) for row in rows)
     return buffer.getvalue()
 
 
@@ -102,8 +112,8 @@ def write_ranking_xlsx(rows: list[dict[str, Any]], path: Path, *, sources: str) 
     sheet.title = "gaps"
     sheet.append(list(RANKING_COLUMNS))
     for row in rows:
-        sheet.append([row[c] for c in RANKING_COLUMNS])
-    book.create_sheet("sources").append([sources])
+        sheet.append(safe_row(row[c] for c in RANKING_COLUMNS))
+    book.create_sheet("sources").append(safe_row([sources]))
     book.save(path)
 
 
@@ -118,7 +128,8 @@ def compare_scenarios(engine: Engine, code: str | None, *, horizon: int = 2040,
         run = run_forecast(engine, scenario_name=name, horizon=horizon)
         m: int | slice = slice(None)
         if code is not None:
-            municipality_forecast(run, code)  # raises NotFound naming an unknown code
+            if code not in run.forecast.inputs.municipalities:
+                municipality_forecast(run, code)  # raises NotFound naming the unknown code
             m = run.forecast.inputs.municipalities.index(code)
         gap = run.forecast.balance.gap
         labour_years = run.forecast.balance.inputs.years
@@ -127,3 +138,29 @@ def compare_scenarios(engine: Engine, code: str | None, *, horizon: int = 2040,
                      **{str(y): round(float(gap[labour_years.index(y), m].sum()), 1)
                         for y in shown}})
     return rows
+
+
+def regional_report(engine: Engine, scenario: str = "as_announced") -> dict[str, Any]:
+    """Everything the regional report page shows, computed once per scenario (cached)."""
+    def compute() -> dict[str, Any]:
+        run = run_forecast(engine, scenario_name=scenario)
+        comparison = compare_scenarios(engine, None)
+        population = region_population(run)
+        return {
+            "population": [row for row in population
+                           if row["year"] % 5 == 0 or row is population[0]],
+            "comparison": comparison,
+            "comparison_years": [k for k in comparison[0] if k.isdigit()],
+            "municipalities": region_gaps(run),
+            "ranking": gap_ranking(run, limit=30),
+            "decomposition": gap_decomposition(run),
+            "sources": SOURCES,
+        }
+    return cached(engine, f"forecast_report:{scenario}", compute, seconds=FORECAST_CACHE_SECONDS)
+
+
+def warm_forecasts(engine: Engine) -> None:
+    """Compute every scenario's forecast and the regional report now (``kedja serve`` start)."""
+    for name in SCENARIOS:
+        run_forecast(engine, scenario_name=name)
+    regional_report(engine)

@@ -8,7 +8,6 @@ nothing.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,10 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from kedja.core.access import Permission, Principal, require_permission
-from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.directory import (
     Agreement,
-    Directory,
     HubService,
     Location,
     Posting,
@@ -33,12 +30,9 @@ from kedja.core.organisations import Organisation, OrganisationKind
 from kedja.hub import (
     CapacityStatus,
     PostingMatch,
-    directory_from_hsds,
-    directory_from_zip,
-    directory_to_hsds,
-    directory_to_zip,
     suggest_matches,
 )
+from kedja.services import hsds
 from kedja.services.referrals import receiver_capacity
 from kedja.store import hub, records, session_scope
 from kedja.store import repositories as repo
@@ -134,64 +128,14 @@ def directory_entry(engine: Engine, organisation_id: str) -> DirectoryEntry:
 
 
 def export_directory(engine: Engine, *, fmt: str) -> bytes:
-    """The directory as HSDS 3.0 JSON or as a zip of HSDS CSV tables (public data only)."""
-    with session_scope(engine) as session:
-        directory = hub.load_directory(session)
-    if fmt == "json":
-        return json.dumps(directory_to_hsds(directory), ensure_ascii=False, indent=1).encode()
-    if fmt == "zip":
-        return directory_to_zip(directory)
-    raise InvalidInput(f"{fmt!r} is not a directory format", field="format", value=fmt,
-                       hint="use json or zip")
+    """The directory as HSDS 3.0 JSON or the HSDS tabular package (see :mod:`.hsds`)."""
+    return hsds.export_directory(engine, fmt=fmt)
 
 
-def import_directory(engine: Engine, principal: Principal, data: bytes, *, fmt: str) -> Directory:
-    """Import an HSDS 3.0 directory (JSON or CSV zip) in one transaction: all or nothing.
-
-    Organisations are added or updated; an imported organisation's services and locations
-    replace the stored ones.
-
-    Raises:
-        Forbidden: only administrators import. InvalidInput: a file Kedja cannot read (the
-            message names the object and field), or a municipality or organisation not known.
-    """
-    require_permission(principal, Permission.MANAGE_DIRECTORY)
-    if fmt == "json":
-        try:
-            document = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InvalidInput(f"the file is not JSON: {error}", field="file",
-                               hint="give an HSDS 3.0 JSON document") from None
-        directory = directory_from_hsds(document)
-    elif fmt == "zip":
-        directory = directory_from_zip(data)
-    else:
-        raise InvalidInput(f"{fmt!r} is not a directory format", field="format", value=fmt,
-                           hint="use json or zip")
-    with session_scope(engine) as session:
-        known = {m.code for m in repo.list_municipalities(session)}
-        for index, org in enumerate(directory.organisations):
-            if org.municipality_code not in known:
-                raise InvalidInput(f"organization[{index}] is in municipality "
-                                   f"{org.municipality_code!r}, which the region does not have",
-                                   field=f"organization[{index}].attributes",
-                                   value=org.municipality_code,
-                                   hint="use an SCB municipality code of the region")
-        ids = {o.id for o in directory.organisations}
-        for index, service in enumerate(directory.services):
-            if service.organisation_id not in ids:
-                raise InvalidInput(f"service[{index}] belongs to {service.organisation_id!r}, "
-                                   "which the file does not hold",
-                                   field=f"service[{index}].organization_id",
-                                   value=service.organisation_id,
-                                   hint="export and import whole organisations")
-        hub.save_directory(session, directory)
-        records.append_audit(session, [AuditEntry(
-            at=datetime.now(UTC), actor=principal.username,
-            organisation_id=principal.organisation_id, action=AuditAction.WRITE,
-            subject_type="directory", subject_id=f"{len(directory.organisations)} organisations",
-            purpose="hsds import")])
-    return directory
+def import_directory(engine: Engine, principal: Principal | None, data: bytes, *,
+                     fmt: str = "", name: str = "") -> hsds.HsdsImport:
+    """Import an HSDS 3.0 directory in one transaction, all or nothing (see :mod:`.hsds`)."""
+    return hsds.import_directory(engine, principal, data, fmt=fmt, name=name)
 
 
 def _seats(session: Any) -> dict[str, Coordinates]:

@@ -25,7 +25,8 @@ from kedja.services.matching import run_allocation
 from kedja.store import records, session_scope
 from kedja.store import tables as t
 
-__all__ = ["JobStatus", "fail_orphaned_jobs", "job_status", "start_allocation_job"]
+__all__ = ["JobStatus", "fail_orphaned_jobs", "job_status", "start_allocation_job",
+           "start_chain_simulation_job"]
 
 
 @dataclass(frozen=True)
@@ -96,19 +97,56 @@ def start_allocation_job(engine: Engine, principal: Principal, *, scenario: str 
     return status
 
 
+KIND_PERMISSION = {"allocation": Permission.RUN_ALLOCATION, "chains_simulation": Permission.READ_AGGREGATES}
+"""The permission that starts and reads each kind of job (a simulation's result is aggregates only)."""
+
+
+def start_chain_simulation_job(engine: Engine, principal: Principal, *, years: int = 5, runs: int = 10,
+                               seed: int = 0) -> JobStatus:
+    """Queue a simulation of the three chain strategies and start it in the background; audited."""
+    from kedja.chains.simulate import SimulationSettings
+    from kedja.services.chains import simulate_region_chains
+
+    require_permission(principal, KIND_PERMISSION["chains_simulation"])
+    SimulationSettings(years=years, runs=runs, seed=seed)  # bad input fails here, not in the thread
+    status = _queued(engine, principal, "chains_simulation", f"chain simulation {years} years × {runs} runs")
+
+    def work(progress: Callable[[str, float], None]) -> dict[str, Any]:
+        def report(stage: str, done: int, total: int) -> None:
+            share = 0.1 * done / total if stage == "region" else 0.1 + 0.9 * done / total
+            label = "reading the region and matching job seekers" if stage == "region" else "simulating runs"
+            progress(label, share)
+        return simulate_region_chains(engine, years=years, runs=runs, seed=seed, progress=report)
+
+    threading.Thread(target=_run, args=(engine, status.id, work), name=status.id, daemon=True).start()
+    return status
+
+
+def _queued(engine: Engine, principal: Principal, kind: str, what: str) -> JobStatus:
+    job_id, now = f"JOB-{secrets.token_hex(6)}", datetime.now(UTC)
+    with session_scope(engine) as session:
+        row = t.JobRow(id=job_id, kind=kind, state="queued", progress=0.0, step="queued",
+                       created_by=principal.username, created=now, finished=None, result=None, error=None)
+        session.add(row)
+        records.append_audit(session, [AuditEntry(
+            at=now, actor=principal.username, organisation_id=principal.organisation_id,
+            action=AuditAction.WRITE, subject_type="job", subject_id=job_id, purpose=f"{what} started")])
+        return _status(row)
+
+
 def job_status(engine: Engine, principal: Principal, job_id: str) -> JobStatus:
     """A job's state, progress and (when done) result.
 
     Raises:
-        Forbidden: the principal may not run allocations.
         NotFound: no job has this id.
+        Forbidden: the principal may not start jobs of this kind (an analyst and an allocation).
     """
-    require_permission(principal, Permission.RUN_ALLOCATION)
     with session_scope(engine) as session:
         row = session.get(t.JobRow, job_id)
         if row is None:
             raise NotFound(f"no job has the id {job_id!r}", field="job_id", value=job_id,
                            hint="use the id returned when the job was started")
+        require_permission(principal, KIND_PERMISSION.get(row.kind, Permission.RUN_ALLOCATION))
         return _status(row)
 
 

@@ -27,6 +27,10 @@ __all__ = ["RetentionRules", "run_maintenance"]
 DAYS_PER_YEAR = 365.25
 
 
+MAX_YEARS = 1000
+"""The longest retention period accepted (a longer one overflows a date)."""
+
+
 @dataclass(frozen=True)
 class RetentionRules:
     """How long each kind of record is kept, in years."""
@@ -39,8 +43,9 @@ class RetentionRules:
         """The rules, refusing periods that are not positive."""
         for name in ("audit_years", "referral_years", "consent_years"):
             value = getattr(self, name)
-            if not value > 0:
-                raise InvalidInput(f"a retention period must be positive, not {value}",
+            if not 0 < value <= MAX_YEARS:  # also refuses nan and inf
+                raise InvalidInput(f"a retention period must be a positive number of years up "
+                                   f"to {MAX_YEARS}, not {value}",
                                    field=f"--{name.replace('_', '-')}", value=value,
                                    hint="give a number of years, e.g. 5")
         return self

@@ -19,12 +19,9 @@ from kedja.core.access import (
     PersonView,
     Principal,
     Purpose,
-    person_view,
     require_permission,
-    require_person_visible,
 )
-from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import Forbidden, InvalidInput, KedjaError, NotFound
+from kedja.core.errors import ConfigurationError, InvalidInput, KedjaError, NotFound
 from kedja.core.geography import Locality
 from kedja.core.ids import LocalityId, MunicipalityCode
 from kedja.core.people import Person
@@ -45,11 +42,11 @@ from kedja.matching.bands import band_met, banded_allocation, group_shares
 from kedja.matching.occupations import shortage_index
 from kedja.matching.planner import PreparedMatching, RegionAllocation
 from kedja.matching.reach import TravelTimes, read_travel_matrix
-from kedja.scale import open_runner, parse_cluster, partitioned_allocation
 from kedja.services import forecast as forecasting
+from kedja.services import gate
 from kedja.services.cache import cached
-from kedja.services.people import audit_reads
-from kedja.store import loaders, records, session_scope
+from kedja.services.learned_transitions import transition_probabilities
+from kedja.store import loaders, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 from kedja.store.faults import checkpoint
@@ -147,9 +144,15 @@ def _travel(session: Session, localities: list[Locality], matrix: Path | None) -
 
 
 def _similarity(codes: Sequence[str], links: list[tuple[str, str, str]]) -> Any:
-    """How well each origin occupation's skills cover each destination's (taxonomy engine)."""
+    """How reachable each destination occupation is from each origin.
+
+    The better of the skill coverage (taxonomy engine) and the learned model's probability of
+    the move, so pathways' occupational steps and the chains' upskilling moves read the same
+    transitions model.
+    """
     skills = sorted({skill for _, skill, _ in links})
-    return skill_similarity_all_pairs(skill_matrix(codes, skills, links))
+    skill_based = skill_similarity_all_pairs(skill_matrix(codes, skills, links))
+    return np.maximum(skill_based, transition_probabilities(codes))
 
 
 def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCode, LocalityId]:
@@ -164,27 +167,22 @@ def _seats(session: Session, localities: list[Locality]) -> dict[MunicipalityCod
 
 
 def pathways_for_person(engine: Engine, person_id: str, *, k: int = 10,
-                        principal: Principal | None = None,
+                        principal: Principal,
                         purpose: Purpose = Purpose.MATCHING,
                         travel_matrix: Path | None = None) -> list[Pathway]:
-    """The best next steps for one person; the read of their record is audited.
+    """The best next steps for one person; the gate opens (and audits) the read of their record.
 
-    ``principal`` is the signed-in user (web): their organisation must hold the person's
-    consent or an active referral, and see the full record (employers see candidate profiles
-    only, not pathways). ``None`` is the local operator at the command line.
+    ``principal`` is the signed-in user, or :func:`kedja.core.access.operator_principal` at the
+    command line: the gate needs a grant of their organisation covering ``purpose`` and the
+    full view (employers see candidate profiles only, not pathways).
+
+    Raises:
+        Forbidden: the gate refuses (the same answer for an unknown id).
     """
     shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
-        if principal is not None:
-            _check_person_access(session, principal, person_id, purpose)
+        gate.open_person(session, principal, person_id, purpose, need=PersonView.FULL)
         person = repo.get_person(session, person_id)
-        if principal is not None:
-            audit_reads(session, principal, [person_id], purpose)
-        else:
-            records.append_audit(session, [AuditEntry(
-                at=datetime.now(UTC), actor=OPERATOR, organisation_id=None,
-                action=AuditAction.READ, subject_type="person", subject_id=person_id,
-                purpose=purpose.value)])
         if travel_matrix is None:
             # the region's opportunities are encoded once per database, the person per request
             prepared = prepare_people(_prepared_region(engine, session, shortage), [person])
@@ -204,22 +202,15 @@ def warm_caches(engine: Engine) -> None:
     ``kedja serve`` calls it in each server process before it takes requests, so no user waits
     the seconds a cold cache costs.
     """
-    from kedja.services.forecast import run_forecast
+    from kedja.services.forecast_exports import warm_forecasts
 
-    run_forecast(engine)
+    warm_forecasts(engine)
     shortage = cached(engine, "forecast_shortage", lambda: forecast_shortage(engine))
     with session_scope(engine) as session:
         _prepared_region(engine, session, shortage)
+    from kedja.services.chains_views import warm_chain_region
 
-
-def _check_person_access(session: Session, principal: Principal, person_id: str,
-                         purpose: Purpose = Purpose.MATCHING) -> None:
-    require_person_visible(principal, person_id,
-                           records.grants_for_person(session, person_id, purpose.value))
-    if person_view(principal) is not PersonView.FULL:
-        raise Forbidden("an employer sees candidate profiles, not a person's pathways",
-                        field="role", value=sorted(r.value for r in principal.roles),
-                        hint="ask the person's officer or job coach for the pathway plan")
+    warm_chain_region(engine)  # in the background: /chains shows its progress until it is ready
 
 
 def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:
@@ -263,7 +254,8 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
     """
     if principal is not None:
         require_permission(principal, Permission.RUN_ALLOCATION)
-    parse_cluster(cluster)
+    if cluster is not None or compare:
+        _scale().parse_cluster(cluster)
     step = progress or (lambda _name, _share: None)
     step("forecasting shortage", 0.05)
     shortage = forecast_shortage(engine)
@@ -336,6 +328,17 @@ def _group_causes(prepared: PreparedMatching, result: Any, chosen: Any, groups: 
     return out
 
 
+def _scale() -> Any:
+    """:mod:`kedja.scale`, which needs the ``scale`` extra (pyarrow; dask for a cluster)."""
+    try:
+        import kedja.scale
+    except ModuleNotFoundError as missing:
+        raise ConfigurationError(
+            f"running per labour-market area needs {missing.name}, which is not installed",
+            field="cluster", hint="install the scale extra: pip install 'kedja[scale]'") from None
+    return kedja.scale
+
+
 def _locality_areas(session: Session, prepared: PreparedMatching) -> np.ndarray:
     """The functional labour-market area of each locality of the travel matrix, in its order.
 
@@ -357,8 +360,9 @@ def _by_area(session: Session, prepared: PreparedMatching, priority: dict[str, f
     """The allocation per FA region on ``cluster``, reconciled, as a checked RegionAllocation."""
     weight = None if not priority else np.array([priority.get(p, 1.0) for p in prepared.people.ids])
     areas = _locality_areas(session, prepared)
-    with open_runner(cluster) as runner:
-        run = partitioned_allocation(prepared.scoring, areas, runner, weight=weight)
+    scale = _scale()
+    with scale.open_runner(cluster) as runner:
+        run = scale.partitioned_allocation(prepared.scoring, areas, runner, weight=weight)
         workers = runner.workers
     greedy = greedy_allocation(run.problem)
     ok = is_feasible_allocation(run.problem, run.allocation) and is_feasible_allocation(run.problem, greedy)

@@ -1,32 +1,26 @@
 """People's records and organisations, behind the access rules of :mod:`kedja.core.access`.
 
-Every read of a person's record writes an audit entry in the same transaction: who, which
-person, when and for what purpose. A list writes one entry per person on the page.
+Both reads go through the gate (:mod:`kedja.services.gate`), which decides the view and writes
+the audit entry in the same transaction: who, which person, when and for what purpose. A list
+writes one entry per person on the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from kedja.core.access import (
-    Permission,
-    PersonView,
-    Principal,
-    Purpose,
-    person_view,
-    require_permission,
-    require_person_visible,
-)
-from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import Forbidden, InvalidInput
+from kedja.core.access import Permission, PersonView, Principal, Purpose, require_permission
+from kedja.core.audit import AuditAction
+from kedja.core.errors import InvalidInput
 from kedja.core.organisations import Organisation, OrganisationKind
 from kedja.core.people import Person
+from kedja.services import gate
+from kedja.services.gate import audit_reads
 from kedja.store import records, session_scope
 from kedja.store import repositories as repo
 
@@ -70,6 +64,12 @@ class PersonRecord:
     shared_with: tuple[str, ...] = ()
     """Organisations holding consent or an active referral (case view only)."""
 
+    @classmethod
+    def of(cls, person: Person, view: PersonView, shared_with: tuple[str, ...] = ()
+           ) -> PersonRecord:
+        """The record as the gate opened it (``shared_with`` kept in the full view only)."""
+        return cls(person, view, shared_with if view is PersonView.FULL else ())
+
 
 def page_offset(page: int, page_size: int) -> int:
     """The offset of a page after checking its number and size."""
@@ -83,21 +83,13 @@ def page_offset(page: int, page_size: int) -> int:
     return (page - 1) * page_size
 
 
-def audit_reads(session: Session, principal: Principal, person_ids: list[str],
-                purpose: Purpose, *, action: AuditAction = AuditAction.READ,
-                at: datetime | None = None) -> None:
-    """Record that ``principal`` read these people's records, in the caller's transaction."""
-    moment = at or datetime.now(UTC)
-    records.append_audit(session, [
-        AuditEntry(at=moment, actor=principal.username, organisation_id=principal.organisation_id,
-                   action=action, subject_type="person", subject_id=pid, purpose=purpose.value)
-        for pid in person_ids
-    ])
-
-
 def list_people(engine: Engine, principal: Principal, *, purpose: Purpose, page: int = 1,
                 page_size: int = 25) -> Page[PersonRecord]:
-    """The people whose records the principal's organisation may see, one page at a time.
+    """The people whose records ``purpose`` opens to the principal, one page at a time.
+
+    The list is filtered by the gate (:func:`kedja.services.gate.visible_people`): a person
+    whose consent leaves the purpose out is not on it, nor is an erased one. Every person on
+    the page is an audited list read.
 
     Raises:
         Forbidden: the principal's roles may not read people's records (analysts, admins).
@@ -105,53 +97,29 @@ def list_people(engine: Engine, principal: Principal, *, purpose: Purpose, page:
     """
     require_permission(principal, Permission.READ_PEOPLE)
     offset = page_offset(page, page_size)
-    consent_only = principal.organisation_kind is OrganisationKind.EMPLOYER
-    view = person_view(principal)
     with session_scope(engine) as session:
-        org = principal.organisation_id
-        total = records.count_visible_people(session, org, consent_only=consent_only)
-        ids = records.visible_person_ids(session, org, consent_only=consent_only,
-                                         offset=offset, limit=page_size)
+        views = gate.visible_people(session, principal, purpose)
+        ids = list(views)[offset:offset + page_size]
         people = repo.get_people(session, ids)
-        audit_reads(session, principal, ids, purpose, action=AuditAction.LIST)
-    return Page([PersonRecord(p, view) for p in people], total, page, page_size)
+        gate.audit_reads(session, principal, ids, purpose, action=AuditAction.LIST)
+    return Page([PersonRecord.of(p, views[p.id]) for p in people], len(views), page, page_size)
 
 
 def read_person(engine: Engine, principal: Principal, person_id: str, *,
                 purpose: Purpose) -> PersonRecord:
-    """One person's record, if their consent or an active referral opens it to the principal.
+    """One person's record, in the view the gate opens it to the principal for ``purpose``.
 
     A refused read is audited too, so attempts to look at records show up in the log.
 
     Raises:
-        Forbidden: the role may not read records, or the organisation has no consent or
-            active referral for the person. An unknown id gives the same answer, so the
+        Forbidden: the role may not read records, or no consent or active referral of the
+            organisation covers the purpose. An unknown id gives the same answer, so the
             response does not reveal who is registered.
     """
-    require_permission(principal, Permission.READ_PEOPLE)
     with session_scope(engine) as session:
-        grants = records.grants_for_person(session, person_id, purpose.value)
-        try:
-            require_person_visible(principal, person_id, grants)
-        except Forbidden:
-            _audit_refusal(engine, principal, person_id, purpose)
-            raise
+        opened = gate.open_person(session, principal, person_id, purpose)
         person = repo.get_person(session, person_id)
-        audit_reads(session, principal, [person_id], purpose)
-    view = person_view(principal)
-    shared = tuple(sorted({g.organisation_id for g in grants})) if view is PersonView.FULL else ()
-    return PersonRecord(person, view, shared)
-
-
-def _audit_refusal(engine: Engine, principal: Principal, person_id: str,
-                   purpose: Purpose) -> None:
-    # Its own transaction: the caller's is rolled back by the Forbidden it re-raises.
-    with session_scope(engine) as session:
-        records.append_audit(session, [AuditEntry(
-            at=datetime.now(UTC), actor=principal.username,
-            organisation_id=principal.organisation_id, action=AuditAction.READ,
-            subject_type="person", subject_id=person_id[:255],
-            purpose=f"{purpose.value}: refused")])
+    return PersonRecord.of(person, opened.view, opened.shared_with)
 
 
 def list_organisations(engine: Engine, principal: Principal, *, kind: OrganisationKind | None,

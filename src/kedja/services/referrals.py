@@ -17,20 +17,15 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kedja.core.access import (
-    Permission,
-    Principal,
-    Purpose,
-    is_person_visible,
-    require_permission,
-    require_person_visible,
-)
+from kedja.core.access import Permission, PersonView, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kedja.core.ids import OpportunityId, OrganisationId, PersonId, ReferralId
 from kedja.core.journeys import Enrolment, Referral, ReferralState
+from kedja.core.organisations import OrganisationKind
 from kedja.hub.capacity import CapacityStatus, capacity_status
-from kedja.services.people import audit_reads
+from kedja.services import gate
+from kedja.services.gate import audit_reads
 from kedja.store import hub, records, session_scope
 from kedja.store import tables as t
 from kedja.store.hub import ReferralEvent
@@ -119,18 +114,36 @@ def receiver_capacity(session: Session, organisation_id: str) -> CapacityStatus:
                            hub.in_use_at(session, organisation_id))
 
 
+def reading_purpose(principal: Principal) -> Purpose:
+    """Why an organisation reads the person on a referral.
+
+    An employer recruits; the others manage the person's case.
+    """
+    if principal.organisation_kind is OrganisationKind.EMPLOYER:
+        return Purpose.RECRUITMENT
+    return Purpose.CASE_MANAGEMENT
+
+
 def _view(session: Session, principal: Principal, referral: Referral, purpose: str | None,
           *, names: dict[str, str], events: list[ReferralEvent],
           capacities: dict[str, CapacityStatus]) -> ReferralView:
-    visible = is_person_visible(principal, records.grants_for_person(session, referral.person_id))
+    visible = gate.view_of(session, principal, referral.person_id,
+                           reading_purpose(principal)) is not PersonView.NONE
+    # the receiver learns why the person is referred (and why it ended) only with their consent
+    told = (referral.consent_given is not None
+            or principal.organisation_id != referral.to_organisation_id
+            or principal.organisation_id == referral.from_organisation_id)
+    if not told:
+        events = [ReferralEvent(e.referral_id, e.from_state, e.to_state, e.at, e.actor, None)
+                  for e in events]
     return ReferralView(
         id=referral.id, state=referral.state.value, created=referral.created,
         from_organisation_id=referral.from_organisation_id,
         from_name=names.get(referral.from_organisation_id, referral.from_organisation_id),
         to_organisation_id=referral.to_organisation_id,
         to_name=names.get(referral.to_organisation_id, referral.to_organisation_id),
-        purpose=purpose, opportunity_id=referral.opportunity_id,
-        consent_given=referral.consent_given, end_reason=referral.end_reason,
+        purpose=purpose if told else None, opportunity_id=referral.opportunity_id,
+        consent_given=referral.consent_given, end_reason=referral.end_reason if told else None,
         person_id=referral.person_id if visible else None,
         capacity=capacities[referral.to_organisation_id],
         events=tuple(e for e in events if e.referral_id == referral.id),
@@ -190,7 +203,8 @@ def create_referral(engine: Engine, principal: Principal, *, person_id: str,
                            hint="say what the person is referred for, e.g. 'ASF placement'")
     created = today or _now().date()
     with session_scope(engine) as session:
-        require_person_visible(principal, person_id, records.grants_for_person(session, person_id))
+        gate.open_person(session, principal, person_id, Purpose.CASE_MANAGEMENT,
+                         need=PersonView.FULL, audit=None)
         if opportunity_id:
             owner = session.scalar(select(t.OpportunityRow.organisation_id)
                                    .where(t.OpportunityRow.id == opportunity_id))
@@ -235,8 +249,8 @@ def record_referral_consent(engine: Engine, principal: Principal, referral_id: s
             raise Forbidden("only the sending organisation records the person's consent",
                             field="referral_id", value=referral_id,
                             hint="ask the sender to record it with the person")
-        require_person_visible(principal, referral.person_id,
-                               records.grants_for_person(session, referral.person_id))
+        gate.open_person(session, principal, referral.person_id, Purpose.CASE_MANAGEMENT,
+                         need=PersonView.FULL, audit=None)
         if referral.consent_given is not None or referral.state.value not in (
                 "proposed", "accepted", "started"):
             raise Conflict(f"referral {referral_id} already has consent or is closed",
@@ -311,7 +325,7 @@ def read_referral(engine: Engine, principal: Principal, referral_id: str) -> Ref
         referral, purpose = _load(session, principal, referral_id)
         view = referral_views(session, principal, [(referral, purpose)])[0]
         if view.person_id is not None:
-            audit_reads(session, principal, [view.person_id], Purpose.CASE_MANAGEMENT)
+            audit_reads(session, principal, [view.person_id], reading_purpose(principal))
         return view
 
 
@@ -323,5 +337,5 @@ def referral_boxes(engine: Engine, principal: Principal) -> ReferralBoxes:
         inbox = referral_views(session, principal, hub.referrals(session, to_organisation=org))
         outbox = referral_views(session, principal, hub.referrals(session, from_organisation=org))
         named = sorted({v.person_id for v in inbox + outbox if v.person_id is not None})
-        audit_reads(session, principal, named, Purpose.CASE_MANAGEMENT, action=AuditAction.LIST)
+        audit_reads(session, principal, named, reading_purpose(principal), action=AuditAction.LIST)
     return ReferralBoxes(inbox, outbox)

@@ -6,9 +6,10 @@ set of imported source versions and kept in memory; public data only, so no acce
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kedja.core.concepts import Relation, Scheme
 from kedja.core.errors import InvalidInput, NotFound
+from kedja.demo.packs import load_occupation_facts
 from kedja.store import session_scope
 from kedja.store import taxonomy as store
 from kedja.taxonomy.crosswalk import ssyk_to_esco
@@ -29,6 +31,7 @@ from kedja.taxonomy.transitions import (
     TransitionModel,
     all_top_transitions,
     education_level,
+    skill_gaps,
     top_transitions,
     transitions_for_profile,
 )
@@ -157,6 +160,8 @@ def occupation_transitions(engine: Engine, origin: str, *, level: str = "ssyk4",
         NotFound: ``origin`` is not an occupation of the model.
 
     """
+    if level == "ssyk4":
+        return _learned_with_esco_gaps(engine, origin, k, shortage, no_education_only)
     model = transition_model(engine, level)
     try:
         return top_transitions(model, origin, k=k, no_education_only=no_education_only,
@@ -166,6 +171,21 @@ def occupation_transitions(engine: Engine, origin: str, *, level: str = "ssyk4",
                        hint="give a four-digit SSYK 2012 code such as '5321', or an ESCO URI "
                             "with --level esco; 'kedja occupations search TEXT' finds codes"
                        ) from None
+
+
+def _learned_with_esco_gaps(engine: Engine, origin: str, k: int,
+                            shortage: Iterable[str] | None,
+                            no_education_only: bool) -> list[Transition]:
+    """The learned model's destinations; with ESCO imported, also the missing ESCO skills."""
+    from kedja.services.learned_transitions import learned_recommendations
+
+    found = learned_recommendations(origin, k=k, shortage=shortage,
+                                    no_education_only=no_education_only)
+    try:
+        esco = transition_model(engine, "ssyk4")
+    except NotFound:
+        return found
+    return [replace(t, missing_skills=skill_gaps(esco, origin, t.to_code)) for t in found]
 
 
 def person_transitions(engine: Engine, *, skills: Iterable[str] = (),
@@ -182,12 +202,40 @@ def person_transitions(engine: Engine, *, skills: Iterable[str] = (),
 
 def transitions_table(engine: Engine, *, level: str = "ssyk4", k: int = 10
                       ) -> list[tuple[str, int, str, float]]:
-    """``(from_code, rank, to_code, score)`` for every occupation at ``level``."""
+    """``(from_code, rank, to_code, score)`` for every occupation at ``level``.
+
+    At SSYK level the learned model over the 400 groups of the shipped facts answers, with or
+    without imports.
+    """
+    if level == "ssyk4":
+        from kedja.services.learned_transitions import learned_table
+
+        return learned_table(k)
     return all_top_transitions(transition_model(engine, level), k=k)
 
 
+def _pack_entries() -> list[LabelEntry]:
+    """All 400 SSYK groups with their Swedish and English and JobTech occupation names.
+
+    From the shipped facts pack, so search works on a database with nothing imported.
+    """
+    raw = load_occupation_facts()
+    names = {g["code"]: g["name_sv"] for g in raw["groups"]}
+    prior = {g["code"]: math.log1p(g.get("employees") or 0) for g in raw["groups"]}
+    entries = []
+    for g in raw["groups"]:
+        code = g["code"]
+        entries.append(LabelEntry(code, Scheme.SSYK, g["name_sv"], g["name_sv"], prior[code]))
+        if g.get("name_en"):
+            entries.append(LabelEntry(code, Scheme.SSYK, g["name_sv"], g["name_en"], prior[code]))
+    for label, code in raw.get("occupation_names", {}).values():
+        if code in names:
+            entries.append(LabelEntry(code, Scheme.SSYK, names[code], label, prior[code]))
+    return entries
+
+
 def _label_entries(session: Session) -> list[LabelEntry]:
-    entries: list[LabelEntry] = []
+    entries: list[LabelEntry] = _pack_entries()
     for concept in store.concepts_of(session, [Scheme.SSYK, Scheme.ESCO_OCCUPATION]):
         if concept.scheme == Scheme.SSYK and len(concept.code) != 4:
             continue
@@ -201,7 +249,9 @@ def _label_entries(session: Session) -> list[LabelEntry]:
             if name in titles:
                 label = ssyk.get(group, f"{titles[name]} (SCB)")
                 entries.append(LabelEntry(group, Scheme.SSYK, label, titles[name]))
-    return entries
+    prior = {e.code: e.prior for e in entries if e.prior}
+    return [e if e.prior or e.code not in prior else
+            LabelEntry(e.code, e.scheme, e.label, e.matched, prior[e.code]) for e in entries]
 
 
 def search_occupations(engine: Engine, text: str, *, limit: int = 10,
@@ -232,6 +282,8 @@ class OccupationDetail:
     esco: list[tuple[str, str]]
     swedish_names: list[str]
     essential_skills: list[str]
+    facts: dict[str, Any] = field(default_factory=dict)
+    skills_sv: list[str] = field(default_factory=list)
 
 
 def occupation_detail(engine: Engine, code: str, *, names: int = 25) -> OccupationDetail:
@@ -244,7 +296,10 @@ def occupation_detail(engine: Engine, code: str, *, names: int = 25) -> Occupati
         NotFound: no such occupation has been imported.
 
     """
+    pack = _pack_group(code)
     with session_scope(engine) as session:
+        if pack is not None and not _has_concept(session, code):
+            return _pack_detail(pack, names)
         concept = _concept(session, code)
         ssyk_isco = _pairs(session, Scheme.SSYK, Relation.ISCO)
         esco_isco = _pairs(session, Scheme.ESCO_OCCUPATION, Relation.ISCO)
@@ -260,6 +315,30 @@ def occupation_detail(engine: Engine, code: str, *, names: int = 25) -> Occupati
             groups, esco = sorted(ssyk_of_esco.get(code, ())), [code]
             isco = sorted({i for e, i in esco_isco if e == code})
         return _detail(session, concept, groups, esco, isco, names)
+
+
+def _pack_group(code: str) -> dict[str, Any] | None:
+    return next((g for g in load_occupation_facts()["groups"] if g["code"] == code), None)
+
+
+def _has_concept(session: Session, code: str) -> bool:
+    return any(c.code == code for c in store.concepts_of(session, [Scheme.SSYK]))
+
+
+FACT_KEYS = ("employees", "wage", "wage_source", "field", "education", "opportunities",
+             "opportunities_north", "outlook", "ai_exposure", "genai_exposure", "no_education")
+
+
+def _pack_detail(group: dict[str, Any], names: int) -> OccupationDetail:
+    """An SSYK group from the shipped facts pack (a database with nothing imported)."""
+    raw = load_occupation_facts()
+    swedish = sorted((label for label, code in raw["occupation_names"].values()
+                      if code == group["code"]), key=str.casefold)
+    skills = sorted((raw["skill_names"].get(s, s) for s in group["skills"]), key=str.casefold)
+    return OccupationDetail(
+        group["code"], Scheme.SSYK, group["name_sv"], [group["name_en"]] if group.get("name_en")
+        else [], [(i, i) for i in group["isco"]], [(group["code"], group["name_sv"])], [],
+        swedish[:names], [], {k: group.get(k) for k in FACT_KEYS}, skills)
 
 
 def _concept(session: Session, code: str) -> Any:

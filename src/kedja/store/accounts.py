@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kedja.core.access import Role
@@ -26,6 +26,8 @@ __all__ = [
     "insert_session",
     "insert_user",
     "list_users",
+    "recent_sign_in_failures",
+    "record_sign_in_failure",
     "update_user",
 ]
 
@@ -137,3 +139,16 @@ def delete_sessions_of_user(session: Session, user_id: str, *,
         query = query.where(t.WebSessionRow.expires < expired_before)
     session.execute(query)
 
+
+
+def recent_sign_in_failures(session: Session, address: str, *, since: datetime) -> int:
+    """Failed sign-ins from ``address`` at or after ``since``."""
+    return int(session.scalar(select(func.count()).select_from(t.SignInFailureRow).where(
+        t.SignInFailureRow.address == address, t.SignInFailureRow.at >= since)) or 0)
+
+
+def record_sign_in_failure(session: Session, address: str, *, at: datetime,
+                           expire_before: datetime) -> None:
+    """Count a failed sign-in from ``address``; forget every failure older than the window."""
+    session.execute(delete(t.SignInFailureRow).where(t.SignInFailureRow.at < expire_before))
+    session.add(t.SignInFailureRow(address=address[:64], at=at))

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Date, DateTime, Table, func, select, text
+from sqlalchemy import JSON, Connection, Date, DateTime, Table, bindparam, func, select, text
 
 from kedja.core.errors import InvalidInput
 from kedja.store.tables import Base
@@ -155,15 +155,26 @@ def restore_tables(connection: Connection, path: Path, manifest: BackupManifest)
     return counts
 
 
+def _insert_statement(table: Table) -> Any:
+    """The table's insert; a JSON column's ``None`` is written as SQL NULL, as it was read.
+
+    SQLAlchemy's JSON type writes ``None`` as the JSON text ``null`` by default, which a
+    restore must not do: ``consents.purposes`` NULL means "every purpose".
+    """
+    nullable_json = {c.name: bindparam(c.name, type_=JSON(none_as_null=True))
+                     for c in table.columns if isinstance(c.type, JSON)}
+    return table.insert().values(nullable_json) if nullable_json else table.insert()
+
+
 def _insert_all(connection: Connection, table: Table, rows: Iterator[dict[str, Any]]) -> int:
-    count, chunk = 0, []
+    count, chunk, statement = 0, [], _insert_statement(table)
     for row in rows:
         chunk.append(row)
         if len(chunk) == CHUNK:
-            connection.execute(table.insert(), chunk)
+            connection.execute(statement, chunk)
             count, chunk = count + len(chunk), []
     if chunk:
-        connection.execute(table.insert(), chunk)
+        connection.execute(statement, chunk)
     return count + len(chunk)
 
 

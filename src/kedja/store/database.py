@@ -96,6 +96,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # deleted rows are overwritten with zeros, so an erased person leaves no copy in the file
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -13,7 +13,8 @@ from kedja.core.ids import EstablishmentId, MunicipalityCode, OccupationCode, Or
 from kedja.core.people import LabourStatus
 from kedja.store import tables as t
 
-__all__ = ["employed_counts", "job_seeker_counts", "known_codes", "list_establishments"]
+__all__ = ["actors_by_place", "employed_counts", "job_seeker_counts", "known_codes",
+           "list_establishments"]
 
 
 def employed_counts(session: Session) -> dict[tuple[str, str], int]:
@@ -57,7 +58,8 @@ def list_establishments(session: Session) -> list[Establishment]:
             headcount_by_year=counts.get(r.id, {}),
             occupation_mix={OccupationCode(k): float(v) for k, v in r.occupation_mix.items()},
             organisation_id=OrganisationId(r.organisation_id) if r.organisation_id else None,
-            description=r.description,
+            description=r.description, headcount_source=r.headcount_source or "",
+            headcount_as_of=r.headcount_as_of or "",
         )
         for r in session.scalars(select(t.EstablishmentRow).order_by(t.EstablishmentRow.id))
     ]
@@ -68,3 +70,18 @@ def known_codes(session: Session) -> tuple[set[str], set[str], set[str]]:
     return (set(session.scalars(select(t.OccupationRow.code))),
             set(session.scalars(select(t.MunicipalityRow.code))),
             set(session.scalars(select(t.EstablishmentRow.id))))
+
+
+def actors_by_place(session: Session) -> list[tuple[str, str, str | None, str, int]]:
+    """Open opportunities as (municipality, kind, occupation, organisation name, capacity).
+
+    Only organisations and their offers: employers with vacancies (``job``), course providers
+    (``training``), ASFs with placements (``asf_placement``), and the rest by kind.
+    """
+    rows = session.execute(
+        select(t.OpportunityRow.municipality_code, t.OpportunityRow.kind,
+               t.OpportunityRow.occupation_code, t.OrganisationRow.name,
+               t.OpportunityRow.capacity)
+        .join(t.OrganisationRow, t.OrganisationRow.id == t.OpportunityRow.organisation_id)
+    ).all()
+    return [(m, k, o, n, int(c or 0)) for m, k, o, n, c in rows]

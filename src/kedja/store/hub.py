@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kedja.core.directory import (
     Agreement,
     Directory,
+    HsdsRecord,
     HubService,
     Location,
     Posting,
@@ -212,6 +213,23 @@ def save_directory(session: Session, directory: Directory) -> None:
         {"id": sal.id, "service_id": sal.service_id, "location_id": sal.location_id}
         for sal in directory.service_at_locations])
     session.flush()
+
+
+def save_hsds_records(session: Session, records: Iterable[HsdsRecord]) -> None:
+    """Insert or replace imported HSDS objects (by object type and id)."""
+    for record in records:
+        row = session.get(t.HsdsRecordRow, (record.object_type, record.id)) or t.HsdsRecordRow(
+            object_type=record.object_type, id=record.id)
+        row.mapped, row.document = record.mapped, record.document
+        session.add(row)
+    session.flush()
+
+
+def hsds_records(session: Session) -> list[HsdsRecord]:
+    """Every kept HSDS object, by object type and id."""
+    rows = session.scalars(select(t.HsdsRecordRow).order_by(t.HsdsRecordRow.object_type,
+                                                             t.HsdsRecordRow.id))
+    return [HsdsRecord(r.object_type, r.id, dict(r.document), bool(r.mapped)) for r in rows]
 
 
 # Offers, needs and agreements ------------------------------------------------------------------

@@ -12,14 +12,31 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kedja.core.ids import OccupationCode, OpportunityId, OrganisationId, PersonId, SkillId
+from kedja.core.ids import (
+    LocalityId,
+    MunicipalityCode,
+    OccupationCode,
+    OpportunityId,
+    OrganisationId,
+    PersonId,
+    SkillId,
+)
 from kedja.core.opportunities import Opportunity, TrainingDetails
-from kedja.core.people import LanguageSkill, PastOccupation, Person, SkillClaim
+from kedja.core.people import (
+    Constraints,
+    Education,
+    LabourSituation,
+    LabourStatus,
+    LanguageSkill,
+    PastOccupation,
+    Person,
+    SkillClaim,
+)
 from kedja.core.protected import ProtectedAttributes
 from kedja.store import tables as t
 from kedja.store.repositories import _person
 
-__all__ = ["list_occupation_links", "list_opportunities", "list_people", "list_protected"]
+__all__ = ["list_employees", "list_occupation_links", "list_opportunities", "list_people", "list_protected"]
 
 
 def list_people(session: Session, *, job_seekers_only: bool = False) -> list[Person]:
@@ -42,6 +59,30 @@ def list_people(session: Session, *, job_seekers_only: bool = False) -> list[Per
                                           t.PersonLanguageRow.language, t.PersonLanguageRow.level):
         langs[pid].append(LanguageSkill(language, level))
     return [_person(r, skills[r.id], past[r.id], langs[r.id]) for r in rows]
+
+
+def list_employees(session: Session) -> list[Person]:
+    """Every employed person, ordered by id, with only what a workforce plan reads.
+
+    Id, place, occupation, employer, education level and hours: one Core query over eight
+    columns, no skills, history or languages (the chains' upskilling moves need no more; on the
+    demo region this reads 40,000 employees in well under a second where :func:`list_people`
+    takes many seconds).
+    """
+    c = t.PersonRow.__table__.c
+    query = (select(c.id, c.municipality_code, c.locality_id, c.status_since, c.occupation_code,
+                    c.employer_id, c.sun_level, c.hours_per_week)
+             .where(c.erased_on.is_(None), c.status == "employed").order_by(c.id))
+    return [Person(
+        id=PersonId(r.id), municipality_code=MunicipalityCode(r.municipality_code),
+        locality_id=LocalityId(r.locality_id) if r.locality_id else None,
+        situation=LabourSituation(
+            status=LabourStatus.EMPLOYED, since=r.status_since,
+            occupation_code=OccupationCode(r.occupation_code) if r.occupation_code else None,
+            employer_id=OrganisationId(r.employer_id) if r.employer_id else None),
+        education=Education(r.sun_level, None) if r.sun_level else None,
+        constraints=Constraints(hours_per_week=r.hours_per_week),
+    ) for r in session.execute(query)]
 
 
 def _children(session: Session, table: Any, job_seekers_only: bool, *columns: Any) -> Any:

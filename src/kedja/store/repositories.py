@@ -275,7 +275,8 @@ def save_establishments(session: Session, establishments: Iterable[Establishment
     insert_many(session, t.EstablishmentRow, [
         {"id": e.id, "name": e.name, "municipality_code": e.municipality_code,
          "organisation_id": e.organisation_id, "occupation_mix": dict(sorted(e.occupation_mix.items())),
-         "description": e.description}
+         "description": e.description, "headcount_source": e.headcount_source or None,
+         "headcount_as_of": e.headcount_as_of or None}
         for e in items
     ])
     insert_many(session, t.EstablishmentHeadcountRow, [

@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -34,11 +35,13 @@ __all__ = [
     "Base",
     "ConsentRow",
     "CountyRow",
+    "DataRequestRow",
     "DatasetInfoRow",
     "EnrolmentRow",
     "EstablishmentHeadcountRow",
     "EstablishmentRow",
     "ExitRow",
+    "ExternalKeyRow",
     "FunctionalAreaRow",
     "HubAgreementRow",
     "HubLocationRow",
@@ -54,16 +57,19 @@ __all__ = [
     "OpportunitySkillRow",
     "OrganisationRow",
     "OutcomeRow",
+    "PersonIdentityRow",
     "PersonLanguageRow",
     "PersonOccupationRow",
     "PersonRow",
     "PersonSkillRow",
     "ProgressAssessmentRow",
     "ProtectedAttributesRow",
+    "RecordKeyRow",
     "ReferralEventRow",
     "ReferralRow",
     # issue 20
     "ScoreWeightsRow",
+    "SignInFailureRow",
     "SkillRow",
     "TaxonomyConceptRow",
     "TaxonomyLinkRow",
@@ -291,6 +297,8 @@ class EstablishmentRow(Base):
     organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
     occupation_mix: Mapped[dict[str, Any]] = mapped_column(JSON)
     description: Mapped[str] = mapped_column(Text, default="")
+    headcount_source: Mapped[str | None] = mapped_column(String(255))
+    headcount_as_of: Mapped[str | None] = mapped_column(String(10))
 
 
 class EstablishmentHeadcountRow(Base):
@@ -494,6 +502,33 @@ class ConsentRow(Base):
     """The purposes (``kedja.core.access.Purpose`` values) the consent covers; ``None``: every one."""
 
 
+class DataRequestRow(Base):
+    """A person's request as the organisation that handles it recorded it.
+
+    An access request (GDPR art. 15, ``kind='access'``) or a change of their consents
+    (``kind='consent'``).
+
+    ``person_id`` has no key to ``people``: a request about an id nobody holds is recorded the
+    same way, so recording one reveals nothing about who is registered.
+    """
+
+    __tablename__ = "data_requests"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requester: Mapped[str] = mapped_column(String(255))
+    """Who asked: the person, or their representative by name."""
+    received: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(32))
+    """How the request came: in_person, phone, letter, e_service."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    identity_check: Mapped[str | None] = mapped_column(Text)
+    """How the person's identity was checked (access requests)."""
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 # Collaboration hub and follow-up (issue 8) -------------------------------------------------------
 
 
@@ -536,6 +571,20 @@ class HubServiceAtLocationRow(Base):
         ForeignKey("hub_services.id", ondelete="CASCADE"), index=True)
     location_id: Mapped[str] = mapped_column(
         ForeignKey("hub_locations.id", ondelete="CASCADE"), index=True)
+
+
+class HsdsRecordRow(Base):
+    """An imported HSDS core object as it came, so that an import loses nothing (issue 22).
+
+    ``mapped`` when Kedja's directory models the object (its fields Kedja does not write are
+    added back on export); otherwise it is another publisher's object, exported as it came.
+    """
+
+    __tablename__ = "hsds_records"
+    object_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    mapped: Mapped[bool] = mapped_column(Boolean, default=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class HubPostingRow(Base):
@@ -586,6 +635,32 @@ class ProgressAssessmentRow(Base):
     score: Mapped[int] = mapped_column(Integer)
 
 
+class RecordKeyRow(Base):
+    """A person's record key for the cell-key method of the published indicators.
+
+    A random integer in ``[0, 2**32)``, drawn once (the first time the person is counted) and
+    never changed, so the same people always give the same published figures; it moves to the
+    pseudonym on erasure. Never shown.
+    """
+
+    __tablename__ = "record_keys"
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
+
+
+class SignInFailureRow(Base):
+    """A failed sign-in from a client address (the per-address limit of every server process).
+
+    Rows older than the window are deleted as new ones come.
+    """
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 # Reliability (issue 9): long jobs run in the background, with their progress -----------------
 
 
@@ -605,6 +680,40 @@ class JobRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+# --- A region's own data (issue 15) ------------------------------------------------------------
+
+
+class PersonIdentityRow(Base):
+    """Who a loaded person is: name and personal number, encrypted; the loader's own key.
+
+    ``name_token`` and ``number_token`` are AES-GCM ciphertexts (``kedja.store.identity``);
+    ``number_index`` is a keyed HMAC of the number, so a case worker can find a person by
+    number without the number being readable. Erasure deletes the row.
+    """
+
+    __tablename__ = "person_identities"
+    __table_args__ = (UniqueConstraint("owner_id", "external_id", name="uq_person_identities_owner"),)
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_id: Mapped[str] = mapped_column(String(64), default="")
+    """The organisation that loaded the person ('' for the local operator)."""
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    name_token: Mapped[str] = mapped_column(Text)
+    number_token: Mapped[str | None] = mapped_column(Text)
+    number_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+
+
+class ExternalKeyRow(Base):
+    """An organisation's own id for a record Kedja loaded (upserts match on it)."""
+
+    __tablename__ = "external_keys"
+    owner_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 # Reach and calibration (issue 20): one imported GTFS feed, versioned score weights --------------
 # The database holds one public transport feed at a time; an import replaces it in one
 # transaction. Times are seconds after midnight of the service day (GTFS times may pass 24:00).
@@ -676,3 +785,16 @@ class ScoreWeightsRow(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     decided_by: Mapped[str | None] = mapped_column(String(255))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+class ChainPlanRow(Base):
+    """An employer's saved workforce plan: its staff's steps, and whom it is shared with."""
+
+    __tablename__ = "chain_plans"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    created_by: Mapped[str] = mapped_column(String(255))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    steps: Mapped[list[Any]] = mapped_column(JSON)
+    shared_with: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    """The Employment Service office the plan is shared with (steps without names), or None."""
+    shared_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

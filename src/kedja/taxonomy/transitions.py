@@ -52,6 +52,7 @@ __all__ = [
     "TransitionModel",
     "all_top_transitions",
     "education_level",
+    "skill_gaps",
     "top_transitions",
     "transitions_for_profile",
 ]
@@ -123,6 +124,10 @@ class Transition:
     education_step: str = EDUCATION_STEPS[0]
     no_education: bool = False
     shortage: bool = False
+    viable: bool | None = None
+    desirability: float | None = None
+    why_sv: str = ""
+    why_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -360,3 +365,12 @@ def all_top_transitions(model: TransitionModel, *, k: int = 10
         rows += [(model.facts[i].code, rank, model.facts[int(j)].code,
                   round(float(blended[i, j]), 4)) for rank, j in enumerate(order, start=1)]
     return rows
+
+
+def skill_gaps(model: TransitionModel, origin: str, dest: str, limit: int = 8) -> list[SkillGap]:
+    """The destination's essential (ESCO) skills the origin lacks, most important first."""
+    i, j = model.index_of(origin), model.index_of(dest)
+    if i is None or j is None:
+        return []
+    has = model.matrix.has.getrow(i).toarray().ravel()
+    return _gaps(model, has, j, idf_weights(model.matrix), limit)

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from kedja.core.access import Permission
 from kedja.services import forecast as forecasting
 from kedja.services import forecast_exports as exports
+from kedja.services.forecast_areas import area_balance
+from kedja.services.forecast_collaboration import collaboration_ranking
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
 from kedja.web.security import require
@@ -71,3 +73,27 @@ def region(engine: EngineDep, scenario: str = "as_announced",
     return {"scenario": scenario, "year": horizon,
             "population": forecasting.region_population(run),
             "municipalities": forecasting.region_gaps(run), "sources": forecasting.SOURCES}
+
+
+@router.get("/collaboration", responses=ERRORS)
+def collaboration(engine: EngineDep, scenario: str = "as_announced",
+                  year: int | None = Query(None, ge=2024, le=2070),
+                  limit: int | None = Query(None, ge=1, le=1000)) -> dict[str, Any]:
+    """Where collaboration is needed most: municipality × occupation field, ranked with reasons."""
+    return collaboration_ranking(engine, scenario=scenario, year=year, limit=limit)
+
+
+@router.get("/decomposition", responses=ERRORS)
+def decomposition(engine: EngineDep, area: str | None = None, scenario: str = "as_announced",
+                  year: int | None = Query(None, ge=2024, le=2070)) -> dict[str, Any]:
+    """The gap of a municipality, county or the region split into its four drivers."""
+    run = forecasting.run_forecast(engine, scenario_name=scenario)
+    return forecasting.gap_decomposition(run, area=area, year=year)
+
+
+@router.get("/areas", responses=ERRORS)
+def areas(engine: EngineDep, scenario: str = "as_announced",
+          year: int | None = Query(None, ge=2024, le=2070)) -> list[dict[str, Any]]:
+    """The balance per functional labour-market area (FA region), with commuting shares."""
+    run = forecasting.run_forecast(engine, scenario_name=scenario)
+    return area_balance(run, year=year)

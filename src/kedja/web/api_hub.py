@@ -7,13 +7,13 @@ follow-up records go through the access rules, and the indicators are suppressed
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from kedja.core.access import Permission
+from kedja.core.access import Permission, Purpose
 from kedja.core.directory import Agreement, Posting, PostingKind, PostingSide, ServiceCategory
 from kedja.core.journeys import ExitDestination, OutcomeStatus, ProgressDimension, ReferralState
 from kedja.core.organisations import OrganisationKind
@@ -111,11 +111,12 @@ def directory_hsds(engine: EngineDep, _anyone: PublicDep,
 
 
 class ImportSummary(BaseModel):
-    """What an HSDS import stored."""
+    """What an HSDS import stored: Kedja's directory part, and the objects kept as they came."""
 
     organisations: int
     services: int
     locations: int
+    kept: dict[str, int] = {}
 
 
 @router.post("/directory/hsds", response_model=ImportSummary, tags=["hub"], responses=WRITE)
@@ -124,10 +125,10 @@ def import_hsds(engine: EngineDep, signed: DirectoryAdmin,
                 ) -> ImportSummary:
     """Import an HSDS 3.0 directory (administrators; one transaction, all or nothing)."""
     data = file.file.read()
-    fmt = "zip" if data[:2] == b"PK" else "json"
-    d = hub.import_directory(engine, signed.principal, data, fmt=fmt)
+    report = hub.import_directory(engine, signed.principal, data, name=file.filename or "")
+    d = report.directory
     return ImportSummary(organisations=len(d.organisations), services=len(d.services),
-                         locations=len(d.locations))
+                         locations=len(d.locations), kept=report.kept)
 
 
 # Offers, needs and agreements -------------------------------------------------------------------
@@ -264,35 +265,16 @@ def move_referral(engine: EngineDep, signed: ReferralWorker, referral_id: str,
 # Follow-up ------------------------------------------------------------------------------------
 
 
-class JourneyPublic(BaseModel):
-    """A person's journey (an audited read)."""
+@router.get("/people/{person_id}/journey", response_model=follow_up.Journey,
+            tags=["follow-up"], responses=READ)
+def journey(engine: EngineDep, signed: PeopleReader, person_id: str,
+            purpose: Annotated[Purpose, Query(description="Why the journey is read (audited).")]
+            = Purpose.FOLLOW_UP) -> follow_up.Journey:
+    """Where the person has been: referrals, enrolments, exits, outcomes, self-assessments.
 
-    person_id: str
-    referrals: list[ReferralView]
-    enrolments: list[dict[str, Any]]
-    exits: list[dict[str, Any]]
-    outcomes: list[dict[str, Any]]
-    assessments: list[dict[str, Any]]
-    changes: dict[str, int]
-
-
-@router.get("/people/{person_id}/journey", response_model=JourneyPublic, tags=["follow-up"],
-            responses=READ)
-def journey(engine: EngineDep, signed: PeopleReader, person_id: str) -> JourneyPublic:
-    """Where the person has been: referrals, enrolments, exits, outcomes, self-assessments."""
-    j = follow_up.person_journey(engine, signed.principal, person_id)
-    return JourneyPublic(
-        person_id=j.person_id, referrals=j.referrals,
-        enrolments=[{"id": e.id, "opportunity_id": e.opportunity_id, "title": title,
-                     "organisation_id": org, "start": e.start, "end": e.end}
-                    for e, title, org in j.enrolments],
-        exits=[{"enrolment_id": x.enrolment_id, "on": x.on, "destination": x.destination}
-               for x in j.exits],
-        outcomes=[{"enrolment_id": o.enrolment_id, "days_after_exit": o.days_after_exit,
-                   "status": o.status} for o in j.outcomes],
-        assessments=[{"on": a.assessed_on, "dimension": a.dimension, "score": a.score}
-                     for a in j.assessments],
-        changes=j.changes)
+    An employer gets the candidate view: its own referrals and enrolments, no case data.
+    """
+    return follow_up.person_journey(engine, signed.principal, person_id, purpose=purpose)
 
 
 class AssessmentCreate(BaseModel):

@@ -1,4 +1,4 @@
-"""Long jobs from the web: start an allocation run in the background, then follow its progress."""
+"""Long jobs from the web: an allocation run or a chain simulation in the background, with progress."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kedja import services
 from kedja.core.access import Permission
@@ -21,6 +21,15 @@ router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse} for status in (401, 403, 404, 422)}
 Allocator = Annotated[SignedIn, Depends(require(Permission.RUN_ALLOCATION))]
+Reader = Annotated[SignedIn, Depends(require(Permission.READ_AGGREGATES))]
+
+
+class ChainSimulationJobRequest(BaseModel):
+    """Parameters of a background simulation of the three chain strategies."""
+
+    years: int = Field(5, ge=1, le=10)
+    runs: int = Field(10, ge=1, le=50)
+    seed: int = Field(0, ge=0, le=2**31)
 
 
 class AllocationJobRequest(BaseModel):
@@ -28,6 +37,32 @@ class AllocationJobRequest(BaseModel):
 
     scenario: str = Field("baseline", max_length=64)
     long_term_priority: float = Field(1.0, ge=1.0, le=10.0)
+
+
+class AllocationSummaryPublic(BaseModel):
+    """What an allocation run found: places, total fit beside the greedy baseline, the audit.
+
+    ``band`` and ``scale`` are present when the run kept a group band or ran per area.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    allocation_id: str
+    people: int
+    placed: int
+    placed_by_kind: dict[str, int]
+    total_fit: float
+    method: str
+    greedy_placed: int
+    greedy_total_fit: float
+    checker_ok: bool
+    candidate_arcs: int
+    group_ratios: dict[str, dict[str, float]] = Field(
+        description="Per audit dimension, each group's share placed over the best group's.")
+    flagged_groups: dict[str, list[str]] = Field(
+        description="Per audit dimension, the groups below four fifths of the best group.")
+    band: dict[str, Any] | None = None
+    scale: dict[str, Any] | None = None
 
 
 class JobPublic(BaseModel):
@@ -40,7 +75,7 @@ class JobPublic(BaseModel):
     step: str
     created: datetime
     finished: datetime | None
-    result: dict[str, Any] | None
+    result: AllocationSummaryPublic | None
     error: str | None
 
 
@@ -58,7 +93,15 @@ def start_allocation(request: AllocationJobRequest, engine: EngineDep,
         long_term_priority=request.long_term_priority))
 
 
+@router.post("/chains-simulation", response_model=JobPublic, status_code=202, responses=ERRORS)
+def start_chain_simulation(request: ChainSimulationJobRequest, engine: EngineDep,
+                           signed: Reader) -> JobPublic:
+    """Simulate no upskilling, unplanned upskilling and planned chains in the background."""
+    return job_public(services.jobs.start_chain_simulation_job(
+        engine, signed.principal, years=request.years, runs=request.runs, seed=request.seed))
+
+
 @router.get("/{job_id}", response_model=JobPublic, responses=ERRORS)
-def job(job_id: str, engine: EngineDep, signed: Allocator) -> JobPublic:
+def job(job_id: str, engine: EngineDep, signed: Reader) -> JobPublic:
     """A job's state, progress and current step, with the result when done."""
     return job_public(services.job_status(engine, signed.principal, job_id))

@@ -7,7 +7,7 @@ check the rules again and write the audit entries.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
@@ -15,8 +15,10 @@ from pydantic import BaseModel, Field
 from kedja import services
 from kedja.core.access import Permission, PersonView, Purpose
 from kedja.core.audit import AuditEntry
+from kedja.core.errors import InvalidInput
 from kedja.core.organisations import Organisation, OrganisationKind
-from kedja.services import Page, PersonRecord, SignedIn
+from kedja.services import ConsentRecord, Page, PersonRecord, SignedIn
+from kedja.services.consents import PersonRequest
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorResponse
 from kedja.web.security import SignedInDep, require
@@ -230,11 +232,28 @@ def list_organisations(
     return _page(result, [organisation_public(o) for o in result.items])  # type: ignore[arg-type]
 
 
+class PersonRequestBody(BaseModel):
+    """The person's own request behind a consent change: who asked, when and how.
+
+    Needed unless your organisation holds the person's case (its own consent covers
+    case management).
+    """
+
+    requested_by: str = Field(min_length=1, max_length=255)
+    received: date
+    channel: Literal["in_person", "phone", "letter", "e_service"]
+
+    def request(self) -> PersonRequest:
+        """The service's request."""
+        return PersonRequest(self.requested_by, self.received, self.channel)
+
+
 class ConsentCreate(BaseModel):
     """The organisation a person consents to, and for which purposes (all when left out)."""
 
     organisation_id: str = Field(min_length=1, max_length=64)
     purposes: list[Purpose] | None = Field(default=None, min_length=1, max_length=len(Purpose))
+    request: PersonRequestBody | None = None
 
 
 class ConsentPublic(BaseModel):
@@ -245,6 +264,16 @@ class ConsentPublic(BaseModel):
     given: date
     withdrawn: date | None
     purposes: list[str] | None = None
+    request_id: str | None = Field(default=None,
+                                   description="The person's recorded request, if any.")
+
+
+def consent_public(c: ConsentRecord) -> ConsentPublic:
+    """The API shape of a consent."""
+    return ConsentPublic(person_id=c.person_id, organisation_id=c.organisation_id,
+                         given=c.given, withdrawn=c.withdrawn,
+                         purposes=None if c.purposes is None else list(c.purposes),
+                         request_id=c.request_id)
 
 
 ConsentWriter = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
@@ -259,22 +288,35 @@ def record_consent(engine: EngineDep, signed: ConsentWriter, person_id: str,
 
     Needs the session's CSRF token in the ``X-CSRF-Token`` header.
     """
-    c = services.record_consent(engine, signed.principal, person_id, body.organisation_id,
-                                purposes=body.purposes)
-    return ConsentPublic(person_id=c.person_id, organisation_id=c.organisation_id,
-                         given=c.given, withdrawn=c.withdrawn,
-                         purposes=None if c.purposes is None else list(c.purposes))
+    return consent_public(services.record_consent(
+        engine, signed.principal, person_id, body.organisation_id, purposes=body.purposes,
+        request=body.request.request() if body.request else None))
 
 
 @router.delete("/people/{person_id}/consents/{organisation_id}", response_model=ConsentPublic,
                tags=["people"], responses=WRITE_ERRORS)
-def withdraw_consent(engine: EngineDep, signed: ConsentWriter, person_id: str,
-                     organisation_id: str) -> ConsentPublic:
-    """Record that the person withdraws a consent (audited); needs ``X-CSRF-Token``."""
-    c = services.withdraw_consent(engine, signed.principal, person_id, organisation_id)
-    return ConsentPublic(person_id=c.person_id, organisation_id=c.organisation_id,
-                         given=c.given, withdrawn=c.withdrawn,
-                         purposes=None if c.purposes is None else list(c.purposes))
+def withdraw_consent(
+    engine: EngineDep, signed: ConsentWriter, person_id: str, organisation_id: str,
+    requested_by: Annotated[str | None, Query(max_length=255,
+                                              description="Who asked (the person's request).")]
+    = None,
+    received: Annotated[date | None, Query(description="When the request came.")] = None,
+    channel: Annotated[Literal["in_person", "phone", "letter", "e_service"] | None,
+                       Query(description="How the request came.")] = None,
+) -> ConsentPublic:
+    """Record that the person withdraws a consent (audited); needs ``X-CSRF-Token``.
+
+    Unless your organisation holds the person's case, give the person's request
+    (``requested_by``, ``received``, ``channel``).
+    """
+    request = None
+    if requested_by is not None or received is not None or channel is not None:
+        if received is None or channel is None or not requested_by:
+            raise InvalidInput("a request needs who asked, when and how", field="request",
+                               hint="give requested_by, received and channel together")
+        request = PersonRequest(requested_by, received, channel)
+    return consent_public(services.withdraw_consent(engine, signed.principal, person_id,
+                                                    organisation_id, request=request))
 
 
 AuditReader = Annotated[SignedIn, Depends(require(Permission.READ_AUDIT))]

@@ -16,6 +16,7 @@ from kedja.web import (
     api,
     api_chains,
     api_forecast,
+    api_hsds,
     api_hub,
     api_jobs,
     api_matching,
@@ -27,11 +28,15 @@ from kedja.web import (
     pages_chains,
     pages_forecast,
     pages_hub,
+    pages_loading,
     pages_matching,
+    pages_occupations,
     privacy,
 )
 from kedja.web.errors import install_error_handlers
+from kedja.web.limits import BodyLimit
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
+from kedja.web.openapi import install_openapi
 
 __all__ = ["DATABASE_ENV", "SECURITY_HEADERS", "app_from_environment", "create_app"]
 
@@ -79,16 +84,17 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
         engine: the database.
         oidc: single sign-on settings; by default read from ``KEDJA_OIDC_*`` variables.
         oidc_transport: an HTTP transport for talking to the provider (tests use a stub), from
-            :func:`kedja.web.oidc.http_library`.
+            ``httpx2`` (the client Authlib uses).
     """
     app = FastAPI(
         title="Kedja",
         version=__version__,
-        docs_url=None,  # Swagger UI and ReDoc load from a CDN; Kedja serves nothing remote
+        docs_url=None,  # kedja.web.openapi serves Swagger UI from the app's own files
         redoc_url=None,
         description="Regional competence supply and labour-market inclusion: JSON API. "
                     "Sign in at /login; the session cookie then admits you to the API, and "
-                    "unsafe methods need the X-CSRF-Token header (see /api/v1/me).",
+                    "unsafe methods need the X-CSRF-Token header (see /api/v1/me). Errors are RFC 9457 "
+                    "problem details. The standard HSDS 3.0 API is under /hsds.",
     )
     app.state.engine = engine
     settings = oidc if oidc is not None else oidc_settings_from_env()
@@ -96,13 +102,16 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
     app.state.oidc_label = settings.label if settings else None
     install_error_handlers(app, page_error=pages.error_page)
     _add_security_headers(app)
+    app.add_middleware(BodyLimit, engine=engine)  # outermost of ours: before any body is read
     static = resources.files("kedja.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in (api.router, api_people.router, auth.router, pages.router, api_matching.router,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
-                   pages_hub.router, privacy.router, api_jobs.router):
+                   pages_hub.router, pages_loading.router, privacy.router, api_jobs.router,
+                   pages_occupations.router, api_hsds.router):
         app.include_router(router)
+    install_openapi(app)
     missing = assets.missing_vendor_files()
     if missing:
         log.warning("Front-end assets missing (%s): pages work without charts and htmx. "

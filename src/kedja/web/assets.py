@@ -19,6 +19,8 @@ VENDOR_FILES = {
     "vega.min.js": "vega/build/vega.min.js",
     "vega-lite.min.js": "vega-lite/build/vega-lite.min.js",
     "vega-embed.min.js": "vega-embed/build/vega-embed.min.js",
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
 """Served file name → its path inside ``node_modules``."""
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote, unquote
 
@@ -30,7 +27,7 @@ from kedja.web.security import (
     set_session_cookie,
 )
 
-__all__ = ["FailedSignIns", "router", "safe_next"]
+__all__ = ["router", "safe_next"]
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "kedja_login_csrf"
@@ -69,54 +66,6 @@ def login_page(request: Request, _anyone: PublicDep, next_url: NextQuery = None)
     return _login_form(request, next_url=safe_next(next_url))
 
 
-class FailedSignIns:
-    """Failed sign-ins per client address in a sliding window.
-
-    The per-account lock-out slows guessing one account's password; this slows trying common
-    passwords across many accounts from one address (password spraying), and spares the
-    argon2 work of a refused address. Only failures count: colleagues signing in from one
-    office address are never held up.
-
-    Examples:
-        >>> now = [0.0]
-        >>> limiter = FailedSignIns(limit=2, window=60.0, clock=lambda: now[0])
-        >>> limiter.record("10.0.0.1"); limiter.record("10.0.0.1"); limiter.blocked("10.0.0.1")
-        True
-        >>> now[0] = 61.0; limiter.blocked("10.0.0.1")
-        False
-    """
-
-    def __init__(self, limit: int = 20, window: float = 600.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str) -> deque[float]:
-        failures, oldest = self._failures[address], self.clock() - self.window
-        while failures and failures[0] < oldest:
-            failures.popleft()
-        return failures
-
-    def blocked(self, address: str) -> bool:
-        """Whether the address has failed ``limit`` times within the window."""
-        with self._lock:
-            return len(self._recent(address)) >= self.limit
-
-    def record(self, address: str) -> None:
-        """Count one failed sign-in from the address."""
-        with self._lock:
-            self._recent(address).append(self.clock())
-
-
-def _failed_sign_ins(request: Request) -> FailedSignIns:
-    state = request.app.state
-    if not hasattr(state, "failed_sign_ins"):
-        state.failed_sign_ins = FailedSignIns()
-    limiter: FailedSignIns = state.failed_sign_ins
-    return limiter
-
-
 @router.post("/login", response_class=HTMLResponse)
 async def login(
     request: Request, engine: EngineDep, _anyone: PublicDep,
@@ -129,20 +78,15 @@ async def login(
     if not is_csrf_valid(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token or None):
         return _login_form(request, next_url=target, username=username, status_code=403,
                            error=_t(request, "The form had expired. Please sign in again."))
-    limiter, address = _failed_sign_ins(request), request.client.host if request.client else "-"
-    if limiter.blocked(address):
+    address = request.client.host if request.client else "-"
+    try:
+        signed = await run_in_threadpool(
+            functools.partial(services.sign_in, engine, username, password, address=address))
+    except TooManyAttempts:
         return _login_form(request, next_url=target, username=username, status_code=429,
                            error=_t(request, "Too many failed sign-ins from this address: try again "
                                              "in a few minutes."))
-    try:
-        signed = await run_in_threadpool(services.sign_in, engine, username, password)
-    except TooManyAttempts:
-        limiter.record(address)
-        return _login_form(request, next_url=target, username=username, status_code=429,
-                           error=_t(request, "Too many failed attempts: the account is locked "
-                                             "for 15 minutes."))
     except Unauthenticated:
-        limiter.record(address)
         return _login_form(request, next_url=target, username=username, status_code=401,
                            error=_t(request, "Wrong username or password."))
     response = RedirectResponse(target, status_code=303)

@@ -10,7 +10,7 @@ from typing import Any
 
 from kedja.core.geography import Municipality
 
-__all__ = ["REACH_BANDS", "population_chart", "reach_band", "reach_map"]
+__all__ = ["REACH_BANDS", "choropleth_spec", "population_chart", "reach_band", "reach_map"]
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
@@ -55,6 +55,40 @@ def population_chart(municipalities: list[Municipality], *, title: str, x_title:
     }
 
 
+def choropleth_spec(scores: dict[str, dict[str, Any]], boundaries: dict[str, Any], *,
+                    names: dict[str, str], title: str, legend: str) -> dict[str, Any]:
+    """A map of the region's municipalities coloured by their best collaboration score.
+
+    Examples:
+        >>> shape = {"type": "Polygon", "coordinates": [[[20, 65], [20, 66], [21, 66], [20, 65]]]}
+        >>> geo = {"features": [{"type": "Feature", "properties": {"code": "2580"},
+        ...                      "geometry": shape}]}
+        >>> spec = choropleth_spec({"2580": {"score": 0.8, "field_name": "x"}}, geo,
+        ...                        names={"2580": "Luleå"}, title="t", legend="l")
+        >>> spec["mark"]["type"], spec["data"]["values"][0]["properties"]["score"]
+        ('geoshape', 0.8)
+    """
+    features = []
+    for f in boundaries["features"]:
+        code = f["properties"]["code"]
+        row = scores.get(code, {})
+        features.append({**f, "properties": {
+            "code": code, "name": names.get(code, code), "score": row.get("score", 0.0),
+            "field": row.get("field_name", "–")}})
+    return {
+        "$schema": SCHEMA, "title": title, "description": title,
+        "width": "container", "height": 420,
+        "data": {"values": features, "format": {"type": "json"}},
+        "projection": {"type": "mercator"},
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+        "encoding": {
+            "color": {"field": "properties.score", "type": "quantitative", "title": legend,
+                      "scale": {"scheme": "blues", "domain": [0, 1]}},
+            "tooltip": [{"field": "properties.name", "title": "Kommun"},
+                        {"field": "properties.field", "title": "Yrkesområde"},
+                        {"field": "properties.score", "title": legend, "format": ".2f"}],
+        },
+    }
 def reach_map(destinations: list[dict[str, Any]], origin: dict[str, Any], *, title: str,
               band_titles: dict[str, str], legend_title: str) -> dict[str, Any]:
     """A map of localities (points on a Mercator projection) coloured by the commute from ``origin``.

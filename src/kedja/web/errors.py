@@ -1,24 +1,34 @@
-"""One JSON error shape for the whole API.
+"""One error shape for the whole API: RFC 9457 problem details.
 
-Every error answers ``{"error": {"code", "message", "field", "value", "hint", "location"}}``
-with the status of its :class:`~kedja.core.errors.KedjaError` class; a test pins the shape.
+Every error answers ``application/problem+json`` with the status of its
+:class:`~kedja.core.errors.KedjaError` class: the standard members ``type`` (a URN naming the
+problem, ``urn:kedja:problem:<code>``), ``title``, ``status``, ``detail`` and ``instance`` (the
+path asked for), and Kedja's extension members ``code``, ``message`` (as ``detail``),
+``field``, ``value``, ``hint`` (the fix) and ``location`` (file, line). ``error`` repeats the
+extension members as one object, the shape before problem details, for clients written
+against it. A test pins the shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kedja.core.errors import KedjaError
 
-__all__ = ["API_PREFIXES", "ErrorBody", "ErrorResponse", "install_error_handlers", "is_api_path"]
+__all__ = ["API_PREFIXES", "PROBLEM_MEDIA_TYPE", "ErrorBody", "ErrorResponse",
+           "install_error_handlers", "is_api_path"]
 
-API_PREFIXES = ("/api/", "/health", "/openapi.json", "/docs", "/redoc")
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+API_PREFIXES = ("/api/", "/health", "/openapi.json", "/docs", "/redoc", "/hsds")
 PageError = Callable[[Request, int, "ErrorBody"], Response]
 
 
@@ -44,13 +54,31 @@ class ErrorBody(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    """The shape of every error the API returns."""
+    """The shape of every error the API returns (RFC 9457 problem details, with extensions)."""
 
-    error: ErrorBody
+    type: str = Field(description="A URN naming the problem: urn:kedja:problem:<code>.")
+    title: str = Field(description="The HTTP status phrase.")
+    status: int
+    detail: str = Field(description="What went wrong, with the value and place.")
+    instance: str = Field(description="The path of the request.")
+    code: str
+    message: str
+    field: str | None = None
+    value: str | None = None
+    hint: str | None = Field(default=None, description="The fix.")
+    location: str | None = None
+    error: ErrorBody = Field(description="The same members as one object (the shape before "
+                                         "problem details).")
 
 
-def _respond(status: int, body: dict[str, object]) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": body})
+def _respond(status: int, body: dict[str, Any], instance: str) -> JSONResponse:
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    problem = {"type": f"urn:kedja:problem:{body['code']}", "title": title, "status": status,
+               "detail": body["message"], "instance": instance, **body, "error": body}
+    return JSONResponse(status_code=status, content=problem, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def install_error_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
@@ -63,7 +91,7 @@ def install_error_handlers(app: FastAPI, page_error: PageError | None = None) ->
     def answer(request: Request, status: int, body: ErrorBody) -> Response:
         if page_error is not None and not is_api_path(request.url.path):
             return page_error(request, status, body)
-        response = _respond(status, body.model_dump())
+        response = _respond(status, body.model_dump(), request.url.path)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Cookie realm="kedja"'
         return response

@@ -17,10 +17,12 @@ Examples:
 from __future__ import annotations
 
 import contextvars
+from datetime import date
 from functools import cache
 from importlib import resources
 from io import BytesIO
 
+from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -31,6 +33,7 @@ __all__ = [
     "LOCALES",
     "choose_locale",
     "current_locale",
+    "format_date",
     "format_number",
     "format_share",
     "gettext",
@@ -100,3 +103,11 @@ def format_share(value: float | None, locale: str | None = None) -> str:
         return "–"
     return format_percent(round(value, 3), locale=BABEL_LOCALES[locale or current_locale()],
                           decimal_quantization=False)
+
+
+def format_date(value: date | str | None, locale: str | None = None) -> str:
+    """A date in the locale's long style (``2 november 2026`` in Swedish); ``–`` for missing."""
+    if value is None:
+        return "–"
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return babel_format_date(day, format="long", locale=BABEL_LOCALES[locale or current_locale()])

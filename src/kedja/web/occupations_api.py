@@ -53,6 +53,10 @@ class TransitionPublic(BaseModel):
     education_step: str
     no_education: bool
     shortage: bool
+    viable: bool | None = None
+    desirability: float | None = None
+    why_sv: str = ""
+    why_en: str = ""
 
 
 class TransitionList(BaseModel):

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
+import httpx2  # Authlib's own HTTP client (its httpx fallback is deprecated)
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
@@ -32,17 +31,7 @@ from joserfc.jwk import KeySet
 
 from kedja.core.errors import ConfigurationError, Unauthenticated
 
-__all__ = ["OidcClient", "OidcSettings", "http_library", "oidc_settings_from_env"]
-
-
-def http_library() -> ModuleType:
-    """The HTTP client library Authlib runs on (``httpx``, or ``httpx2`` where installed).
-
-    Every request to the provider goes through Authlib's client, so a test transport must come
-    from this module.
-    """
-    base = next(c for c in OAuth2Client.__mro__ if c.__name__ == "Client")
-    return sys.modules[base.__module__.split(".")[0]]
+__all__ = ["OidcClient", "OidcSettings", "oidc_settings_from_env"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +94,7 @@ class OidcClient:
                     response = http.request("GET", url, withhold_token=True)
                     response.raise_for_status()
                     self._metadata = response.json()
-            except (http_library().HTTPError, ValueError) as error:
+            except (httpx2.HTTPError, ValueError) as error:
                 raise ConfigurationError(f"the OIDC provider does not answer at {url}: {error}",
                                          field="KEDJA_OIDC_ISSUER", value=self.settings.issuer,
                                          hint="check the issuer URL and the network") from None
@@ -144,7 +133,7 @@ class OidcClient:
                 exp={"essential": True},
             ).validate(decoded.claims)
             claims = decoded.claims
-        except (JoseError, KeyError, ValueError, OAuthError, http_library().HTTPError) as error:
+        except (JoseError, KeyError, ValueError, OAuthError, httpx2.HTTPError) as error:
             raise Unauthenticated(f"the identity provider's answer does not verify: {error}",
                                   field="id_token", hint="try signing in again") from None
         return dict(claims)

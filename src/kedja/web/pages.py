@@ -16,6 +16,7 @@ from markupsafe import Markup
 from kedja import services
 from kedja.core.access import Permission, Purpose, is_permitted
 from kedja.services import SignedIn
+from kedja.services.identity import person_names
 from kedja.web import assets, charts, i18n
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorBody
@@ -33,7 +34,7 @@ environment = Environment(
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True
 )
-environment.globals.update(number=i18n.format_number, share=i18n.format_share,
+environment.globals.update(number=i18n.format_number, share=i18n.format_share, date=i18n.format_date,
                            csrf_field=CSRF_FIELD, Permission=Permission)
 templates = Jinja2Templates(env=environment)
 
@@ -104,7 +105,9 @@ def people_page(request: Request, engine: EngineDep, signed: PeopleReader,
     result = services.list_people(engine, signed.principal, purpose=Purpose.CASE_MANAGEMENT,
                                   page=page, page_size=25)
     template = "people_rows.html" if request.headers.get("HX-Request") else "people.html"
-    return render(request, template, {"active": "people", "result": result})
+    names = person_names(engine, signed.principal, [r.person.id for r in result.items],
+                         purpose=Purpose.CASE_MANAGEMENT)  # issue 15: names, behind the same rules
+    return render(request, template, {"active": "people", "result": result, "names": names})
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
@@ -113,8 +116,9 @@ def person_page(request: Request, engine: EngineDep, signed: PeopleReader, perso
     """One person's record, if the user's organisation may see it."""
     record = services.read_person(engine, signed.principal, person_id,
                                   purpose=Purpose.CASE_MANAGEMENT)
+    name = person_names(engine, signed.principal, [person_id], purpose=Purpose.CASE_MANAGEMENT)
     return render(request, "person.html", {"active": "people", "record": record,
-                                           "recorded": recorded})
+                                           "recorded": recorded, "name": name.get(person_id)})
 
 
 ConsentWriter = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kedja.core.access import Permission
 from kedja.core.directory import PostingKind, ServiceCategory
+from kedja.core.errors import InvalidInput
 from kedja.core.journeys import ReferralState
 from kedja.core.organisations import OrganisationKind
 from kedja.services import SignedIn, follow_up, hub, referrals
@@ -165,9 +166,14 @@ def journey_page(request: Request, engine: EngineDep, signed: PeopleReader,
 @router.get("/indicators", response_class=HTMLResponse)
 def indicators_page(request: Request, engine: EngineDep, signed: AggregateReader,
                     period: Annotated[str | None, Query(max_length=21)] = None) -> HTMLResponse:
-    """The indicators dashboard and the equal-treatment report, with suppression."""
-    tables, equality = follow_up.indicator_report_tables(
-        engine, signed.principal, period=follow_up.parse_period(period))
+    """The indicators dashboard and the equal-treatment report (cell-key method)."""
+    try:
+        span = follow_up.parse_period(period)
+    except InvalidInput:  # the form again, with what to write
+        return render(request, "indicators.html", {
+            "active": "indicators", "period": period or "", "tables": [], "equality": [],
+            "period_error": True}, status_code=422)
+    tables, equality = follow_up.indicator_report_tables(engine, signed.principal, period=span)
     return render(request, "indicators.html", {
         "active": "indicators", "period": period or "", "tables": tables,
         "equality": equality})

@@ -1,7 +1,7 @@
 """Reach and calibration (issue 20): the imported GTFS feed and versioned score weights.
 
 Revision ID: 0013_reach
-Revises: 0007_consent_purposes
+Revises: 0012_chains_plans
 Create Date: 2026-11-30 12:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013_reach'
-down_revision: str | None = '0007_consent_purposes'
+down_revision: str | None = '0012_chains_plans'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
