@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from kedja import services
 from kedja.cli import main
+from kedja.core.access import operator_principal
 from kedja.core.errors import InvalidInput
 from kedja.matching.gtfs import read_feed
 from kedja.matching.transit import Timetable, busiest_day, commute_times, earliest_arrival, latest_departure
@@ -176,7 +177,8 @@ def test_people_without_a_car_are_told_where_their_times_come_from(gtfs_engine: 
             "and driving_licences = '[]' order by id limit 40")).scalars().all()
     said = set()
     for person in people:
-        for step in services.pathways_for_person(gtfs_engine, person, k=10):
+        for step in services.pathways_for_person(gtfs_engine, person, k=10,
+                                                 principal=operator_principal("tester")):
             said.update(step.explanation["sv"])
             assert np.isfinite(step.travel_minutes)
     assert any("enligt tidtabellen" in line for line in said), sorted(said)[:20]
