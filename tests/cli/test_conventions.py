@@ -83,7 +83,7 @@ def test_chains_simulate_shows_progress_and_quiet_hides_it(demo_engine: Engine) 
     runner = CliRunner()
     shown = runner.invoke(app, ["chains", "simulate", "--db", db, "--runs", "2", "--years", "1"])
     assert shown.exit_code == 0, shown.output
-    assert "Simulating the strategies (runs): done" in shown.stderr
+    assert "Simulating the strategies: done" in shown.stderr
     assert "6/6" in shown.stderr  # three strategies × two runs
     assert "checker ok" in shown.stdout
     quiet = runner.invoke(app, ["--quiet", "chains", "simulate", "--db", db, "--runs", "2",

@@ -124,6 +124,9 @@ def test_a_null_json_column_stays_null_through_backup_and_restore(tiny_demo: Eng
                     .scalar_one(),
                     connection.execute(text("SELECT count(*) FROM consents")).scalar_one())
 
+    with tiny_demo.begin() as connection:  # a consent for every purpose: NULL purposes
+        connection.execute(text("UPDATE consents SET purposes = NULL WHERE person_id IN "
+                                "(SELECT person_id FROM consents ORDER BY person_id LIMIT 3)"))
     before = nulls(tiny_demo)
     assert before[0] > 0
     backup_database(tiny_demo, tmp_path / "kedja.zip")

@@ -148,7 +148,7 @@ def demo_outcomes(
 def calibrate(
     db: DbOption = None,
     min_sample: Annotated[int, typer.Option(help="Fewest outcomes to fit on.")] = 200,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Fit the score's weights on recorded 180-day outcomes; propose them unless they worsen the audit."""
     from kedja.matching.scoring import FACTORS

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from kedja.cli.lazy import lazy_module
+from kedja.cli.options import FormatOption, OutputFormat
 from kedja.loading import Kind, columns_of, parse_mapping
 
 if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
@@ -128,7 +129,7 @@ def _command(kind: Kind) -> None:
         mapping: Annotated[Path | None, typer.Option(help="TOML file: your column names and codes → "
                                                           "Kedja's.", exists=True)] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
-        fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+        fmt: FormatOption = OutputFormat.TEXT,
         skip_invalid: Annotated[bool, typer.Option("--skip-invalid",
                                                    help="Load the valid rows, skip the others.")] = False,
         rejected: Annotated[Path | None, typer.Option(help="With --skip-invalid: write the skipped "
@@ -166,7 +167,7 @@ def jobtech(
                                                               "JobSearch instead of a file.")] = False,
     limit: Annotated[int, typer.Option(help="With --from-api: at most this many ads per county.")] = 2000,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Load job ads in JobTech's format as the region's vacancies (ads outside it are skipped)."""
     engine = services.prepare_database(db)
@@ -183,7 +184,7 @@ def jobtech(
 @load_app.command("quality")
 def quality(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Data quality per kind: field coverage, codes that map to nothing, stale records, with fixes."""
     kinds = quality.data_quality(services.prepare_database(db))
@@ -209,7 +210,7 @@ def yh(
                                                           "courses.")] = None,
     mapping: Annotated[Path | None, typer.Option(help="TOML mapping file.", exists=True)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Load a YH programme list (Utbildningsnummer, Utbildningsnamn, SSYK, Studieort, YH-poäng) as courses."""
     parsed = parse_mapping(mapping.read_text(encoding="utf-8"), source=str(mapping)) if mapping else None

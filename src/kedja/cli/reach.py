@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from kedja.cli.lazy import lazy_module
+from kedja.cli.options import FormatOption, OutputFormat
 
 if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
     import kedja.services.reach as reach_service
@@ -50,7 +51,7 @@ def reach(
     arrive_by: Annotated[str, typer.Option(help="Be at work by this time (transit).")] = "08:00",
     leave_after: Annotated[str, typer.Option(help="Leave work at this time (transit).")] = "16:30",
     weekday: Annotated[str, typer.Option(help="Day of the week of the timetable (transit).")] = "tuesday",
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """What is within reach of a place: the commute to every locality of the region."""
     if ctx.invoked_subcommand is not None:
@@ -107,7 +108,7 @@ def register(app: typer.Typer, import_app: typer.Typer) -> None:
 def fit_commuting(
     path: Annotated[str, typer.Argument(help="SCB's commuting matrix (ArRegPend2 CSV).")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Fit the willingness to commute (a gravity model) on SCB's commuting matrix; show observed vs fitted."""
     engine = services.prepare_database(db)

@@ -96,6 +96,11 @@ ID = String(64)
 CODE = String(16)
 
 
+NULLABLE_JSON = JSON(none_as_null=True)
+"""A JSON column where Python ``None`` is SQL NULL (not the JSON text ``null``), so a backup
+restores it as it was and ``IS NULL`` finds it."""
+
+
 class Base(DeclarativeBase):
     """Declarative base with a naming convention, so migrations are stable on every database."""
 
@@ -187,7 +192,7 @@ class OrganisationRow(Base):
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
     org_number: Mapped[str | None] = mapped_column(String(11), unique=True)
     sni: Mapped[str | None] = mapped_column(String(8))
-    asf_services: Mapped[list[Any] | None] = mapped_column(JSON)
+    asf_services: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     asf_placement_capacity: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -273,9 +278,9 @@ class OpportunityRow(Base):
     adaptations_offered: Mapped[list[Any]] = mapped_column(JSON, default=list)
     training_weeks: Mapped[int | None] = mapped_column(Integer)
     training_provider_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
-    training_leads_to: Mapped[list[Any] | None] = mapped_column(JSON)
+    training_leads_to: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     training_cost_sek: Mapped[int | None] = mapped_column(Integer)
-    training_requires_experience: Mapped[list[Any] | None] = mapped_column(JSON)
+    training_requires_experience: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     min_education_level: Mapped[str | None] = mapped_column(String(1))
     max_swedish_level: Mapped[str | None] = mapped_column(String(8))
 
@@ -498,7 +503,7 @@ class ConsentRow(Base):
     )
     given: Mapped[date] = mapped_column(Date)
     withdrawn: Mapped[date | None] = mapped_column(Date)
-    purposes: Mapped[list[str] | None] = mapped_column(JSON)
+    purposes: Mapped[list[str] | None] = mapped_column(NULLABLE_JSON)
     """The purposes (``kedja.core.access.Purpose`` values) the consent covers; ``None``: every one."""
 
 
@@ -676,7 +681,7 @@ class JobRow(Base):
     created_by: Mapped[str] = mapped_column(String(255))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(NULLABLE_JSON)
     error: Mapped[str | None] = mapped_column(Text)
 
 
