@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
     import kedja.services.feeds as feeds
     import kedja.services.identity as identities
     import kedja.services.loading as loading
-    import kedja.services.quality as quality
+    import kedja.services.quality as quality_checks
     import kedja.services.regions as regions
     from kedja import services
     from kedja.services.loading import LoadReport
@@ -33,7 +33,7 @@ else:
     feeds = lazy_module("kedja.services.feeds")
     identities = lazy_module("kedja.services.identity")
     loading = lazy_module("kedja.services.loading")
-    quality = lazy_module("kedja.services.quality")
+    quality_checks = lazy_module("kedja.services.quality")
     regions = lazy_module("kedja.services.regions")
 
 __all__ = ["load_app", "register"]
@@ -187,7 +187,7 @@ def quality(
     fmt: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Data quality per kind: field coverage, codes that map to nothing, stale records, with fixes."""
-    kinds = quality.data_quality(services.prepare_database(db))
+    kinds = quality_checks.data_quality(services.prepare_database(db))
     if fmt == "json":
         print(json.dumps([dataclasses.asdict(k) for k in kinds], ensure_ascii=False, indent=2))
         return
