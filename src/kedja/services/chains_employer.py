@@ -30,6 +30,7 @@ from kedja.services import cache, gate
 from kedja.services.chains import ChainRegion, region_and_plan, region_plan_ready
 from kedja.services.chains_views import chain_names, chain_region_progress, suppressed, warm_chain_region
 from kedja.services.gate import audit_reads
+from kedja.services.identity import person_names
 from kedja.store import chain_plans, records, session_scope
 
 __all__ = ["employer_chain_plan", "list_chain_plans", "save_chain_plan", "share_chain_plan"]
@@ -73,6 +74,10 @@ def employer_chain_plan(engine: Engine, principal: Principal, organisation_id: s
         people = [steps.employee(e) for e in staff if region.employees[e].id in named]
         audit_reads(session, principal, sorted(p["person_id"] for p in people), Purpose.WORKFORCE_PLANNING)
         plans = [p for p in chain_plans.list_plans(session, employer) if p["organisation_id"] == employer]
+    if people:  # their names, read through the gate with the records just audited
+        shown = person_names(engine, principal, [p["person_id"] for p in people],
+                             purpose=Purpose.WORKFORCE_PLANNING)
+        people = [{**p, "name": shown.get(p["person_id"], p["name"])} for p in people]
     by_occupation: Counter[str] = Counter(str(region.employees[e].situation.occupation_code) for e in staff)
     named_by_occupation: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for person in people:
