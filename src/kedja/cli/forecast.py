@@ -34,12 +34,6 @@ out = Console()
 
 CSV_HELP = ("CSV with id, name, municipality_code, headcounts (year:count;...) and "
             "occupation_mix (ssyk:share;...).")
-def _check_format(value: str) -> None:
-    if value not in tuple(OutputFormat):
-        raise InvalidInput(f"{value!r} is not an output format", field="--format", value=value,
-                           hint="use --format text or --format json")
-
-
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -59,7 +53,6 @@ def run(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Forecast one municipality: population indicators and the largest gaps by occupation."""
-    _check_format(output)
     engine = services.prepare_database(db)
     result = forecasting.run_forecast(engine, scenario_name=scenario, horizon=horizon,
                                       draws=draws, seed=seed, exit_age=exit_age)
@@ -91,7 +84,6 @@ def _print_table(view: dict[str, Any]) -> None:
 @forecast_app.command("scenarios")
 def scenarios(output: FormatOption = OutputFormat.TEXT) -> None:
     """List the named scenarios."""
-    _check_format(output)
     rows = forecasting.list_scenarios()
     if output == "json":
         _print_json(rows)
@@ -111,7 +103,6 @@ def decompose(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """The gap split into expansion, establishments, replacement and entrants, per area."""
-    _check_format(output)
     run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
     areas: list[str | None] = list(area) if area else [None]
     rows = [forecasting.gap_decomposition(run, area=a, year=year) for a in areas]
@@ -135,7 +126,6 @@ def areas(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """The balance per functional labour-market area (FA region), with commuting shares."""
-    _check_format(output)
     run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
     rows = forecast_areas.area_balance(run, year=year)
     if output == "json":
@@ -155,7 +145,6 @@ def compare_barometer(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Kedja's shortage against Yrkesbarometer per county: Spearman and same direction."""
-    _check_format(output)
     result = barometers.compare_barometer(services.prepare_database(db), scenario_name=scenario)
     if output == "json":
         _print_json(result)
@@ -182,7 +171,6 @@ def backtest(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Back-test the projection against unchanged, linear and geometric trends (MAPE, bias %)."""
-    _check_format(output)
     figures = forecasting.backtest_kolada(kolada, fit_until=fit_until, target=target,
                                           details=details, scb=scb)
     if output == "json":
@@ -227,9 +215,6 @@ def gaps(
     = None,
 ) -> None:
     """Rank every municipality × occupation by its gap: where collaboration is needed most."""
-    if output not in ("csv", "xlsx", "json"):
-        raise InvalidInput(f"{output!r} is not an export format", field="--format", value=output,
-                           hint="use csv, xlsx or json")
     run = forecasting.run_forecast(services.prepare_database(db), scenario_name=scenario)
     rows = exports.gap_ranking(run, year=year, limit=limit)
     if output == "xlsx":
@@ -254,7 +239,6 @@ def compare(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """What changes if: the municipality's total gap under every scenario."""
-    _check_format(output)
     rows = exports.compare_scenarios(services.prepare_database(db), municipality)
     if output == "json":
         _print_json(rows)
