@@ -12,6 +12,11 @@ default ``../shared/data`` beside the repository):
 * ``scb_lulea_fa/employment_age_profile.csv`` (SCB, employed by age band and sex, 2024) with
   the 2024 population of the same five municipalities: employment rates by sex and age band
   16–24, 25–54, 55–64, 65–74 (55–64 = 16–64 − 25–54 − 15–24; 65–74 = 15–74 − 16–64).
+* the same files and estimator up to 2009 and 2014 only (``backtest_rates``): the rates the
+  back-test uses when SCB's files are not beside Kolada's (fits to 2009 and 2014).
+* ``scb/scb_YREG54BAS_employees_by_ssyk2012_age_year.json`` (SCB, employees by age band, all
+  occupations, 2023–2024) over Sweden's mean population (``scb_lulea_fa``): the mean exit age
+  from employment of a synthetic cohort employed at 50–54 (``exit_age``).
 * ``af_forecasts/historik.csv`` (Arbetsförmedlingen's occupation forecasts): each forecast
   occupation's indexed demand forecast for 2022 and 2026, annualised; the pack keeps the
   quartiles of the increases and of the decreases (the file's ids link to no SSYK code, so the
@@ -53,9 +58,14 @@ def _rounded(values: np.ndarray, digits: int = 6) -> list:
     return np.round(values, digits).tolist()
 
 
-def _rates(data: Path) -> dict:
+BACKTEST_FITS = (2009, 2014)
+"""Fit years of the back-test windows whose rates the pack keeps for ``kedja forecast backtest``
+without SCB's files (each set estimated from SCB 2006 up to that year only)."""
+
+
+def _rates(data: Path, until: int = 2024) -> dict:
     history = read_scb_history(data / "scb_lulea_fa")
-    r = estimate_rates(history, 2024)
+    r = estimate_rates(history, until)
     return {
         "years": [r.years_used[0], r.years_used[-1]], "fertility": _rounded(r.fertility),
         "death": _rounded(r.death, 7), "mortality_improvement": round(r.mortality_improvement, 5),
@@ -120,6 +130,33 @@ def _backtest_errors(data: Path) -> dict:
             "measure": "root mean square percentage error of the total population, "
                        "29 municipalities, fits to 2009 (horizons 1-10) and 2014 (1-5)",
             "source": "kolada_backtest"}
+
+
+def _exit_age(data: Path) -> dict:
+    """Mean exit age from employment: 55 + the years worked from 55 per worker employed at 50–54.
+
+    A synthetic cohort per year (SCB's employees by age band over Sweden's mean population in
+    the same bands): 5 × (rate 55–59 + rate 60–64 + rate 65–69) / rate 50–54. Only 2023 and
+    2024 count employees aged 65–69 (SCB's change of coverage), so only they are used; exits
+    before 55 and work after 69 are left out.
+    """
+    cube = json.loads((data / "scb" / "scb_YREG54BAS_employees_by_ssyk2012_age_year.json")
+                      .read_text("utf-8"))
+    values = np.array([np.nan if v is None else v for v in cube["value"]], float)
+    employees = np.nansum(values.reshape(cube["size"]), axis=0)[:, 0, :]  # (bands, years)
+    years = list(cube["dimension"]["Tid"]["category"]["index"])
+    history = read_scb_history(data / "scb_lulea_fa")
+    sweden = history.index("00")
+    bands = ((50, 54), (55, 59), (60, 64), (65, 69))
+    by_year = {}
+    for year in (2023, 2024):
+        population = history.mean_population[sweden, history.years.index(year)].sum(axis=0)
+        rate = [employees[6 + b, years.index(str(year))] / population[lo:hi + 1].sum()
+                for b, (lo, hi) in enumerate(bands)]
+        by_year[str(year)] = round(55 + 5 * sum(rate[1:]) / rate[0], 2)
+    return {"by_year": by_year, "used": round(by_year["2024"]), "source": "scb_exit_age",
+            "measure": "mean age of leaving employment for a worker employed at 50-54, "
+                       "synthetic cohort (employees / population by age band)"}
 
 
 def _commuting(data: Path) -> dict:
@@ -198,6 +235,9 @@ SOURCES = {
                      "files": "historik.csv",
                      "note": "indexed demand forecast 2022 → 2026 of 174 forecast occupations, "
                              "annualised; quartiles of the increases and of the decreases"},
+    "scb_exit_age": {"citation": "Källa: SCB", "licence": "CC0",
+                     "tables": "YREG54BAS (employees by SSYK 2012 and age band, 2023-2024), "
+                               "BE0101A5 (Sweden's mean population)"},
     "scb_commuting": {"citation": "Källa: SCB", "licence": "CC0",
                       "tables": "ArRegPend2, Norrbotten's 14 x 14 matrix, 2024"},
     "kolada_backtest": {"citation": "Källa: Kolada; Källa: SCB",
@@ -219,6 +259,8 @@ def main() -> None:
                         default=ROOT / "src" / "kedja" / "demo" / "data" / "forecast_pack.json")
     args = parser.parse_args()
     pack = {"rates": _rates(args.data), "employment": _employment(args.data),
+            "backtest_rates": {str(y): _rates(args.data, y) for y in BACKTEST_FITS},
+            "exit_age": _exit_age(args.data),
             "af_demand": _af_growth(args.data), "barometer": _barometer(args.data),
             "backtest_errors": _backtest_errors(args.data), "commuting": _commuting(args.data),
             "sources": SOURCES,

@@ -110,6 +110,13 @@ class ForecastPack:
     barometer: dict[str, dict[str, tuple[float, float]]]  # county -> SSYK -> (now, outlook)
     population_error: np.ndarray  # back-test RMS % error by horizon, index 0 = 0 years
     commuting: dict[str, dict[str, float]]  # residence -> workplace -> share (Norrbotten, 2024)
+    backtest_rates: dict[int, EstimatedRates]  # fit year -> rates from SCB up to that year
+    exit_age: int  # mean exit age from employment (SCB, 2024), rounded
+
+    def rates_until(self, year: int) -> EstimatedRates | None:
+        """The pack's rates estimated with data up to the latest fit year ≤ ``year``, or None."""
+        fits = [y for y in self.backtest_rates if y <= year]
+        return self.backtest_rates[max(fits)] if fits else None
 
 
 def _estimated_rates(raw: dict[str, Any]) -> EstimatedRates:
@@ -138,7 +145,9 @@ def forecast_pack() -> ForecastPack:
     error = np.array([0.0] + [horizons[str(h)] for h in range(1, len(horizons) + 1)])
     return ForecastPack(_estimated_rates(raw["rates"]), employment,
                         raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer,
-                        error, raw["commuting"]["shares"])
+                        error, raw["commuting"]["shares"],
+                        {int(y): _estimated_rates(r) for y, r in raw["backtest_rates"].items()},
+                        int(raw["exit_age"]["used"]))
 
 
 def expansion_growth(pack: ForecastPack, counties: tuple[str, ...],

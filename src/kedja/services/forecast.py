@@ -350,16 +350,21 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
     """Back-test on Kolada's files in ``folder``: upper Norrland's 29 and all municipalities.
 
     Rates come from SCB's single-age history (``scb``, or ``scb_lulea_fa`` beside ``folder``)
-    estimated up to ``fit_until``; without it, or for a fit year before its first year, the
-    parametric national schedules. With ``details``, also write each municipality's
+    estimated up to ``fit_until``; without those files, the forecast pack's rates estimated
+    the same way up to the latest fit year it keeps (2009, 2014) not after ``fit_until``;
+    otherwise (a fit year before any of them) the parametric national schedules. With ``details``, also write each municipality's
     percentage error per method as CSV. The age back-test covers Kolada's ages 20–30 and, with
     SCB's history, single ages 20–64 and five-year bands over ``AGE_WINDOWS``.
     """
     history = read_kolada(folder)
     scb_history = _scb_history(folder, scb)
-    rates = None
+    rates, source = None, "parametric national schedules (docs/forecast.md)"
     if scb_history is not None and fit_until >= scb_history.years[0]:
         rates = estimate_rates(scb_history, fit_until)
+        source = "SCB single-age history (BE0101), estimated up to the fit year"
+    elif scb_history is None and (rates := forecast_pack().rates_until(fit_until)) is not None:
+        source = (f"forecast pack: rates estimated from SCB's single-age history up to "
+                  f"{rates.until} (scripts/build_forecast_pack.py)")
     result = backtest(history, fit_until=fit_until, target=target,
                       counties=_counties(history.names), rates=rates)
     if details is not None:
@@ -377,13 +382,13 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
                                    for f, t in AGE_WINDOWS
                                    if f in scb_history.years and t in scb_history.years]
     return {"upper_norrland": result.summary(mask), "all": result.summary(), "ages": ages,
-            "rates": _rates_note(rates)}
+            "rates": _rates_note(rates, source)}
 
 
-def _rates_note(rates: EstimatedRates | None) -> dict[str, Any]:
+def _rates_note(rates: EstimatedRates | None, source: str) -> dict[str, Any]:
     if rates is None:
-        return {"source": "parametric national schedules (docs/forecast.md)"}
-    return {"source": "SCB single-age history (BE0101), estimated up to the fit year",
+        return {"source": source}
+    return {"source": source,
             "years": [rates.years_used[0], rates.years_used[-1]],
             "tfr": round(float(rates.fertility.sum()), 3),
             "mortality_improvement": round(rates.mortality_improvement, 4),
