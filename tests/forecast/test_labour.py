@@ -61,18 +61,26 @@ def test_negative_workforce_is_refused() -> None:
         inputs(work)
 
 
-def test_matchable_job_seekers_reduce_the_gap_by_their_share() -> None:
+def test_job_seekers_fill_the_short_occupations_they_can_reach_up_to_the_gap() -> None:
     base = inputs()
-    seekers = np.array([[40.0, 10.0]])
-    with_seekers = LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
-                                base.age_bands, base.trend, base.workforce,
-                                job_seekers=seekers, matchable_share=0.25)
-    balance = labour_balance(with_seekers)
-    assert balance.matched_job_seekers.tolist() == [[10.0, 2.5]]
-    assert balance.gap_after_matching[-1] == pytest.approx(balance.gap[-1] - [[10.0, 2.5]])
-    with pytest.raises(InvalidInput, match=r"1\.5 is outside"):
+
+    def matched(seekers: list[float], reach: np.ndarray | None) -> np.ndarray:
+        labour = LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                              base.age_bands, base.trend, base.workforce,
+                              job_seekers=np.array([seekers]), reach=reach)
+        balance = labour_balance(labour)
+        assert balance.gap_after_matching == pytest.approx(
+            balance.gap - balance.matched_job_seekers)
+        return balance.matched_job_seekers[-1, 0]
+
+    # In 2030 operators (first) lack 100 people and shop staff (second) have 100 too many.
+    assert matched([40.0, 10.0], None).tolist() == [40.0, 0.0]  # own occupation only
+    moves = np.array([[True, False], [True, True]])  # shop staff can become operators
+    assert matched([40.0, 10.0], moves) == pytest.approx([50.0, 0.0])
+    assert matched([400.0, 10.0], moves) == pytest.approx([100.0, 0.0])  # at most the gap
+    with pytest.raises(InvalidInput, match=r"reach has shape \(3, 3\)"):
         LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
-                     base.age_bands, base.trend, base.workforce, matchable_share=1.5)
+                     base.age_bands, base.trend, base.workforce, reach=np.eye(3))
 
 
 @settings(max_examples=40, deadline=None)

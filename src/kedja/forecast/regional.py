@@ -53,7 +53,8 @@ class RegionInputs:
         exit_age: Retirement age.
         job_seekers_per_employed: Job seekers by last occupation per employed person in the
             municipality, ``(M, O)``; ``None`` when unknown.
-        matchable_share: Share of the job seekers assumed matchable to their occupation.
+        reach: ``(O, O)`` booleans, which occupations a job seeker last in each can take
+            (``labour.LabourInputs.reach``); ``None`` = their own only.
         rates: Estimated rates (``rates.estimate_rates``); with them the population follows the
             back-tested ``cohort`` model (county fertility and mortality with improvement,
             age–sex profiles of movers in and out, net migration as a rate); without them the
@@ -84,7 +85,7 @@ class RegionInputs:
     employment_rate: float = 0.80
     exit_age: int = 65
     job_seekers_per_employed: np.ndarray | None = None
-    matchable_share: float = 0.5
+    reach: np.ndarray | None = None
     rates: EstimatedRates | None = None
     counties: tuple[str, ...] | None = None
     employment_by_age: np.ndarray | None = None
@@ -211,7 +212,7 @@ def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray,
         municipalities=inputs.municipalities, occupations=inputs.occupations,
         employed=employed, age_bands=inputs.age_bands, trend=_trend(inputs, demand),
         workforce=workforce,
-        exit_age=inputs.exit_age, matchable_share=inputs.matchable_share,
+        exit_age=inputs.exit_age, reach=inputs.reach,
         job_seekers=None if inputs.job_seekers_per_employed is None
         else inputs.job_seekers_per_employed * employed.sum(axis=1, keepdims=True))
 
@@ -298,7 +299,7 @@ def _percentiles(labour: LabourInputs, trend: np.ndarray, workforce: np.ndarray,
                  extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,
                          labour.employed, labour.age_bands, trend, workforce, labour.exit_age,
-                         labour.job_seekers, labour.matchable_share)
+                         labour.job_seekers, labour.reach)
     gaps = labour_balance(drawn, establishment_extra=extra).gap
     return np.percentile(gaps, 10, axis=0), np.percentile(gaps, 90, axis=0)
 

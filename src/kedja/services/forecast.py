@@ -38,6 +38,7 @@ from kedja.forecast.scenarios import SCENARIOS, scenario
 from kedja.forecast.structure import indicators, pyramid
 from kedja.scale.national import national_pack
 from kedja.services.cache import cached
+from kedja.services.learned_transitions import learned_transitions, transition_probabilities
 from kedja.store import session_scope
 from kedja.store.forecasting import employed_counts, job_seeker_counts, list_establishments
 
@@ -45,6 +46,7 @@ __all__ = [
     "ESTABLISHMENT_MUNICIPALITIES",
     "ForecastRun",
     "backtest_kolada",
+    "transition_reach",
     "gap_decomposition",
     "home_municipality",
     "list_scenarios",
@@ -103,8 +105,8 @@ def _seekers_per_employed(seekers: np.ndarray, employed: np.ndarray) -> np.ndarr
     return ratio
 
 
-def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
-            matchable_share: float) -> tuple[RegionInputs, list[Establishment]]:
+def _inputs(engine: Engine, horizon: int, exit_age: int,
+            employment_rate: float) -> tuple[RegionInputs, list[Establishment]]:
     with session_scope(engine) as session:
         counts = employed_counts(session)
         seekers = job_seeker_counts(session)
@@ -123,39 +125,54 @@ def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
         occupations=occupations.codes,
         occupation_mix=_mix(employed),
         age_bands=occupations.bands, trend=occupations.trend, horizon=horizon,
-        exit_age=exit_age, employment_rate=employment_rate, matchable_share=matchable_share,
+        exit_age=exit_age, employment_rate=employment_rate,
+        reach=transition_reach(occupations.codes),
         job_seekers_per_employed=_seekers_per_employed(
             _grid(seekers, demography.codes, occupations.codes), employed),
     ), establishments
 
 
 def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon: int = 2040,
-                 draws: int = 0, seed: int = 42, exit_age: int = 65,
-                 employment_rate: float = 0.80, matchable_share: float = 0.5) -> ForecastRun:
+                 draws: int = 0, seed: int = 42, exit_age: int | None = None,
+                 employment_rate: float = 0.80) -> ForecastRun:
     """The regional forecast over the database's establishments and employment mix.
+
+    ``exit_age`` defaults to the forecast pack's mean exit age from employment (SCB). Job
+    seekers are matched to the short occupations they can reach (``transition_reach``).
 
     Raises:
         NotFound: an unknown scenario.
         InvalidInput: inconsistent inputs (an establishment with an unknown occupation, ...).
 
     """
-    key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{exit_age}:{employment_rate}:" \
-          f"{matchable_share}"
+    age = forecast_pack().exit_age if exit_age is None else exit_age
+    key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{age}:{employment_rate}"
     return cached(engine, key, lambda: _run_forecast(
-        engine, scenario_name, horizon, draws, seed, exit_age, employment_rate, matchable_share),
+        engine, scenario_name, horizon, draws, seed, age, employment_rate),
         seconds=FORECAST_CACHE_SECONDS)
 
 
 def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, seed: int,
-                  exit_age: int, employment_rate: float, matchable_share: float) -> ForecastRun:
+                  exit_age: int, employment_rate: float) -> ForecastRun:
     chosen = scenario(scenario_name)
-    inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate,
-                                     matchable_share)
+    inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate)
     forecast = regional_forecast(inputs, establishments, chosen, draws=draws, seed=seed)
     baseline = regional_forecast(inputs, [], chosen)
     return ForecastRun(forecast, dict(zip(pack_demography().codes, pack_demography().names,
                                           strict=True)),
                        pack_occupations().names, establishments, baseline)
+
+
+def transition_reach(occupations: tuple[str, ...]) -> np.ndarray:
+    """``(O, O)``: whether a job seeker last in each occupation has a plausible path into another.
+
+    A path is the occupation itself or a move whose calibrated probability in the learned
+    transitions model (trained on SCB's observed occupation switches) reaches the model's
+    threshold, the one chosen on held-out moves.
+    """
+    threshold = learned_transitions().threshold
+    reach: np.ndarray = transition_probabilities(occupations) >= threshold
+    return reach
 
 
 def _area_index(run: ForecastRun, area: str | None) -> np.ndarray:
@@ -262,7 +279,7 @@ def _gap_rows(run: ForecastRun, m: int, t: int, top: int) -> list[dict[str, Any]
     # array: take this municipality's year once.
     gap, gap_base = f.gap[t, m], base.gap[t, m]
     after, index = f.gap_after_matching[t, m], f.shortage_index[t, m]
-    matched = f.matched_job_seekers[m]
+    matched = f.matched_job_seekers[t, m]
     order = np.argsort(-gap)[:top]
     rows = []
     for o in order:
@@ -303,6 +320,8 @@ def municipality_forecast(run: ForecastRun, code: str, *, year: int | None = Non
         "population": _population_view(run, m), "gaps": _gap_rows(run, m, t, top),
         "gap_total": round(float(run.forecast.balance.gap[t, m].sum()), 1),
         "gap_total_ageing_only": round(float(run.baseline.balance.gap[t, m].sum()), 1),
+        "exit_age": run.forecast.balance.inputs.exit_age,
+        "matched_share": round(run.forecast.balance.matched_share(t), 4),
         "sources": SOURCES,
     }
 
