@@ -27,6 +27,9 @@ default ``../shared/data`` beside the repository):
 
 * ``commuting/scb_arregpend2_norrbotten_2020_2024.csv`` (SCB ArRegPend2): for 2024, each
   Norrbotten municipality's employed residents by workplace municipality, as shares.
+* ``kolada/`` (Kolada's single ages 20–30, 2009–2019) with the rates up to 2019: each region
+  municipality's own net migration at ages 21–30 (``age_net``), as the back-tested model
+  estimates it (``kedja.forecast.cohort.age_net_migration``).
 * ``kolada/`` with the above: the back-test's root mean square percentage error of the total
   population by horizon (upper Norrland's 29, fits to 2009 and 2014), for the Monte Carlo
   spreads.
@@ -159,6 +162,29 @@ def _exit_age(data: Path) -> dict:
                        "synthetic cohort (employees / population by age band)"}
 
 
+def _age_net(data: Path) -> dict:
+    """Each region municipality's own net migration at ages 21–30 (Kolada 2010–2019, fit 2019)."""
+    import unicodedata
+
+    from kedja.forecast.cohort import AGE_NET_AGES, fit_cohort_model
+    from kedja.forecast.kolada import read_kolada
+    from kedja.scale.national import national_pack
+
+    history = read_kolada(data / "kolada")
+    pack = national_pack()
+    code_of = {unicodedata.normalize("NFC", n): c
+               for n, c in zip(pack.names, pack.municipality_codes, strict=True)}
+    codes = [code_of.get(n) for n in history.names]
+    model = fit_cohort_model(history, fit_until=2019,
+                             counties=[c[:2] if c else None for c in codes],
+                             rates=estimate_rates(read_scb_history(data / "scb_lulea_fa"), 2019))
+    assert model.age_net is not None
+    lo, hi = AGE_NET_AGES
+    return {"ages": [lo, hi], "source": "kolada_age_net",
+            "rates": {c: _rounded(model.age_net[i, lo:hi + 1], 5)
+                      for i, c in enumerate(codes) if c and c[:2] in ("24", "25")}}
+
+
 def _commuting(data: Path) -> dict:
     """Norrbotten's commuting 2024: share of each municipality's employed residents by workplace."""
     counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -238,6 +264,11 @@ SOURCES = {
     "scb_exit_age": {"citation": "Källa: SCB", "licence": "CC0",
                      "tables": "YREG54BAS (employees by SSYK 2012 and age band, 2023-2024), "
                                "BE0101A5 (Sweden's mean population)"},
+    "kolada_age_net": {"citation": "Källa: Kolada; Källa: SCB",
+                       "note": "kedja.forecast.cohort.age_net_migration: Kolada's single ages "
+                               "20-30 2009-2019 against the model's one-year steps, net "
+                               "migration by age 21-30 as a rate of the cohort, half-life "
+                               "weights, shrunk toward the county"},
     "scb_commuting": {"citation": "Källa: SCB", "licence": "CC0",
                       "tables": "ArRegPend2, Norrbotten's 14 x 14 matrix, 2024"},
     "kolada_backtest": {"citation": "Källa: Kolada; Källa: SCB",
@@ -260,7 +291,7 @@ def main() -> None:
     args = parser.parse_args()
     pack = {"rates": _rates(args.data), "employment": _employment(args.data),
             "backtest_rates": {str(y): _rates(args.data, y) for y in BACKTEST_FITS},
-            "exit_age": _exit_age(args.data),
+            "exit_age": _exit_age(args.data), "age_net": _age_net(args.data),
             "af_demand": _af_growth(args.data), "barometer": _barometer(args.data),
             "backtest_errors": _backtest_errors(args.data), "commuting": _commuting(args.data),
             "sources": SOURCES,

@@ -112,6 +112,7 @@ class ForecastPack:
     commuting: dict[str, dict[str, float]]  # residence -> workplace -> share (Norrbotten, 2024)
     backtest_rates: dict[int, EstimatedRates]  # fit year -> rates from SCB up to that year
     exit_age: int  # mean exit age from employment (SCB, 2024), rounded
+    age_net: dict[str, np.ndarray]  # municipality -> net migration rate by age (AGES,), 21–30
 
     def rates_until(self, year: int) -> EstimatedRates | None:
         """The pack's rates estimated with data up to the latest fit year ≤ ``year``, or None."""
@@ -147,7 +148,17 @@ def forecast_pack() -> ForecastPack:
                         raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer,
                         error, raw["commuting"]["shares"],
                         {int(y): _estimated_rates(r) for y, r in raw["backtest_rates"].items()},
-                        int(raw["exit_age"]["used"]))
+                        int(raw["exit_age"]["used"]), _age_net(raw["age_net"]))
+
+
+def _age_net(raw: dict[str, Any]) -> dict[str, np.ndarray]:
+    lo, hi = raw["ages"]
+    out = {}
+    for code, values in raw["rates"].items():
+        row = np.zeros(AGES)
+        row[lo:hi + 1] = values
+        out[code] = row
+    return out
 
 
 def expansion_growth(pack: ForecastPack, counties: tuple[str, ...],

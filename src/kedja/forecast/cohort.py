@@ -50,7 +50,8 @@ from kedja.forecast.schedules import (
 )
 from kedja.forecast.structure import population_from_bands
 
-__all__ = ["NET_WINDOW", "CohortModel", "age_net_migration", "fit_cohort_model", "shrink_toward_groups"]
+__all__ = ["NET_WINDOW", "CohortModel", "age_net_migration", "compensation_profile",
+           "fit_cohort_model", "shrink_toward_groups"]
 
 NET_WINDOW = 10
 """Years of residual net migration averaged for a municipality's level (the same 10 years
@@ -269,10 +270,10 @@ def fit_cohort_model(history: KoladaHistory, *, fit_until: int,
     if not age_migration:
         return model
     age_net = age_net_migration(history, fit, model, standard, codes)
-    return replace(model, age_net=age_net, compensation=_compensation(in_profile))
+    return replace(model, age_net=age_net, compensation=compensation_profile(in_profile))
 
 
-def _compensation(in_profile: np.ndarray) -> np.ndarray:
+def compensation_profile(in_profile: np.ndarray) -> np.ndarray:
     """The in-migrants' profile outside the corrected ages, summing to 1."""
     profile = in_profile.copy()
     profile[:, AGE_NET_AGES[0]:AGE_NET_AGES[1] + 1] = 0.0

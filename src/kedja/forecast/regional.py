@@ -22,7 +22,7 @@ import numpy as np
 
 from kedja.core.errors import InvalidInput
 from kedja.core.establishments import Establishment
-from kedja.forecast.cohort import CohortModel
+from kedja.forecast.cohort import CohortModel, compensation_profile
 from kedja.forecast.labour import LabourBalance, LabourInputs, establishment_demand, labour_balance
 from kedja.forecast.migration import gross_in_migrants, in_migrant_counts, out_migration_rates
 from kedja.forecast.projection import DemographicRates, check_population, project, project_step
@@ -69,6 +69,8 @@ class RegionInputs:
             ``trend_by_demand`` it sets the Monte Carlo spreads (``_evidence_bands``).
         induced_multiplier: Local jobs (indirect and induced) per direct establishment job,
             spread over the municipality's local-service occupations (``_induced``).
+        age_net: Each municipality's own net migration by age ``(M, AGES)`` beyond the pooled
+            profiles (``cohort.age_net_migration``); with ``rates`` only.
 
     """
 
@@ -92,6 +94,7 @@ class RegionInputs:
     trend_by_demand: dict[str, np.ndarray] | None = None
     population_error_by_horizon: np.ndarray | None = None
     induced_multiplier: float = 0.0
+    age_net: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         check_population(self.base_population, field="base_population")
@@ -165,7 +168,9 @@ def _cohort_model(inputs: RegionInputs) -> CohortModel:
         death=np.array([rates.death_in(c, offset) for c in counties]),
         improvement=rates.mortality_improvement, out_rates=rates.out_rates,
         in_profile=rates.in_profile, own_net_rate=net_rate, net_rate=net_rate,
-        shrink_weight=np.ones(len(counties)), in_migrants=np.zeros(len(counties)))
+        shrink_weight=np.ones(len(counties)), in_migrants=np.zeros(len(counties)),
+        age_net=inputs.age_net,
+        compensation=None if inputs.age_net is None else compensation_profile(rates.in_profile))
 
 
 def _cohort_populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarray:

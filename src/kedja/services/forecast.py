@@ -34,6 +34,7 @@ from kedja.forecast.rates import EstimatedRates, estimate_rates
 from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_forecast
 from kedja.forecast.scb_history import ScbHistory, read_scb_history
 from kedja.forecast.scb_population import population_from_cube
+from kedja.forecast.schedules import AGES
 from kedja.forecast.scenarios import SCENARIOS, scenario
 from kedja.forecast.structure import indicators, pyramid
 from kedja.scale.national import national_pack
@@ -127,6 +128,7 @@ def _inputs(engine: Engine, horizon: int, exit_age: int,
         age_bands=occupations.bands, trend=occupations.trend, horizon=horizon,
         exit_age=exit_age, employment_rate=employment_rate,
         reach=transition_reach(occupations.codes),
+        age_net=np.array([pack.age_net.get(c, np.zeros(AGES)) for c in demography.codes]),
         job_seekers_per_employed=_seekers_per_employed(
             _grid(seekers, demography.codes, occupations.codes), employed),
     ), establishments
