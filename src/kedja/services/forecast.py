@@ -34,8 +34,8 @@ from kedja.forecast.rates import EstimatedRates, estimate_rates
 from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_forecast
 from kedja.forecast.scb_history import ScbHistory, read_scb_history
 from kedja.forecast.scb_population import population_from_cube
-from kedja.forecast.schedules import AGES
 from kedja.forecast.scenarios import SCENARIOS, scenario
+from kedja.forecast.schedules import AGES
 from kedja.forecast.structure import indicators, pyramid
 from kedja.scale.national import national_pack
 from kedja.services.cache import cached
@@ -47,7 +47,6 @@ __all__ = [
     "ESTABLISHMENT_MUNICIPALITIES",
     "ForecastRun",
     "backtest_kolada",
-    "transition_reach",
     "gap_decomposition",
     "home_municipality",
     "list_scenarios",
@@ -57,6 +56,7 @@ __all__ = [
     "region_gaps",
     "region_population",
     "run_forecast",
+    "transition_reach",
 ]
 
 LOCAL_MULTIPLIER = 0.5
@@ -373,9 +373,10 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
     Rates come from SCB's single-age history (``scb``, or ``scb_lulea_fa`` beside ``folder``)
     estimated up to ``fit_until``; without those files, the forecast pack's rates estimated
     the same way up to the latest fit year it keeps (2009, 2014) not after ``fit_until``;
-    otherwise (a fit year before any of them) the parametric national schedules. With ``details``, also write each municipality's
-    percentage error per method as CSV. The age back-test covers Kolada's ages 20–30 and, with
-    SCB's history, single ages 20–64 and five-year bands over ``AGE_WINDOWS``.
+    otherwise (a fit year before any of them) the parametric national schedules. With
+    ``details``, also write each municipality's percentage error per method as CSV. The age
+    back-test covers Kolada's ages 20–30 and, with SCB's history, single ages 20–64 and
+    five-year bands over ``AGE_WINDOWS``.
     """
     history = read_kolada(folder)
     scb_history = _scb_history(folder, scb)
