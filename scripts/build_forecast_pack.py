@@ -25,6 +25,10 @@ default ``../shared/data`` beside the repository):
   ``region_name_id.json`` (Yrkesbarometer): per SSYK group and county (24, 25), the mean job
   opportunities now and the mean five-year outlook of the barometer occupations in the group.
 
+* ``af_aggregates/occupation_barometer_key.json`` (SCB's education mix of the employed per
+  SSYK group) with YREG54BAS 2024: where entrants go through their education
+  (``entry_paths``, ``_entry_paths``).
+
 * ``commuting/scb_arregpend2_norrbotten_2020_2024.csv`` (SCB ArRegPend2): for 2024, each
   Norrbotten municipality's employed residents by workplace municipality, as shares.
 * ``kolada/`` (Kolada's single ages 20–30, 2009–2019) with the rates up to 2019: each region
@@ -185,6 +189,65 @@ def _age_net(data: Path) -> dict:
                       for i, c in enumerate(codes) if c and c[:2] in ("24", "25")}}
 
 
+ENTRY_DESTINATIONS = 10
+"""Destinations kept per origin in ``entry_paths`` (the largest; the pack stays small)."""
+
+
+def _entry_paths(data: Path) -> dict:
+    """Where young workers' educations lead: occupation → occupation shares through education.
+
+    SCB's education mix of the employed per SSYK group (``education_of_employed`` in
+    ``occupation_barometer_key.json``, the ten largest programmes with their shares) and the
+    national employees per group (YREG54BAS 2024) give, for a programme e, the occupations
+    its holders work in: D(e, o') = N(o') E(o', e) / Σ N E(·, e). An entrant who would have
+    followed the young workers of o follows instead their programmes:
+    T(o, o') = Σ_e E(o, e) D(e, o') + (1 − Σ_e E(o, e)) [o' = o] (the programmes outside the
+    ten stay in o). Each origin keeps its ``ENTRY_DESTINATIONS`` largest destinations, scaled
+    to sum to 1.
+    """
+    import re
+
+    key = json.loads((data / "af_aggregates" / "occupation_barometer_key.json")
+                     .read_text("utf-8"))
+    mix: dict[str, dict[str, float]] = {}
+    for item in key.values():
+        ssyk, educations = item.get("ssyk_2012"), (item.get("education_of_employed") or {})
+        if not ssyk or ssyk in mix or not educations.get("educations"):
+            continue
+        shares = {}
+        for text in educations["educations"]:
+            found = re.match(r"^(.*)\((\d+(?:[.,]\d+)?)%\)\s*$", text.strip())
+            if found:
+                shares[found.group(1).strip()] = float(found.group(2).replace(",", ".")) / 100
+        if shares:
+            mix[ssyk] = shares
+    cube = json.loads((data / "scb" / "scb_YREG54BAS_employees_by_ssyk2012_age_year.json")
+                      .read_text("utf-8"))
+    values = np.array([np.nan if v is None else v for v in cube["value"]], float)
+    employees = np.nansum(values.reshape(cube["size"])[:, :, 0, -1], axis=1)
+    codes = list(cube["dimension"]["Yrke2012"]["category"]["index"])
+    size = dict(zip(codes, employees, strict=True))
+    groups = sorted(c for c in mix if size.get(c, 0) > 0)
+    educations = sorted({e for c in groups for e in mix[c]})
+    at = {e: i for i, e in enumerate(educations)}
+    share = np.zeros((len(groups), len(educations)))
+    for g, code in enumerate(groups):
+        for e, v in mix[code].items():
+            share[g, at[e]] = v
+    held = share * np.array([size[c] for c in groups])[:, None]  # N(o) E(o, e)
+    destination = held / held.sum(axis=0, keepdims=True)  # D(e, o) as columns
+    paths = share @ destination.T + np.diag(1.0 - share.sum(axis=1))
+    out, kept = {}, []
+    for g, code in enumerate(groups):
+        top = np.argsort(-paths[g])[:ENTRY_DESTINATIONS]
+        kept.append(paths[g, top].sum())
+        row = paths[g, top] / paths[g, top].sum()
+        out[code] = {groups[j]: round(float(v), 4) for j, v in zip(top, row, strict=True)
+                     if v >= 5e-5}
+    return {"paths": out, "kept_share_mean": round(float(np.mean(kept)), 4),
+            "source": "scb_education_mix"}
+
+
 def _commuting(data: Path) -> dict:
     """Norrbotten's commuting 2024: share of each municipality's employed residents by workplace."""
     counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -269,6 +332,12 @@ SOURCES = {
                                "20-30 2009-2019 against the model's one-year steps, net "
                                "migration by age 21-30 as a rate of the cohort, half-life "
                                "weights, shrunk toward the county"},
+    "scb_education_mix": {"citation": "Källa: SCB (via JobTech/Arbetsförmedlingen's "
+                                       "yrkesinfo data); Källa: SCB (YREG54BAS)",
+                          "files": "occupation_barometer_key.json (education_of_employed), "
+                                   "scb_YREG54BAS_employees_by_ssyk2012_age_year.json",
+                          "note": "occupation to occupation shares through the education mix "
+                                  "of the employed (ten largest programmes per group)"},
     "scb_commuting": {"citation": "Källa: SCB", "licence": "CC0",
                       "tables": "ArRegPend2, Norrbotten's 14 x 14 matrix, 2024"},
     "kolada_backtest": {"citation": "Källa: Kolada; Källa: SCB",
@@ -292,6 +361,7 @@ def main() -> None:
     pack = {"rates": _rates(args.data), "employment": _employment(args.data),
             "backtest_rates": {str(y): _rates(args.data, y) for y in BACKTEST_FITS},
             "exit_age": _exit_age(args.data), "age_net": _age_net(args.data),
+            "entry_paths": _entry_paths(args.data),
             "af_demand": _af_growth(args.data), "barometer": _barometer(args.data),
             "backtest_errors": _backtest_errors(args.data), "commuting": _commuting(args.data),
             "sources": SOURCES,

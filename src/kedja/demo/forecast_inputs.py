@@ -113,6 +113,25 @@ class ForecastPack:
     backtest_rates: dict[int, EstimatedRates]  # fit year -> rates from SCB up to that year
     exit_age: int  # mean exit age from employment (SCB, 2024), rounded
     age_net: dict[str, np.ndarray]  # municipality -> net migration rate by age (AGES,), 21–30
+    entry_paths: dict[str, dict[str, float]]  # SSYK -> SSYK -> share, through education
+
+    def entry_matrix(self, occupations: tuple[str, ...]) -> np.ndarray:
+        """``(O, O)`` entrants' paths through education (rows sum to 1).
+
+        An occupation not in the pack keeps its own entrants; destinations outside
+        ``occupations`` are dropped and the row rescaled.
+        """
+        at = {c: i for i, c in enumerate(occupations)}
+        matrix = np.eye(len(occupations))
+        for code, row in self.entry_paths.items():
+            if code in at:
+                values = np.zeros(len(occupations))
+                for target, share in row.items():
+                    if target in at:
+                        values[at[target]] = share
+                if values.sum() > 0:
+                    matrix[at[code]] = values / values.sum()
+        return matrix
 
     def rates_until(self, year: int) -> EstimatedRates | None:
         """The pack's rates estimated with data up to the latest fit year ≤ ``year``, or None."""
@@ -148,7 +167,8 @@ def forecast_pack() -> ForecastPack:
                         raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer,
                         error, raw["commuting"]["shares"],
                         {int(y): _estimated_rates(r) for y, r in raw["backtest_rates"].items()},
-                        int(raw["exit_age"]["used"]), _age_net(raw["age_net"]))
+                        int(raw["exit_age"]["used"]), _age_net(raw["age_net"]),
+                        raw["entry_paths"]["paths"])
 
 
 def _age_net(raw: dict[str, Any]) -> dict[str, np.ndarray]:

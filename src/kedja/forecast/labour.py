@@ -8,8 +8,9 @@ retirements plus **entrants** from the projected working-age population (Cedefop
 occupation's national age structure (SCB's employees by SSYK 2012 × age band): ages are spread
 evenly inside each band, and a worker leaves in the year they reach ``exit_age``. Entrants are
 the change in the projected workforce (employment rate × population 20–64) net of retirements,
-shared among occupations as young workers (16–29) are locally (a net outflow leaves each
-occupation in proportion to the workers who remain). The gap is demand − supply;
+shared among occupations as young workers (16–29) are locally, passed through those workers'
+educations to the occupations that employ the same educations (``entry_paths``; a net outflow
+leaves each occupation in proportion to the workers who remain). The gap is demand − supply;
 the shortage index is gap / demand (0 = balance, positive = shortage). Registered job seekers
 who can be matched are shown as a separate term: ``gap_after_matching`` = gap − matched job
 seekers, where each municipality's job seekers (by last occupation) are spread over the short
@@ -69,6 +70,9 @@ class LabourInputs:
         job_seekers: Registered job seekers by their last occupation, ``(M, O)``; ``None`` = 0.
         reach: ``(O, O)`` booleans: a job seeker last in row o can take a job in column o'
             (the diagonal is always true); ``None`` = their own occupation only.
+        entry_paths: ``(O, O)`` rows summing to 1: where the entrants who would follow the
+            young workers of row o go through those workers' educations; ``None`` = they
+            stay in o.
 
     """
 
@@ -82,16 +86,18 @@ class LabourInputs:
     exit_age: int = 65
     job_seekers: np.ndarray | None = None
     reach: np.ndarray | None = None
+    entry_paths: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         check_population(self.employed, field="employed")
         if self.job_seekers is not None:
             check_population(self.job_seekers, field="job_seekers")
         size = len(self.occupations)
-        if self.reach is not None and np.shape(self.reach) != (size, size):
-            raise InvalidInput(f"reach has shape {np.shape(self.reach)}, expected ({size}, {size})",
-                               field="reach", value=str(np.shape(self.reach)),
-                               hint="give one row and one column per occupation")
+        for name, matrix in (("reach", self.reach), ("entry_paths", self.entry_paths)):
+            if matrix is not None and np.shape(matrix) != (size, size):
+                raise InvalidInput(f"{name} has shape {np.shape(matrix)}, expected "
+                                   f"({size}, {size})", field=name, value=str(np.shape(matrix)),
+                                   hint="give one row and one column per occupation")
         check_population(self.age_bands, field="age_bands")
         check_population(self.workforce, field="workforce")
         if not 50 <= self.exit_age <= 75:
@@ -209,6 +215,8 @@ def _entrant_mix(inputs: LabourInputs) -> np.ndarray:
     young = np.divide(inputs.age_bands[:, :YOUNG_BANDS].sum(axis=1), totals,
                       out=np.zeros(len(totals)), where=totals > 0)
     weights = inputs.employed * young[None, :]
+    if inputs.entry_paths is not None:
+        weights = weights @ inputs.entry_paths
     sums = weights.sum(axis=1, keepdims=True)
     return np.divide(weights, sums, out=np.zeros_like(weights), where=sums > 0)
 

@@ -55,6 +55,8 @@ class RegionInputs:
             municipality, ``(M, O)``; ``None`` when unknown.
         reach: ``(O, O)`` booleans, which occupations a job seeker last in each can take
             (``labour.LabourInputs.reach``); ``None`` = their own only.
+        entry_paths: ``(O, O)`` entrants' paths through education
+            (``labour.LabourInputs.entry_paths``); ``None`` = none.
         rates: Estimated rates (``rates.estimate_rates``); with them the population follows the
             back-tested ``cohort`` model (county fertility and mortality with improvement,
             age–sex profiles of movers in and out, net migration as a rate); without them the
@@ -88,6 +90,7 @@ class RegionInputs:
     exit_age: int = 65
     job_seekers_per_employed: np.ndarray | None = None
     reach: np.ndarray | None = None
+    entry_paths: np.ndarray | None = None
     rates: EstimatedRates | None = None
     counties: tuple[str, ...] | None = None
     employment_by_age: np.ndarray | None = None
@@ -217,7 +220,7 @@ def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray,
         municipalities=inputs.municipalities, occupations=inputs.occupations,
         employed=employed, age_bands=inputs.age_bands, trend=_trend(inputs, demand),
         workforce=workforce,
-        exit_age=inputs.exit_age, reach=inputs.reach,
+        exit_age=inputs.exit_age, reach=inputs.reach, entry_paths=inputs.entry_paths,
         job_seekers=None if inputs.job_seekers_per_employed is None
         else inputs.job_seekers_per_employed * employed.sum(axis=1, keepdims=True))
 
@@ -304,7 +307,7 @@ def _percentiles(labour: LabourInputs, trend: np.ndarray, workforce: np.ndarray,
                  extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,
                          labour.employed, labour.age_bands, trend, workforce, labour.exit_age,
-                         labour.job_seekers, labour.reach)
+                         labour.job_seekers, labour.reach, labour.entry_paths)
     gaps = labour_balance(drawn, establishment_extra=extra).gap
     return np.percentile(gaps, 10, axis=0), np.percentile(gaps, 90, axis=0)
 

@@ -128,6 +128,7 @@ def _inputs(engine: Engine, horizon: int, exit_age: int,
         age_bands=occupations.bands, trend=occupations.trend, horizon=horizon,
         exit_age=exit_age, employment_rate=employment_rate,
         reach=transition_reach(occupations.codes),
+        entry_paths=pack.entry_matrix(occupations.codes),
         age_net=np.array([pack.age_net.get(c, np.zeros(AGES)) for c in demography.codes]),
         job_seekers_per_employed=_seekers_per_employed(
             _grid(seekers, demography.codes, occupations.codes), employed),

@@ -104,8 +104,9 @@ def compare_barometer(engine: Engine, *, scenario_name: str = "as_announced",
     direction (Kedja: a shortage index beyond the forecast's own error ``years_ahead`` years
     out, the back-test's root mean square percentage error of the population at that horizon
     in the forecast pack, is a shortage or a surplus, within it balance; barometer: the mean
-    rounded to the nearest of its three levels, above 2.5 = shortage, below 1.5 = surplus). The disagreements with
-    the largest shortage index differences are listed with Kedja's drivers (the reasons).
+    rounded to the nearest of its three levels, above 2.5 = shortage, below 1.5 = surplus).
+    The disagreements with the largest shortage index differences are listed with Kedja's
+    drivers (the reasons).
     """
     from scipy.stats import spearmanr  # imported here: scipy.stats is slow to load
 
