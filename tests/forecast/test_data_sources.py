@@ -167,3 +167,7 @@ def test_the_forecast_pack_carries_estimated_exit_age_and_back_test_rates() -> N
     assert pack.rates_until(2009).until == 2009 and pack.rates_until(2013).until == 2009
     assert pack.rates_until(2019).until == 2014
     assert len(pack.age_net) == 29
+    codes = ("5120", "2512", "9999")
+    matrix = pack.entry_matrix(codes)
+    assert matrix.sum(axis=1) == pytest.approx(np.ones(3))
+    assert matrix[2].tolist() == [0.0, 0.0, 1.0]  # unknown to the pack: keeps its entrants

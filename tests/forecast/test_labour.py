@@ -103,3 +103,20 @@ def test_balance_identities_hold_for_any_inputs(employed: np.ndarray, bands: np.
     assert np.allclose(b.supply.sum(axis=2)[:, can_enter], workforce[:, can_enter])
     assert np.allclose(b.gap, b.expansion + b.establishments + b.retirements - b.entrants)
     assert (b.supply >= -1e-6).all()
+
+
+def test_entrants_follow_young_workers_educations_to_other_occupations() -> None:
+    base = inputs()
+
+    def entrants(paths: np.ndarray | None) -> list[float]:
+        labour = LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                              base.age_bands, base.trend, base.workforce, entry_paths=paths)
+        return [round(float(v), 6) for v in labour_balance(labour).entrants[-1, 0]]
+
+    # The young work in the second occupation; without paths every entrant goes there.
+    assert entrants(None) == [0.0, 100.0]
+    # A quarter of the young workers' educations lead to the first occupation.
+    assert entrants(np.array([[1.0, 0.0], [0.25, 0.75]])) == [25.0, 75.0]
+    with pytest.raises(InvalidInput, match=r"entry_paths has shape \(1, 1\)"):
+        LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                     base.age_bands, base.trend, base.workforce, entry_paths=np.eye(1))
