@@ -26,8 +26,9 @@ default ``../shared/data`` beside the repository):
   opportunities now and the mean five-year outlook of the barometer occupations in the group.
 
 * ``af_aggregates/occupation_barometer_key.json`` (SCB's education mix of the employed per
-  SSYK group) with YREG54BAS 2024: where entrants go through their education
-  (``entry_paths``, ``_entry_paths``).
+  SSYK group) with YREG54BAS 2024 and ``af_forecasts/kopplingsschema.xlsx`` (SUN 2020 codes
+  per SSYK group): where entrants go through their education (``entry_paths``,
+  ``_entry_paths``).
 
 * ``commuting/scb_arregpend2_norrbotten_2020_2024.csv`` (SCB ArRegPend2): for 2024, each
   Norrbotten municipality's employed residents by workplace municipality, as shares.
@@ -202,8 +203,10 @@ def _entry_paths(data: Path) -> dict:
     its holders work in: D(e, o') = N(o') E(o', e) / Σ N E(·, e). An entrant who would have
     followed the young workers of o follows instead their programmes:
     T(o, o') = Σ_e E(o, e) D(e, o') + (1 − Σ_e E(o, e)) [o' = o] (the programmes outside the
-    ten stay in o). Each origin keeps its ``ENTRY_DESTINATIONS`` largest destinations, scaled
-    to sum to 1.
+    ten stay in o). An occupation that Arbetsförmedlingen's SUN → occupation key
+    (``kopplingsschema.xlsx``) ties to specific programmes takes entrants only from
+    occupations sharing one of its SUN codes (and its own). Each origin keeps its
+    ``ENTRY_DESTINATIONS`` largest destinations, scaled to sum to 1.
     """
     import re
 
@@ -237,6 +240,15 @@ def _entry_paths(data: Path) -> dict:
     held = share * np.array([size[c] for c in groups])[:, None]  # N(o) E(o, e)
     destination = held / held.sum(axis=0, keepdims=True)  # D(e, o) as columns
     paths = share @ destination.T + np.diag(1.0 - share.sum(axis=1))
+    # Occupations that Arbetsförmedlingen's SUN key ties to specific programmes take entrants
+    # only from occupations that share one of those programmes (or their own).
+    sun = _sun_codes(data)
+    for j, target in enumerate(groups):
+        if target in sun:
+            for g, origin in enumerate(groups):
+                if g != j and not (sun[target] & sun.get(origin, set())):
+                    paths[g, j] = 0.0
+    paths /= paths.sum(axis=1, keepdims=True)
     out, kept = {}, []
     for g, code in enumerate(groups):
         top = np.argsort(-paths[g])[:ENTRY_DESTINATIONS]
@@ -245,7 +257,29 @@ def _entry_paths(data: Path) -> dict:
         out[code] = {groups[j]: round(float(v), 4) for j, v in zip(top, row, strict=True)
                      if v >= 5e-5}
     return {"paths": out, "kept_share_mean": round(float(np.mean(kept)), 4),
+            "sun_gated_groups": sorted(c for c in groups if c in sun),
             "source": "scb_education_mix"}
+
+
+def _sun_codes(data: Path) -> dict[str, set[str]]:
+    """SSYK group → the SUN 2020 codes of the programmes Arbetsförmedlingen's key ties to it."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(data / "af_forecasts" / "kopplingsschema.xlsx",
+                                      read_only=True)
+    codes: dict[str, set[str]] = defaultdict(set)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        head = list(next(rows))
+        ssyk_col, sun_col = head.index("SSYK Arbetsförmedlingen"), head.index("SUN 2020")
+        for row in rows:
+            if row[ssyk_col] and row[sun_col]:
+                for code in str(row[sun_col]).replace(";", ",").split(","):
+                    if code.strip():
+                        codes[str(row[ssyk_col]).strip()].add(code.strip())
+    finally:
+        workbook.close()
+    return dict(codes)
 
 
 def _commuting(data: Path) -> dict:
