@@ -106,6 +106,7 @@ def test_api_and_page(demo_engine: Engine) -> None:
     assert "data-vega-lite" in page.text
     swedish = client.get("/forecast/2513?lang=sv").text
     assert "Bristindex" in swedish and "ingen etablering" in swedish
+    assert "vid 66 års ålder" in swedish and "av de inskrivna arbetssökande kan 2040" in swedish
 
 
 def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:

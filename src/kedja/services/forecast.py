@@ -324,9 +324,18 @@ def municipality_forecast(run: ForecastRun, code: str, *, year: int | None = Non
         "gap_total": round(float(run.forecast.balance.gap[t, m].sum()), 1),
         "gap_total_ageing_only": round(float(run.baseline.balance.gap[t, m].sum()), 1),
         "exit_age": run.forecast.balance.inputs.exit_age,
-        "matched_share": round(run.forecast.balance.matched_share(t), 4),
+        "matched_share": _matched_share(run, m, t),
         "sources": SOURCES,
     }
+
+
+def _matched_share(run: ForecastRun, m: int, t: int) -> float:
+    """Share of municipality ``m``'s job seekers matched in year index ``t`` (0 without any)."""
+    b = run.forecast.balance
+    seekers = 0.0 if b.inputs.job_seekers is None else float(b.inputs.job_seekers[m].sum())
+    if seekers <= 0:
+        return 0.0
+    return round(float(b.matched_job_seekers[t, m].sum()) / seekers, 4)
 
 
 def project_scb_population(path: Path, *, year: str, horizon: int = 2040
