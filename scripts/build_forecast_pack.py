@@ -12,6 +12,11 @@ default ``../shared/data`` beside the repository):
 * ``scb_lulea_fa/employment_age_profile.csv`` (SCB, employed by age band and sex, 2024) with
   the 2024 population of the same five municipalities: employment rates by sex and age band
   16–24, 25–54, 55–64, 65–74 (55–64 = 16–64 − 25–54 − 15–24; 65–74 = 15–74 − 16–64).
+* the same files and estimator up to 2009 and 2014 only (``backtest_rates``): the rates the
+  back-test uses when SCB's files are not beside Kolada's (fits to 2009 and 2014).
+* ``scb/scb_YREG54BAS_employees_by_ssyk2012_age_year.json`` (SCB, employees by age band, all
+  occupations, 2023–2024) over Sweden's mean population (``scb_lulea_fa``): the mean exit age
+  from employment of a synthetic cohort employed at 50–54 (``exit_age``).
 * ``af_forecasts/historik.csv`` (Arbetsförmedlingen's occupation forecasts): each forecast
   occupation's indexed demand forecast for 2022 and 2026, annualised; the pack keeps the
   quartiles of the increases and of the decreases (the file's ids link to no SSYK code, so the
@@ -20,8 +25,16 @@ default ``../shared/data`` beside the repository):
   ``region_name_id.json`` (Yrkesbarometer): per SSYK group and county (24, 25), the mean job
   opportunities now and the mean five-year outlook of the barometer occupations in the group.
 
+* ``af_aggregates/occupation_barometer_key.json`` (SCB's education mix of the employed per
+  SSYK group) with YREG54BAS 2024 and ``af_forecasts/kopplingsschema.xlsx`` (SUN 2020 codes
+  per SSYK group): where entrants go through their education (``entry_paths``,
+  ``_entry_paths``).
+
 * ``commuting/scb_arregpend2_norrbotten_2020_2024.csv`` (SCB ArRegPend2): for 2024, each
   Norrbotten municipality's employed residents by workplace municipality, as shares.
+* ``kolada/`` (Kolada's single ages 20–30, 2009–2019) with the rates up to 2019: each region
+  municipality's own net migration at ages 21–30 (``age_net``), as the back-tested model
+  estimates it (``kedja.forecast.cohort.age_net_migration``).
 * ``kolada/`` with the above: the back-test's root mean square percentage error of the total
   population by horizon (upper Norrland's 29, fits to 2009 and 2014), for the Monte Carlo
   spreads.
@@ -53,9 +66,14 @@ def _rounded(values: np.ndarray, digits: int = 6) -> list:
     return np.round(values, digits).tolist()
 
 
-def _rates(data: Path) -> dict:
+BACKTEST_FITS = (2009, 2014)
+"""Fit years of the back-test windows whose rates the pack keeps for ``kedja forecast backtest``
+without SCB's files (each set estimated from SCB 2006 up to that year only)."""
+
+
+def _rates(data: Path, until: int = 2024) -> dict:
     history = read_scb_history(data / "scb_lulea_fa")
-    r = estimate_rates(history, 2024)
+    r = estimate_rates(history, until)
     return {
         "years": [r.years_used[0], r.years_used[-1]], "fertility": _rounded(r.fertility),
         "death": _rounded(r.death, 7), "mortality_improvement": round(r.mortality_improvement, 5),
@@ -120,6 +138,148 @@ def _backtest_errors(data: Path) -> dict:
             "measure": "root mean square percentage error of the total population, "
                        "29 municipalities, fits to 2009 (horizons 1-10) and 2014 (1-5)",
             "source": "kolada_backtest"}
+
+
+def _exit_age(data: Path) -> dict:
+    """Mean exit age from employment: 55 + the years worked from 55 per worker employed at 50–54.
+
+    A synthetic cohort per year (SCB's employees by age band over Sweden's mean population in
+    the same bands): 5 × (rate 55–59 + rate 60–64 + rate 65–69) / rate 50–54. Only 2023 and
+    2024 count employees aged 65–69 (SCB's change of coverage), so only they are used; exits
+    before 55 and work after 69 are left out.
+    """
+    cube = json.loads((data / "scb" / "scb_YREG54BAS_employees_by_ssyk2012_age_year.json")
+                      .read_text("utf-8"))
+    values = np.array([np.nan if v is None else v for v in cube["value"]], float)
+    employees = np.nansum(values.reshape(cube["size"]), axis=0)[:, 0, :]  # (bands, years)
+    years = list(cube["dimension"]["Tid"]["category"]["index"])
+    history = read_scb_history(data / "scb_lulea_fa")
+    sweden = history.index("00")
+    bands = ((50, 54), (55, 59), (60, 64), (65, 69))
+    by_year = {}
+    for year in (2023, 2024):
+        population = history.mean_population[sweden, history.years.index(year)].sum(axis=0)
+        rate = [employees[6 + b, years.index(str(year))] / population[lo:hi + 1].sum()
+                for b, (lo, hi) in enumerate(bands)]
+        by_year[str(year)] = round(55 + 5 * sum(rate[1:]) / rate[0], 2)
+    return {"by_year": by_year, "used": round(by_year["2024"]), "source": "scb_exit_age",
+            "measure": "mean age of leaving employment for a worker employed at 50-54, "
+                       "synthetic cohort (employees / population by age band)"}
+
+
+def _age_net(data: Path) -> dict:
+    """Each region municipality's own net migration at ages 21–30 (Kolada 2010–2019, fit 2019)."""
+    import unicodedata
+
+    from kedja.forecast.cohort import AGE_NET_AGES, fit_cohort_model
+    from kedja.forecast.kolada import read_kolada
+    from kedja.scale.national import national_pack
+
+    history = read_kolada(data / "kolada")
+    pack = national_pack()
+    code_of = {unicodedata.normalize("NFC", n): c
+               for n, c in zip(pack.names, pack.municipality_codes, strict=True)}
+    codes = [code_of.get(n) for n in history.names]
+    model = fit_cohort_model(history, fit_until=2019,
+                             counties=[c[:2] if c else None for c in codes],
+                             rates=estimate_rates(read_scb_history(data / "scb_lulea_fa"), 2019))
+    assert model.age_net is not None
+    lo, hi = AGE_NET_AGES
+    return {"ages": [lo, hi], "source": "kolada_age_net",
+            "rates": {c: _rounded(model.age_net[i, lo:hi + 1], 5)
+                      for i, c in enumerate(codes) if c and c[:2] in ("24", "25")}}
+
+
+ENTRY_DESTINATIONS = 10
+"""Destinations kept per origin in ``entry_paths`` (the largest; the pack stays small)."""
+
+
+def _entry_paths(data: Path) -> dict:
+    """Where young workers' educations lead: occupation → occupation shares through education.
+
+    SCB's education mix of the employed per SSYK group (``education_of_employed`` in
+    ``occupation_barometer_key.json``, the ten largest programmes with their shares) and the
+    national employees per group (YREG54BAS 2024) give, for a programme e, the occupations
+    its holders work in: D(e, o') = N(o') E(o', e) / Σ N E(·, e). An entrant who would have
+    followed the young workers of o follows instead their programmes:
+    T(o, o') = Σ_e E(o, e) D(e, o') + (1 − Σ_e E(o, e)) [o' = o] (the programmes outside the
+    ten stay in o). An occupation that Arbetsförmedlingen's SUN → occupation key
+    (``kopplingsschema.xlsx``) ties to specific programmes takes entrants only from
+    occupations sharing one of its SUN codes (and its own). Each origin keeps its
+    ``ENTRY_DESTINATIONS`` largest destinations, scaled to sum to 1.
+    """
+    import re
+
+    key = json.loads((data / "af_aggregates" / "occupation_barometer_key.json")
+                     .read_text("utf-8"))
+    mix: dict[str, dict[str, float]] = {}
+    for item in key.values():
+        ssyk, educations = item.get("ssyk_2012"), (item.get("education_of_employed") or {})
+        if not ssyk or ssyk in mix or not educations.get("educations"):
+            continue
+        shares = {}
+        for text in educations["educations"]:
+            found = re.match(r"^(.*)\((\d+(?:[.,]\d+)?)%\)\s*$", text.strip())
+            if found:
+                shares[found.group(1).strip()] = float(found.group(2).replace(",", ".")) / 100
+        if shares:
+            mix[ssyk] = shares
+    cube = json.loads((data / "scb" / "scb_YREG54BAS_employees_by_ssyk2012_age_year.json")
+                      .read_text("utf-8"))
+    values = np.array([np.nan if v is None else v for v in cube["value"]], float)
+    employees = np.nansum(values.reshape(cube["size"])[:, :, 0, -1], axis=1)
+    codes = list(cube["dimension"]["Yrke2012"]["category"]["index"])
+    size = dict(zip(codes, employees, strict=True))
+    groups = sorted(c for c in mix if size.get(c, 0) > 0)
+    educations = sorted({e for c in groups for e in mix[c]})
+    at = {e: i for i, e in enumerate(educations)}
+    share = np.zeros((len(groups), len(educations)))
+    for g, code in enumerate(groups):
+        for e, v in mix[code].items():
+            share[g, at[e]] = v
+    held = share * np.array([size[c] for c in groups])[:, None]  # N(o) E(o, e)
+    destination = held / held.sum(axis=0, keepdims=True)  # D(e, o) as columns
+    paths = share @ destination.T + np.diag(1.0 - share.sum(axis=1))
+    # Occupations that Arbetsförmedlingen's SUN key ties to specific programmes take entrants
+    # only from occupations that share one of those programmes (or their own).
+    sun = _sun_codes(data)
+    for j, target in enumerate(groups):
+        if target in sun:
+            for g, origin in enumerate(groups):
+                if g != j and not (sun[target] & sun.get(origin, set())):
+                    paths[g, j] = 0.0
+    paths /= paths.sum(axis=1, keepdims=True)
+    out, kept = {}, []
+    for g, code in enumerate(groups):
+        top = np.argsort(-paths[g])[:ENTRY_DESTINATIONS]
+        kept.append(paths[g, top].sum())
+        row = paths[g, top] / paths[g, top].sum()
+        out[code] = {groups[j]: round(float(v), 4) for j, v in zip(top, row, strict=True)
+                     if v >= 5e-5}
+    return {"paths": out, "kept_share_mean": round(float(np.mean(kept)), 4),
+            "sun_gated_groups": sorted(c for c in groups if c in sun),
+            "source": "scb_education_mix"}
+
+
+def _sun_codes(data: Path) -> dict[str, set[str]]:
+    """SSYK group → the SUN 2020 codes of the programmes Arbetsförmedlingen's key ties to it."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(data / "af_forecasts" / "kopplingsschema.xlsx",
+                                      read_only=True)
+    codes: dict[str, set[str]] = defaultdict(set)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        head = list(next(rows))
+        ssyk_col, sun_col = head.index("SSYK Arbetsförmedlingen"), head.index("SUN 2020")
+        for row in rows:
+            if row[ssyk_col] and row[sun_col]:
+                for code in str(row[sun_col]).replace(";", ",").split(","):
+                    if code.strip():
+                        codes[str(row[ssyk_col]).strip()].add(code.strip())
+    finally:
+        workbook.close()
+    return dict(codes)
 
 
 def _commuting(data: Path) -> dict:
@@ -198,6 +358,20 @@ SOURCES = {
                      "files": "historik.csv",
                      "note": "indexed demand forecast 2022 → 2026 of 174 forecast occupations, "
                              "annualised; quartiles of the increases and of the decreases"},
+    "scb_exit_age": {"citation": "Källa: SCB", "licence": "CC0",
+                     "tables": "YREG54BAS (employees by SSYK 2012 and age band, 2023-2024), "
+                               "BE0101A5 (Sweden's mean population)"},
+    "kolada_age_net": {"citation": "Källa: Kolada; Källa: SCB",
+                       "note": "kedja.forecast.cohort.age_net_migration: Kolada's single ages "
+                               "20-30 2009-2019 against the model's one-year steps, net "
+                               "migration by age 21-30 as a rate of the cohort, half-life "
+                               "weights, shrunk toward the county"},
+    "scb_education_mix": {"citation": "Källa: SCB (via JobTech/Arbetsförmedlingen's "
+                                       "yrkesinfo data); Källa: SCB (YREG54BAS)",
+                          "files": "occupation_barometer_key.json (education_of_employed), "
+                                   "scb_YREG54BAS_employees_by_ssyk2012_age_year.json",
+                          "note": "occupation to occupation shares through the education mix "
+                                  "of the employed (ten largest programmes per group)"},
     "scb_commuting": {"citation": "Källa: SCB", "licence": "CC0",
                       "tables": "ArRegPend2, Norrbotten's 14 x 14 matrix, 2024"},
     "kolada_backtest": {"citation": "Källa: Kolada; Källa: SCB",
@@ -219,6 +393,9 @@ def main() -> None:
                         default=ROOT / "src" / "kedja" / "demo" / "data" / "forecast_pack.json")
     args = parser.parse_args()
     pack = {"rates": _rates(args.data), "employment": _employment(args.data),
+            "backtest_rates": {str(y): _rates(args.data, y) for y in BACKTEST_FITS},
+            "exit_age": _exit_age(args.data), "age_net": _age_net(args.data),
+            "entry_paths": _entry_paths(args.data),
             "af_demand": _af_growth(args.data), "barometer": _barometer(args.data),
             "backtest_errors": _backtest_errors(args.data), "commuting": _commuting(args.data),
             "sources": SOURCES,

@@ -58,6 +58,11 @@ def test_backtest_command_prints_the_figures_as_json(tmp_path: Path) -> None:
         # The bar: the model beats every baseline in both scopes.
         assert group["model"]["mape"] < min(group[m]["mape"] for m in group if m != "model")
     assert figures["upper_norrland"]["geometric_trend"]["mape"] == pytest.approx(4.78, abs=0.01)
+    # Single ages 20–30: each municipality's own young-adult migration beats both baselines.
+    for scope in ("upper_norrland", "all"):
+        ages = figures["ages"]["kolada_ages_20_30"][scope]
+        assert ages["model"]["mape"] < min(ages["unchanged"]["mape"],
+                                           ages["geometric_trend"]["mape"])
     windows = figures["ages"]["scb_single_ages"]
     assert [(w["fit_until"], w["target"]) for w in windows] == [(2009, 2014), (2009, 2019),
                                                                  (2014, 2024)]
@@ -110,3 +115,59 @@ def test_rates_from_scb_history_use_only_years_up_to_the_fit() -> None:
     again = estimate_rates(replace(history, deaths=altered), 2009)
     assert np.array_equal(again.death, rates.death)
     assert again.mortality_improvement == rates.mortality_improvement
+
+
+@pytest.mark.shared_data
+def test_backtest_without_scb_files_uses_the_packs_rates_up_to_the_fit_year(
+        tmp_path: Path) -> None:
+    from kedja.services.forecast import backtest_kolada
+
+    folder = tmp_path / "kolada"  # Kolada's files alone: no scb_lulea_fa beside them
+    folder.mkdir()
+    for source in shared_data("kolada").glob("*.xlsx"):
+        (folder / source.name).symlink_to(source)
+    figures = backtest_kolada(folder, fit_until=2009, target=2019)
+    assert "up to 2009" in figures["rates"]["source"]
+    assert "scb_single_ages" not in figures["ages"]
+    for scope in ("upper_norrland", "all"):
+        group = figures[scope]
+        assert group["model"]["mape"] < min(group[m]["mape"] for m in group if m != "model")
+
+
+@pytest.mark.shared_data
+def test_age_migration_uses_only_years_up_to_the_fit_and_keeps_the_net_level() -> None:
+    from dataclasses import replace
+
+    from kedja.forecast.cohort import fit_cohort_model
+    from kedja.forecast.kolada import read_kolada
+
+    history = read_kolada(shared_data("kolada"))
+    model = fit_cohort_model(history, fit_until=2009)
+    assert model.age_net is not None and model.compensation is not None
+    assert (model.age_net[:, :21] == 0).all() and (model.age_net[:, 31:] == 0).all()
+    altered = history.ages_20_30.copy()
+    altered[:, history.years.index(2012)] *= 2
+    again = fit_cohort_model(replace(history, ages_20_30=altered), fit_until=2009)
+    assert np.array_equal(again.age_net, model.age_net)
+    # The correction moves migrants between ages; the municipality's net level is unchanged.
+    plain = replace(model, age_net=None)
+    outflow = (model.base * (model.out_rates + model.extra_out_rates())).sum(axis=(-2, -1))
+    net = model.in_migrants_for(model.base).sum(axis=(-2, -1)) - outflow
+    plain_net = plain.in_migrants_for(model.base).sum(axis=(-2, -1)) \
+        - (model.base * model.out_rates).sum(axis=(-2, -1))
+    assert net == pytest.approx(plain_net, rel=1e-6, abs=1e-6)
+
+
+def test_the_forecast_pack_carries_estimated_exit_age_and_back_test_rates() -> None:
+    from kedja.demo.forecast_inputs import forecast_pack
+
+    pack = forecast_pack()
+    assert 60 <= pack.exit_age <= 70
+    assert pack.rates_until(2008) is None
+    assert pack.rates_until(2009).until == 2009 and pack.rates_until(2013).until == 2009
+    assert pack.rates_until(2019).until == 2014
+    assert len(pack.age_net) == 29
+    codes = ("5120", "2512", "9999")
+    matrix = pack.entry_matrix(codes)
+    assert matrix.sum(axis=1) == pytest.approx(np.ones(3))
+    assert matrix[2].tolist() == [0.0, 0.0, 1.0]  # unknown to the pack: keeps its entrants

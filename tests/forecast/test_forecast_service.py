@@ -40,6 +40,16 @@ def test_establishments_raise_the_gap_only_where_they_are(run: forecasting.Forec
             assert view["driver"] == "ageing" and effect == pytest.approx(0.0)
 
 
+def test_job_seekers_fill_at_most_the_gaps_they_can_reach(run: forecasting.ForecastRun) -> None:
+    b = run.forecast.balance
+    matched = b.matched_job_seekers
+    assert (matched >= 0).all() and (matched <= np.maximum(b.gap, 0.0) + 1e-9).all()
+    assert b.inputs.reach is not None and b.inputs.reach.diagonal().all()
+    assert not b.inputs.reach.all()  # the learned transitions rule most moves out
+    view = forecasting.municipality_forecast(run, "2584")
+    assert 0 < view["matched_share"] <= 1 and view["exit_age"] == 66
+
+
 def test_gap_decomposition_adds_up_and_retirements_drive_the_region(
         run: forecasting.ForecastRun) -> None:
     region = forecasting.gap_decomposition(run)
@@ -96,6 +106,7 @@ def test_api_and_page(demo_engine: Engine) -> None:
     assert "data-vega-lite" in page.text
     swedish = client.get("/forecast/2513?lang=sv").text
     assert "Bristindex" in swedish and "ingen etablering" in swedish
+    assert "vid 66 års ålder" in swedish and "av de inskrivna arbetssökande kan 2040" in swedish
 
 
 def test_gap_exports_through_the_api_and_page(demo_engine: Engine) -> None:

@@ -61,18 +61,26 @@ def test_negative_workforce_is_refused() -> None:
         inputs(work)
 
 
-def test_matchable_job_seekers_reduce_the_gap_by_their_share() -> None:
+def test_job_seekers_fill_the_short_occupations_they_can_reach_up_to_the_gap() -> None:
     base = inputs()
-    seekers = np.array([[40.0, 10.0]])
-    with_seekers = LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
-                                base.age_bands, base.trend, base.workforce,
-                                job_seekers=seekers, matchable_share=0.25)
-    balance = labour_balance(with_seekers)
-    assert balance.matched_job_seekers.tolist() == [[10.0, 2.5]]
-    assert balance.gap_after_matching[-1] == pytest.approx(balance.gap[-1] - [[10.0, 2.5]])
-    with pytest.raises(InvalidInput, match=r"1\.5 is outside"):
+
+    def matched(seekers: list[float], reach: np.ndarray | None) -> np.ndarray:
+        labour = LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                              base.age_bands, base.trend, base.workforce,
+                              job_seekers=np.array([seekers]), reach=reach)
+        balance = labour_balance(labour)
+        assert balance.gap_after_matching == pytest.approx(
+            balance.gap - balance.matched_job_seekers)
+        return balance.matched_job_seekers[-1, 0]
+
+    # In 2030 operators (first) lack 100 people and shop staff (second) have 100 too many.
+    assert matched([40.0, 10.0], None).tolist() == [40.0, 0.0]  # own occupation only
+    moves = np.array([[True, False], [True, True]])  # shop staff can become operators
+    assert matched([40.0, 10.0], moves) == pytest.approx([50.0, 0.0])
+    assert matched([400.0, 10.0], moves) == pytest.approx([100.0, 0.0])  # at most the gap
+    with pytest.raises(InvalidInput, match=r"reach has shape \(3, 3\)"):
         LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
-                     base.age_bands, base.trend, base.workforce, matchable_share=1.5)
+                     base.age_bands, base.trend, base.workforce, reach=np.eye(3))
 
 
 @settings(max_examples=40, deadline=None)
@@ -95,3 +103,20 @@ def test_balance_identities_hold_for_any_inputs(employed: np.ndarray, bands: np.
     assert np.allclose(b.supply.sum(axis=2)[:, can_enter], workforce[:, can_enter])
     assert np.allclose(b.gap, b.expansion + b.establishments + b.retirements - b.entrants)
     assert (b.supply >= -1e-6).all()
+
+
+def test_entrants_follow_young_workers_educations_to_other_occupations() -> None:
+    base = inputs()
+
+    def entrants(paths: np.ndarray | None) -> list[float]:
+        labour = LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                              base.age_bands, base.trend, base.workforce, entry_paths=paths)
+        return [round(float(v), 6) for v in labour_balance(labour).entrants[-1, 0]]
+
+    # The young work in the second occupation; without paths every entrant goes there.
+    assert entrants(None) == [0.0, 100.0]
+    # A quarter of the young workers' educations lead to the first occupation.
+    assert entrants(np.array([[1.0, 0.0], [0.25, 0.75]])) == [25.0, 75.0]
+    with pytest.raises(InvalidInput, match=r"entry_paths has shape \(1, 1\)"):
+        LabourInputs(base.years, base.municipalities, base.occupations, base.employed,
+                     base.age_bands, base.trend, base.workforce, entry_paths=np.eye(1))

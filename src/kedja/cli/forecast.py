@@ -48,7 +48,9 @@ def run(
         = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws for the 10–90 % band.")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 42,
-    exit_age: Annotated[int, typer.Option(help="Retirement age.")] = 65,
+    exit_age: Annotated[int | None, typer.Option(
+        help="Age of leaving employment (default: SCB's mean exit age, docs/forecast.md).")] \
+        = None,
     top: Annotated[int, typer.Option(help="Occupations to show.")] = 10,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:

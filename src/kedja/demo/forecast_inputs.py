@@ -110,6 +110,33 @@ class ForecastPack:
     barometer: dict[str, dict[str, tuple[float, float]]]  # county -> SSYK -> (now, outlook)
     population_error: np.ndarray  # back-test RMS % error by horizon, index 0 = 0 years
     commuting: dict[str, dict[str, float]]  # residence -> workplace -> share (Norrbotten, 2024)
+    backtest_rates: dict[int, EstimatedRates]  # fit year -> rates from SCB up to that year
+    exit_age: int  # mean exit age from employment (SCB, 2024), rounded
+    age_net: dict[str, np.ndarray]  # municipality -> net migration rate by age (AGES,), 21–30
+    entry_paths: dict[str, dict[str, float]]  # SSYK -> SSYK -> share, through education
+
+    def entry_matrix(self, occupations: tuple[str, ...]) -> np.ndarray:
+        """``(O, O)`` entrants' paths through education (rows sum to 1).
+
+        An occupation not in the pack keeps its own entrants; destinations outside
+        ``occupations`` are dropped and the row rescaled.
+        """
+        at = {c: i for i, c in enumerate(occupations)}
+        matrix = np.eye(len(occupations))
+        for code, row in self.entry_paths.items():
+            if code in at:
+                values = np.zeros(len(occupations))
+                for target, share in row.items():
+                    if target in at:
+                        values[at[target]] = share
+                if values.sum() > 0:
+                    matrix[at[code]] = values / values.sum()
+        return matrix
+
+    def rates_until(self, year: int) -> EstimatedRates | None:
+        """The pack's rates estimated with data up to the latest fit year ≤ ``year``, or None."""
+        fits = [y for y in self.backtest_rates if y <= year]
+        return self.backtest_rates[max(fits)] if fits else None
 
 
 def _estimated_rates(raw: dict[str, Any]) -> EstimatedRates:
@@ -138,7 +165,20 @@ def forecast_pack() -> ForecastPack:
     error = np.array([0.0] + [horizons[str(h)] for h in range(1, len(horizons) + 1)])
     return ForecastPack(_estimated_rates(raw["rates"]), employment,
                         raw["af_demand"]["increase"], raw["af_demand"]["decrease"], barometer,
-                        error, raw["commuting"]["shares"])
+                        error, raw["commuting"]["shares"],
+                        {int(y): _estimated_rates(r) for y, r in raw["backtest_rates"].items()},
+                        int(raw["exit_age"]["used"]), _age_net(raw["age_net"]),
+                        raw["entry_paths"]["paths"])
+
+
+def _age_net(raw: dict[str, Any]) -> dict[str, np.ndarray]:
+    lo, hi = raw["ages"]
+    out = {}
+    for code, values in raw["rates"].items():
+        row = np.zeros(AGES)
+        row[lo:hi + 1] = values
+        out[code] = row
+    return out
 
 
 def expansion_growth(pack: ForecastPack, counties: tuple[str, ...],

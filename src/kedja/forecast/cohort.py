@@ -32,7 +32,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -50,11 +50,14 @@ from kedja.forecast.schedules import (
 )
 from kedja.forecast.structure import population_from_bands
 
-__all__ = ["NET_WINDOW", "CohortModel", "fit_cohort_model", "shrink_toward_groups"]
+__all__ = ["NET_WINDOW", "CohortModel", "age_net_migration", "compensation_profile",
+           "fit_cohort_model", "shrink_toward_groups"]
 
 NET_WINDOW = 10
 """Years of residual net migration averaged for a municipality's level (the same 10 years
 that give the geometric-trend baseline its growth)."""
+AGE_NET_AGES = (21, 30)
+"""Ages whose net migration Kolada's single-age counts (20–30) show cohort by cohort."""
 NET_HALF_LIFE = 3.0
 """Years after which a past year's net migration weighs half as much (chosen by back-test)."""
 
@@ -74,6 +77,11 @@ class CohortModel:
         net_rate: The rate after shrinkage toward the county.
         shrink_weight: Weight on the municipality's own mean.
         in_migrants: In-migrants in the first projected year (count).
+        age_net: Net migration by age ``(municipalities, AGES)`` over what the pooled profiles
+            give, as a rate of the cohort a year younger at the start of the year (Kolada's
+            single ages 21–30, ``age_net_migration``); zero elsewhere. ``None`` = no correction.
+        compensation: Age–sex profile ``(2, AGES)`` summing to 1 that takes the correction's
+            total back, so the municipality's net migration level is unchanged.
 
     """
 
@@ -88,20 +96,44 @@ class CohortModel:
     net_rate: np.ndarray
     shrink_weight: np.ndarray
     in_migrants: np.ndarray
+    age_net: np.ndarray | None = None
+    compensation: np.ndarray | None = None
 
     def in_migrants_for(self, population: np.ndarray,
                         in_factor: float | np.ndarray = 1.0) -> np.ndarray:
-        """In-migrants by sex and age for a start-of-year ``population`` ``(..., 2, AGES)``."""
+        """In-migrants by sex and age for a start-of-year ``population`` ``(..., 2, AGES)``.
+
+        With ``age_net`` the municipality's own net gains at ages 21–30 are added to the pooled
+        profile (its net losses leave through ``extra_out_rates``) and the correction's total
+        is taken back over the other ages (``compensation``), so the total stays the
+        municipality's level.
+        """
         outflow = (population * self.out_rates).sum(axis=(-2, -1))
         total = np.maximum(outflow + self.net_rate * population.sum(axis=(-2, -1)), 0.0)
-        return np.asarray(total * in_factor)[..., None, None] * self.in_profile
+        flows = np.asarray(total * in_factor)[..., None, None] * self.in_profile
+        if self.age_net is None or self.compensation is None:
+            return flows
+        gains = np.zeros(np.broadcast_shapes(flows.shape, population.shape))
+        gains[..., 1:] = population[..., :-1] * np.maximum(self.age_net, 0.0)[..., None, 1:]
+        losses = (population * self.extra_out_rates()).sum(axis=(-2, -1))
+        moved = gains.sum(axis=(-2, -1)) - losses
+        return np.maximum(flows + gains - moved[..., None, None] * self.compensation, 0.0)
+
+    def extra_out_rates(self) -> np.ndarray | float:
+        """Out-migration added where ``age_net`` is a loss, by start-of-year age, ``(M, 1, AGES)``."""
+        if self.age_net is None:
+            return 0.0
+        extra = np.zeros_like(self.age_net)
+        extra[..., :-1] = np.maximum(-self.age_net[..., 1:], 0.0)
+        return extra[..., None, :]
 
     def rates_in(self, years_ahead: int, population: np.ndarray,
                  in_factor: float | np.ndarray = 1.0) -> DemographicRates:
         """The rates of the step into ``fit_until + years_ahead`` from ``population``."""
         factor = (1.0 - self.improvement) ** years_ahead
         death = 1.0 - np.exp(np.log1p(-self.death) * factor)
-        return DemographicRates(self.fertility, death, np.broadcast_to(self.out_rates, death.shape),
+        out = np.broadcast_to(self.out_rates + self.extra_out_rates(), death.shape)
+        return DemographicRates(self.fertility, death, np.minimum(out, 1.0),
                                 self.in_migrants_for(population, in_factor))
 
     def project(self, years: int, in_factor: float | np.ndarray = 1.0) -> np.ndarray:
@@ -190,8 +222,12 @@ def _yearly_net_rates(history: KoladaHistory, fit: int, natural: DemographicRate
 
 def fit_cohort_model(history: KoladaHistory, *, fit_until: int,
                      counties: Sequence[str | None] | None = None,
-                     rates: EstimatedRates | None = None) -> CohortModel:
+                     rates: EstimatedRates | None = None,
+                     age_migration: bool = True) -> CohortModel:
     """Fit the model to Kolada's history up to ``fit_until`` (see the module docstring).
+
+    With ``age_migration`` the municipality's own net migration at ages 21–30
+    (``age_net_migration``) corrects the pooled age profiles.
 
     Complexity O(municipalities × AGES × NET_WINDOW).
 
@@ -225,12 +261,60 @@ def fit_cohort_model(history: KoladaHistory, *, fit_until: int,
     base = _bands(history, fit, standard)
     totals = base.sum(axis=(-2, -1))
     outflow = (base * out_rates).sum(axis=(-2, -1))
-    return CohortModel(
+    model = CohortModel(
         fit_until=fit_until, base=base, fertility=fertility, death=death,
         improvement=improvement, out_rates=out_rates, in_profile=in_profile,
         own_net_rate=own, net_rate=net, shrink_weight=weight,
         in_migrants=np.maximum(outflow + net * totals, 0.0),
     )
+    if not age_migration:
+        return model
+    age_net = age_net_migration(history, fit, model, standard, codes)
+    return replace(model, age_net=age_net, compensation=compensation_profile(in_profile))
+
+
+def compensation_profile(in_profile: np.ndarray) -> np.ndarray:
+    """The in-migrants' profile outside the corrected ages, summing to 1."""
+    profile = in_profile.copy()
+    profile[:, AGE_NET_AGES[0]:AGE_NET_AGES[1] + 1] = 0.0
+    return profile / profile.sum()
+
+
+def age_net_migration(history: KoladaHistory, fit: int, model: CohortModel,
+                      standard: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each municipality's net migration by single age 21–30 beyond the fitted model's.
+
+    For every year t of the window (the last ``NET_WINDOW`` years up to the fit year), Kolada's
+    count aged a in t against the model's one-year step from Kolada's counts in t − 1 (whose
+    ages 20–29 are published, so the step only adds deaths and the model's migration): the
+    difference as a rate of the cohort aged a − 1 in t − 1. The yearly rates are averaged with
+    the weights of the net level (half-life ``NET_HALF_LIFE``) and each age is shrunk toward
+    the county by empirical Bayes. Returns ``(municipalities, AGES)``, zero outside 21–30.
+    O(municipalities × AGES × NET_WINDOW).
+    """
+    lo, hi = AGE_NET_AGES
+    complete = _complete(history)
+    first = max(1, fit - NET_WINDOW + 1)
+    yearly = np.full((len(history.names), fit - first + 1, hi - lo + 1), np.nan)
+    for k, year in enumerate(range(first, fit + 1)):
+        ok = complete[:, year - 1] & complete[:, year]
+        if not ok.any():
+            continue
+        start = _bands(history, year - 1, standard)
+        step = project_step(start, model.rates_in(year - fit, start))
+        cohort = start.sum(axis=1)[:, lo - 1:hi]
+        residual = history.ages_20_30[:, year, lo - 20:] - step.sum(axis=1)[:, lo:hi + 1]
+        rate = np.divide(residual, cohort, out=np.zeros_like(residual), where=cohort > 0)
+        yearly[ok, k] = rate[ok]
+    out = np.zeros((len(history.names), AGES))
+    for a in range(hi - lo + 1):
+        series = yearly[:, :, a]
+        seen = (~np.isnan(series)).sum(axis=1)
+        spread = np.nanvar(np.where(seen[:, None] > 1, series, 0.0), axis=1, ddof=1) \
+            if series.shape[1] > 1 else np.ones(len(seen))
+        variance = np.where(seen > 1, np.nan_to_num(spread, nan=1.0) / np.maximum(seen, 1), 1.0)
+        out[:, lo + a] = shrink_toward_groups(_weighted_mean(series), variance, groups)
+    return out
 
 
 def _weighted_mean(yearly: np.ndarray) -> np.ndarray:

@@ -8,11 +8,14 @@ retirements plus **entrants** from the projected working-age population (Cedefop
 occupation's national age structure (SCB's employees by SSYK 2012 × age band): ages are spread
 evenly inside each band, and a worker leaves in the year they reach ``exit_age``. Entrants are
 the change in the projected workforce (employment rate × population 20–64) net of retirements,
-shared among occupations as young workers (16–29) are locally (a net outflow leaves each
-occupation in proportion to the workers who remain). The gap is demand − supply;
+shared among occupations as young workers (16–29) are locally, passed through those workers'
+educations to the occupations that employ the same educations (``entry_paths``; a net outflow
+leaves each occupation in proportion to the workers who remain). The gap is demand − supply;
 the shortage index is gap / demand (0 = balance, positive = shortage). Registered job seekers
-who can be matched (a share of those whose last occupation it was) are shown as a separate
-term: ``gap_after_matching`` = gap − matchable job seekers.
+who can be matched are shown as a separate term: ``gap_after_matching`` = gap − matched job
+seekers, where each municipality's job seekers (by last occupation) are spread over the short
+occupations they can reach (``reach``: their own, or a plausible transition) in proportion to
+the gaps, and no occupation takes more than its gap.
 
 Arrays are indexed ``[..., year, municipality, occupation]``; any leading axis (Monte Carlo
 draws) broadcasts. Complexity O(draws × years × municipalities × occupations).
@@ -65,7 +68,11 @@ class LabourInputs:
         workforce: Projected workforce, ``(..., T, M)``; its base year equals ``employed`` summed.
         exit_age: Age at which workers retire.
         job_seekers: Registered job seekers by their last occupation, ``(M, O)``; ``None`` = 0.
-        matchable_share: Share of those job seekers assumed matchable to their occupation.
+        reach: ``(O, O)`` booleans: a job seeker last in row o can take a job in column o'
+            (the diagonal is always true); ``None`` = their own occupation only.
+        entry_paths: ``(O, O)`` rows summing to 1: where the entrants who would follow the
+            young workers of row o go through those workers' educations; ``None`` = they
+            stay in o.
 
     """
 
@@ -78,16 +85,19 @@ class LabourInputs:
     workforce: np.ndarray
     exit_age: int = 65
     job_seekers: np.ndarray | None = None
-    matchable_share: float = 0.5
+    reach: np.ndarray | None = None
+    entry_paths: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         check_population(self.employed, field="employed")
         if self.job_seekers is not None:
             check_population(self.job_seekers, field="job_seekers")
-        if not 0.0 <= self.matchable_share <= 1.0:
-            raise InvalidInput(f"{self.matchable_share!r} is outside [0, 1]",
-                               field="matchable_share", value=self.matchable_share,
-                               hint="give a share such as 0.5")
+        size = len(self.occupations)
+        for name, matrix in (("reach", self.reach), ("entry_paths", self.entry_paths)):
+            if matrix is not None and np.shape(matrix) != (size, size):
+                raise InvalidInput(f"{name} has shape {np.shape(matrix)}, expected "
+                                   f"({size}, {size})", field=name, value=str(np.shape(matrix)),
+                                   hint="give one row and one column per occupation")
         check_population(self.age_bands, field="age_bands")
         check_population(self.workforce, field="workforce")
         if not 50 <= self.exit_age <= 75:
@@ -114,15 +124,35 @@ class LabourBalance:
 
     @property
     def matched_job_seekers(self) -> np.ndarray:
-        """Job seekers who can be matched to each occupation, ``(M, O)`` (constant over years)."""
+        """Job seekers placed in each short occupation, ``(..., T, M, O)``.
+
+        Each municipality's job seekers last in o spread over the occupations with a positive
+        gap that they can reach, in proportion to those gaps; an occupation takes at most its
+        gap. O(T × M × O²).
+        """
         seekers = self.inputs.job_seekers
         if seekers is None:
-            return np.zeros_like(self.inputs.employed)
-        return seekers * self.inputs.matchable_share
+            return np.zeros_like(self.gap)
+        size = len(self.inputs.occupations)
+        reach = np.eye(size) if self.inputs.reach is None \
+            else np.asarray(self.inputs.reach, float)
+        reach = np.maximum(reach, np.eye(size))
+        short = np.maximum(self.gap, 0.0)
+        reachable = short @ reach.T  # per origin: the gaps it can reach
+        per_gap = np.divide(seekers, reachable, out=np.zeros_like(reachable),
+                            where=reachable > 0)
+        return np.minimum(short * (per_gap @ reach), short)
+
+    def matched_share(self, t: int = -1) -> float:
+        """Share of the job seekers matched in year index ``t`` (0 without job seekers)."""
+        seekers = self.inputs.job_seekers
+        if seekers is None or seekers.sum() <= 0:
+            return 0.0
+        return float(self.matched_job_seekers[..., t, :, :].sum() / seekers.sum())
 
     @property
     def gap_after_matching(self) -> np.ndarray:
-        """The gap left once the matchable job seekers are placed (negative = surplus)."""
+        """The gap left once the matched job seekers are placed (zero or more where short)."""
         return self.gap - self.matched_job_seekers
 
     @property
@@ -185,6 +215,8 @@ def _entrant_mix(inputs: LabourInputs) -> np.ndarray:
     young = np.divide(inputs.age_bands[:, :YOUNG_BANDS].sum(axis=1), totals,
                       out=np.zeros(len(totals)), where=totals > 0)
     weights = inputs.employed * young[None, :]
+    if inputs.entry_paths is not None:
+        weights = weights @ inputs.entry_paths
     sums = weights.sum(axis=1, keepdims=True)
     return np.divide(weights, sums, out=np.zeros_like(weights), where=sums > 0)
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from kedja.core.errors import InvalidInput
 from kedja.core.establishments import Establishment
-from kedja.forecast.cohort import CohortModel
+from kedja.forecast.cohort import CohortModel, compensation_profile
 from kedja.forecast.labour import LabourBalance, LabourInputs, establishment_demand, labour_balance
 from kedja.forecast.migration import gross_in_migrants, in_migrant_counts, out_migration_rates
 from kedja.forecast.projection import DemographicRates, check_population, project, project_step
@@ -53,7 +53,10 @@ class RegionInputs:
         exit_age: Retirement age.
         job_seekers_per_employed: Job seekers by last occupation per employed person in the
             municipality, ``(M, O)``; ``None`` when unknown.
-        matchable_share: Share of the job seekers assumed matchable to their occupation.
+        reach: ``(O, O)`` booleans, which occupations a job seeker last in each can take
+            (``labour.LabourInputs.reach``); ``None`` = their own only.
+        entry_paths: ``(O, O)`` entrants' paths through education
+            (``labour.LabourInputs.entry_paths``); ``None`` = none.
         rates: Estimated rates (``rates.estimate_rates``); with them the population follows the
             back-tested ``cohort`` model (county fertility and mortality with improvement,
             age–sex profiles of movers in and out, net migration as a rate); without them the
@@ -68,6 +71,8 @@ class RegionInputs:
             ``trend_by_demand`` it sets the Monte Carlo spreads (``_evidence_bands``).
         induced_multiplier: Local jobs (indirect and induced) per direct establishment job,
             spread over the municipality's local-service occupations (``_induced``).
+        age_net: Each municipality's own net migration by age ``(M, AGES)`` beyond the pooled
+            profiles (``cohort.age_net_migration``); with ``rates`` only.
 
     """
 
@@ -84,13 +89,15 @@ class RegionInputs:
     employment_rate: float = 0.80
     exit_age: int = 65
     job_seekers_per_employed: np.ndarray | None = None
-    matchable_share: float = 0.5
+    reach: np.ndarray | None = None
+    entry_paths: np.ndarray | None = None
     rates: EstimatedRates | None = None
     counties: tuple[str, ...] | None = None
     employment_by_age: np.ndarray | None = None
     trend_by_demand: dict[str, np.ndarray] | None = None
     population_error_by_horizon: np.ndarray | None = None
     induced_multiplier: float = 0.0
+    age_net: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         check_population(self.base_population, field="base_population")
@@ -164,7 +171,9 @@ def _cohort_model(inputs: RegionInputs) -> CohortModel:
         death=np.array([rates.death_in(c, offset) for c in counties]),
         improvement=rates.mortality_improvement, out_rates=rates.out_rates,
         in_profile=rates.in_profile, own_net_rate=net_rate, net_rate=net_rate,
-        shrink_weight=np.ones(len(counties)), in_migrants=np.zeros(len(counties)))
+        shrink_weight=np.ones(len(counties)), in_migrants=np.zeros(len(counties)),
+        age_net=inputs.age_net,
+        compensation=None if inputs.age_net is None else compensation_profile(rates.in_profile))
 
 
 def _cohort_populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarray:
@@ -211,7 +220,7 @@ def _labour_inputs(inputs: RegionInputs, workforce: np.ndarray,
         municipalities=inputs.municipalities, occupations=inputs.occupations,
         employed=employed, age_bands=inputs.age_bands, trend=_trend(inputs, demand),
         workforce=workforce,
-        exit_age=inputs.exit_age, matchable_share=inputs.matchable_share,
+        exit_age=inputs.exit_age, reach=inputs.reach, entry_paths=inputs.entry_paths,
         job_seekers=None if inputs.job_seekers_per_employed is None
         else inputs.job_seekers_per_employed * employed.sum(axis=1, keepdims=True))
 
@@ -298,7 +307,7 @@ def _percentiles(labour: LabourInputs, trend: np.ndarray, workforce: np.ndarray,
                  extra: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     drawn = LabourInputs(labour.years, labour.municipalities, labour.occupations,
                          labour.employed, labour.age_bands, trend, workforce, labour.exit_age,
-                         labour.job_seekers, labour.matchable_share)
+                         labour.job_seekers, labour.reach, labour.entry_paths)
     gaps = labour_balance(drawn, establishment_extra=extra).gap
     return np.percentile(gaps, 10, axis=0), np.percentile(gaps, 90, axis=0)
 

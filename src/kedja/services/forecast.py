@@ -35,9 +35,11 @@ from kedja.forecast.regional import RegionalForecast, RegionInputs, regional_for
 from kedja.forecast.scb_history import ScbHistory, read_scb_history
 from kedja.forecast.scb_population import population_from_cube
 from kedja.forecast.scenarios import SCENARIOS, scenario
+from kedja.forecast.schedules import AGES
 from kedja.forecast.structure import indicators, pyramid
 from kedja.scale.national import national_pack
 from kedja.services.cache import cached
+from kedja.services.learned_transitions import learned_transitions, transition_probabilities
 from kedja.store import session_scope
 from kedja.store.forecasting import employed_counts, job_seeker_counts, list_establishments
 
@@ -54,6 +56,7 @@ __all__ = [
     "region_gaps",
     "region_population",
     "run_forecast",
+    "transition_reach",
 ]
 
 LOCAL_MULTIPLIER = 0.5
@@ -103,8 +106,8 @@ def _seekers_per_employed(seekers: np.ndarray, employed: np.ndarray) -> np.ndarr
     return ratio
 
 
-def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
-            matchable_share: float) -> tuple[RegionInputs, list[Establishment]]:
+def _inputs(engine: Engine, horizon: int, exit_age: int,
+            employment_rate: float) -> tuple[RegionInputs, list[Establishment]]:
     with session_scope(engine) as session:
         counts = employed_counts(session)
         seekers = job_seeker_counts(session)
@@ -123,39 +126,56 @@ def _inputs(engine: Engine, horizon: int, exit_age: int, employment_rate: float,
         occupations=occupations.codes,
         occupation_mix=_mix(employed),
         age_bands=occupations.bands, trend=occupations.trend, horizon=horizon,
-        exit_age=exit_age, employment_rate=employment_rate, matchable_share=matchable_share,
+        exit_age=exit_age, employment_rate=employment_rate,
+        reach=transition_reach(occupations.codes),
+        entry_paths=pack.entry_matrix(occupations.codes),
+        age_net=np.array([pack.age_net.get(c, np.zeros(AGES)) for c in demography.codes]),
         job_seekers_per_employed=_seekers_per_employed(
             _grid(seekers, demography.codes, occupations.codes), employed),
     ), establishments
 
 
 def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon: int = 2040,
-                 draws: int = 0, seed: int = 42, exit_age: int = 65,
-                 employment_rate: float = 0.80, matchable_share: float = 0.5) -> ForecastRun:
+                 draws: int = 0, seed: int = 42, exit_age: int | None = None,
+                 employment_rate: float = 0.80) -> ForecastRun:
     """The regional forecast over the database's establishments and employment mix.
+
+    ``exit_age`` defaults to the forecast pack's mean exit age from employment (SCB). Job
+    seekers are matched to the short occupations they can reach (``transition_reach``).
 
     Raises:
         NotFound: an unknown scenario.
         InvalidInput: inconsistent inputs (an establishment with an unknown occupation, ...).
 
     """
-    key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{exit_age}:{employment_rate}:" \
-          f"{matchable_share}"
+    age = forecast_pack().exit_age if exit_age is None else exit_age
+    key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{age}:{employment_rate}"
     return cached(engine, key, lambda: _run_forecast(
-        engine, scenario_name, horizon, draws, seed, exit_age, employment_rate, matchable_share),
+        engine, scenario_name, horizon, draws, seed, age, employment_rate),
         seconds=FORECAST_CACHE_SECONDS)
 
 
 def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, seed: int,
-                  exit_age: int, employment_rate: float, matchable_share: float) -> ForecastRun:
+                  exit_age: int, employment_rate: float) -> ForecastRun:
     chosen = scenario(scenario_name)
-    inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate,
-                                     matchable_share)
+    inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate)
     forecast = regional_forecast(inputs, establishments, chosen, draws=draws, seed=seed)
     baseline = regional_forecast(inputs, [], chosen)
     return ForecastRun(forecast, dict(zip(pack_demography().codes, pack_demography().names,
                                           strict=True)),
                        pack_occupations().names, establishments, baseline)
+
+
+def transition_reach(occupations: tuple[str, ...]) -> np.ndarray:
+    """``(O, O)``: whether a job seeker last in each occupation has a plausible path into another.
+
+    A path is the occupation itself or a move whose calibrated probability in the learned
+    transitions model (trained on SCB's observed occupation switches) reaches the model's
+    threshold, the one chosen on held-out moves.
+    """
+    threshold = learned_transitions().threshold
+    reach: np.ndarray = transition_probabilities(occupations) >= threshold
+    return reach
 
 
 def _area_index(run: ForecastRun, area: str | None) -> np.ndarray:
@@ -262,7 +282,7 @@ def _gap_rows(run: ForecastRun, m: int, t: int, top: int) -> list[dict[str, Any]
     # array: take this municipality's year once.
     gap, gap_base = f.gap[t, m], base.gap[t, m]
     after, index = f.gap_after_matching[t, m], f.shortage_index[t, m]
-    matched = f.matched_job_seekers[m]
+    matched = f.matched_job_seekers[t, m]
     order = np.argsort(-gap)[:top]
     rows = []
     for o in order:
@@ -303,8 +323,19 @@ def municipality_forecast(run: ForecastRun, code: str, *, year: int | None = Non
         "population": _population_view(run, m), "gaps": _gap_rows(run, m, t, top),
         "gap_total": round(float(run.forecast.balance.gap[t, m].sum()), 1),
         "gap_total_ageing_only": round(float(run.baseline.balance.gap[t, m].sum()), 1),
+        "exit_age": run.forecast.balance.inputs.exit_age,
+        "matched_share": _matched_share(run, m, t),
         "sources": SOURCES,
     }
+
+
+def _matched_share(run: ForecastRun, m: int, t: int) -> float:
+    """Share of municipality ``m``'s job seekers matched in year index ``t`` (0 without any)."""
+    b = run.forecast.balance
+    seekers = 0.0 if b.inputs.job_seekers is None else float(b.inputs.job_seekers[m].sum())
+    if seekers <= 0:
+        return 0.0
+    return round(float(b.matched_job_seekers[t, m].sum()) / seekers, 4)
 
 
 def project_scb_population(path: Path, *, year: str, horizon: int = 2040
@@ -350,16 +381,22 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
     """Back-test on Kolada's files in ``folder``: upper Norrland's 29 and all municipalities.
 
     Rates come from SCB's single-age history (``scb``, or ``scb_lulea_fa`` beside ``folder``)
-    estimated up to ``fit_until``; without it, or for a fit year before its first year, the
-    parametric national schedules. With ``details``, also write each municipality's
-    percentage error per method as CSV. The age back-test covers Kolada's ages 20–30 and, with
-    SCB's history, single ages 20–64 and five-year bands over ``AGE_WINDOWS``.
+    estimated up to ``fit_until``; without those files, the forecast pack's rates estimated
+    the same way up to the latest fit year it keeps (2009, 2014) not after ``fit_until``;
+    otherwise (a fit year before any of them) the parametric national schedules. With
+    ``details``, also write each municipality's percentage error per method as CSV. The age
+    back-test covers Kolada's ages 20–30 and, with SCB's history, single ages 20–64 and
+    five-year bands over ``AGE_WINDOWS``.
     """
     history = read_kolada(folder)
     scb_history = _scb_history(folder, scb)
-    rates = None
+    rates, source = None, "parametric national schedules (docs/forecast.md)"
     if scb_history is not None and fit_until >= scb_history.years[0]:
         rates = estimate_rates(scb_history, fit_until)
+        source = "SCB single-age history (BE0101), estimated up to the fit year"
+    elif scb_history is None and (rates := forecast_pack().rates_until(fit_until)) is not None:
+        source = (f"forecast pack: rates estimated from SCB's single-age history up to "
+                  f"{rates.until} (scripts/build_forecast_pack.py)")
     result = backtest(history, fit_until=fit_until, target=target,
                       counties=_counties(history.names), rates=rates)
     if details is not None:
@@ -377,13 +414,13 @@ def backtest_kolada(folder: Path, *, fit_until: int = 2009, target: int = 2019,
                                    for f, t in AGE_WINDOWS
                                    if f in scb_history.years and t in scb_history.years]
     return {"upper_norrland": result.summary(mask), "all": result.summary(), "ages": ages,
-            "rates": _rates_note(rates)}
+            "rates": _rates_note(rates, source)}
 
 
-def _rates_note(rates: EstimatedRates | None) -> dict[str, Any]:
+def _rates_note(rates: EstimatedRates | None, source: str) -> dict[str, Any]:
     if rates is None:
-        return {"source": "parametric national schedules (docs/forecast.md)"}
-    return {"source": "SCB single-age history (BE0101), estimated up to the fit year",
+        return {"source": source}
+    return {"source": source,
             "years": [rates.years_used[0], rates.years_used[-1]],
             "tfr": round(float(rates.fertility.sum()), 3),
             "mortality_improvement": round(rates.mortality_improvement, 4),

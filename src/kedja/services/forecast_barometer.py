@@ -101,24 +101,30 @@ def compare_barometer(engine: Engine, *, scenario_name: str = "as_announced",
     over the barometer occupations of the SSYK group. The expansion path uses only the
     barometer's *outlook*, never the opportunities, so the comparison is not circular.
     Agreement: Spearman's rank correlation, and the share of occupations in the same
-    direction (Kedja: shortage index above +2 % = shortage, below −2 % = surplus; barometer:
-    above 2.33 = shortage, below 1.67 = surplus; otherwise balance). The disagreements with
-    the largest shortage index differences are listed with Kedja's drivers (the reasons).
+    direction (Kedja: a shortage index beyond the forecast's own error ``years_ahead`` years
+    out, the back-test's root mean square percentage error of the population at that horizon
+    in the forecast pack, is a shortage or a surplus, within it balance; barometer: the mean
+    rounded to the nearest of its three levels, above 2.5 = shortage, below 1.5 = surplus).
+    The disagreements with the largest shortage index differences are listed with Kedja's
+    drivers (the reasons).
     """
     from scipy.stats import spearmanr  # imported here: scipy.stats is slow to load
 
     run = run_forecast(engine, scenario_name=scenario_name)
     year = run.forecast.balance.inputs.years[0] + years_ahead
     pack = forecast_pack()
+    errors = pack.population_error
+    tolerance = float(errors[min(years_ahead, len(errors) - 1)]) / 100.0
     result: dict[str, Any] = {"year": year, "scenario": scenario_name, "counties": {},
+                              "balance_tolerance": round(tolerance, 4),
                               "source": "JobTech/Arbetsförmedlingen (Yrkesbarometer); Kedja"}
     for code, name in REGION_COUNTIES.items():
         shortage = county_shortage(run, code, year)
         drivers = {r["occupation"]: r for r in occupation_gaps(run, area=code, year=year)}
         cells = [(ssyk, now, shortage[ssyk]) for ssyk, (now, _) in
                  pack.barometer.get(code, {}).items() if ssyk in shortage]
-        kedja_dir = [_direction(s, neutral=0.0, tolerance=0.02) for _, _, s in cells]
-        af_dir = [_direction(b, neutral=2.0, tolerance=0.33) for _, b, _ in cells]
+        kedja_dir = [_direction(s, neutral=0.0, tolerance=tolerance) for _, _, s in cells]
+        af_dir = [_direction(b, neutral=2.0, tolerance=0.5) for _, b, _ in cells]
         same = [k == a for k, a in zip(kedja_dir, af_dir, strict=True)]
         rho = spearmanr([b for _, b, _ in cells], [s for _, _, s in cells])
         disagreements = sorted(

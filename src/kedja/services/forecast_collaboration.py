@@ -5,9 +5,9 @@ reasons, all for the chosen year of the forecast:
 
 1. **relative gap**: the gap per 1,000 employed in the field today;
 2. **ageing pressure**: the share of today's workers in the field who retire by then;
-3. **job seekers with a plausible path**: the registered job seekers whose last occupation is
-   in the field and who count as matchable (the forecast's matchable share), per 1,000
-   employed, capped by the gap (people who could fill it now);
+3. **job seekers with a plausible path**: the registered job seekers matched to the field's
+   short occupations (their last occupation or a plausible transition from it, at most the
+   gap; ``labour.LabourBalance.matched_job_seekers``), per 1,000 employed;
 4. **actors present**: employers with open vacancies in the field, course providers with
    courses in it, and ASFs with placements in the municipality.
 
@@ -80,7 +80,7 @@ def _cells(engine: Engine, scenario: str, year: int | None) -> tuple[list[dict[s
     years = b.inputs.years
     t = years.index(year) if year in years else len(years) - 1
     fields = np.array([o[0] for o in run.forecast.inputs.occupations])
-    seekers = b.matched_job_seekers
+    seekers = b.matched_job_seekers[t]
     actors = _actors(engine)
     rows = []
     for m, code in enumerate(run.forecast.inputs.municipalities):
