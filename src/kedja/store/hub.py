@@ -36,11 +36,15 @@ __all__ = [
     "add_referral_event",
     "agreements",
     "assessments",
+    "capacities_of",
     "capacity_of",
     "enrolments_of",
     "exits_of",
     "get_referral",
     "in_use_at",
+    "waiting_list",
+    "waitlisted_days",
+    "people_in_places",
     "load_directory",
     "outcomes",
     "participant_rows",
@@ -86,8 +90,9 @@ def get_referral(session: Session, referral_id: str) -> tuple[Referral, str | No
     return None if row is None else (_referral(row), row.purpose)
 
 
-def put_referral(session: Session, referral: Referral, *, purpose: str | None) -> None:
-    """Insert or update a referral."""
+def put_referral(session: Session, referral: Referral, *, purpose: str | None,
+                 waitlisted_on: date | None = None) -> None:
+    """Insert or update a referral (``waitlisted_on`` puts a new one on the waiting list)."""
     row = session.get(t.ReferralRow, referral.id)
     values = {"person_id": referral.person_id, "from_organisation_id": referral.from_organisation_id,
               "to_organisation_id": referral.to_organisation_id, "created": referral.created,
@@ -95,7 +100,7 @@ def put_referral(session: Session, referral: Referral, *, purpose: str | None) -
               "consent_given": referral.consent_given, "end_reason": referral.end_reason,
               "purpose": purpose}
     if row is None:
-        session.add(t.ReferralRow(id=referral.id, **values))
+        session.add(t.ReferralRow(id=referral.id, waitlisted_on=waitlisted_on, **values))
     else:
         for key, value in values.items():
             setattr(row, key, value)
@@ -149,6 +154,62 @@ def in_use_at(session: Session, organisation_id: str) -> int:
     return int(session.scalar(select(func.count()).select_from(t.ReferralRow).where(
         t.ReferralRow.to_organisation_id == organisation_id,
         t.ReferralRow.state.in_(("accepted", "started")))) or 0)
+
+
+def waitlisted_days(session: Session, referral_ids: Sequence[str]) -> dict[str, date]:
+    """The day each of these referrals was put on a waiting list (those that were)."""
+    return {str(i): d for i, d in session.execute(
+        select(t.ReferralRow.id, t.ReferralRow.waitlisted_on)
+        .where(t.ReferralRow.id.in_(list(referral_ids)),
+               t.ReferralRow.waitlisted_on.is_not(None))).all()}
+
+
+def waiting_list(session: Session, organisation_id: str) -> list[tuple[Referral, str | None]]:
+    """The organisation's waiting list: proposed referrals put on it, first come first."""
+    rows = session.scalars(select(t.ReferralRow).where(
+        t.ReferralRow.to_organisation_id == organisation_id,
+        t.ReferralRow.state == "proposed", t.ReferralRow.waitlisted_on.is_not(None))
+        .order_by(t.ReferralRow.waitlisted_on, t.ReferralRow.created, t.ReferralRow.id)).all()
+    return [(_referral(r), r.purpose) for r in rows]
+
+
+def capacities_of(session: Session, organisation_ids: Sequence[str]) -> dict[str, int | None]:
+    """Places per organisation, as :func:`capacity_of`, in two queries for many organisations."""
+    ids = list(organisation_ids)
+    services = dict(session.execute(
+        select(t.HubServiceRow.organisation_id, func.sum(t.HubServiceRow.capacity))
+        .where(t.HubServiceRow.organisation_id.in_(ids), t.HubServiceRow.status == "active",
+               t.HubServiceRow.capacity.is_not(None))
+        .group_by(t.HubServiceRow.organisation_id)).all())
+    placements = dict(session.execute(
+        select(t.OrganisationRow.id, t.OrganisationRow.asf_placement_capacity)
+        .where(t.OrganisationRow.id.in_(ids))).all())
+    return {i: (int(services[i]) if services.get(i) is not None else placements.get(i))
+            for i in ids}
+
+
+def people_in_places(session: Session, organisation_ids: Sequence[str], *, on: date
+                     ) -> dict[str, set[str]]:
+    """Per organisation, the people holding one of its places on ``on``.
+
+    A person holds a place while enrolled in one of the organisation's opportunities (no end,
+    or an end on or after ``on``) or while a referral to it is accepted or started; a person
+    with both counts once.
+    """
+    ids = list(organisation_ids)
+    held: dict[str, set[str]] = {i: set() for i in ids}
+    enrolled = session.execute(
+        select(t.OpportunityRow.organisation_id, t.EnrolmentRow.person_id)
+        .join(t.OpportunityRow, t.OpportunityRow.id == t.EnrolmentRow.opportunity_id)
+        .where(t.OpportunityRow.organisation_id.in_(ids), t.EnrolmentRow.start <= on,
+               or_(t.EnrolmentRow.end.is_(None), t.EnrolmentRow.end >= on))).all()
+    referred = session.execute(
+        select(t.ReferralRow.to_organisation_id, t.ReferralRow.person_id)
+        .where(t.ReferralRow.to_organisation_id.in_(ids),
+               t.ReferralRow.state.in_(("accepted", "started")))).all()
+    for org, person in [*enrolled, *referred]:
+        held[str(org)].add(str(person))
+    return held
 
 
 # The directory ---------------------------------------------------------------------------------
