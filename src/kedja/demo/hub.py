@@ -70,6 +70,7 @@ class DemoReferral:
     referral: Referral
     purpose: str
     events: tuple[Event, ...]
+    waitlisted_on: date | None = None
 
 
 @dataclass
@@ -186,8 +187,40 @@ def _referral_path(rng: np.random.Generator) -> list[str]:
     return ["proposed", "ended"] if draw < 0.93 else ["proposed", "accepted", "started", "ended"]
 
 
+def _room(demo: DemoRegion, hub: DemoHub, seed: int) -> dict[str, int]:
+    """Places each receiver fills at most in the demo: its places less a few left free.
+
+    The free share is drawn (0 to a third of the places, its own stream so the rest of the
+    demo is unchanged), so the demo shows full ASFs with a waiting list beside ones with room;
+    it is an illustration, not an estimate.
+    """
+    rng = np.random.default_rng([seed, 19])
+    places: dict[str, int] = defaultdict(int)
+    for s in hub.directory.services:
+        places[s.organisation_id] += s.capacity or 0
+    for org in demo.organisations:
+        if org.asf is not None and org.id not in places:
+            places[org.id] = org.asf.placement_capacity
+    return {org: n - int(rng.integers(0, n // 3 + 1)) for org, n in sorted(places.items())}
+
+
+def _holds_place(path: list[str]) -> bool:
+    return path[-1] in ("accepted", "started")
+
+
+def _waitlisted(item: DemoReferral) -> DemoReferral:
+    """The referral as it stands when its receiver was full: proposed, on the waiting list."""
+    r = item.referral
+    events = tuple(e for e in item.events if e[1] == "proposed")
+    return DemoReferral(Referral(r.id, r.person_id, r.from_organisation_id, r.to_organisation_id,
+                                 r.created, r.opportunity_id, ReferralState.PROPOSED,
+                                 r.consent_given), item.purpose,
+                        (*events, ("proposed", "proposed", events[0][2], events[0][3],
+                                   "waitlisted: no free place")), r.created)
+
+
 def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: DemoHub,
-               rng: np.random.Generator) -> None:
+               rng: np.random.Generator, room: dict[str, int]) -> None:
     asf_by_county: dict[str, list[str]] = defaultdict(list)
     for org in demo.organisations:
         if org.asf is not None:
@@ -227,10 +260,19 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
                             opportunity_id=opportunity, state=state, consent_given=consent,
                             end_reason="the person moved away" if state is ReferralState.ENDED
                             else None)
-        hub.referrals.append(DemoReferral(referral, "ASF-praktik", tuple(events)))
+        item = DemoReferral(referral, "ASF-praktik", tuple(events))
+        if _holds_place(path):
+            if room.get(receiver, 0) <= 0:  # full: the referral waits, it takes no place
+                item = _waitlisted(item)
+                if path[-1] == "started":
+                    hub.enrolments.pop()
+            else:
+                room[receiver] -= 1
+        hub.referrals.append(item)
 
 
-def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator) -> None:
+def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator,
+                room: dict[str, int]) -> None:
     places = [o for o in demo.opportunities
               if o.kind in (OpportunityKind.ASF_PLACEMENT, OpportunityKind.TRAINING)]
     seekers = [p for p in demo.people if p.is_job_seeker]
@@ -241,6 +283,10 @@ def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator) -> Non
         place = places[int(rng.integers(len(places)))]
         start = DEMO_DATE - timedelta(days=int(rng.integers(60, 900)))
         end = start + timedelta(days=int(rng.integers(60, 400)))
+        if end >= DEMO_DATE and place.organisation_id in room:
+            if room[place.organisation_id] <= 0:
+                continue  # no place left today: the demo enrols no one over capacity
+            room[place.organisation_id] -= 1
         hub.enrolments.append(Enrolment(f"E-{len(hub.enrolments) + 1:05d}", person.id, place.id,
                                         start, end if end < DEMO_DATE else None))
 
@@ -293,7 +339,8 @@ def demo_hub(demo: DemoRegion, region: RegionPack, consents: list[tuple[str, str
     hub = DemoHub(_directory(demo, region, rng))
     hub.postings = _postings(demo, rng)
     hub.agreements = _agreements(hub.postings, rng)
-    _referrals(demo, consents, hub, rng)
-    _enrolments(demo, hub, rng)
+    room = _room(demo, hub, seed)
+    _referrals(demo, consents, hub, rng, room)
+    _enrolments(demo, hub, rng, room)
     _follow_up(hub, rng)
     return hub

@@ -31,6 +31,7 @@ from kedja.store import tables as t
 from kedja.store.repositories import insert_many, organisation_from_row
 
 __all__ = [
+    "EsfRow",
     "ParticipantRow",
     "ReferralEvent",
     "add_referral_event",
@@ -39,15 +40,15 @@ __all__ = [
     "capacities_of",
     "capacity_of",
     "enrolments_of",
+    "esf_rows",
+    "exits_in",
     "exits_of",
     "get_referral",
     "in_use_at",
-    "waiting_list",
-    "waitlisted_days",
-    "people_in_places",
     "load_directory",
     "outcomes",
     "participant_rows",
+    "people_in_places",
     "postings",
     "put_referral",
     "referral_events",
@@ -59,6 +60,8 @@ __all__ = [
     "save_exits",
     "save_outcomes",
     "save_postings",
+    "waiting_list",
+    "waitlisted_days",
 ]
 
 
@@ -457,3 +460,61 @@ def participant_rows(session: Session, *, start: date | None, end: date | None
     if start is not None:
         query = query.where(or_(t.EnrolmentRow.end.is_(None), t.EnrolmentRow.end >= start))
     return [ParticipantRow(*row) for row in session.execute(query).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class EsfRow:
+    """An enrolment with what the ESF+ indicators classify (aggregates only, never shown)."""
+
+    person_id: str
+    enrolment_id: str
+    organisation_id: str
+    start: date
+    status: str | None
+    status_since: date | None
+    sun_level: str | None
+    gender: str | None
+    birth_year: int | None
+    born_abroad: bool | None
+    disability: bool | None
+    exit_on: date | None
+    exit_destination: str | None
+    outcome_180: str | None
+
+
+def esf_rows(session: Session, *, start: date | None, end: date | None,
+             organisation_id: str | None = None) -> list[EsfRow]:
+    """Enrolments overlapping ``[start, end]`` (of one organisation's opportunities, if given).
+
+    For the ESF+ aggregate indicators only: never shown per person.
+    """
+    outcome = (select(t.OutcomeRow.enrolment_id, t.OutcomeRow.status)
+               .where(t.OutcomeRow.days_after_exit == 180).subquery())
+    query: Any = (select(t.EnrolmentRow.person_id, t.EnrolmentRow.id,
+                         t.OpportunityRow.organisation_id, t.EnrolmentRow.start,
+                         t.PersonRow.status, t.PersonRow.status_since, t.PersonRow.sun_level,
+                         t.ProtectedAttributesRow.gender, t.ProtectedAttributesRow.birth_year,
+                         t.ProtectedAttributesRow.born_abroad,
+                         t.ProtectedAttributesRow.disability, t.ExitRow.on,
+                         t.ExitRow.destination, outcome.c.status)
+                  .join(t.PersonRow, t.PersonRow.id == t.EnrolmentRow.person_id)
+                  .join(t.OpportunityRow, t.OpportunityRow.id == t.EnrolmentRow.opportunity_id)
+                  .outerjoin(t.ProtectedAttributesRow,
+                             t.ProtectedAttributesRow.person_id == t.EnrolmentRow.person_id)
+                  .outerjoin(t.ExitRow, t.ExitRow.enrolment_id == t.EnrolmentRow.id)
+                  .outerjoin(outcome, outcome.c.enrolment_id == t.EnrolmentRow.id)
+                  .order_by(t.EnrolmentRow.id))
+    if end is not None:
+        query = query.where(t.EnrolmentRow.start <= end)
+    if start is not None:
+        query = query.where(or_(t.EnrolmentRow.end.is_(None), t.EnrolmentRow.end >= start))
+    if organisation_id is not None:
+        query = query.where(t.OpportunityRow.organisation_id == organisation_id)
+    return [EsfRow(*row) for row in session.execute(query).all()]
+
+
+def exits_in(session: Session, enrolment_ids: Sequence[str]) -> dict[str, date]:
+    """The exit day of each of these enrolments that has one."""
+    return {str(e): on for e, on in session.execute(
+        select(t.ExitRow.enrolment_id, t.ExitRow.on)
+        .where(t.ExitRow.enrolment_id.in_(list(enrolment_ids)))).all()}
