@@ -187,7 +187,7 @@ def _referral_path(rng: np.random.Generator) -> list[str]:
     return ["proposed", "ended"] if draw < 0.93 else ["proposed", "accepted", "started", "ended"]
 
 
-def _room(demo: DemoRegion, hub: DemoHub, seed: int) -> dict[str, int]:
+def _room(demo: DemoRegion, hub: DemoHub, seed: int) -> tuple[dict[str, int], set[str]]:
     """Places each receiver fills at most in the demo: its places less a few left free.
 
     The free share is drawn (0 to a third of the places, its own stream so the rest of the
@@ -201,26 +201,45 @@ def _room(demo: DemoRegion, hub: DemoHub, seed: int) -> dict[str, int]:
     for org in demo.organisations:
         if org.asf is not None and org.id not in places:
             places[org.id] = org.asf.placement_capacity
-    return {org: n - int(rng.integers(0, n // 3 + 1)) for org, n in sorted(places.items())}
+    kept = {org: int(rng.integers(0, n // 3 + 1)) for org, n in sorted(places.items())}
+    return {org: places[org] - k for org, k in kept.items()}, {o for o, k in kept.items() if k}
 
 
 def _holds_place(path: list[str]) -> bool:
     return path[-1] in ("accepted", "started")
 
 
-def _waitlisted(item: DemoReferral) -> DemoReferral:
-    """The referral as it stands when its receiver was full: proposed, on the waiting list."""
+def _without_place(item: DemoReferral, *, full: bool) -> DemoReferral:
+    """The referral when its receiver had no place for it.
+
+    A full receiver (no place kept free) puts it on its waiting list; one that keeps its last
+    places free for other needs declines it.
+    """
     r = item.referral
     events = tuple(e for e in item.events if e[1] == "proposed")
+    if full:
+        return DemoReferral(Referral(r.id, r.person_id, r.from_organisation_id,
+                                     r.to_organisation_id, r.created, r.opportunity_id,
+                                     ReferralState.PROPOSED, r.consent_given), item.purpose,
+                            (*events, ("proposed", "proposed", events[0][2], events[0][3],
+                                       "waitlisted: no free place")), r.created)
+    reason = "declined: no free place"
     return DemoReferral(Referral(r.id, r.person_id, r.from_organisation_id, r.to_organisation_id,
-                                 r.created, r.opportunity_id, ReferralState.PROPOSED,
-                                 r.consent_given), item.purpose,
-                        (*events, ("proposed", "proposed", events[0][2], events[0][3],
-                                   "waitlisted: no free place")), r.created)
+                                 r.created, r.opportunity_id, ReferralState.ENDED,
+                                 r.consent_given, reason), item.purpose,
+                        (*events, ("proposed", "ended", events[0][2], events[0][3], reason)))
+
+
+def _queue_at_full(hub: DemoHub, full: set[str]) -> None:
+    """Referrals still proposed to a full receiver wait on its list, as the service puts them."""
+    hub.referrals = [
+        DemoReferral(i.referral, i.purpose, i.events, i.referral.created)
+        if i.referral.to_organisation_id in full and i.waitlisted_on is None
+        and i.referral.state is ReferralState.PROPOSED else i for i in hub.referrals]
 
 
 def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: DemoHub,
-               rng: np.random.Generator, room: dict[str, int]) -> None:
+               rng: np.random.Generator, room: dict[str, int], keeps_free: set[str]) -> None:
     asf_by_county: dict[str, list[str]] = defaultdict(list)
     for org in demo.organisations:
         if org.asf is not None:
@@ -262,8 +281,8 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
                             else None)
         item = DemoReferral(referral, "ASF-praktik", tuple(events))
         if _holds_place(path):
-            if room.get(receiver, 0) <= 0:  # full: the referral waits, it takes no place
-                item = _waitlisted(item)
+            if room.get(receiver, 0) <= 0:  # no place for it: it waits or is declined
+                item = _without_place(item, full=receiver not in keeps_free)
                 if path[-1] == "started":
                     hub.enrolments.pop()
             else:
@@ -339,8 +358,9 @@ def demo_hub(demo: DemoRegion, region: RegionPack, consents: list[tuple[str, str
     hub = DemoHub(_directory(demo, region, rng))
     hub.postings = _postings(demo, rng)
     hub.agreements = _agreements(hub.postings, rng)
-    room = _room(demo, hub, seed)
-    _referrals(demo, consents, hub, rng, room)
+    room, keeps_free = _room(demo, hub, seed)
+    _referrals(demo, consents, hub, rng, room, keeps_free)
+    _queue_at_full(hub, {org for org, n in room.items() if n <= 0 and org not in keeps_free})
     _enrolments(demo, hub, rng, room)
     _follow_up(hub, rng)
     return hub

@@ -24,7 +24,8 @@ from kedja.services.follow_up import Period, _record_keys, parse_period
 from kedja.store import hub, session_scope
 from kedja.store import tables as t
 
-__all__ = ["EsfReport", "esf_report", "esf_workbook", "reporting_organisations"]
+__all__ = ["EsfReport", "esf_report", "esf_workbook", "report_workbook",
+           "reporting_organisations"]
 
 REGION_READERS = (Role.ADMIN, Role.ANALYST, Role.OPERATOR)
 """Roles that read the indicators of the whole region and of any organisation."""
@@ -111,8 +112,12 @@ def esf_report(engine: Engine, principal: Principal | None, *, period: str | Non
 def esf_workbook(engine: Engine, principal: Principal | None, *, period: str | None,
                  organisation_id: str | None = None, today: date | None = None) -> bytes:
     """The ESF+ indicators as an XLSX workbook: a sheet per indicator group, then definitions."""
-    report = esf_report(engine, principal, period=period, organisation_id=organisation_id,
-                        today=today)
+    return report_workbook(esf_report(engine, principal, period=period,
+                                      organisation_id=organisation_id, today=today))
+
+
+def report_workbook(report: EsfReport) -> bytes:
+    """A report already read, as the workbook."""
     return esf_xlsx(report.tables, EsfReportMeta(report.start, report.end,
                                                  report.organisation_id,
                                                  report.organisation_name))

@@ -259,6 +259,7 @@ def record_exit(engine: Engine, principal: Principal, enrolment_id: str, *, on: 
 
     Raises:
         NotFound: no such enrolment. Forbidden: the principal does not work with the person.
+        InvalidInput: the exit is before the enrolment's start.
         Conflict: the exit is already recorded.
     """
     with session_scope(engine) as session:
@@ -267,6 +268,10 @@ def record_exit(engine: Engine, principal: Principal, enrolment_id: str, *, on: 
             raise NotFound(f"no enrolment {enrolment_id!r}", field="enrolment_id",
                            value=enrolment_id, hint="see the person's journey")
         _check_writer(session, principal, row.person_id)
+        if on < row.start:
+            raise InvalidInput(f"the exit {on.isoformat()} is before the start of {enrolment_id} "
+                               f"({row.start.isoformat()})", field="on", value=on.isoformat(),
+                               hint="give the day the person left the activity")
         if session.get(t.ExitRow, enrolment_id) is not None:
             raise Conflict(f"enrolment {enrolment_id} already has an exit", field="enrolment_id",
                            value=enrolment_id, hint="nothing to do")

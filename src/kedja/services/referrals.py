@@ -144,9 +144,8 @@ def reading_purpose(principal: Principal) -> Purpose:
 def _view(session: Session, principal: Principal, referral: Referral, purpose: str | None,
           *, names: dict[str, str], events: list[ReferralEvent],
           capacities: dict[str, CapacityStatus], queues: dict[str, list[str]],
-          waitlisted: dict[str, date]) -> ReferralView:
-    visible = gate.view_of(session, principal, referral.person_id,
-                           reading_purpose(principal)) is not PersonView.NONE
+          waitlisted: dict[str, date], seen: set[str]) -> ReferralView:
+    visible = referral.person_id in seen
     # the receiver learns why the person is referred (and why it ended) only with their consent
     told = (referral.consent_given is not None
             or principal.organisation_id != referral.to_organisation_id
@@ -190,8 +189,11 @@ def referral_views(session: Session, principal: Principal,
     waitlisted = hub.waitlisted_days(session, [r.id for r, _ in items])
     queues = _queues(session, {str(r.to_organisation_id) for r, _ in items
                                if r.id in waitlisted})
+    # one pass of the gate's rule over the organisation's grants, not one query per referral
+    seen = set(gate.visible_people(session, principal, reading_purpose(principal),
+                                   among={str(r.person_id) for r, _ in items}))
     return [_view(session, principal, r, p, names=names, events=events, capacities=capacities,
-                  queues=queues, waitlisted=waitlisted) for r, p in items]
+                  queues=queues, waitlisted=waitlisted, seen=seen) for r, p in items]
 
 
 def _load(session: Session, principal: Principal, referral_id: str) -> tuple[Referral, str | None]:

@@ -33,6 +33,7 @@ from kedja.web import (
     pages_occupations,
     privacy,
 )
+from kedja.web import pages_esf, pages_roster  # issue 19c
 from kedja.web.errors import install_error_handlers
 from kedja.web.limits import BodyLimit
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
@@ -110,6 +111,8 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
                    pages_hub.router, pages_loading.router, privacy.router, api_jobs.router,
                    pages_occupations.router, api_hsds.router):
+        app.include_router(router)
+    for router in (pages_roster.router, pages_esf.router, pages_esf.api_router):  # issue 19c
         app.include_router(router)
     install_openapi(app)
     missing = assets.missing_vendor_files()
