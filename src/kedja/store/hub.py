@@ -169,10 +169,14 @@ def waitlisted_days(session: Session, referral_ids: Sequence[str]) -> dict[str, 
 
 def waiting_list(session: Session, organisation_id: str) -> list[tuple[Referral, str | None]]:
     """The organisation's waiting list: proposed referrals put on it, first come first."""
-    rows = session.scalars(select(t.ReferralRow).where(
+    # first come first: the day it was put on the list, then the moment it was created
+    came = (select(t.ReferralEventRow.referral_id, func.min(t.ReferralEventRow.at).label("at"))
+            .group_by(t.ReferralEventRow.referral_id).subquery())
+    rows = session.scalars(select(t.ReferralRow)
+                           .outerjoin(came, came.c.referral_id == t.ReferralRow.id).where(
         t.ReferralRow.to_organisation_id == organisation_id,
         t.ReferralRow.state == "proposed", t.ReferralRow.waitlisted_on.is_not(None))
-        .order_by(t.ReferralRow.waitlisted_on, t.ReferralRow.created, t.ReferralRow.id)).all()
+        .order_by(t.ReferralRow.waitlisted_on, came.c.at, t.ReferralRow.id)).all()
     return [(_referral(r), r.purpose) for r in rows]
 
 
