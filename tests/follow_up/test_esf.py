@@ -76,7 +76,7 @@ def test_the_service_adds_an_unknown_outcome_for_a_follow_up_that_passed_unrecor
         demo_engine: Engine) -> None:
     from kedja.services import follow_up as service
 
-    participants, outcomes, _ = service._inputs(demo_engine, (None, None))
+    _people, outcomes, _ = service._inputs(demo_engine, (None, None))
     unknown = [o for o in outcomes if o.status is OutcomeStatus.UNKNOWN]
     recorded = {(o.enrolment_id, o.days_after_exit) for o in outcomes}
     assert len(recorded) == len(outcomes)  # one figure per follow-up point

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kedja.core.access import Permission, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction
-from kedja.core.journeys import ReferralState
+from kedja.core.journeys import Referral, ReferralState
 from kedja.hub.capacity import CapacityStatus
 from kedja.services import gate
 from kedja.services.capacity import free_places_at
@@ -103,10 +103,12 @@ def _entries(session: Session, organisation_id: str, visible: set[str], on: date
              ) -> tuple[list[RosterEntry], list[RosterEntry]]:
     rows = [r for r in _enrolments(session, organisation_id) if r[0] in visible]
     exits, recorded = _follow_ups(session, [r[1] for r in rows])
-    referrals = {r.person_id: r for r, _ in hub.referrals(session, to_organisation=organisation_id)
-                 if r.state in (ReferralState.ACCEPTED, ReferralState.STARTED)}
+    referrals: dict[str, Referral] = {
+        str(r.person_id): r for r, _ in hub.referrals(session, to_organisation=organisation_id)
+        if r.state in (ReferralState.ACCEPTED, ReferralState.STARTED)}
     assessed = _last_assessments(session, sorted(visible))
-    current, left = [], []
+    current: list[RosterEntry] = []
+    left: list[RosterEntry] = []
     for person, enrolment, title, start, end in rows:
         gone = exits.get(enrolment)
         done = tuple(sorted(recorded.get(enrolment, set())))

@@ -161,7 +161,7 @@ def in_use_at(session: Session, organisation_id: str) -> int:
 
 def waitlisted_days(session: Session, referral_ids: Sequence[str]) -> dict[str, date]:
     """The day each of these referrals was put on a waiting list (those that were)."""
-    return {str(i): d for i, d in session.execute(
+    return {str(i): d for i, d in session.execute(  # type: ignore[misc]
         select(t.ReferralRow.id, t.ReferralRow.waitlisted_on)
         .where(t.ReferralRow.id.in_(list(referral_ids)),
                t.ReferralRow.waitlisted_on.is_not(None))).all()}
@@ -191,8 +191,11 @@ def capacities_of(session: Session, organisation_ids: Sequence[str]) -> dict[str
     placements = dict(session.execute(
         select(t.OrganisationRow.id, t.OrganisationRow.asf_placement_capacity)
         .where(t.OrganisationRow.id.in_(ids))).all())
-    return {i: (int(services[i]) if services.get(i) is not None else placements.get(i))
-            for i in ids}
+    found: dict[str, int | None] = {}
+    for i in ids:
+        total = services.get(i)
+        found[i] = int(total) if total is not None else placements.get(i)
+    return found
 
 
 def people_in_places(session: Session, organisation_ids: Sequence[str], *, on: date

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kedja import __version__
-from kedja.web import (
+from kedja.web import (  # issue 19c
     api,
     api_chains,
     api_forecast,
@@ -26,14 +26,15 @@ from kedja.web import (
     occupations_api,
     pages,
     pages_chains,
+    pages_esf,
     pages_forecast,
     pages_hub,
     pages_loading,
     pages_matching,
     pages_occupations,
+    pages_roster,
     privacy,
 )
-from kedja.web import pages_esf, pages_roster  # issue 19c
 from kedja.web.errors import install_error_handlers
 from kedja.web.limits import BodyLimit
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
