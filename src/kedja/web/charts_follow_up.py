@@ -13,6 +13,18 @@ __all__ = ["progress_chart", "progress_rows"]
 DARK = "#1b1f24"
 """Dark labels: Vega's default grey fails WCAG contrast on white."""
 
+SWEDISH_TIME = {
+    "dateTime": "%A %e %B %Y %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+    "periods": ["fm", "em"],
+    "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+    "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+    "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+               "september", "oktober", "november", "december"],
+    "shortMonths": ["jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.",
+                    "okt.", "nov.", "dec."],
+}
+"""d3-time-format's Swedish locale (sv-SE), so the date axis reads as the page does."""
+
 
 def progress_rows(ratings: Iterable[tuple[date, str, int]]) -> tuple[list[date], list[str],
                                                                      dict[tuple[date, str], int]]:
@@ -29,7 +41,8 @@ def progress_rows(ratings: Iterable[tuple[date, str, int]]) -> tuple[list[date],
 
 
 def progress_chart(ratings: Iterable[tuple[date, str, int]], *, title: str, x_title: str,
-                   y_title: str, colour_title: str, names: dict[str, str]) -> dict[str, Any]:
+                   y_title: str, colour_title: str, names: dict[str, str],
+                   locale: str = "sv") -> dict[str, Any]:
     """Scores (1–10) over time, one line per dimension, names in the reader's language.
 
     Examples:
@@ -45,7 +58,8 @@ def progress_chart(ratings: Iterable[tuple[date, str, int]], *, title: str, x_ti
         "height": 220, "data": {"values": values},
         "mark": {"type": "line", "point": True, "tooltip": True},
         "encoding": {
-            "x": {"field": "day", "type": "temporal", "title": x_title},
+            "x": {"field": "day", "type": "temporal", "title": x_title,
+                  "axis": {"format": "%-d %b %Y", "labelAngle": 0, "tickCount": 6}},
             "y": {"field": "score", "type": "quantitative", "title": y_title,
                   "scale": {"domain": [1, 10]}},
             "color": {"field": "dimension", "type": "nominal", "title": colour_title},
@@ -53,5 +67,6 @@ def progress_chart(ratings: Iterable[tuple[date, str, int]], *, title: str, x_ti
         "config": {"axis": {"labelColor": DARK, "titleColor": DARK, "tickColor": "#4a5560",
                             "domainColor": "#4a5560"},
                    "legend": {"labelColor": DARK, "titleColor": DARK},
-                   "title": {"color": DARK}},
+                   "title": {"color": DARK},
+                   **({"locale": {"time": SWEDISH_TIME}} if locale == "sv" else {})},
     }

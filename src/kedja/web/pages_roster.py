@@ -25,8 +25,8 @@ from kedja.services import SignedIn, follow_up, referrals, roster
 from kedja.services.identity import person_names
 from kedja.web.charts_follow_up import progress_chart, progress_rows
 from kedja.web.deps import EngineDep
-from kedja.web.i18n import gettext
-from kedja.web.pages import render
+from kedja.web.i18n import choose_locale, current_locale, gettext, use_locale
+from kedja.web.pages import LANG_COOKIE, render
 from kedja.web.security import require
 
 __all__ = ["router"]
@@ -113,6 +113,8 @@ def decline_referral(engine: EngineDep, signed: Coordinator, referral_id: str,
 def _participant(request: Request, engine: Any, signed: SignedIn, person_id: str, *,
                  errors: FormErrors | None = None, values: dict[str, str] | None = None,
                  saved: str = "", status_code: int = 200) -> HTMLResponse:
+    use_locale(choose_locale(request.query_params.get("lang"),
+                             request.cookies.get(LANG_COOKIE)))  # for the chart's words
     journey = follow_up.person_journey(engine, signed.principal, person_id)
     own = [e for e in journey.enrolments if e.organisation_id == signed.principal.organisation_id]
     ratings = [(a.on, a.dimension.value, a.score) for a in journey.assessments]
@@ -126,7 +128,8 @@ def _participant(request: Request, engine: Any, signed: SignedIn, person_id: str
         "outcomes": {(o.enrolment_id, o.days_after_exit): o for o in journey.outcomes},
         "chart_spec": progress_chart(ratings, title=gettext("Own ratings over time"),
                                      x_title=gettext("Date"), y_title=gettext("Rating (1–10)"),
-                                     colour_title=gettext("Dimension"), names=names)
+                                     colour_title=gettext("Dimension"), names=names,
+                                     locale=current_locale())
         if ratings else None,
         "days": days, "dims": dims, "cells": cells, "dimensions": list(ProgressDimension),
         "destinations": list(ExitDestination), "statuses": list(OutcomeStatus),
