@@ -17,6 +17,7 @@ from kedja.store import session_scope
 from kedja.store import tables as t
 from tests.conftest import DEMO_USERS
 from tests.e2e.test_browser import serious_violations, sign_in
+from tests.services.test_roster import _coordinator
 
 OFFICER = Principal("u1", DEMO_USERS["officer"], "AF25", OrganisationKind.EMPLOYMENT_SERVICE,
                     frozenset({Role.OFFICER}))
@@ -93,14 +94,6 @@ def test_the_coordinator_accepts_assesses_and_records_an_exit(
     assert serious_violations(page, axe_source) == []
     journey = services.follow_up.person_journey(web_engine, _coordinator(web_engine), person)
     assert any(x.on == date.today() for x in journey.exits)
-
-
-def _coordinator(engine: Engine) -> Principal:
-    with session_scope(engine) as session:
-        user = session.scalars(select(t.UserRow).where(
-            t.UserRow.username == DEMO_USERS["coordinator"])).one()
-        return Principal(user.id, user.username, user.organisation_id, OrganisationKind.ASF,
-                         frozenset({Role.COORDINATOR}))
 
 
 def test_the_funder_report_downloads_and_opens(page: Page, axe_source: str) -> None:

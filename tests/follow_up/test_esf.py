@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -18,7 +17,7 @@ from kedja.follow_up.perturbation import MAX_DEVIATION, CellKeyMethod
 from kedja.follow_up.suppression import THRESHOLD, SmallCellSuppression
 from kedja.web import create_app
 from tests.conftest import DEMO_USERS, signed_in_client
-from tests.follow_up.test_suppression import differencing_attack
+from tests.follow_up.test_suppression import _one_newcomer_periods, differencing_attack
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,20 +82,7 @@ def test_the_service_adds_an_unknown_outcome_for_a_follow_up_that_passed_unrecor
     assert unknown
 
 
-def _newcomer_periods(engine: Engine) -> tuple[tuple[date, date], tuple[date, date]]:
-    """Day periods (which the service refuses) where exactly one enrolment starts on the
-    second period's last day: the differencing attack's best case."""
-    from kedja.store import hub, session_scope
-
-    with session_scope(engine) as session:
-        rows = hub.esf_rows(session, start=None, end=None)
-    starts = Counter(r.start for r in rows)
-    first = min(starts)
-    day = sorted(d for d, n in starts.items() if n == 1 and d > first + timedelta(days=60))[0]
-    return (first, day - timedelta(days=1)), (first, day)
-
-
-def _published(engine: Engine, period: tuple[date, date], protection: object
+def _published(engine: Engine, period: tuple[object, object], protection: object
                ) -> dict[tuple[str, str, str, str], tuple[int | None, float | None]]:
     from kedja.services.esf import _participants
 
@@ -116,7 +102,7 @@ def _published(engine: Engine, period: tuple[date, date], protection: object
 
 
 def test_differencing_two_periods_does_not_give_the_newcomer_away(demo_engine: Engine) -> None:
-    first, second = _newcomer_periods(demo_engine)
+    first, second = _one_newcomer_periods(demo_engine)  # the same enrolments' starts
     # the control: suppression alone pins the newcomer's cells
     exact = differencing_attack(_published(demo_engine, first, SmallCellSuppression()),
                                 _published(demo_engine, second, SmallCellSuppression()), 0)

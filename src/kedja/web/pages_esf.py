@@ -19,6 +19,7 @@ from kedja.core.errors import InvalidInput
 from kedja.follow_up.esf import ESF_GROUPS, ESF_INDICATORS
 from kedja.follow_up.esf_export import ESF_LABELS, ESF_TITLES, derived_total
 from kedja.services import SignedIn, esf
+from kedja.web.api_hub import IndicatorTablePublic, _table
 from kedja.web.api_people import _errors
 from kedja.web.deps import EngineDep
 from kedja.web.pages import render
@@ -60,17 +61,10 @@ def esf_page(request: Request, engine: EngineDep, signed: AggregateReader,
         "organisation": report.organisation_id or ""})
 
 
-class EsfTablePublic(BaseModel):
-    """One ESF+ table: people by gender (rows) and category; ``None`` is a hidden figure."""
+class EsfTablePublic(IndicatorTablePublic):
+    """One ESF+ table: people by gender (rows) and category, with its ESF+ codes."""
 
-    indicator: str
     codes: str
-    rows: list[str]
-    columns: list[str]
-    cells: list[list[int | None]]
-    row_totals: list[int | None]
-    column_totals: list[int | None]
-    total: int | None
 
 
 class EsfReportPublic(BaseModel):
@@ -98,10 +92,6 @@ def esf_indicators(engine: EngineDep, signed: AggregateReader, period: PeriodTex
     public = EsfReportPublic(
         start=report.start.isoformat() if report.start else None, end=report.end.isoformat(),
         organisation_id=report.organisation_id,
-        tables=[EsfTablePublic(indicator=t.indicator, codes=codes[t.indicator],
-                               rows=list(t.rows), columns=list(t.columns),
-                               cells=[list(r) for r in t.published.cells],
-                               row_totals=list(t.published.row_totals),
-                               column_totals=list(t.published.column_totals),
-                               total=t.published.total) for t in report.tables])
+        tables=[EsfTablePublic(**_table(t).model_dump(), codes=codes[t.indicator])
+                for t in report.tables])
     return Response(public.model_dump_json(), media_type="application/json")

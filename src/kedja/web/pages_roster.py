@@ -10,6 +10,7 @@ with a message naming the field, the value and the fix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -19,7 +20,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kedja.core.access import Permission, Purpose
-from kedja.core.errors import Conflict, InvalidInput
+from kedja.core.errors import Conflict, InvalidInput, KedjaError
 from kedja.core.journeys import ExitDestination, OutcomeStatus, ProgressDimension, ReferralState
 from kedja.services import SignedIn, follow_up, referrals, roster
 from kedja.services.identity import person_names
@@ -52,6 +53,13 @@ class FormErrors:
     def add(self, name: str, message: str, **values: Any) -> None:
         """One problem with a field."""
         self.items.append((name, message, values))
+
+
+def _choose(value: str, allowed: set[str], name: str, message: str,
+            errors: FormErrors) -> None:
+    """A select's value must be one of its options."""
+    if value not in allowed:
+        errors.add(name, message)
 
 
 def _today() -> date:
@@ -155,6 +163,28 @@ def _saved(person_id: str, what: str) -> RedirectResponse:
     return RedirectResponse(f"/roster/{quote(person_id)}?saved={what}", status_code=303)
 
 
+Refusals = dict[type[KedjaError], tuple[str, str, dict[str, Any]]]
+
+
+def _write(request: Request, engine: Any, signed: SignedIn, person_id: str, errors: FormErrors,
+           values: dict[str, str], write: Callable[[], object], what: str,
+           refusals: Refusals) -> Response:
+    """Run a validated form's write; a refusal the form can explain comes back as its error.
+
+    ``refusals`` maps a service error (a conflict, an invalid date) to the field and message
+    shown instead; the field of an :class:`InvalidInput` must match too.
+    """
+    try:
+        write()
+    except KedjaError as error:
+        found = refusals.get(type(error))
+        if found is None or (isinstance(error, InvalidInput) and error.field != found[0]):
+            raise
+        errors.add(found[0], found[1], **found[2])
+        return _invalid(request, engine, signed, person_id, errors, values)
+    return _saved(person_id, what)
+
+
 @router.post("/roster/{person_id}/assessments")
 async def assessment_form(request: Request, engine: EngineDep, signed: Coordinator,
                           person_id: str) -> Response:
@@ -179,13 +209,12 @@ async def assessment_form(request: Request, engine: EngineDep, signed: Coordinat
                                     "to 10."))
     if errors.items or on is None:
         return _invalid(request, engine, signed, person_id, errors, form)
-    try:
-        follow_up.record_assessment(engine, signed.principal, person_id, on=on, scores=scores)
-    except Conflict:
-        errors.add("on", N_("Date: ratings for %(value)s are already recorded. Record the "
-                            "next rating on another day."), value=on.isoformat())
-        return _invalid(request, engine, signed, person_id, errors, form)
-    return _saved(person_id, "assessment")
+    return _write(request, engine, signed, person_id, errors, form,
+                  lambda: follow_up.record_assessment(engine, signed.principal, person_id, on=on,
+                                                      scores=scores), "assessment",
+                  {Conflict: ("on", N_("Date: ratings for %(value)s are already recorded. "
+                                       "Record the next rating on another day."),
+                              {"value": on.isoformat()})})
 
 
 @router.post("/roster/{person_id}/enrolments/{enrolment_id}/exit")
@@ -194,25 +223,19 @@ def exit_form(request: Request, engine: EngineDep, signed: Coordinator, person_i
     """Record that the participant left the activity, and where to."""
     errors = FormErrors(f"exit-{enrolment_id}")
     day = _day(on, "on", errors)
-    if destination not in {d.value for d in ExitDestination}:
-        errors.add("destination", N_("Destination: choose where the person went (work, "
-                                     "studies, …) or 'unknown'."))
+    _choose(destination, {d.value for d in ExitDestination}, "destination",
+            N_("Destination: choose where the person went (work, studies, …) or 'unknown'."),
+            errors)
     values = {"on": on, "destination": destination}
     if errors.items or day is None:
         return _invalid(request, engine, signed, person_id, errors, values)
-    try:
-        follow_up.record_exit(engine, signed.principal, enrolment_id, on=day,
-                              destination=destination)
-    except Conflict:
-        errors.add("on", N_("The exit is already recorded."))
-        return _invalid(request, engine, signed, person_id, errors, values)
-    except InvalidInput as error:
-        if error.field != "on":
-            raise
-        errors.add("on", N_("Date: the exit %(value)s is before the start of the activity. "
-                            "Give the day the person left."), value=on)
-        return _invalid(request, engine, signed, person_id, errors, values)
-    return _saved(person_id, "exit")
+    return _write(request, engine, signed, person_id, errors, values,
+                  lambda: follow_up.record_exit(engine, signed.principal, enrolment_id, on=day,
+                                                destination=destination), "exit",
+                  {Conflict: ("on", N_("The exit is already recorded."), {}),
+                   InvalidInput: ("on", N_("Date: the exit %(value)s is before the start of the "
+                                           "activity. Give the day the person left."),
+                                  {"value": on})})
 
 
 @router.post("/roster/{person_id}/enrolments/{enrolment_id}/outcomes")
@@ -220,11 +243,11 @@ def outcome_form(request: Request, engine: EngineDep, signed: Coordinator, perso
                  enrolment_id: str, days: Field = "", status: Field = "") -> Response:
     """Record the person's status 90, 180 or 365 days after the exit."""
     errors = FormErrors(f"outcome-{enrolment_id}")
-    if days not in {str(d) for d in roster.FOLLOW_UP_POINTS}:
-        errors.add("days", N_("Follow-up: choose 90, 180 or 365 days after the exit."))
-    if status not in {s.value for s in OutcomeStatus}:
-        errors.add("status", N_("Status: choose what the person is doing (working, studying, "
-                                "…) or 'unknown'."))
+    _choose(days, {str(d) for d in roster.FOLLOW_UP_POINTS}, "days",
+            N_("Follow-up: choose 90, 180 or 365 days after the exit."), errors)
+    _choose(status, {s.value for s in OutcomeStatus}, "status",
+            N_("Status: choose what the person is doing (working, studying, …) or 'unknown'."),
+            errors)
     values = {"days": days, "status": status}
     if errors.items:
         return _invalid(request, engine, signed, person_id, errors, values)
@@ -235,11 +258,9 @@ def outcome_form(request: Request, engine: EngineDep, signed: Coordinator, perso
                               "reached. Record it on that day or later."), value=days,
                    due=(left + timedelta(days=int(days))).isoformat())
         return _invalid(request, engine, signed, person_id, errors, values)
-    try:
-        follow_up.record_outcome(engine, signed.principal, enrolment_id,
-                                 days_after_exit=int(days), status=status)
-    except Conflict:
-        errors.add("days", N_("Follow-up: the status %(value)s days after the exit is already "
-                              "recorded."), value=days)
-        return _invalid(request, engine, signed, person_id, errors, values)
-    return _saved(person_id, "outcome")
+    return _write(request, engine, signed, person_id, errors, values,
+                  lambda: follow_up.record_outcome(engine, signed.principal, enrolment_id,
+                                                   days_after_exit=int(days), status=status),
+                  "outcome",
+                  {Conflict: ("days", N_("Follow-up: the status %(value)s days after the exit "
+                                         "is already recorded."), {"value": days})})
