@@ -131,8 +131,9 @@ def labour_status_at_entry(status: str | None, since: date | None, start: date,
     """The labour-market status at entry, by the ESF+ categories (``None``: unknown).
 
     Examples:
-        >>> labour_status_at_entry("unemployed", date(2025, 9, 1), date(2026, 1, 5), 22)
-        'long_term_unemployed'
+        >>> since = date(2025, 6, 1)  # seven months before entry: long-term only under 25
+        >>> [labour_status_at_entry("unemployed", since, date(2026, 1, 5), a) for a in (22, 40)]
+        ['long_term_unemployed', 'unemployed']
         >>> labour_status_at_entry("employed", date(2026, 3, 1), date(2026, 1, 5), 40) is None
         True
     """
