@@ -14,15 +14,18 @@ from kedja.cli.options import DirectoryFormat, TableFormat
 __all__ = ["report_app"]
 
 if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
+    import kedja.services.esf as esf
     import kedja.services.follow_up as follow_up
     import kedja.services.hub as hub
     from kedja import services
 else:
     services = lazy_module("kedja.services")
+    esf = lazy_module("kedja.services.esf")
     follow_up = lazy_module("kedja.services.follow_up")
     hub = lazy_module("kedja.services.hub")
 
-report_app = typer.Typer(help="Reports: follow-up indicators (suppressed), the HSDS directory.",
+report_app = typer.Typer(help="Reports: follow-up and ESF+ indicators (protected), the HSDS "
+                              "directory.",
                          no_args_is_help=True)
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o",
@@ -70,3 +73,22 @@ def directory(
     """The directory of actors as Open Referral HSDS 3.0 (no personal data)."""
     _write(hub.export_directory(services.prepare_database(db), fmt=fmt), output,
            binary=fmt == "zip")
+
+
+@report_app.command("esf")
+def esf_indicators(
+    db: DbOption = None,
+    period: Annotated[str | None, typer.Option(help="YYYY-MM-DD:YYYY-MM-DD in whole months "
+                                                    "(enrolments overlapping it).")] = None,
+    organisation: Annotated[str | None, typer.Option(
+        help="An organisation's id (default: the whole region).")] = None,
+    output: OutputOption = None,
+) -> None:
+    """The ESF+ common indicators for participants (Regulation (EU) 2021/1057, Annex I) as XLSX.
+
+    One sheet per indicator group and a sheet of sources and definitions; every figure is
+    protected by the cell-key method, small ones are empty, and unknown is a column of its own.
+    """
+    engine = services.prepare_database(db)
+    _write(esf.esf_workbook(engine, None, period=period, organisation_id=organisation), output,
+           binary=True)

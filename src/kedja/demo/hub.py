@@ -70,6 +70,7 @@ class DemoReferral:
     referral: Referral
     purpose: str
     events: tuple[Event, ...]
+    waitlisted_on: date | None = None
 
 
 @dataclass
@@ -186,8 +187,59 @@ def _referral_path(rng: np.random.Generator) -> list[str]:
     return ["proposed", "ended"] if draw < 0.93 else ["proposed", "accepted", "started", "ended"]
 
 
+def _room(demo: DemoRegion, hub: DemoHub, seed: int) -> tuple[dict[str, int], set[str]]:
+    """Places each receiver fills at most in the demo: its places less a few left free.
+
+    The free share is drawn (0 to a third of the places, its own stream so the rest of the
+    demo is unchanged), so the demo shows full ASFs with a waiting list beside ones with room;
+    it is an illustration, not an estimate.
+    """
+    rng = np.random.default_rng([seed, 19])
+    places: dict[str, int] = defaultdict(int)
+    for s in hub.directory.services:
+        places[s.organisation_id] += s.capacity or 0
+    for org in demo.organisations:
+        if org.asf is not None and org.id not in places:
+            places[org.id] = org.asf.placement_capacity
+    kept = {org: int(rng.integers(0, n // 3 + 1)) for org, n in sorted(places.items())}
+    return {org: places[org] - k for org, k in kept.items()}, {o for o, k in kept.items() if k}
+
+
+def _holds_place(path: list[str]) -> bool:
+    return path[-1] in ("accepted", "started")
+
+
+def _without_place(item: DemoReferral, *, full: bool) -> DemoReferral:
+    """The referral when its receiver had no place for it.
+
+    A full receiver (no place kept free) puts it on its waiting list; one that keeps its last
+    places free for other needs declines it.
+    """
+    r = item.referral
+    events = tuple(e for e in item.events if e[1] == "proposed")
+    if full:
+        return DemoReferral(Referral(r.id, r.person_id, r.from_organisation_id,
+                                     r.to_organisation_id, r.created, r.opportunity_id,
+                                     ReferralState.PROPOSED, r.consent_given), item.purpose,
+                            (*events, ("proposed", "proposed", events[0][2], events[0][3],
+                                       "waitlisted: no free place")), r.created)
+    reason = "declined: no free place"
+    return DemoReferral(Referral(r.id, r.person_id, r.from_organisation_id, r.to_organisation_id,
+                                 r.created, r.opportunity_id, ReferralState.ENDED,
+                                 r.consent_given, reason), item.purpose,
+                        (*events, ("proposed", "ended", events[0][2], events[0][3], reason)))
+
+
+def _queue_at_full(hub: DemoHub, full: set[str]) -> None:
+    """Referrals still proposed to a full receiver wait on its list, as the service puts them."""
+    hub.referrals = [
+        DemoReferral(i.referral, i.purpose, i.events, i.referral.created)
+        if i.referral.to_organisation_id in full and i.waitlisted_on is None
+        and i.referral.state is ReferralState.PROPOSED else i for i in hub.referrals]
+
+
 def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: DemoHub,
-               rng: np.random.Generator) -> None:
+               rng: np.random.Generator, room: dict[str, int], keeps_free: set[str]) -> None:
     asf_by_county: dict[str, list[str]] = defaultdict(list)
     for org in demo.organisations:
         if org.asf is not None:
@@ -227,10 +279,19 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
                             opportunity_id=opportunity, state=state, consent_given=consent,
                             end_reason="the person moved away" if state is ReferralState.ENDED
                             else None)
-        hub.referrals.append(DemoReferral(referral, "ASF-praktik", tuple(events)))
+        item = DemoReferral(referral, "ASF-praktik", tuple(events))
+        if _holds_place(path):
+            if room.get(receiver, 0) <= 0:  # no place for it: it waits or is declined
+                item = _without_place(item, full=receiver not in keeps_free)
+                if path[-1] == "started":
+                    hub.enrolments.pop()
+            else:
+                room[receiver] -= 1
+        hub.referrals.append(item)
 
 
-def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator) -> None:
+def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator,
+                room: dict[str, int]) -> None:
     places = [o for o in demo.opportunities
               if o.kind in (OpportunityKind.ASF_PLACEMENT, OpportunityKind.TRAINING)]
     seekers = [p for p in demo.people if p.is_job_seeker]
@@ -241,6 +302,10 @@ def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator) -> Non
         place = places[int(rng.integers(len(places)))]
         start = DEMO_DATE - timedelta(days=int(rng.integers(60, 900)))
         end = start + timedelta(days=int(rng.integers(60, 400)))
+        if end >= DEMO_DATE and place.organisation_id in room:
+            if room[place.organisation_id] <= 0:
+                continue  # no place left today: the demo enrols no one over capacity
+            room[place.organisation_id] -= 1
         hub.enrolments.append(Enrolment(f"E-{len(hub.enrolments) + 1:05d}", person.id, place.id,
                                         start, end if end < DEMO_DATE else None))
 
@@ -293,7 +358,9 @@ def demo_hub(demo: DemoRegion, region: RegionPack, consents: list[tuple[str, str
     hub = DemoHub(_directory(demo, region, rng))
     hub.postings = _postings(demo, rng)
     hub.agreements = _agreements(hub.postings, rng)
-    _referrals(demo, consents, hub, rng)
-    _enrolments(demo, hub, rng)
+    room, keeps_free = _room(demo, hub, seed)
+    _referrals(demo, consents, hub, rng, room, keeps_free)
+    _queue_at_full(hub, {org for org, n in room.items() if n <= 0 and org not in keeps_free})
+    _enrolments(demo, hub, rng, room)
     _follow_up(hub, rng)
     return hub

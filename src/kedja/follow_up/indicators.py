@@ -2,7 +2,7 @@
 
 * **participants** by gender and age band, and by gender within each municipality,
   organisation and group (the activity's kind: ASF placement, training, job, …);
-* **outcomes** 90, 180 and 365 days after exit (in work, in studies, other), with the share in
+* **outcomes** 90, 180 and 365 days after exit (in work, in studies, other, unknown), with the share in
   work or studies, by the same breakdowns;
 * **progression**: participants with a repeated self-assessment and their mean distance
   travelled (:mod:`kedja.follow_up.progression`), by the same breakdowns;
@@ -48,11 +48,15 @@ from kedja.follow_up.suppression import THRESHOLD, PublishedTable
 __all__ = [
     "AGE_BANDS",
     "BREAKDOWNS",
+    "CELL_KEY",
     "FOLLOW_UP_DAYS",
+    "GENDER_COLUMNS",
+    "Cells",
     "IndicatorTable",
     "Participant",
     "Protection",
     "age_band",
+    "count_table",
     "equal_treatment_report",
     "indicator_report",
     "outcomes_by",
@@ -63,7 +67,9 @@ __all__ = [
 
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
 GENDER_COLUMNS = ("female", "male", "other", "unknown")
-OUTCOME_COLUMNS = ("work", "studies", "other")
+OUTCOME_COLUMNS = ("work", "studies", "other", "unknown")
+"""``unknown``: the follow-up day passed with the status unknown or not recorded; it stays in
+the denominator of the share in work or studies."""
 BREAKDOWNS = ("municipality", "organisation", "group")
 EQUALITY_BREAKDOWNS = ("gender", "age_band", "born_abroad")
 FOLLOW_UP_DAYS = (90, 180, 365)
@@ -156,7 +162,7 @@ class Protection(Protocol):
 CELL_KEY = CellKeyMethod()
 
 
-class _Cells:
+class Cells:
     """Counts and cell keys per (row, column), filled one record at a time."""
 
     def __init__(self) -> None:
@@ -164,15 +170,18 @@ class _Cells:
         self.keys: dict[tuple[str, str], int] = defaultdict(int)
 
     def add(self, row: str, column: str, key: int) -> None:
+        """Count one record (its key joins the cell's key)."""
         self.counts[(row, column)] += 1
         self.keys[(row, column)] = (self.keys[(row, column)] + key) % KEY_SPACE
 
     def rows(self) -> list[str]:
+        """The rows seen, sorted."""
         return sorted({row for row, _ in self.counts})
 
 
-def _table(indicator: str, breakdown: str, cells: _Cells, rows: Sequence[str],
-           columns: Sequence[str], protection: Protection) -> IndicatorTable:
+def count_table(indicator: str, breakdown: str, cells: Cells, rows: Sequence[str],
+                columns: Sequence[str], protection: Protection) -> IndicatorTable:
+    """The protected table of the counts in ``cells`` over ``rows`` × ``columns``."""
     matrix = np.zeros((max(1, len(rows)), len(columns)), dtype=np.int64)
     keys = np.zeros(matrix.shape, dtype=object)
     for (row, column), n in cells.counts.items():
@@ -189,24 +198,25 @@ def _unique(participants: Iterable[Participant], breakdown: str) -> dict[tuple[s
 def participants_by(participants: Iterable[Participant], breakdown: str, *,
                     protection: Protection = CELL_KEY) -> IndicatorTable:
     """Participants by gender within each row of ``breakdown``."""
-    cells = _Cells()
+    cells = Cells()
     for (_, row), p in _unique(participants, breakdown).items():
         cells.add(row, p.gender or "unknown", p.key_value())
-    return _table("participants", breakdown, cells, cells.rows(), GENDER_COLUMNS, protection)
+    return count_table("participants", breakdown, cells, cells.rows(), GENDER_COLUMNS, protection)
 
 
 def participants_by_gender_and_age(participants: Iterable[Participant], *,
                                    protection: Protection = CELL_KEY) -> IndicatorTable:
     """Participants by gender (rows) and age band (columns), each person once."""
-    cells = _Cells()
+    cells = Cells()
     for p in {p.person_id: p for p in participants}.values():
         cells.add(p.gender or "unknown", p.age_band, p.key_value())
-    return _table("participants", "gender_age_band", cells, GENDER_COLUMNS, AGE_BANDS,
+    return count_table("participants", "gender_age_band", cells, GENDER_COLUMNS, AGE_BANDS,
                   protection)
 
 
 def _outcome_column(status: OutcomeStatus) -> str:
-    return {OutcomeStatus.WORKING: "work", OutcomeStatus.STUDYING: "studies"}.get(status, "other")
+    return {OutcomeStatus.WORKING: "work", OutcomeStatus.STUDYING: "studies",
+            OutcomeStatus.UNKNOWN: "unknown"}.get(status, "other")
 
 
 def _share(numerators: Sequence[int | None], base: int | None) -> float | None:
@@ -219,12 +229,12 @@ def outcomes_by(participants: Iterable[Participant], outcomes: Iterable[Outcome]
                 breakdown: str, *, protection: Protection = CELL_KEY) -> IndicatorTable:
     """Outcomes ``days`` after exit (work, studies, other) and the share in work or studies."""
     by_enrolment = {p.enrolment_id: p for p in participants}
-    cells = _Cells()
+    cells = Cells()
     for outcome in outcomes:
         p = by_enrolment.get(outcome.enrolment_id)
         if p is not None and outcome.days_after_exit == days:
             cells.add(p.key(breakdown), _outcome_column(outcome.status), p.key_value())
-    table = _table(f"outcomes_{days}d", breakdown, cells, cells.rows(), OUTCOME_COLUMNS,
+    table = count_table(f"outcomes_{days}d", breakdown, cells, cells.rows(), OUTCOME_COLUMNS,
                    protection)
     published, totals = table.published.cells, table.published.row_totals
     shares = tuple(_share(row[:2], total) for row, total in zip(published, totals, strict=True))
@@ -244,13 +254,13 @@ def progression_by(participants: Iterable[Participant],
     :func:`kedja.follow_up.progression.distance_travelled`) spares recomputing them per table.
     """
     distances = distance_travelled(assessments) if distances is None else distances
-    cells = _Cells()
+    cells = Cells()
     contributions: dict[str, list[float]] = defaultdict(list)
     for (person, row), p in _unique(participants, breakdown).items():
         if person in distances:
             cells.add(row, "assessed", p.key_value())
             contributions[row].append(distances[person])
-    table = _table("progression", breakdown, cells, cells.rows(), ("assessed",), protection)
+    table = count_table("progression", breakdown, cells, cells.rows(), ("assessed",), protection)
 
     def mean(values: list[float], n: int | None, key: int) -> float | None:
         if n is None or n < THRESHOLD or not values:

@@ -143,7 +143,8 @@ def _save_hub(session: Session, demo: DemoHub) -> None:
         hub.save_agreement(session, agreement, at=datetime.combine(agreement.starts, time(),
                                                                    tzinfo=UTC), by="demo")
     for item in demo.referrals:
-        hub.put_referral(session, item.referral, purpose=item.purpose)
+        hub.put_referral(session, item.referral, purpose=item.purpose,
+                         waitlisted_on=item.waitlisted_on)
     repo.insert_many(session, t.ReferralEventRow, [
         {"referral_id": item.referral.id, "from_state": before, "to_state": after, "at": at,
          "actor": actor, "note": note}

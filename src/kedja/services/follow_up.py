@@ -39,6 +39,7 @@ from kedja.follow_up import (
     indicators_csv,
     indicators_xlsx,
 )
+from kedja.follow_up.indicators import FOLLOW_UP_DAYS
 from kedja.follow_up.progression import dimension_changes
 from kedja.services import gate
 from kedja.services.referrals import ReferralView, referral_views
@@ -258,6 +259,7 @@ def record_exit(engine: Engine, principal: Principal, enrolment_id: str, *, on: 
 
     Raises:
         NotFound: no such enrolment. Forbidden: the principal does not work with the person.
+        InvalidInput: the exit is before the enrolment's start.
         Conflict: the exit is already recorded.
     """
     with session_scope(engine) as session:
@@ -266,6 +268,10 @@ def record_exit(engine: Engine, principal: Principal, enrolment_id: str, *, on: 
             raise NotFound(f"no enrolment {enrolment_id!r}", field="enrolment_id",
                            value=enrolment_id, hint="see the person's journey")
         _check_writer(session, principal, row.person_id)
+        if on < row.start:
+            raise InvalidInput(f"the exit {on.isoformat()} is before the start of {enrolment_id} "
+                               f"({row.start.isoformat()})", field="on", value=on.isoformat(),
+                               hint="give the day the person left the activity")
         if session.get(t.ExitRow, enrolment_id) is not None:
             raise Conflict(f"enrolment {enrolment_id} already has an exit", field="enrolment_id",
                            value=enrolment_id, hint="nothing to do")
@@ -345,8 +351,26 @@ def _inputs_unchecked(engine: Engine, period: Period
                                 age_band(r.birth_year, on), r.born_abroad,
                                 keys[r.person_id]) for r in rows]
     people = {p.person_id for p in participants}
-    return (participants, [o for o in outcomes if o.person_id in people],
+    found = [o for o in outcomes if o.person_id in people]
+    return (participants, found + _missing_follow_ups(engine, participants, found, on),
             [a for a in assessments if a.person_id in people])
+
+
+def _missing_follow_ups(engine: Engine, participants: list[Participant],
+                        outcomes: list[Outcome], on: date) -> list[Outcome]:
+    """A follow-up day that passed by ``on`` with nothing recorded, as an ``unknown`` outcome.
+
+    So the share in work or studies keeps every person due for follow-up in its denominator,
+    and the table shows how many are unknown, instead of dropping them.
+    """
+    by_enrolment = {p.enrolment_id: p for p in participants}
+    with session_scope(engine) as session:
+        exits = hub.exits_in(session, sorted(by_enrolment))
+    recorded = {(o.enrolment_id, o.days_after_exit) for o in outcomes}
+    return [Outcome(enrolment, PersonId(by_enrolment[enrolment].person_id), days,
+                    OutcomeStatus.UNKNOWN)
+            for enrolment, left in sorted(exits.items()) for days in FOLLOW_UP_DAYS
+            if left + timedelta(days=days) <= on and (enrolment, days) not in recorded]
 
 
 def _check_aggregates(principal: Principal | None) -> None:

@@ -33,7 +33,7 @@ from kedja.hub import (
     suggest_matches,
 )
 from kedja.services import hsds
-from kedja.services.referrals import receiver_capacity
+from kedja.services.capacity import free_places
 from kedja.store import hub, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
@@ -91,6 +91,7 @@ def directory_entries(engine: Engine, *, kind: OrganisationKind | None = None,
             session, organisation_ids=None if organisation_id is None else [organisation_id])
         names = _municipality_names(session)
         postings = hub.postings(session)
+        capacities = free_places(session, [o.id for o in directory.organisations])
         entries = []
         for org in directory.organisations:
             services = tuple(s for s in directory.services if s.organisation_id == org.id)
@@ -106,7 +107,7 @@ def directory_entries(engine: Engine, *, kind: OrganisationKind | None = None,
             entries.append(DirectoryEntry(
                 org, names.get(org.municipality_code, org.municipality_code), services,
                 tuple(loc for loc in directory.locations if loc.organisation_id == org.id),
-                receiver_capacity(session, org.id),
+                capacities[org.id],
                 tuple(p for p in own if p.side is PostingSide.NEED),
                 tuple(p for p in own if p.side is PostingSide.OFFER)))
     return entries

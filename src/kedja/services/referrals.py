@@ -23,8 +23,9 @@ from kedja.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kedja.core.ids import OpportunityId, OrganisationId, PersonId, ReferralId
 from kedja.core.journeys import Enrolment, Referral, ReferralState
 from kedja.core.organisations import OrganisationKind
-from kedja.hub.capacity import CapacityStatus, capacity_status
+from kedja.hub.capacity import CapacityStatus
 from kedja.services import gate
+from kedja.services.capacity import free_places, free_places_at
 from kedja.services.gate import audit_reads
 from kedja.store import hub, records, session_scope
 from kedja.store import tables as t
@@ -35,6 +36,7 @@ __all__ = [
     "ReferralView",
     "advance_referral",
     "create_referral",
+    "must_wait",
     "read_referral",
     "receiver_capacity",
     "record_referral_consent",
@@ -66,6 +68,10 @@ class ReferralView:
     events: tuple[ReferralEvent, ...]
     actions: tuple[str, ...]
     """What the reader may do next: ``consent``, ``accepted``, ``started``, ``completed``, ``ended``."""
+    waitlisted_on: date | None = None
+    """The day the referral was put on the receiver's waiting list (the receiver was full)."""
+    waiting_position: int | None = None
+    """Its place in the receiver's queue while it waits (1 = next), else ``None``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +115,20 @@ def _actions(principal: Principal, referral: Referral) -> tuple[str, ...]:
 
 
 def receiver_capacity(session: Session, organisation_id: str) -> CapacityStatus:
-    """An organisation's capacity status (its places against accepted and started referrals)."""
-    return capacity_status(hub.capacity_of(session, organisation_id),
-                           hub.in_use_at(session, organisation_id))
+    """An organisation's capacity status (:func:`kedja.services.capacity.free_places`)."""
+    return free_places_at(session, organisation_id)
+
+
+def must_wait(session: Session, organisation_id: str, *, on: date) -> bool:
+    """Whether a new referral to the organisation goes on its waiting list.
+
+    It does when the receiver publishes places and has none free, or when the people already
+    waiting take every free place (first come, first served).
+    """
+    status = free_places_at(session, organisation_id, on=on)
+    if status.free is None:
+        return False
+    return status.free <= len(hub.waiting_list(session, organisation_id))
 
 
 def reading_purpose(principal: Principal) -> Purpose:
@@ -126,9 +143,9 @@ def reading_purpose(principal: Principal) -> Purpose:
 
 def _view(session: Session, principal: Principal, referral: Referral, purpose: str | None,
           *, names: dict[str, str], events: list[ReferralEvent],
-          capacities: dict[str, CapacityStatus]) -> ReferralView:
-    visible = gate.view_of(session, principal, referral.person_id,
-                           reading_purpose(principal)) is not PersonView.NONE
+          capacities: dict[str, CapacityStatus], queues: dict[str, list[str]],
+          waitlisted: dict[str, date], seen: set[str]) -> ReferralView:
+    visible = referral.person_id in seen
     # the receiver learns why the person is referred (and why it ended) only with their consent
     told = (referral.consent_given is not None
             or principal.organisation_id != referral.to_organisation_id
@@ -147,7 +164,17 @@ def _view(session: Session, principal: Principal, referral: Referral, purpose: s
         person_id=referral.person_id if visible else None,
         capacity=capacities[referral.to_organisation_id],
         events=tuple(e for e in events if e.referral_id == referral.id),
-        actions=_actions(principal, referral))
+        actions=_actions(principal, referral), waitlisted_on=waitlisted.get(referral.id),
+        waiting_position=_position(queues.get(str(referral.to_organisation_id), []), referral.id))
+
+
+def _position(queue: list[str], referral_id: str) -> int | None:
+    return queue.index(referral_id) + 1 if referral_id in queue else None
+
+
+def _queues(session: Session, organisation_ids: set[str]) -> dict[str, list[str]]:
+    """Each receiver's waiting list as referral ids, first come first."""
+    return {org: [r.id for r, _ in hub.waiting_list(session, org)] for org in organisation_ids}
 
 
 def referral_views(session: Session, principal: Principal,
@@ -157,10 +184,16 @@ def referral_views(session: Session, principal: Principal,
            | {str(r.to_organisation_id) for r, _ in items})
     names = _names(session, ids)
     events = hub.referral_events(session, [r.id for r, _ in items])
-    capacities = {org: receiver_capacity(session, org)
-                  for org in {str(r.to_organisation_id) for r, _ in items}}
-    return [_view(session, principal, r, p, names=names, events=events, capacities=capacities)
-            for r, p in items]
+    receivers = {str(r.to_organisation_id) for r, _ in items}
+    capacities = free_places(session, receivers)
+    waitlisted = hub.waitlisted_days(session, [r.id for r, _ in items])
+    queues = _queues(session, {str(r.to_organisation_id) for r, _ in items
+                               if r.id in waitlisted})
+    # one pass of the gate's rule over the organisation's grants, not one query per referral
+    seen = set(gate.visible_people(session, principal, reading_purpose(principal),
+                                   among={str(r.person_id) for r, _ in items}))
+    return [_view(session, principal, r, p, names=names, events=events, capacities=capacities,
+                  queues=queues, waitlisted=waitlisted, seen=seen) for r, p in items]
 
 
 def _load(session: Session, principal: Principal, referral_id: str) -> tuple[Referral, str | None]:
@@ -225,8 +258,13 @@ def create_referral(engine: Engine, principal: Principal, *, person_id: str,
                             OrganisationId(to_organisation_id), created,
                             opportunity_id=OpportunityId(opportunity_id) if opportunity_id else None,
                             consent_given=created if consent else None)
-        hub.put_referral(session, referral, purpose=purpose.strip())
+        waits = must_wait(session, to_organisation_id, on=created)
+        hub.put_referral(session, referral, purpose=purpose.strip(),
+                         waitlisted_on=created if waits else None)
         _event(session, principal, referral, None, f"created {source}")
+        if waits:
+            _event(session, principal, referral, referral.state.value,
+                   "waitlisted: no free place")
         if consent:
             _event(session, principal, referral, referral.state.value, "consent recorded")
         _audit_write(session, principal, person_id, f"referral {referral.id} to "
@@ -293,6 +331,8 @@ def advance_referral(engine: Engine, principal: Principal, referral_id: str,
             raise Conflict("the person's consent to the referral is not recorded yet",
                            field="consent_given", value=referral_id,
                            hint="the sending organisation records it first")
+        if target is ReferralState.ACCEPTED:
+            _check_free_place(session, referral, day)
         before = referral.state
         referral = referral.advance(target, reason=(reason or "").strip() or None)
         hub.put_referral(session, referral, purpose=purpose)
@@ -302,6 +342,16 @@ def advance_referral(engine: Engine, principal: Principal, referral_id: str,
         _audit_write(session, principal, referral.person_id,
                      f"referral {referral.id} {before.value} -> {target.value}")
         return referral_views(session, principal, [(referral, purpose)])[0]
+
+
+def _check_free_place(session: Session, referral: Referral, day: date) -> None:
+    status = free_places_at(session, referral.to_organisation_id, on=day)
+    if status.free is not None and status.free <= 0:
+        raise Conflict(f"{referral.to_organisation_id} has no free place "
+                       f"({status.in_use} of {status.capacity} places taken)",
+                       field="state", value=referral.id,
+                       hint="the referral stays on the waiting list; accept it when a "
+                            "participant leaves")
 
 
 def _follow_enrolment(session: Session, referral: Referral, before: ReferralState,

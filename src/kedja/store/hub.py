@@ -31,19 +31,24 @@ from kedja.store import tables as t
 from kedja.store.repositories import insert_many, organisation_from_row
 
 __all__ = [
+    "EsfRow",
     "ParticipantRow",
     "ReferralEvent",
     "add_referral_event",
     "agreements",
     "assessments",
+    "capacities_of",
     "capacity_of",
     "enrolments_of",
+    "esf_rows",
+    "exits_in",
     "exits_of",
     "get_referral",
     "in_use_at",
     "load_directory",
     "outcomes",
     "participant_rows",
+    "people_in_places",
     "postings",
     "put_referral",
     "referral_events",
@@ -55,6 +60,8 @@ __all__ = [
     "save_exits",
     "save_outcomes",
     "save_postings",
+    "waiting_list",
+    "waitlisted_days",
 ]
 
 
@@ -86,8 +93,9 @@ def get_referral(session: Session, referral_id: str) -> tuple[Referral, str | No
     return None if row is None else (_referral(row), row.purpose)
 
 
-def put_referral(session: Session, referral: Referral, *, purpose: str | None) -> None:
-    """Insert or update a referral."""
+def put_referral(session: Session, referral: Referral, *, purpose: str | None,
+                 waitlisted_on: date | None = None) -> None:
+    """Insert or update a referral (``waitlisted_on`` puts a new one on the waiting list)."""
     row = session.get(t.ReferralRow, referral.id)
     values = {"person_id": referral.person_id, "from_organisation_id": referral.from_organisation_id,
               "to_organisation_id": referral.to_organisation_id, "created": referral.created,
@@ -95,7 +103,7 @@ def put_referral(session: Session, referral: Referral, *, purpose: str | None) -
               "consent_given": referral.consent_given, "end_reason": referral.end_reason,
               "purpose": purpose}
     if row is None:
-        session.add(t.ReferralRow(id=referral.id, **values))
+        session.add(t.ReferralRow(id=referral.id, waitlisted_on=waitlisted_on, **values))
     else:
         for key, value in values.items():
             setattr(row, key, value)
@@ -149,6 +157,69 @@ def in_use_at(session: Session, organisation_id: str) -> int:
     return int(session.scalar(select(func.count()).select_from(t.ReferralRow).where(
         t.ReferralRow.to_organisation_id == organisation_id,
         t.ReferralRow.state.in_(("accepted", "started")))) or 0)
+
+
+def waitlisted_days(session: Session, referral_ids: Sequence[str]) -> dict[str, date]:
+    """The day each of these referrals was put on a waiting list (those that were)."""
+    return {str(i): d for i, d in session.execute(  # type: ignore[misc]
+        select(t.ReferralRow.id, t.ReferralRow.waitlisted_on)
+        .where(t.ReferralRow.id.in_(list(referral_ids)),
+               t.ReferralRow.waitlisted_on.is_not(None))).all()}
+
+
+def waiting_list(session: Session, organisation_id: str) -> list[tuple[Referral, str | None]]:
+    """The organisation's waiting list: proposed referrals put on it, first come first."""
+    # first come first: the day it was put on the list, then the moment it was created
+    came = (select(t.ReferralEventRow.referral_id, func.min(t.ReferralEventRow.at).label("at"))
+            .group_by(t.ReferralEventRow.referral_id).subquery())
+    rows = session.scalars(select(t.ReferralRow)
+                           .outerjoin(came, came.c.referral_id == t.ReferralRow.id).where(
+        t.ReferralRow.to_organisation_id == organisation_id,
+        t.ReferralRow.state == "proposed", t.ReferralRow.waitlisted_on.is_not(None))
+        .order_by(t.ReferralRow.waitlisted_on, came.c.at, t.ReferralRow.id)).all()
+    return [(_referral(r), r.purpose) for r in rows]
+
+
+def capacities_of(session: Session, organisation_ids: Sequence[str]) -> dict[str, int | None]:
+    """Places per organisation, as :func:`capacity_of`, in two queries for many organisations."""
+    ids = list(organisation_ids)
+    services = dict(session.execute(
+        select(t.HubServiceRow.organisation_id, func.sum(t.HubServiceRow.capacity))
+        .where(t.HubServiceRow.organisation_id.in_(ids), t.HubServiceRow.status == "active",
+               t.HubServiceRow.capacity.is_not(None))
+        .group_by(t.HubServiceRow.organisation_id)).all())
+    placements = dict(session.execute(
+        select(t.OrganisationRow.id, t.OrganisationRow.asf_placement_capacity)
+        .where(t.OrganisationRow.id.in_(ids))).all())
+    found: dict[str, int | None] = {}
+    for i in ids:
+        total = services.get(i)
+        found[i] = int(total) if total is not None else placements.get(i)
+    return found
+
+
+def people_in_places(session: Session, organisation_ids: Sequence[str], *, on: date
+                     ) -> dict[str, set[str]]:
+    """Per organisation, the people holding one of its places on ``on``.
+
+    A person holds a place while enrolled in one of the organisation's opportunities (no end,
+    or an end on or after ``on``) or while a referral to it is accepted or started; a person
+    with both counts once.
+    """
+    ids = list(organisation_ids)
+    held: dict[str, set[str]] = {i: set() for i in ids}
+    enrolled = session.execute(
+        select(t.OpportunityRow.organisation_id, t.EnrolmentRow.person_id)
+        .join(t.OpportunityRow, t.OpportunityRow.id == t.EnrolmentRow.opportunity_id)
+        .where(t.OpportunityRow.organisation_id.in_(ids), t.EnrolmentRow.start <= on,
+               or_(t.EnrolmentRow.end.is_(None), t.EnrolmentRow.end >= on))).all()
+    referred = session.execute(
+        select(t.ReferralRow.to_organisation_id, t.ReferralRow.person_id)
+        .where(t.ReferralRow.to_organisation_id.in_(ids),
+               t.ReferralRow.state.in_(("accepted", "started")))).all()
+    for org, person in [*enrolled, *referred]:
+        held[str(org)].add(str(person))
+    return held
 
 
 # The directory ---------------------------------------------------------------------------------
@@ -396,3 +467,61 @@ def participant_rows(session: Session, *, start: date | None, end: date | None
     if start is not None:
         query = query.where(or_(t.EnrolmentRow.end.is_(None), t.EnrolmentRow.end >= start))
     return [ParticipantRow(*row) for row in session.execute(query).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class EsfRow:
+    """An enrolment with what the ESF+ indicators classify (aggregates only, never shown)."""
+
+    person_id: str
+    enrolment_id: str
+    organisation_id: str
+    start: date
+    status: str | None
+    status_since: date | None
+    sun_level: str | None
+    gender: str | None
+    birth_year: int | None
+    born_abroad: bool | None
+    disability: bool | None
+    exit_on: date | None
+    exit_destination: str | None
+    outcome_180: str | None
+
+
+def esf_rows(session: Session, *, start: date | None, end: date | None,
+             organisation_id: str | None = None) -> list[EsfRow]:
+    """Enrolments overlapping ``[start, end]`` (of one organisation's opportunities, if given).
+
+    For the ESF+ aggregate indicators only: never shown per person.
+    """
+    outcome = (select(t.OutcomeRow.enrolment_id, t.OutcomeRow.status)
+               .where(t.OutcomeRow.days_after_exit == 180).subquery())
+    query: Any = (select(t.EnrolmentRow.person_id, t.EnrolmentRow.id,
+                         t.OpportunityRow.organisation_id, t.EnrolmentRow.start,
+                         t.PersonRow.status, t.PersonRow.status_since, t.PersonRow.sun_level,
+                         t.ProtectedAttributesRow.gender, t.ProtectedAttributesRow.birth_year,
+                         t.ProtectedAttributesRow.born_abroad,
+                         t.ProtectedAttributesRow.disability, t.ExitRow.on,
+                         t.ExitRow.destination, outcome.c.status)
+                  .join(t.PersonRow, t.PersonRow.id == t.EnrolmentRow.person_id)
+                  .join(t.OpportunityRow, t.OpportunityRow.id == t.EnrolmentRow.opportunity_id)
+                  .outerjoin(t.ProtectedAttributesRow,
+                             t.ProtectedAttributesRow.person_id == t.EnrolmentRow.person_id)
+                  .outerjoin(t.ExitRow, t.ExitRow.enrolment_id == t.EnrolmentRow.id)
+                  .outerjoin(outcome, outcome.c.enrolment_id == t.EnrolmentRow.id)
+                  .order_by(t.EnrolmentRow.id))
+    if end is not None:
+        query = query.where(t.EnrolmentRow.start <= end)
+    if start is not None:
+        query = query.where(or_(t.EnrolmentRow.end.is_(None), t.EnrolmentRow.end >= start))
+    if organisation_id is not None:
+        query = query.where(t.OpportunityRow.organisation_id == organisation_id)
+    return [EsfRow(*row) for row in session.execute(query).all()]
+
+
+def exits_in(session: Session, enrolment_ids: Sequence[str]) -> dict[str, date]:
+    """The exit day of each of these enrolments that has one."""
+    return {str(e): on for e, on in session.execute(
+        select(t.ExitRow.enrolment_id, t.ExitRow.on)
+        .where(t.ExitRow.enrolment_id.in_(list(enrolment_ids)))).all()}

@@ -327,6 +327,8 @@ class ReferralRow(Base):
     consent_given: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(Text)
     purpose: Mapped[str | None] = mapped_column(Text)
+    waitlisted_on: Mapped[date | None] = mapped_column(Date)
+    """The day the referral was put on the receiver's waiting list (it was full), or ``None``."""
 
 
 class ReferralEventRow(Base):

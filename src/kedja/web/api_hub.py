@@ -54,7 +54,6 @@ class ServicePublic(BaseModel):
     category: ServiceCategory
     description: str
     capacity: int | None
-    available: int | None
     capacity_unit: str
 
 
@@ -69,6 +68,7 @@ class DirectoryEntryPublic(BaseModel):
     services: list[ServicePublic]
     capacity: int | None
     capacity_free: int | None
+    """Free places (``kedja.services.capacity.free_places``): the one figure every page shows."""
     capacity_level: str
     needs: int
     offers: int
@@ -80,7 +80,7 @@ def _entry(e: hub.DirectoryEntry) -> DirectoryEntryPublic:
         municipality_code=e.organisation.municipality_code, municipality=e.municipality,
         services=[ServicePublic(id=s.id, name=s.name, category=s.category,
                                 description=s.description, capacity=s.capacity,
-                                available=s.available, capacity_unit=s.capacity_unit)
+                                capacity_unit=s.capacity_unit)
                   for s in e.services],
         capacity=e.capacity.capacity, capacity_free=e.capacity.free,
         capacity_level=e.capacity.level, needs=len(e.needs), offers=len(e.offers))

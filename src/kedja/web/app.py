@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kedja import __version__
-from kedja.web import (
+from kedja.web import (  # issue 19c
     api,
     api_chains,
     api_forecast,
@@ -26,11 +26,13 @@ from kedja.web import (
     occupations_api,
     pages,
     pages_chains,
+    pages_esf,
     pages_forecast,
     pages_hub,
     pages_loading,
     pages_matching,
     pages_occupations,
+    pages_roster,
     privacy,
 )
 from kedja.web.errors import install_error_handlers
@@ -110,6 +112,8 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
                    pages_hub.router, pages_loading.router, privacy.router, api_jobs.router,
                    pages_occupations.router, api_hsds.router):
+        app.include_router(router)
+    for router in (pages_roster.router, pages_esf.router, pages_esf.api_router):  # issue 19c
         app.include_router(router)
     install_openapi(app)
     missing = assets.missing_vendor_files()
