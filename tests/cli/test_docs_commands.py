@@ -125,13 +125,14 @@ def test_a_renamed_flag_or_command_fails(argv: list[str]) -> None:
     assert getattr(failure.value, "exit_code", 2) == 2
 
 
-def test_the_cheap_documented_commands_run(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cheap_documented_commands_run(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a placeholder the map below misses lands here, not in the checkout
     db = str(tmp_path / "kedja.db")
     cheap = [argv for _, argv in COMMANDS if argv[:2] in (["db", "upgrade"], ["maintenance"])]
     assert cheap
     for argv in cheap:
-        argv = [db if a in ("DB", "PATH") else a for a in argv]
+        argv = [db if a in ("DB", "PATH", "URL") else a for a in argv]
         if "--db" not in argv:
             argv += ["--db", db]
         try:
