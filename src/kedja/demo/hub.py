@@ -59,6 +59,8 @@ ASF_CATEGORIES = {
     "cykel- och småmotorverkstad": ServiceCategory.REPAIRS, "kafé": ServiceCategory.CAFE,
 }
 """The demo ASFs' services (Swedish words in the catalogue) as directory categories."""
+SWEDISH_CATEGORIES = {category: word for word, category in ASF_CATEGORIES.items()}
+"""Each category's Swedish word, for the demo's needs' titles."""
 
 Event = tuple[str | None, str, datetime, str, str | None]
 
@@ -145,7 +147,7 @@ def _postings(demo: DemoRegion, rng: np.random.Generator) -> list[Posting]:
         items.append(Posting(
             f"N-{k + 1:03d}", buyer.id, PostingSide.NEED,
             PostingKind.RECRUITMENT if recruit else PostingKind.SERVICE_PURCHASE, category,
-            f"{'Rekrytering' if recruit else 'Upphandling'}: {category.value.replace('_', ' ')}",
+            f"{'Rekrytering' if recruit else 'Upphandling'}: {SWEDISH_CATEGORIES[category]}",
             buyer.municipality_code, DEMO_DATE - timedelta(days=int(rng.integers(1, 60))),
             quantity=int(rng.integers(1, 8)), reserved_contract=public and rng.random() < 0.5,
             social_criteria=public and rng.random() < 0.7))
@@ -230,6 +232,44 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
         hub.referrals.append(DemoReferral(referral, "ASF-praktik", tuple(events)))
 
 
+EMPLOYER_REFERRAL_SHARE = 0.3
+"""Share of job seekers' consents to an employer that the Employment Service followed with a
+referral to one of the employer's vacancies (a demo setting)."""
+
+
+def _employer_referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: DemoHub,
+                        rng: np.random.Generator) -> None:
+    """Referrals from the county's Employment Service office to employers' vacancies.
+
+    For job seekers who consented to the employer; the consent to the referral is recorded, so
+    the employer sees the candidate and can accept or decline (most are still proposed).
+    """
+    vacancies: dict[str, list[OpportunityId]] = defaultdict(list)
+    for o in demo.opportunities:
+        if o.kind in (OpportunityKind.JOB, OpportunityKind.INTERNSHIP):
+            vacancies[o.organisation_id].append(o.id)
+    county = {p.id: p.municipality_code[:2] for p in demo.people}
+    for person, employer, given in sorted(c for c in consents if c[1].startswith("EMP")):
+        if not vacancies[employer] or rng.random() > EMPLOYER_REFERRAL_SHARE:
+            continue
+        opportunity = vacancies[employer][int(rng.integers(len(vacancies[employer])))]
+        day = max(given, DEMO_DATE - timedelta(days=int(rng.integers(1, 45))))
+        office = f"AF{county[person]}"
+        path = ["proposed"] if rng.random() < 0.7 else ["proposed", "accepted"]
+        events: list[Event] = [(None, "proposed", _moment(day), f"officer@{office.lower()}",
+                                "created by hand"),
+                               ("proposed", "proposed", _moment(day), f"officer@{office.lower()}",
+                                "consent recorded")]
+        if len(path) > 1:
+            events.append(("proposed", "accepted", _moment(min(DEMO_DATE, day + timedelta(days=3))),
+                           f"hr@{employer.lower()}", None))
+        referral = Referral(ReferralId(f"R-E{len(hub.referrals) + 1:05d}"), PersonId(person),
+                            OrganisationId(office), OrganisationId(employer), day,
+                            opportunity_id=opportunity, state=ReferralState(path[-1]),
+                            consent_given=day)
+        hub.referrals.append(DemoReferral(referral, "Rekrytering", tuple(events)))
+
+
 def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator) -> None:
     places = [o for o in demo.opportunities
               if o.kind in (OpportunityKind.ASF_PLACEMENT, OpportunityKind.TRAINING)]
@@ -296,4 +336,5 @@ def demo_hub(demo: DemoRegion, region: RegionPack, consents: list[tuple[str, str
     _referrals(demo, consents, hub, rng)
     _enrolments(demo, hub, rng)
     _follow_up(hub, rng)
+    _employer_referrals(demo, consents, hub, np.random.default_rng([seed, 19]))  # own draws
     return hub
