@@ -79,7 +79,7 @@ def employer_vacancies(engine: Engine, principal: Principal, *,
         named = sorted({v.person_id for v in views if v.person_id})
         people = {p.id: p for p in repo.get_people(session, named)}
         gate.audit_reads(session, principal, named, Purpose.RECRUITMENT, action=AuditAction.LIST)
-        occupations = dict(session.execute(select(t.OccupationRow.code, t.OccupationRow.name)).all())
+        occupations = dict(session.execute(select(t.OccupationRow.code, t.OccupationRow.name_sv)).all())
         municipalities = dict(session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name)).all())
         places = list(session.scalars(select(t.OpportunityRow).where(t.OpportunityRow.organisation_id == org)
                                       .order_by(t.OpportunityRow.title, t.OpportunityRow.id)))
