@@ -232,40 +232,46 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
         hub.referrals.append(DemoReferral(referral, "ASF-praktik", tuple(events)))
 
 
-EMPLOYER_REFERRAL_SHARE = 0.3
-"""Share of job seekers' consents to an employer that the Employment Service followed with a
-referral to one of the employer's vacancies (a demo setting)."""
+EMPLOYER_REFERRAL_SHARE = 0.05
+"""Share of job seekers with experience of a vacancy's occupation in their county whom the
+Employment Service referred to such a vacancy (a demo setting)."""
 
 
-def _employer_referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: DemoHub,
-                        rng: np.random.Generator) -> None:
+def _employer_referrals(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator) -> None:
     """Referrals from the county's Employment Service office to employers' vacancies.
 
-    For job seekers who consented to the employer; the consent to the referral is recorded, so
-    the employer sees the candidate and can accept or decline (most are still proposed).
+    For job seekers with experience of the vacancy's occupation, in the same county; the
+    person's consent to the referral is recorded, so the employer sees the candidate profile
+    and can accept or decline (most are still proposed).
     """
-    vacancies: dict[str, list[OpportunityId]] = defaultdict(list)
+    vacancies: dict[tuple[str, str], list[OpportunityId]] = defaultdict(list)
+    owner = {}
     for o in demo.opportunities:
-        if o.kind in (OpportunityKind.JOB, OpportunityKind.INTERNSHIP):
-            vacancies[o.organisation_id].append(o.id)
-    county = {p.id: p.municipality_code[:2] for p in demo.people}
-    for person, employer, given in sorted(c for c in consents if c[1].startswith("EMP")):
-        if not vacancies[employer] or rng.random() > EMPLOYER_REFERRAL_SHARE:
+        if o.kind is OpportunityKind.JOB and o.occupation_code and o.organisation_id.startswith("EMP"):
+            vacancies[(o.municipality_code[:2], o.occupation_code)].append(o.id)
+            owner[o.id] = o.organisation_id
+    for person in demo.people:
+        if not person.is_job_seeker:
             continue
-        opportunity = vacancies[employer][int(rng.integers(len(vacancies[employer])))]
-        day = max(given, DEMO_DATE - timedelta(days=int(rng.integers(1, 45))))
-        office = f"AF{county[person]}"
-        path = ["proposed"] if rng.random() < 0.7 else ["proposed", "accepted"]
-        events: list[Event] = [(None, "proposed", _moment(day), f"officer@{office.lower()}",
-                                "created by hand"),
+        county = person.municipality_code[:2]
+        options = sorted({v for past in person.past_occupations
+                          for v in vacancies[(county, past.occupation_code)]})
+        if not options or rng.random() > EMPLOYER_REFERRAL_SHARE:
+            continue
+        opportunity = options[int(rng.integers(len(options)))]
+        day = DEMO_DATE - timedelta(days=int(rng.integers(1, 45)))
+        office, employer = f"AF{county}", owner[opportunity]
+        accepted = rng.random() < 0.3
+        events: list[Event] = [(None, "proposed", _moment(day), f"officer@{office.lower()}", "created by hand"),
                                ("proposed", "proposed", _moment(day), f"officer@{office.lower()}",
                                 "consent recorded")]
-        if len(path) > 1:
+        if accepted:
             events.append(("proposed", "accepted", _moment(min(DEMO_DATE, day + timedelta(days=3))),
                            f"hr@{employer.lower()}", None))
-        referral = Referral(ReferralId(f"R-E{len(hub.referrals) + 1:05d}"), PersonId(person),
+        referral = Referral(ReferralId(f"R-E{len(hub.referrals) + 1:05d}"), person.id,
                             OrganisationId(office), OrganisationId(employer), day,
-                            opportunity_id=opportunity, state=ReferralState(path[-1]),
+                            opportunity_id=opportunity,
+                            state=ReferralState.ACCEPTED if accepted else ReferralState.PROPOSED,
                             consent_given=day)
         hub.referrals.append(DemoReferral(referral, "Rekrytering", tuple(events)))
 
@@ -336,5 +342,5 @@ def demo_hub(demo: DemoRegion, region: RegionPack, consents: list[tuple[str, str
     _referrals(demo, consents, hub, rng)
     _enrolments(demo, hub, rng)
     _follow_up(hub, rng)
-    _employer_referrals(demo, consents, hub, np.random.default_rng([seed, 19]))  # own draws
+    _employer_referrals(demo, hub, np.random.default_rng([seed, 19]))  # its own draws
     return hub
