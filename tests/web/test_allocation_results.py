@@ -228,8 +228,8 @@ def test_refer_from_a_row_and_the_same_refusal_without_consent(region: Engine,
         answers[pid] = refused.text.replace(pid, "PERSON")
     assert answers[stranger] == answers["P999999"]  # nothing tells who is registered
     with region.connect() as connection:
-        assert connection.scalar(select(t.ReferralRow.id).where(t.ReferralRow.person_id == stranger,
-                                                                t.ReferralRow.from_organisation_id == "AF25")) is None
+        assert connection.scalar(select(t.ReferralRow.id).where(
+            t.ReferralRow.person_id == stranger, t.ReferralRow.from_organisation_id == "AF25")) is None
 
 
 def _refer_to_employer(engine: Engine) -> str:

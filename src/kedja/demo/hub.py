@@ -262,9 +262,9 @@ def _employer_referrals(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator
         day = DEMO_DATE - timedelta(days=int(rng.integers(1, 45)))
         office, employer = f"AF{county}", owner[opportunity]
         accepted = rng.random() < 0.3
-        events: list[Event] = [(None, "proposed", _moment(day), f"officer@{office.lower()}", "created by hand"),
-                               ("proposed", "proposed", _moment(day), f"officer@{office.lower()}",
-                                "consent recorded")]
+        officer = f"officer@{office.lower()}"
+        events: list[Event] = [(None, "proposed", _moment(day), officer, "created by hand"),
+                               ("proposed", "proposed", _moment(day), officer, "consent recorded")]
         if accepted:
             events.append(("proposed", "accepted", _moment(min(DEMO_DATE, day + timedelta(days=3))),
                            f"hr@{employer.lower()}", None))

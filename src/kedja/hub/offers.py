@@ -4,7 +4,8 @@ A need and an offer match when they are about the same category and fit together
 a service meets an offered service, which ASFs post; a placement meets an offered placement or
 training). A recruitment need meets no offer: an employer recruits among candidates, whom the
 Employment Service and the municipalities refer to its vacancies, so a work-training place
-("Praktik") is never suggested for it. Each pair gets a score in [0, 1] with its factors, so a page can say why:
+("Praktik") is never suggested for it. Each pair gets a score in [0, 1] with its factors, so a
+page can say why:
 
 * ``distance``: 1 within :data:`NEAR_KM`, falling linearly to 0 at :data:`FAR_KM` (great-circle
   distance between the municipalities' seats, as the region's actors travel by road);

@@ -221,7 +221,7 @@ def _referrals(session: Session, principal: Principal,
                (r.from_organisation_id == org) | (r.to_organisation_id == org))
         .order_by(r.created, r.id)).all()
     wanted = set(pairs)
-    return {(p, o): (i, s) for p, o, i, s in found if (p, o) in wanted}
+    return {(p, str(o)): (i, s) for p, o, i, s in found if (p, o) in wanted}
 
 
 def allocation_people(engine: Engine, principal: Principal, allocation_id: str, *,

@@ -77,7 +77,7 @@ def employer_vacancies(engine: Engine, principal: Principal, *,
                  if not open_only or r.state.value in ACTIVE_REFERRAL_STATES]
         views = referrals.referral_views(session, principal, items)
         named = sorted({v.person_id for v in views if v.person_id})
-        people = {p.id: p for p in repo.get_people(session, named)}
+        people = {str(p.id): p for p in repo.get_people(session, named)}
         gate.audit_reads(session, principal, named, Purpose.RECRUITMENT, action=AuditAction.LIST)
         occupations = dict(session.execute(select(t.OccupationRow.code, t.OccupationRow.name_sv)).all())
         municipalities = dict(session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name)).all())
