@@ -94,6 +94,9 @@ def test_the_allocation_form_starts_a_job_and_its_page_follows_it(region: Engine
     bad = officer.post("/allocations", data={"scenario": "x", "band": "shoe size",
                                              "csrf_token": _csrf(officer)}, follow_redirects=False)
     assert bad.status_code == 422 and "shoe size" in bad.text
+    api = officer.post("/api/v1/jobs/allocation", json={"band": "shoe size"},
+                       headers={"X-CSRF-Token": _csrf(officer)})
+    assert api.status_code == 422
     analyst = clients["analyst"]
     assert analyst.post("/allocations", data={"scenario": "x", "csrf_token": _csrf(analyst)},
                         follow_redirects=False).status_code == 403
@@ -113,7 +116,7 @@ def test_the_person_list_names_only_people_the_gate_opens(region: Engine,
             t.AllocationAssignmentRow.allocation_id == allocation)))
     hidden = placed - visible
     assert hidden and not any(p in page.text for p in hidden)  # counted, never named
-    assert "räknas men listas inte" in page.text
+    assert "räknas men listas inte" in page.text and "personer som du får se" in page.text
     name = re.search(r'<tr id="row-P\d+"[^>]*>\s*<th scope="row"><a href="/people/P\d+">([^<]+)</a>',
                      page.text)
     assert name and not name.group(1).startswith("P")  # a name, not the pseudonymous id
