@@ -171,6 +171,7 @@ def test_match_command_prints_the_json_summary(tmp_path) -> None:  # type: ignor
 
 def test_pathway_and_allocation_pages(web_engine: Engine) -> None:
     import re
+    import time
 
     from kedja.web import create_app
     from tests.conftest import signed_in_client
@@ -189,8 +190,13 @@ def test_pathway_and_allocation_pages(web_engine: Engine) -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
     ran = officer.post("/allocations", data={"csrf_token": token, "scenario": "page-test",  # type: ignore[attr-defined]
                                              "band": "disability"}, follow_redirects=False)
-    assert ran.status_code == 303
-    shown = officer.get(ran.headers["location"] + "?lang=en").text  # type: ignore[attr-defined]
+    assert ran.status_code == 303 and "/allocations/jobs/" in ran.headers["location"]  # a job now
+    deadline = time.monotonic() + 300
+    job = ran.headers["location"]
+    while (done := officer.get(job, follow_redirects=False)).status_code == 200:  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline and "misslyckades" not in done.text
+        time.sleep(0.2)
+    shown = officer.get(done.headers["location"] + "?lang=en").text  # type: ignore[attr-defined]
     assert "Equal-treatment audit" in shown and "disability" in shown and "Band" in shown
     assert "page-test" in officer.get("/allocations").text  # type: ignore[attr-defined]
 

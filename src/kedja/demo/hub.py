@@ -59,6 +59,8 @@ ASF_CATEGORIES = {
     "cykel- och småmotorverkstad": ServiceCategory.REPAIRS, "kafé": ServiceCategory.CAFE,
 }
 """The demo ASFs' services (Swedish words in the catalogue) as directory categories."""
+SWEDISH_CATEGORIES = {category: word for word, category in ASF_CATEGORIES.items()}
+"""Each category's Swedish word, for the demo's needs' titles."""
 
 Event = tuple[str | None, str, datetime, str, str | None]
 
@@ -146,7 +148,7 @@ def _postings(demo: DemoRegion, rng: np.random.Generator) -> list[Posting]:
         items.append(Posting(
             f"N-{k + 1:03d}", buyer.id, PostingSide.NEED,
             PostingKind.RECRUITMENT if recruit else PostingKind.SERVICE_PURCHASE, category,
-            f"{'Rekrytering' if recruit else 'Upphandling'}: {category.value.replace('_', ' ')}",
+            f"{'Rekrytering' if recruit else 'Upphandling'}: {SWEDISH_CATEGORIES[category]}",
             buyer.municipality_code, DEMO_DATE - timedelta(days=int(rng.integers(1, 60))),
             quantity=int(rng.integers(1, 8)), reserved_contract=public and rng.random() < 0.5,
             social_criteria=public and rng.random() < 0.7))
@@ -290,6 +292,50 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
         hub.referrals.append(item)
 
 
+EMPLOYER_REFERRAL_SHARE = 0.05
+"""Share of job seekers with experience of a vacancy's occupation in their county whom the
+Employment Service referred to such a vacancy (a demo setting)."""
+
+
+def _employer_referrals(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator) -> None:
+    """Referrals from the county's Employment Service office to employers' vacancies.
+
+    For job seekers with experience of the vacancy's occupation, in the same county; the
+    person's consent to the referral is recorded, so the employer sees the candidate profile
+    and can accept or decline (most are still proposed).
+    """
+    vacancies: dict[tuple[str, str], list[OpportunityId]] = defaultdict(list)
+    owner = {}
+    for o in demo.opportunities:
+        if o.kind is OpportunityKind.JOB and o.occupation_code and o.organisation_id.startswith("EMP"):
+            vacancies[(o.municipality_code[:2], o.occupation_code)].append(o.id)
+            owner[o.id] = o.organisation_id
+    for person in demo.people:
+        if not person.is_job_seeker:
+            continue
+        county = person.municipality_code[:2]
+        options = sorted({v for past in person.past_occupations
+                          for v in vacancies[(county, past.occupation_code)]})
+        if not options or rng.random() > EMPLOYER_REFERRAL_SHARE:
+            continue
+        opportunity = options[int(rng.integers(len(options)))]
+        day = DEMO_DATE - timedelta(days=int(rng.integers(1, 45)))
+        office, employer = f"AF{county}", owner[opportunity]
+        accepted = rng.random() < 0.3
+        officer = f"officer@{office.lower()}"
+        events: list[Event] = [(None, "proposed", _moment(day), officer, "created by hand"),
+                               ("proposed", "proposed", _moment(day), officer, "consent recorded")]
+        if accepted:
+            events.append(("proposed", "accepted", _moment(min(DEMO_DATE, day + timedelta(days=3))),
+                           f"hr@{employer.lower()}", None))
+        referral = Referral(ReferralId(f"R-E{len(hub.referrals) + 1:05d}"), person.id,
+                            OrganisationId(office), OrganisationId(employer), day,
+                            opportunity_id=opportunity,
+                            state=ReferralState.ACCEPTED if accepted else ReferralState.PROPOSED,
+                            consent_given=day)
+        hub.referrals.append(DemoReferral(referral, "Rekrytering", tuple(events)))
+
+
 def _enrolments(demo: DemoRegion, hub: DemoHub, rng: np.random.Generator,
                 room: dict[str, int]) -> None:
     places = [o for o in demo.opportunities
@@ -363,4 +409,5 @@ def demo_hub(demo: DemoRegion, region: RegionPack, consents: list[tuple[str, str
     _queue_at_full(hub, {org for org, n in room.items() if n <= 0 and org not in keeps_free})
     _enrolments(demo, hub, rng, room)
     _follow_up(hub, rng)
+    _employer_referrals(demo, hub, np.random.default_rng([seed, 19]))  # its own draws
     return hub

@@ -1,8 +1,11 @@
 """Suggested matches between needs and offers: service category, geography and capacity.
 
 A need and an offer match when they are about the same category and fit together (a need to buy
-a service meets an offered service; a recruitment or a placement meets an offered placement or
-training). Each pair gets a score in [0, 1] with its factors, so a page can say why:
+a service meets an offered service, which ASFs post; a placement meets an offered placement or
+training). A recruitment need meets no offer: an employer recruits among candidates, whom the
+Employment Service and the municipalities refer to its vacancies, so a work-training place
+("Praktik") is never suggested for it. Each pair gets a score in [0, 1] with its factors, so a
+page can say why:
 
 * ``distance``: 1 within :data:`NEAR_KM`, falling linearly to 0 at :data:`FAR_KM` (great-circle
   distance between the municipalities' seats, as the region's actors travel by road);
@@ -41,7 +44,7 @@ NEAR_KM = 30.0
 FAR_KM = 250.0
 FITS: dict[PostingKind, frozenset[PostingKind]] = {
     PostingKind.SERVICE_PURCHASE: frozenset({PostingKind.SERVICE}),
-    PostingKind.RECRUITMENT: frozenset({PostingKind.PLACEMENT, PostingKind.TRAINING}),
+    PostingKind.RECRUITMENT: frozenset(),  # candidates, not offers: see the module's docstring
     PostingKind.PLACEMENT: frozenset({PostingKind.PLACEMENT, PostingKind.TRAINING}),
 }
 """Which kinds of offer answer which kinds of need."""

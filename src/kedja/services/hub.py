@@ -9,7 +9,7 @@ nothing.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -75,6 +75,8 @@ class HubOverview:
     matches: list[PostingMatch]
     agreements: list[Agreement]
     names: dict[str, str]
+    postings: dict[str, Posting] = field(default_factory=dict)
+    """Every open posting by id (a filtered overview's matches name the other party's)."""
 
 
 def _municipality_names(session: Any) -> dict[str, str]:
@@ -144,23 +146,33 @@ def _seats(session: Any) -> dict[str, Coordinates]:
 
 
 def hub_overview(engine: Engine, *, organisation_id: str | None = None) -> HubOverview:
-    """Open needs and offers, suggested matches (best first) and agreements."""
+    """Open needs and offers, suggested matches (best first) and agreements.
+
+    With ``organisation_id``: only that organisation's needs and offers, the matches that
+    involve them and its agreements (the hub's "mine" filter).
+    """
     with session_scope(engine) as session:
         needs = hub.postings(session, side="need")
         offers = hub.postings(session, side="offer")
         asf_ids = set(session.scalars(select(t.OrganisationRow.id)
                                       .where(t.OrganisationRow.kind == "asf")))
         matches = suggest_matches(needs, offers, _seats(session), asf_ids=asf_ids)
-        if organisation_id is not None:
-            mine = {p.id for p in needs + offers if p.organisation_id == organisation_id}
-            matches = [m for m in matches if m.need_id in mine or m.offer_id in mine]
         agreements = hub.agreements(session)
+        every = {p.id: p for p in needs + offers}
         ids = ({p.organisation_id for p in needs + offers}
                | {a.buyer_organisation_id for a in agreements}
                | {a.supplier_organisation_id for a in agreements})
+        if organisation_id is not None:  # the organisation's own needs, offers and agreements
+            mine = {p.id for p in needs + offers if p.organisation_id == organisation_id}
+            matches = [m for m in matches if m.need_id in mine or m.offer_id in mine]
+            needs = [p for p in needs if p.id in mine]
+            offers = [p for p in offers if p.id in mine]
+            agreements = [a for a in agreements if organisation_id in (
+                a.buyer_organisation_id, a.supplier_organisation_id)]
         names = dict(session.execute(select(t.OrganisationRow.id, t.OrganisationRow.name)
                                      .where(t.OrganisationRow.id.in_(list(ids)))).all())
-    return HubOverview(needs, offers, matches, agreements, {str(k): str(v) for k, v in names.items()})
+    return HubOverview(needs, offers, matches, agreements, {str(k): str(v) for k, v in names.items()},
+                       every)
 
 
 def posting_matches(engine: Engine) -> list[PostingMatch]:

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, update
 
 from kedja.core.access import Permission, Principal, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
-from kedja.core.errors import KedjaError, NotFound
-from kedja.services.matching import run_allocation
+from kedja.core.errors import InvalidInput, KedjaError, NotFound
+from kedja.services.matching import AUDIT_DIMENSIONS, run_allocation
 from kedja.store import records, session_scope
 from kedja.store import tables as t
 
@@ -70,13 +70,20 @@ def _run(engine: Engine, job_id: str, work: Callable[[Callable[[str, float], Non
 
 
 def start_allocation_job(engine: Engine, principal: Principal, *, scenario: str = "baseline",
-                         long_term_priority: float = 1.0) -> JobStatus:
+                         long_term_priority: float = 1.0, band: str | None = None) -> JobStatus:
     """Queue a region-wide allocation run and start it in the background; audited.
+
+    ``band`` keeps every group of one audit dimension at four fifths of its fair share
+    (see :func:`kedja.services.matching.run_allocation`).
 
     Raises:
         Forbidden: the principal may not run allocations.
+        InvalidInput: ``band`` is not an audit dimension (checked before the job starts).
     """
     require_permission(principal, Permission.RUN_ALLOCATION)
+    if band is not None and band not in AUDIT_DIMENSIONS:
+        raise InvalidInput(f"{band!r} is not an audit dimension", field="band", value=band,
+                           hint=f"use one of {', '.join(AUDIT_DIMENSIONS)}")
     job_id, now = f"JOB-{secrets.token_hex(6)}", datetime.now(UTC)
     with session_scope(engine) as session:
         row = t.JobRow(id=job_id, kind="allocation", state="queued", progress=0.0, step="queued",
@@ -91,7 +98,7 @@ def start_allocation_job(engine: Engine, principal: Principal, *, scenario: str 
 
     def work(progress: Callable[[str, float], None]) -> dict[str, Any]:
         return run_allocation(engine, scenario=scenario, long_term_priority=long_term_priority,
-                              principal=principal, progress=progress)
+                              band=band, principal=principal, progress=progress)
 
     threading.Thread(target=_run, args=(engine, job_id, work), name=job_id, daemon=True).start()
     return status

@@ -54,6 +54,7 @@ from kedja.taxonomy.similarity import skill_matrix, skill_similarity_all_pairs
 
 __all__ = [
     "ALLOCATION_KEYS",
+    "AUDIT_DIMENSIONS",
     "get_allocation",
     "list_allocations",
     "matching_data",
@@ -64,6 +65,8 @@ __all__ = [
 
 OPERATOR = "cli"
 """The audit log's actor for reads made by the local operator at the command line."""
+AUDIT_DIMENSIONS = ("gender", "age_band", "born_abroad", "disability")
+"""The equal-treatment audit's dimensions; a band keeps the groups of one of them."""
 ALLOCATION_KEYS = ("people", "placed", "placed_by_kind", "total_fit", "greedy_placed",
                    "greedy_total_fit", "checker_ok", "group_ratios")
 
@@ -274,7 +277,7 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
             result, scale_report = _by_area(session, prepared, priority, cluster or "process", compare)
         else:
             result = allocate_region(prepared, priority)
-        step("auditing by group", 0.85)
+        step("auditing by group", 0.8)
         groups = _groups(loaders.list_protected(session, job_seekers_only=True), data.today)
         chosen, band_report = result.optimal, None
         if band is not None:
@@ -284,8 +287,10 @@ def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_prio
         audit = audit_allocation(person_ids=prepared.people.ids, placed_kind=kinds, fit=fits,
                                  groups=groups)
         summary = _summary(result, chosen, kinds, audit)
+        step("explaining the flagged groups", 0.9)
         summary["group_causes"] = _group_causes(prepared, result, chosen, groups, audit, band_report,
                                                 band_time_limit)
+        step("storing the result", 0.97)
         if band_report is not None:
             summary["band"] = band_report
         if scale_report is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,6 +37,7 @@ class AllocationJobRequest(BaseModel):
 
     scenario: str = Field("baseline", max_length=64)
     long_term_priority: float = Field(1.0, ge=1.0, le=10.0)
+    band: Literal["gender", "age_band", "born_abroad", "disability"] | None = None
 
 
 class AllocationSummaryPublic(BaseModel):
@@ -90,7 +91,7 @@ def start_allocation(request: AllocationJobRequest, engine: EngineDep,
     """Start the region-wide allocation in the background; poll ``GET /api/v1/jobs/{id}``."""
     return job_public(services.start_allocation_job(
         engine, signed.principal, scenario=request.scenario,
-        long_term_priority=request.long_term_priority))
+        long_term_priority=request.long_term_priority, band=request.band))
 
 
 @router.post("/chains-simulation", response_model=JobPublic, status_code=202, responses=ERRORS)

@@ -57,12 +57,14 @@ def directory_entry_page(request: Request, engine: EngineDep, _anyone: PublicDep
 
 @router.get("/hub", response_class=HTMLResponse)
 def hub_page(request: Request, engine: EngineDep, signed: PublicDep,
-             posted: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
-    """Needs and offers, the suggested matches and (signed in) the agreements."""
-    overview = hub.hub_overview(engine)
+             posted: Annotated[str | None, Query(max_length=64)] = None,
+             mine: Annotated[bool, Query()] = False) -> HTMLResponse:
+    """Needs and offers, the suggested matches and (signed in) the agreements; ``mine``: my own."""
+    own = signed.principal.organisation_id if signed is not None and mine else None
+    overview = hub.hub_overview(engine, organisation_id=own)
     return render(request, "hub.html", {
-        "active": "hub", "overview": overview, "posted": posted,
-        "postings": {p.id: p for p in overview.needs + overview.offers},
+        "active": "hub", "overview": overview, "posted": posted, "mine": own is not None,
+        "postings": overview.postings,
         "kinds": list(PostingKind), "categories": list(ServiceCategory)})
 
 

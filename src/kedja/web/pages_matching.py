@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kedja.core.access import Permission, Purpose
-from kedja.services import SignedIn, matching
+from kedja.core.access import ACTIVE_REFERRAL_STATES, Permission, Purpose, is_permitted
+from kedja.services import SignedIn, jobs, matching
+from kedja.services import allocation_results as results
+from kedja.services.matching import AUDIT_DIMENSIONS
+from kedja.web import i18n
 from kedja.web.deps import EngineDep
 from kedja.web.pages import render
 from kedja.web.security import require
@@ -20,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 PeopleReader = Annotated[SignedIn, Depends(require(Permission.READ_PEOPLE))]
 AggregateReader = Annotated[SignedIn, Depends(require(Permission.READ_AGGREGATES))]
 Allocator = Annotated[SignedIn, Depends(require(Permission.RUN_ALLOCATION))]
-DIMENSIONS = ("gender", "age_band", "born_abroad", "disability")
+CaseWorker = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
 
 
 @router.get("/people/{person_id}/pathways", response_class=HTMLResponse)
@@ -38,26 +43,123 @@ def allocations_page(request: Request, engine: EngineDep, signed: AggregateReade
     """Stored allocations of the region's places, newest first."""
     return render(request, "allocations.html", {
         "active": "allocations", "items": matching.list_allocations(engine, signed.principal),
-        "dimensions": DIMENSIONS})
+        "dimensions": AUDIT_DIMENSIONS})
 
 
 @router.post("/allocations")
 def run_allocation_form(engine: EngineDep, signed: Allocator,
                         scenario: Annotated[str, Form(min_length=1, max_length=64)] = "baseline",
                         band: Annotated[str, Form(max_length=32)] = "") -> RedirectResponse:
-    """Run the allocation now (with a band if one is chosen) and show it."""
-    summary = matching.run_allocation(engine, scenario=scenario, band=band or None,
-                                      principal=signed.principal)
-    return RedirectResponse(f"/allocations/{summary['allocation_id']}", status_code=303)
+    """Start the allocation as a background job (with a band if one is chosen); follow it."""
+    status = jobs.start_allocation_job(engine, signed.principal, scenario=scenario,
+                                       band=band or None)
+    return RedirectResponse(f"/allocations/jobs/{quote(status.id)}", status_code=303)
+
+
+@router.get("/allocations/jobs/{job_id}", response_class=HTMLResponse)
+def allocation_job_page(request: Request, engine: EngineDep, signed: Allocator,
+                        job_id: str) -> Response:
+    """An allocation run's progress (polled by htmx); the allocation itself once it is done."""
+    status = jobs.job_status(engine, signed.principal, job_id)
+    done = status.state == "done" and status.result is not None
+    if done:
+        target = f"/allocations/{quote(str(status.result['allocation_id']))}"  # type: ignore[index]
+        if request.headers.get("HX-Request"):
+            return HTMLResponse("", headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    template = "allocation_job_progress.html" if request.headers.get("HX-Request") else "allocation_job.html"
+    return render(request, template, {"active": "allocations", "job": status})
+
+
+def _use_request_locale(request: Request) -> None:
+    from kedja.web.pages import LANG_COOKIE
+
+    i18n.use_locale(i18n.choose_locale(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)))
+
+
+def _filters(municipality: str, kind: str, organisation: str, band: str) -> results.ResultFilters:
+    return results.ResultFilters(municipality_code=municipality or None, kind=kind or None,
+                                 organisation_id=organisation or None, band=band or None)
+
+
+FilterParam = Annotated[str, Query(max_length=64)]
 
 
 @router.get("/allocations/{allocation_id}", response_class=HTMLResponse)
 def allocation_page(request: Request, engine: EngineDep, signed: AggregateReader,
-                    allocation_id: str) -> HTMLResponse:
-    """One allocation: places by kind, against greedy, and the equal-treatment audit."""
-    return render(request, "allocation.html", {
-        "active": "allocations",
-        "allocation": matching.get_allocation(engine, allocation_id, signed.principal)})
+                    allocation_id: str, view: Annotated[str, Query(pattern="^(people|places)$")] = "people",
+                    municipality: FilterParam = "", kind: FilterParam = "", organisation: FilterParam = "",
+                    band: FilterParam = "", page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+                    referred: FilterParam = "") -> HTMLResponse:
+    """One allocation: who got which place (filtered, paginated), places by kind, the audit."""
+    allocation = matching.get_allocation(engine, allocation_id, signed.principal)
+    context: dict[str, object] = {
+        "active": "allocations", "allocation": allocation, "view": view, "referred": referred,
+        "chosen": {"municipality": municipality, "kind": kind, "organisation": organisation,
+                   "band": band}}
+    if is_permitted(signed.principal, Permission.READ_PEOPLE):
+        filters = _filters(municipality, kind, organisation, band)
+        if view == "places":
+            context["places"] = results.allocation_places(engine, signed.principal, allocation_id,
+                                                          filters=filters, page=page)
+        else:
+            context["people"] = results.allocation_people(engine, signed.principal, allocation_id,
+                                                          filters=filters, page=page)
+        context["choices"] = results.result_choices(engine, signed.principal, allocation_id)
+        context["query"] = {k: v for k, v in (("view", view), ("municipality", municipality),
+                                              ("kind", kind), ("organisation", organisation),
+                                              ("band", band)) if v}
+        context["export_query"] = {k: v for k, v in context["query"].items() if k != "view"}  # type: ignore[attr-defined]
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "allocation_results.html", context)
+    return render(request, "allocation.html", context)
+
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/allocations/{allocation_id}/export")
+def allocation_export(request: Request, engine: EngineDep, signed: PeopleReader, allocation_id: str,
+                      fmt: Annotated[str, Query(alias="format", pattern="^(csv|xlsx)$")] = "csv",
+                      municipality: FilterParam = "", kind: FilterParam = "",
+                      organisation: FilterParam = "", band: FilterParam = "") -> Response:
+    """The per-person list (filtered) as CSV or XLSX, with column names in the page's language."""
+    _use_request_locale(request)
+    labels = {c: i18n.gettext(EXPORT_LABELS[c]) for c in results.EXPORT_COLUMNS}
+    labels |= {k: i18n.gettext(k) for k in (*results.BANDS, "job", "asf_placement", "training",
+                                            "internship", "rotation_substitute",
+                                            *ACTIVE_REFERRAL_STATES, "completed", "ended")}
+    labels["sheet"] = i18n.gettext("Allocation")
+    data = results.export_allocation(engine, signed.principal, allocation_id, fmt=fmt,
+                                     filters=_filters(municipality, kind, organisation, band),
+                                     labels=labels)
+    name = f"kedja-{allocation_id}.{fmt}"
+    return Response(data, media_type=EXPORT_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+EXPORT_LABELS = {"person_id": "Person id", "name": "Name", "person_municipality": "Lives in",
+                 "opportunity_id": "Place id", "place": "Allocated place", "kind": "Kind of place",
+                 "organisation": "Organisation", "place_municipality": "Place's municipality",
+                 "fit": "Fit", "fit_band": "Fit band", "referral_state": "Referral"}
+"""Export column names (message ids; the catalogue gives them in the reader's language)."""
+
+
+@router.post("/allocations/{allocation_id}/refer")
+def refer_from_row(request: Request, engine: EngineDep, signed: CaseWorker, allocation_id: str,
+                   person_id: Annotated[str, Form(min_length=1, max_length=64)],
+                   back: Annotated[str, Form(max_length=500)] = "") -> RedirectResponse:
+    """Refer the row's person to their allocated place; back to the same list, the row marked."""
+    _use_request_locale(request)
+    purpose = i18n.gettext("Allocated place, from allocation %(id)s") % {"id": allocation_id}
+    view = results.refer_from_allocation(engine, signed.principal, allocation_id,
+                                         person_id.strip(), purpose=purpose)
+    page = f"/allocations/{quote(allocation_id)}"
+    target = back if back.startswith(page + "?") and "//" not in back else page + "?"
+    target = re.sub(r"&?referred=[^&]*", "", target)
+    return RedirectResponse(f"{target}&referred={quote(view.id)}#row-{quote(person_id.strip())}",
+                            status_code=303)
 
 
 @router.get("/reach", response_class=HTMLResponse)
