@@ -30,6 +30,7 @@ from kedja.web import (
     pages_hub,
     pages_loading,
     pages_matching,
+    pages_caseload,
     pages_occupations,
     privacy,
 )
@@ -109,7 +110,7 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
                    pages_hub.router, pages_loading.router, privacy.router, api_jobs.router,
-                   pages_occupations.router, api_hsds.router):
+                   pages_occupations.router, api_hsds.router, pages_caseload.router):
         app.include_router(router)
     install_openapi(app)
     missing = assets.missing_vendor_files()
