@@ -35,12 +35,14 @@ __all__ = [
     "MAX_NOTE_LENGTH",
     "TARGET_KINDS",
     "AllocatedStep",
+    "AsfStep",
     "CaseConsent",
     "CaseFile",
     "CaseNote",
     "CaseReferral",
     "ReferralTarget",
     "add_note",
+    "asf_steps",
     "case_file",
     "referral_targets",
 ]
@@ -284,3 +286,49 @@ def referral_targets(engine: Engine, principal: Principal, person_id: str, *,
             if len(found) == limit:
                 break
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class AsfStep:
+    """A work-training place at an ASF that the person's record is shared with."""
+
+    opportunity_id: str
+    title: str
+    organisation_id: str
+    organisation_name: str
+    municipality_code: str
+    km: float
+    remote: bool
+    capacity: CapacityStatus
+
+
+def asf_steps(engine: Engine, principal: Principal, person_id: str, *,
+              purpose: Purpose = Purpose.MATCHING) -> list[AsfStep]:
+    """The placements of the ASFs that may serve the person (consent or active referral).
+
+    An ASF the person has consented to, or that holds an active referral of them, may take
+    them on: its work-training places are steps whatever the ranking of the region's steps
+    says. Opened (and audited) by the gate, full view; nearest first.
+
+    Raises:
+        Forbidden: the gate refuses; an unknown id gives the same answer.
+    """
+    with session_scope(engine) as session:
+        opened = gate.open_person(session, principal, person_id, purpose, need=PersonView.FULL)
+        sharing = {g.organisation_id for g in opened.grants}
+        rows = session.execute(
+            select(t.OpportunityRow, t.OrganisationRow.name)
+            .join(t.OrganisationRow, t.OrganisationRow.id == t.OpportunityRow.organisation_id)
+            .where(t.OpportunityRow.kind == "asf_placement",
+                   t.OrganisationRow.kind == OrganisationKind.ASF.value,
+                   t.OrganisationRow.id.in_(sorted(sharing)))).all()
+        if not rows:
+            return []
+        home = _home(session, person_id)
+        seats = {code: Coordinates(lat, lon) for code, lat, lon in session.execute(
+            select(t.MunicipalityRow.code, t.MunicipalityRow.seat_lat, t.MunicipalityRow.seat_lon))}
+        steps = [AsfStep(o.id, o.title, o.organisation_id, name, o.municipality_code,
+                         round(great_circle_km(home, seats[o.municipality_code]), 1),
+                         o.remote_share >= 0.99, receiver_capacity(session, o.organisation_id))
+                 for o, name in rows]
+    return sorted(steps, key=lambda s: (s.km, s.title))

@@ -9,6 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kedja.core.access import Permission, Purpose
 from kedja.services import SignedIn, matching
+from kedja.services.case_file import asf_steps
+from kedja.services.caseload import municipality_names
+from kedja.services.identity import person_names
 from kedja.web.deps import EngineDep
 from kedja.web.pages import render
 from kedja.web.security import require
@@ -29,8 +32,14 @@ def pathways_page(request: Request, engine: EngineDep, signed: PeopleReader,
     """A person's best next steps, with each step's breakdown and plain-language reasons."""
     steps = matching.pathways_for_person(engine, person_id, k=10, principal=signed.principal,
                                          purpose=Purpose.MATCHING)
-    return render(request, "pathways.html", {"active": "people", "person_id": person_id,
-                                             "steps": steps})
+    asf = asf_steps(engine, signed.principal, person_id)  # issue 19a: ASFs that may serve them
+    shown = {s.opportunity_id for s in steps}
+    return render(request, "pathways.html", {
+        "active": "people", "person_id": person_id, "steps": steps,
+        "asf_steps": [a for a in asf if a.opportunity_id not in shown],
+        "name": person_names(engine, signed.principal, [person_id],
+                             purpose=Purpose.MATCHING).get(person_id),
+        "municipalities": municipality_names(engine)})
 
 
 @router.get("/allocations", response_class=HTMLResponse)
