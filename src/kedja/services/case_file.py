@@ -26,8 +26,8 @@ from kedja.hub.capacity import CapacityStatus
 from kedja.services import gate
 from kedja.services.people import PersonRecord
 from kedja.services.referrals import reading_purpose, receiver_capacity
-from kedja.store import own_data, records, session_scope
 from kedja.store import identity as sealed
+from kedja.store import own_data, records, session_scope
 from kedja.store import repositories as repo
 from kedja.store import tables as t
 

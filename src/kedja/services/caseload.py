@@ -20,8 +20,10 @@ The three scopes (documented in ``docs/caseload.md``):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, Select, String, cast, or_, select, union
 from sqlalchemy.orm import Session
@@ -40,8 +42,8 @@ from kedja.core.people import LabourStatus, SupportForm
 from kedja.services import gate, identity
 from kedja.services.matching import reference_date
 from kedja.services.people import Page, page_offset
-from kedja.store import own_data, session_scope
 from kedja.store import identity as sealed
+from kedja.store import own_data, session_scope
 from kedja.store import tables as t
 
 __all__ = [
@@ -135,7 +137,7 @@ def _months_before(today: date, months: int) -> date:
     return today - timedelta(days=round(months * 30.4375))
 
 
-def _scope_ids(principal: Principal, scope: str) -> Select[tuple[str]] | None:
+def _scope_ids(principal: Principal, scope: str) -> Select[Any] | None:
     audit = t.AuditEntryRow
     writes = select(audit.subject_id).where(audit.action == AuditAction.WRITE.value,
                                             audit.subject_type == "person")
@@ -148,17 +150,17 @@ def _scope_ids(principal: Principal, scope: str) -> Select[tuple[str]] | None:
     return None
 
 
-def _org_referrals(org: str) -> Select[tuple[str]]:
+def _org_referrals(org: str) -> Select[Any]:
     return select(t.ReferralRow.person_id).where(or_(
         t.ReferralRow.from_organisation_id == org, t.ReferralRow.to_organisation_id == org))
 
 
-def _own_consents(org: str) -> Select[tuple[str]]:
+def _own_consents(org: str) -> Select[Any]:
     return select(t.ConsentRow.person_id).where(t.ConsentRow.organisation_id == org,
                                                 t.ConsentRow.withdrawn.is_(None))
 
 
-def _filtered(query: CaseloadQuery, principal: Principal, today: date) -> Select[tuple[str]]:
+def _filtered(query: CaseloadQuery, principal: Principal, today: date) -> Select[Any]:
     """The ids of the people matching the filters, sorted: no visibility decided here."""
     person = t.PersonRow
     stmt = select(person.id).where(person.erased_on.is_(None))
@@ -182,7 +184,7 @@ def _filtered(query: CaseloadQuery, principal: Principal, today: date) -> Select
     return stmt.order_by(*_order(query.sort))
 
 
-def _consent_filter(stmt: Select[tuple[str]], choice: str, org: str) -> Select[tuple[str]]:
+def _consent_filter(stmt: Select[Any], choice: str, org: str) -> Select[Any]:
     person = t.PersonRow
     consents = _own_consents(org)
     if choice == "all_purposes":
@@ -194,7 +196,7 @@ def _consent_filter(stmt: Select[tuple[str]], choice: str, org: str) -> Select[t
     return stmt
 
 
-def _referral_filter(stmt: Select[tuple[str]], choice: str, org: str) -> Select[tuple[str]]:
+def _referral_filter(stmt: Select[Any], choice: str, org: str) -> Select[Any]:
     person = t.PersonRow
     if choice == "none":
         return stmt.where(person.id.not_in(_org_referrals(org)))
@@ -206,7 +208,7 @@ def _referral_filter(stmt: Select[tuple[str]], choice: str, org: str) -> Select[
     return stmt
 
 
-def _order(sort: str) -> tuple[object, ...]:
+def _order(sort: str) -> tuple[Any, ...]:
     person = t.PersonRow
     if sort == "municipality":
         name = (select(t.MunicipalityRow.name)
@@ -248,7 +250,7 @@ def caseload(engine: Engine, principal: Principal, query: CaseloadQuery) -> Case
     with session_scope(engine) as session:
         today = reference_date(session)
         visible = gate.visible_people(session, principal, purpose)
-        ordered = [pid for pid in session.scalars(_filtered(query, principal, today))
+        ordered: list[str] = [pid for pid in session.scalars(_filtered(query, principal, today))
                    if pid in visible]
         searched = bool(query.q)
         if searched:
@@ -317,13 +319,14 @@ def _row(p: t.PersonRow, name: str | None, longest: str | None, referral: str | 
 
 
 
-def occupation_names(engine: Engine, codes: set[str]) -> dict[str, str]:
+def occupation_names(engine: Engine, codes: Iterable[str]) -> dict[str, str]:
     """SSYK code → Swedish occupation name, for the codes a page shows (public facts)."""
-    if not codes:
+    wanted = sorted(set(codes))
+    if not wanted:
         return {}
     with session_scope(engine) as session:
         return dict(session.execute(select(t.OccupationRow.code, t.OccupationRow.name_sv)
-                                    .where(t.OccupationRow.code.in_(sorted(codes)))).all())
+                                    .where(t.OccupationRow.code.in_(wanted))).all())
 
 
 def municipality_names(engine: Engine) -> dict[str, str]:

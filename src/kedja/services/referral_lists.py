@@ -9,6 +9,7 @@ read, their names read in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, Select, func, or_, select
 
@@ -38,7 +39,7 @@ class ReferralItem:
     person_name: str | None
 
 
-def _query(org: str, direction: str, state: str) -> Select[tuple[str]]:
+def _query(org: str, direction: str, state: str) -> Select[Any]:
     referral = t.ReferralRow
     if direction not in DIRECTIONS:
         raise InvalidInput(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}",
@@ -73,7 +74,7 @@ def referral_list(engine: Engine, principal: Principal, *, direction: str = "all
     offset = page_offset(page, page_size)
     with session_scope(engine) as session:
         total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-        ids = list(session.scalars(stmt.order_by(t.ReferralRow.created.desc(), t.ReferralRow.id)
+        ids: list[str] = list(session.scalars(stmt.order_by(t.ReferralRow.created.desc(), t.ReferralRow.id)
                                    .offset(offset).limit(page_size)))
         found = [hub.get_referral(session, rid) for rid in ids]
         views = referral_views(session, principal, [f for f in found if f is not None])

@@ -25,12 +25,12 @@ from kedja.web import (
     auth,
     occupations_api,
     pages,
+    pages_caseload,
     pages_chains,
     pages_forecast,
     pages_hub,
     pages_loading,
     pages_matching,
-    pages_caseload,
     pages_occupations,
     privacy,
 )

@@ -7,16 +7,15 @@ from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from kedja import services
-from kedja.core.access import Permission, Purpose, is_permitted
+from kedja.core.access import Permission, is_permitted
 from kedja.services import SignedIn
-from kedja.services.identity import person_names
 from kedja.web import assets, charts, i18n
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorBody

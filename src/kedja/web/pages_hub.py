@@ -123,8 +123,7 @@ def new_referral_page(request: Request, engine: EngineDep, signed: CaseWorker,
                       to: Annotated[str, Query(max_length=64)] = "",
                       kind: Annotated[OrganisationKind, Query()] = OrganisationKind.ASF
                       ) -> HTMLResponse:
-    """The form to refer a person: a step from the pathways, or an organisation picked by
-    distance and free places (issue 19a)."""
+    """The form to refer a person: a pathway's step, or a receiver picked by distance and places."""
     person_id = person_id.strip()
     targets = (referral_targets(engine, signed.principal, person_id, kind=kind)
                if person_id and not opportunity_id and not to else [])
