@@ -109,11 +109,6 @@ def organisation_grants(session: Session, organisation_id: str) -> dict[str, lis
     return found
 
 
-def _not_erased() -> Select[Any]:
-    # An erased person's pseudonymised row keeps its referrals for statistics, never a reader.
-    return select(t.PersonRow.id).where(t.PersonRow.erased_on.is_(None))
-
-
 def organisation_kind(session: Session, organisation_id: str) -> str | None:
     """The kind of an organisation, or ``None`` when there is none with that id."""
     return session.scalar(select(t.OrganisationRow.kind)

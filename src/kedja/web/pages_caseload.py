@@ -88,7 +88,8 @@ def person_page(request: Request, engine: EngineDep, signed: PeopleReader, perso
     codes |= {c for c in (case.record.person.situation.occupation_code,) if c}
     return render(request, "person.html", {
         "active": "people", "case": case, "record": case.record, "name": case.name,
-        "recorded": recorded, "noted": noted, "targets": targets, "kind": kind,
+        "recorded": next((c.organisation_name for c in case.consents
+                          if c.organisation_id == recorded), recorded), "noted": noted, "targets": targets, "kind": kind,
         "kinds": [k for k in TARGET_KINDS if k.value != signed.principal.organisation_kind],
         "purposes": [p for p in Purpose if p in PURPOSES_TO_RECORD],
         "municipalities": municipality_names(engine), "max_note": MAX_NOTE_LENGTH,
