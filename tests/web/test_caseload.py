@@ -209,7 +209,8 @@ def test_the_employer_sees_the_candidate_view_only(web_engine: Engine,
             t.ConsentRow.organisation_id == org)))
     pid = next(p for p in _rows(officer.get("/people?page=8").text) if p not in taken)
     made = officer.post(f"/api/v1/people/{pid}/consents",
-                        headers={"X-CSRF-Token": _me(officer)["csrf_token"]}, json={"organisation_id": org, "purposes": ["recruitment"]})
+                        headers={"X-CSRF-Token": _me(officer)["csrf_token"]},
+                        json={"organisation_id": org, "purposes": ["recruitment"]})
     assert made.status_code == 201, made.text
     page = hr.get(f"/people/{pid}")
     assert page.status_code == 200

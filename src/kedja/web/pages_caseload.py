@@ -89,7 +89,8 @@ def person_page(request: Request, engine: EngineDep, signed: PeopleReader, perso
     return render(request, "person.html", {
         "active": "people", "case": case, "record": case.record, "name": case.name,
         "recorded": next((c.organisation_name for c in case.consents
-                          if c.organisation_id == recorded), recorded), "noted": noted, "targets": targets, "kind": kind,
+                          if c.organisation_id == recorded), recorded),
+        "noted": noted, "targets": targets, "kind": kind,
         "kinds": [k for k in TARGET_KINDS if k.value != signed.principal.organisation_kind],
         "purposes": [p for p in Purpose if p in PURPOSES_TO_RECORD],
         "municipalities": municipality_names(engine), "max_note": MAX_NOTE_LENGTH,
