@@ -254,7 +254,7 @@ def _home(session: Session, person_id: str) -> Coordinates:
 
 
 def referral_targets(engine: Engine, principal: Principal, person_id: str, *,
-                     kind: OrganisationKind = OrganisationKind.ASF, limit: int = 15,
+                     kind: OrganisationKind = OrganisationKind.ASF, limit: int = 30,
                      free_only: bool = False) -> list[ReferralTarget]:
     """Organisations of ``kind`` to refer the person to: nearest first, with free places.
 

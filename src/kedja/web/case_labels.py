@@ -46,8 +46,9 @@ LABELS: dict[str, dict[str, str]] = {
                 "limited": N_("Consent for some purposes"),
                 "referral_only": N_("Through a referral only")},
     "referral": {"none": N_("No referral"), "active": N_("Active referral"),
-                 "proposed": N_("Proposed"), "accepted": N_("Accepted"),
-                 "started": N_("Started"), "completed": N_("Completed"), "ended": N_("Ended")},
+                 # the states keep the names the referral pages give them
+                 "proposed": N_("proposed"), "accepted": N_("accepted"),
+                 "started": N_("started"), "completed": N_("completed"), "ended": N_("ended")},
     "sort": {"without_work": N_("Longest without work first"), "municipality": N_("Municipality"),
              "status": N_("Status"), "available": N_("Available soonest"), "id": N_("Id")},
     "kind": {"asf": N_("Work-integrated social enterprise"),
