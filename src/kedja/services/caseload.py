@@ -230,8 +230,13 @@ def _searched_ids(engine: Engine, principal: Principal, session: Session, text: 
     """The visible people an id, a personal number or a name finds (a search is audited)."""
     if PERSON_ID.match(text) and not text.replace("-", "").isdigit():
         return [text] if text in visible else []
-    return [hit.person_id for hit in identity.search_people(
-        engine, principal, text, purpose=Purpose.CASE_MANAGEMENT)]
+    if text.replace("-", "").replace("+", "").replace(" ", "").isdigit():
+        return [hit.person_id for hit in identity.search_people(
+            engine, principal, text, purpose=Purpose.CASE_MANAGEMENT)]
+    if len(text) < 2:
+        raise InvalidInput("a search needs at least two characters", field="q", value=text,
+                           hint="type part of a name, or a whole personal number")
+    return identity.name_matches(session, visible, text)
 
 
 def caseload(engine: Engine, principal: Principal, query: CaseloadQuery) -> Caseload:
