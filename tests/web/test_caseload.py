@@ -234,7 +234,7 @@ def test_the_allocated_step_is_on_the_case(web_engine: Engine, clients: dict[str
         session.add(t.AllocationAssignmentRow(allocation_id="A-19a", person_id=pid,
                                               opportunity_id=opportunity.id, fit=71.5, factors={}))
     step = officer.get(f"/people/{pid}").text.split('id="step"')[1].split("<h2")[0]
-    assert title in step and "71,5" in step
+    assert title in step and "71,5" in step  # the fit, rounded to one decimal
 
 
 def test_the_picker_refers_to_a_place_by_distance(web_engine: Engine,

@@ -14,9 +14,11 @@ Examples:
 
 from __future__ import annotations
 
+from babel import Locale
+
 from kedja.web import i18n
 
-__all__ = ["LABELS", "label", "options"]
+__all__ = ["LABELS", "label", "language", "options"]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for a marked, untranslated id
@@ -36,9 +38,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sfi": N_("Swedish for immigrants")},
     "purpose": {
         "case_management": N_("Case management"), "matching": N_("Matching"),
-        "recruitment": N_("Recruitment"), "follow_up": N_("Follow-up"),
+        "recruitment": N_("Recruitment"), "follow_up": N_("Follow-up of results"),
         "gdpr_request": N_("Data-protection request"), "security_review": N_("Security review"),
         "workforce_planning": N_("Workforce planning")},
+    "level": {"native": N_("native language")},
     "scope": {"mine": N_("Mine"), "unit": N_("My unit"), "all": N_("All I may see")},
     "without_work": {"0-6": N_("Under 6 months"), "6-12": N_("6–12 months"),
                      "12-24": N_("12–24 months"), "24-": N_("Over 24 months")},
@@ -66,6 +69,21 @@ def label(table: str, code: str | None) -> str:
         return "–"
     found = LABELS.get(table, {}).get(code)
     return i18n.gettext(found) if found else code
+
+
+def language(code: str, level: str | None = None) -> str:
+    """A language's name in the current locale, with the level (CEFR, or native language).
+
+    Examples:
+        >>> from kedja.web import i18n
+        >>> i18n.use_locale("sv")
+        >>> language("sv", "B1"), language("th", "native")
+        ('svenska (B1)', 'thailändska (modersmål)')
+    """
+    name = Locale.parse(i18n.BABEL_LOCALES[i18n.current_locale()]).languages.get(code, code)
+    if level is None:
+        return str(name)
+    return f"{name} ({label('level', level) if level == 'native' else level})"
 
 
 def options(table: str) -> list[tuple[str, str]]:

@@ -38,7 +38,8 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-environment.globals.update(label=case_labels.label, label_options=case_labels.options)
+environment.globals.update(label=case_labels.label, label_options=case_labels.options,
+                           language=case_labels.language)
 
 PeopleReader = Annotated[SignedIn, Depends(require(Permission.READ_PEOPLE))]
 CaseWorker = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
