@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from kedja.core.access import Principal, Purpose
 from kedja.core.organisations import OrganisationKind
@@ -233,7 +233,13 @@ def test_the_allocated_step_is_on_the_case(web_engine: Engine, clients: dict[str
         session.flush()
         session.add(t.AllocationAssignmentRow(allocation_id="A-19a", person_id=pid,
                                               opportunity_id=opportunity.id, fit=71.5, factors={}))
-    step = officer.get(f"/people/{pid}").text.split('id="step"')[1].split("<h2")[0]
+    try:
+        step = officer.get(f"/people/{pid}").text.split('id="step"')[1].split("<h2")[0]
+    finally:  # the database is shared with other modules: leave no half-made allocation behind
+        with session_scope(web_engine) as session:
+            session.execute(delete(t.AllocationAssignmentRow).where(
+                t.AllocationAssignmentRow.allocation_id == "A-19a"))
+            session.execute(delete(t.AllocationRow).where(t.AllocationRow.id == "A-19a"))
     assert title in step and "71,5" in step  # the fit, rounded to one decimal
 
 
