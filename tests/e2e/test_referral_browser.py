@@ -33,7 +33,7 @@ def _as(page: Page, live_server: str, token: str) -> None:
 
 def _refer(page: Page, person: str, receiver: str, purpose: str) -> str:
     page.goto(f"/referrals/new?person_id={person}")
-    page.get_by_label("Mottagande organisation (id)").fill(receiver)
+    page.locator(f"input[name='to_organisation_id'][value='{receiver}']").check()
     page.get_by_label("Ändamål").fill(purpose)
     page.get_by_role("button", name="Remittera").click()
     expect(page.locator("#referral-state")).to_have_text("föreslagen")
@@ -54,7 +54,7 @@ def test_a_referral_walks_every_state_and_the_receiver_waits_for_consent(
     # the receiver sees that a referral came, not who it is about
     _as(page, live_server, coordinator)
     page.goto("/referrals")
-    row = page.locator(f"[data-box='inbox'] tr[data-referral='{referral}']")
+    row = page.locator(f"tr[data-referral='{referral}'][data-direction='in']")
     expect(row).to_contain_text("dold tills samtycke finns")
     expect(row).to_contain_text("föreslagen")
     page.goto(f"/referrals/{referral}")
@@ -86,7 +86,7 @@ def test_a_referral_walks_every_state_and_the_receiver_waits_for_consent(
     # the sender sees where the person is, in the outbox and in the journey
     _as(page, live_server, officer)
     page.goto("/referrals")
-    expect(page.locator(f"[data-box='outbox'] tr[data-referral='{referral}']")).to_contain_text(
+    expect(page.locator(f"tr[data-referral='{referral}'][data-direction='out']")).to_contain_text(
         "genomförd")
     page.goto(f"/people/{person}/journey")
     expect(page.get_by_role("link", name=referral)).to_be_visible()

@@ -13,7 +13,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["explain"]
+__all__ = ["SWEDISH_FOR_WORK", "explain", "labour_market_distance"]
+
+SWEDISH_FOR_WORK = frozenset({"B1", "B2", "C1", "C2", "native"})
+"""Swedish at B1 (CEFR) or above: the level at which sfi's last course (D) ends and most
+employers' "good Swedish" begins (Skolverket, kursplan för sfi); below it a language step comes
+first."""
+
+
+def labour_market_distance(status: str, swedish_level: str | None) -> str:
+    """``near`` or ``further``: how the pathways speak about a job, from status and Swedish only.
+
+    Near: unemployed (looking for work) with Swedish at B1 or above, or no Swedish level
+    recorded. Further: outside the labour force, or Swedish below B1. No protected attribute
+    is read.
+
+    Examples:
+        >>> labour_market_distance("unemployed", "native"), labour_market_distance("unemployed", "A2")
+        ('near', 'further')
+        >>> labour_market_distance("outside_labour_force", "B2")
+        'further'
+    """
+    if status != "unemployed":
+        return "further"
+    if swedish_level is not None and swedish_level not in SWEDISH_FOR_WORK:
+        return "further"
+    return "near"
 
 TEXT = {
     "skills_high": ("Du har de flesta kompetenser som efterfrågas ({pct} %).",
@@ -43,6 +68,10 @@ TEXT = {
     "shortage": ("Regionen har brist på folk i yrket.", "The region is short of people in this occupation."),
     "step_job": ("Du står nära arbetsmarknaden: ett jobb är ett rimligt nästa steg.",
                  "You are close to the labour market: a job is a sensible next step."),
+    "step_job_further": ("Ett jobb är målet; ett steg före det (svenska, praktik eller arbetsträning) "
+                         "kan göra vägen dit kortare.",
+                         "A job is the goal; a step before it (Swedish, an internship or work "
+                         "training) can make the way there shorter."),
     "step_asf_placement": (
         "Ett steg in: arbetsträning i ett arbetsintegrerande socialt företag är en väg tillbaka till arbete.",
         "An entry step: a placement in a work-integrated social enterprise is a way back to work."),
@@ -62,12 +91,13 @@ def _say(key: str, locale: str, **values: object) -> str:
 
 def explain(factors: Mapping[str, float], *, kind: str, minutes: float, max_minutes: float,
             locale: str = "sv", remote_share: float = 0.0, skills_required: bool = True,
-            general: bool = False, travel_mode: str = "car") -> list[str]:
+            general: bool = False, travel_mode: str = "car", distance: str = "near") -> list[str]:
     """Sentences that explain a fit, strongest reasons first, in ``locale`` ('sv' or 'en').
 
     ``travel_mode`` is ``car``, ``timetable`` (public transport from the imported timetable) or
     ``estimate`` (public transport estimated where no timetable covers the area); ``minutes`` is
-    ``inf`` where no public transport goes.
+    ``inf`` where no public transport goes. ``distance`` is the person's
+    :func:`labour_market_distance`: a job is "a sensible next step" only for someone ``near``.
 
     Examples:
         >>> f = {"skills": 0.0, "experience": 0.0, "travel": 1.0, "preference": 0.0, "shortage": 0.0,
@@ -102,5 +132,8 @@ def explain(factors: Mapping[str, float], *, kind: str, minutes: float, max_minu
         lines.append(_say("preference", locale))
     if factors["shortage"] >= 0.6 and not general:
         lines.append(_say("shortage", locale))
-    lines.append(_say("step_general" if general else f"step_{kind}", locale))
+    step = "step_general" if general else f"step_{kind}"
+    if step == "step_job" and distance != "near":
+        step = "step_job_further"
+    lines.append(_say(step, locale))
     return lines

@@ -33,7 +33,7 @@ from kedja.matching.encoding import (
     encode_opportunities,
     encode_people,
 )
-from kedja.matching.explain import explain
+from kedja.matching.explain import explain, labour_market_distance
 from kedja.matching.reach import TravelTimes
 from kedja.matching.scoring import (
     CAR_LICENCES,
@@ -101,7 +101,10 @@ class Pathway:
     fit: float
     factors: dict[str, float]
     travel_minutes: float
+    """On-site travel: 0 for a step done wholly at a distance."""
     explanation: dict[str, list[str]]
+    remote: bool = False
+    """Done wholly at a distance (no travel)."""
 
 
 @dataclass(frozen=True)
@@ -170,14 +173,46 @@ def prepare_people(prepared: PreparedMatching, people: Sequence[Person]) -> Prep
 
 
 def person_pathways(prepared: PreparedMatching, person_id: str, k: int = 10) -> list[Pathway]:
-    """The ``k`` best next steps for one person, best first, explained in Swedish and English."""
+    """The ``k`` best distinct next steps for one person, best first, explained in Swedish and English.
+
+    The same step offered in several places (a course with one title from one provider in two
+    municipalities) is one step: the nearest offer is kept, at the rank of the best. O(c log c)
+    for the person's c candidates.
+    """
     if person_id not in prepared.person_index:
         raise NotFound(f"no job seeker has the id {person_id!r}", field="person_id",
                        value=person_id, hint="give the id of a person without a job")
     row = prepared.person_index[person_id]
     candidates = generate_candidates(prepared.scoring, np.array([row]))
-    order = np.argsort(-candidates.fit, kind="stable")[:k]
-    return [_pathway(prepared, candidates, int(arc)) for arc in order]
+    order = np.argsort(-candidates.fit, kind="stable")
+    return [_pathway(prepared, candidates, arc) for arc in _distinct_steps(prepared, candidates,
+                                                                          order)[:k]]
+
+
+def _distinct_steps(prepared: PreparedMatching, c: Candidates, order: np.ndarray) -> list[int]:
+    """Arcs in ``order``, one per step (kind, title, organisation): the nearest of each."""
+    best: dict[tuple[str, str, str], int] = {}
+    for arc in (int(a) for a in order):
+        o = prepared.data.opportunities[int(c.opportunity[arc])]
+        key = (o.kind.value, o.title.casefold(), o.organisation_id)
+        kept = best.get(key)
+        if kept is None:
+            best[key] = arc  # dicts keep insertion order: the rank of the group's best fit
+        elif _on_site(prepared, c, arc) < _on_site(prepared, c, kept):
+            best[key] = arc
+    return list(best.values())
+
+
+def _on_site(prepared: PreparedMatching, c: Candidates, arc: int) -> float:
+    o = prepared.data.opportunities[int(c.opportunity[arc])]
+    minutes = float(c.minutes[arc])
+    if o.remote_share >= 0.99:
+        return 0.0
+    return minutes * (1.0 - o.remote_share) if np.isfinite(minutes) else float("inf")
+
+
+def _swedish(person: Person) -> str | None:
+    return next((lang.level for lang in person.languages if lang.language == "sv"), None)
 
 
 def _pathway(prepared: PreparedMatching, c: Candidates, arc: int) -> Pathway:
@@ -189,19 +224,22 @@ def _pathway(prepared: PreparedMatching, c: Candidates, arc: int) -> Pathway:
         target = opportunity.training.leads_to[0]
     mode = _travel_mode(prepared, int(c.person[arc]), int(c.opportunity[arc]))
     minutes = float(c.minutes[arc])
+    remote = opportunity.remote_share >= 0.99
+    distance = labour_market_distance(person.situation.status.value, _swedish(person))
     texts = {locale: explain(factors, kind=opportunity.kind.value, minutes=minutes,
                              max_minutes=person.constraints.max_commute_minutes, locale=locale,
                              remote_share=opportunity.remote_share,
                              skills_required=bool(opportunity.required_skills),
                              general=opportunity.kind is OpportunityKind.TRAINING and target is None,
-                             travel_mode=mode)
+                             travel_mode=mode, distance=distance)
              for locale in ("sv", "en")}
     return Pathway(
         opportunity_id=opportunity.id, kind=opportunity.kind.value, title=opportunity.title,
         organisation_id=opportunity.organisation_id, municipality_code=opportunity.municipality_code,
         occupation_code=target, fit=round(float(c.fit[arc]), 2), factors=factors,
         # a step wholly at a distance needs no travel, even where no bus goes
-        travel_minutes=round(minutes, 1) if np.isfinite(minutes) else 0.0, explanation=texts,
+        travel_minutes=0.0 if remote or not np.isfinite(minutes) else round(minutes, 1),
+        explanation=texts, remote=remote,
     )
 
 

@@ -108,6 +108,7 @@ ERASURE_PLAN: dict[str, TablePlan] = {
                                    "erased person is identified by no one"),
     "data_requests": TablePlan(Treatment.KEEP, "the record that a request was answered",
                                cleared=("requester", "reason", "identity_check")),
+    "person_notes": TablePlan(Treatment.DELETE, "case workers' notes on the person's case"),
     "record_keys": TablePlan(Treatment.KEEP, "the published indicators stay the same (cell-key "
                                             "method)"),
 }

@@ -59,6 +59,7 @@ __all__ = [
     "OutcomeRow",
     "PersonIdentityRow",
     "PersonLanguageRow",
+    "PersonNoteRow",
     "PersonOccupationRow",
     "PersonRow",
     "PersonSkillRow",
@@ -375,7 +376,10 @@ class AuditEntryRow(Base):
     """Append-only record of every read and write of a person's data."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject_id"),)
+    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject_id"),
+                      # a case worker's caseload ("mine", "my unit") reads the writes by actor
+                      Index("ix_audit_log_actor_action", "actor", "action"),
+                      Index("ix_audit_log_organisation_action", "organisation_id", "action"))
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
@@ -640,6 +644,22 @@ class ProgressAssessmentRow(Base):
     assessed_on: Mapped[date] = mapped_column(Date, primary_key=True)
     dimension: Mapped[str] = mapped_column(String(32), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
+
+
+class PersonNoteRow(Base):
+    """A case worker's note on a person's case, seen by the organisation that wrote it only.
+
+    Written and read through the gate (case management, full view); erased with the person.
+    """
+
+    __tablename__ = "person_notes"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    author: Mapped[str] = mapped_column(String(255))
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class RecordKeyRow(Base):

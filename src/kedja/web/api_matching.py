@@ -37,6 +37,7 @@ class PathwayPublic(BaseModel):
     factors: dict[str, float]
     travel_minutes: float
     explanation: dict[str, list[str]]
+    remote: bool = False
 
 
 class PathwayList(BaseModel):

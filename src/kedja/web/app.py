@@ -25,6 +25,7 @@ from kedja.web import (  # issue 19c
     auth,
     occupations_api,
     pages,
+    pages_caseload,
     pages_chains,
     pages_employer,
     pages_esf,
@@ -112,9 +113,9 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
                    occupations_api.router, api_forecast.router, pages_forecast.router,
                    pages_matching.router, api_chains.router, pages_chains.router, api_hub.router,
                    pages_hub.router, pages_loading.router, privacy.router, api_jobs.router,
-                   pages_occupations.router, api_hsds.router, pages_employer.router):
-        app.include_router(router)
-    for router in (pages_roster.router, pages_esf.router, pages_esf.api_router):  # issue 19c
+                   pages_occupations.router, api_hsds.router, pages_employer.router,
+                   pages_caseload.router, pages_roster.router, pages_esf.router,
+                   pages_esf.api_router):
         app.include_router(router)
     install_openapi(app)
     missing = assets.missing_vendor_files()

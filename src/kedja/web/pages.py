@@ -7,16 +7,15 @@ from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from kedja import services
-from kedja.core.access import Permission, Purpose, is_permitted
+from kedja.core.access import Permission, is_permitted
 from kedja.services import SignedIn
-from kedja.services.identity import person_names
 from kedja.web import assets, charts, i18n
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorBody
@@ -96,42 +95,6 @@ def region_page(request: Request, engine: EngineDep, _anyone: PublicDep) -> HTML
 
 
 PeopleReader = Annotated[SignedIn, Depends(require(Permission.READ_PEOPLE))]
-
-
-@router.get("/people", response_class=HTMLResponse)
-def people_page(request: Request, engine: EngineDep, signed: PeopleReader,
-                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
-    """The people whose records the user's organisation may see."""
-    result = services.list_people(engine, signed.principal, purpose=Purpose.CASE_MANAGEMENT,
-                                  page=page, page_size=25)
-    template = "people_rows.html" if request.headers.get("HX-Request") else "people.html"
-    names = person_names(engine, signed.principal, [r.person.id for r in result.items],
-                         purpose=Purpose.CASE_MANAGEMENT)  # issue 15: names, behind the same rules
-    return render(request, template, {"active": "people", "result": result, "names": names})
-
-
-@router.get("/people/{person_id}", response_class=HTMLResponse)
-def person_page(request: Request, engine: EngineDep, signed: PeopleReader, person_id: str,
-                recorded: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
-    """One person's record, if the user's organisation may see it."""
-    record = services.read_person(engine, signed.principal, person_id,
-                                  purpose=Purpose.CASE_MANAGEMENT)
-    name = person_names(engine, signed.principal, [person_id], purpose=Purpose.CASE_MANAGEMENT)
-    return render(request, "person.html", {"active": "people", "record": record,
-                                           "recorded": recorded, "name": name.get(person_id)})
-
-
-ConsentWriter = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
-
-
-@router.post("/people/{person_id}/consents")
-def record_consent_form(engine: EngineDep, signed: ConsentWriter, person_id: str,
-                        organisation_id: Annotated[str, Form(min_length=1, max_length=64)]
-                        ) -> Response:
-    """Record a consent from the person page's form (CSRF checked by the dependency)."""
-    services.record_consent(engine, signed.principal, person_id, organisation_id.strip())
-    return RedirectResponse(f"/people/{quote(person_id)}?recorded={quote(organisation_id)}",
-                            status_code=303)
 
 
 AuditReader = Annotated[SignedIn, Depends(require(Permission.READ_AUDIT))]

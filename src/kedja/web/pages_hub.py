@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -19,6 +19,9 @@ from kedja.core.errors import InvalidInput
 from kedja.core.journeys import ReferralState
 from kedja.core.organisations import OrganisationKind
 from kedja.services import SignedIn, follow_up, hub, referrals
+from kedja.services.case_file import TARGET_KINDS, referral_targets
+from kedja.services.caseload import municipality_names
+from kedja.services.referral_lists import referral_list
 from kedja.web.deps import EngineDep
 from kedja.web.pages import render
 from kedja.web.security import PublicDep, require
@@ -97,21 +100,39 @@ def agreement_form(engine: EngineDep, signed: Poster,
 
 
 @router.get("/referrals", response_class=HTMLResponse)
-def referrals_page(request: Request, engine: EngineDep, signed: ReferralWorker) -> HTMLResponse:
-    """The organisation's referral inbox and outbox."""
-    return render(request, "referrals.html", {
-        "active": "referrals", "boxes": referrals.referral_boxes(engine, signed.principal)})
+def referrals_page(request: Request, engine: EngineDep, signed: ReferralWorker,
+                   direction: Annotated[str, Query(max_length=8)] = "all",
+                   state: Annotated[str, Query(max_length=16)] = "",
+                   page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
+    """The organisation's referrals, received and sent: filtered and paged (htmx)."""
+    result = referral_list(engine, signed.principal, direction=direction, state=state, page=page)
+    filters = {k: v for k, v in {"direction": direction, "state": state}.items() if v}
+
+    def page_url(number: int) -> str:
+        return "/referrals?" + urlencode({**filters, "page": number})
+
+    template = ("referrals_rows.html" if request.headers.get("HX-Target") == "referral-list"
+                else "referrals.html")
+    return render(request, template, {
+        "active": "referrals", "result": result, "direction": direction, "state": state,
+        "page_url": page_url, "states": [s.value for s in ReferralState]})
 
 
 @router.get("/referrals/new", response_class=HTMLResponse)
-def new_referral_page(request: Request, signed: CaseWorker,
+def new_referral_page(request: Request, engine: EngineDep, signed: CaseWorker,
                       person_id: Annotated[str, Query(max_length=64)] = "",
                       opportunity_id: Annotated[str, Query(max_length=64)] = "",
-                      to: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
-    """The form to refer a person (prefilled from a pathway suggestion)."""
+                      to: Annotated[str, Query(max_length=64)] = "",
+                      kind: Annotated[OrganisationKind, Query()] = OrganisationKind.ASF
+                      ) -> HTMLResponse:
+    """The form to refer a person: a pathway's step, or a receiver picked by distance and places."""
+    person_id = person_id.strip()
+    targets = (referral_targets(engine, signed.principal, person_id, kind=kind)
+               if person_id and not opportunity_id and not to else [])
     return render(request, "referral_new.html", {
         "active": "referrals", "person_id": person_id, "opportunity_id": opportunity_id,
-        "to": to})
+        "to": to, "targets": targets, "kind": kind, "municipalities": municipality_names(engine),
+        "kinds": [k for k in TARGET_KINDS if k.value != signed.principal.organisation_kind]})
 
 
 @router.post("/referrals")

@@ -12,6 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kedja.core.access import ACTIVE_REFERRAL_STATES, Permission, Purpose, is_permitted
 from kedja.services import SignedIn, jobs, matching
 from kedja.services import allocation_results as results
+from kedja.services.case_file import asf_steps
+from kedja.services.caseload import municipality_names
+from kedja.services.identity import person_names
 from kedja.services.matching import AUDIT_DIMENSIONS
 from kedja.web import i18n
 from kedja.web.deps import EngineDep
@@ -34,8 +37,14 @@ def pathways_page(request: Request, engine: EngineDep, signed: PeopleReader,
     """A person's best next steps, with each step's breakdown and plain-language reasons."""
     steps = matching.pathways_for_person(engine, person_id, k=10, principal=signed.principal,
                                          purpose=Purpose.MATCHING)
-    return render(request, "pathways.html", {"active": "people", "person_id": person_id,
-                                             "steps": steps})
+    asf = asf_steps(engine, signed.principal, person_id)  # issue 19a: ASFs that may serve them
+    shown = {s.opportunity_id for s in steps}
+    return render(request, "pathways.html", {
+        "active": "people", "person_id": person_id, "steps": steps,
+        "asf_steps": [a for a in asf if a.opportunity_id not in shown],
+        "name": person_names(engine, signed.principal, [person_id],
+                             purpose=Purpose.MATCHING).get(person_id),
+        "municipalities": municipality_names(engine)})
 
 
 @router.get("/allocations", response_class=HTMLResponse)

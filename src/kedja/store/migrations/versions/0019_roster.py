@@ -1,7 +1,7 @@
 """The waiting list of a full receiver: the day a referral was put on it.
 
 Revision ID: 0019_roster
-Revises: 0016_signin
+Revises: 0017_caseload
 Create Date: 2026-11-30 15:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0019_roster'
-down_revision: str | None = '0016_signin'
+down_revision: str | None = '0017_caseload'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
