@@ -103,6 +103,13 @@ def test_api_and_page(demo_engine: Engine) -> None:
     page = client.get("/forecast/2482?lang=en&draws=20")
     assert page.status_code == 200 and "Skellefteå" in page.text and "gap-table" in page.text
     assert 'data-scenario="delayed_2y"' in page.text and "10th percentile" in page.text
+    assert "the establishments keep their stated headcounts" in page.text
+    held = client.get("/api/v1/forecast/municipalities/2482?draws=20").json()["gaps"][0]
+    spread = client.get("/api/v1/forecast/municipalities/2482?draws=20"
+                        "&establishment_spread=0.3").json()["gaps"][0]
+    assert spread["gap_p90"] - spread["gap_p10"] > held["gap_p90"] - held["gap_p10"]
+    assert client.get("/api/v1/forecast/municipalities/2482?establishment_spread=-1"
+                      ).status_code == 422
     assert "data-vega-lite" in page.text
     swedish = client.get("/forecast/2513?lang=sv").text
     assert "Bristindex" in swedish and "ingen etablering" in swedish

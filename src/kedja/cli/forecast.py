@@ -51,13 +51,17 @@ def run(
     exit_age: Annotated[int | None, typer.Option(
         help="Age of leaving employment (default: SCB's mean exit age, docs/forecast.md).")] \
         = None,
+    establishment_spread: Annotated[float | None, typer.Option(
+        help="Your σ of the log headcount of the establishments in the draws (0.3 ≈ ±30 %); "
+             "default: the stated headcounts.")] = None,
     top: Annotated[int, typer.Option(help="Occupations to show.")] = 10,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Forecast one municipality: population indicators and the largest gaps by occupation."""
     engine = services.prepare_database(db)
     result = forecasting.run_forecast(engine, scenario_name=scenario, horizon=horizon,
-                                      draws=draws, seed=seed, exit_age=exit_age)
+                                      draws=draws, seed=seed, exit_age=exit_age,
+                                      establishment_spread=establishment_spread)
     view = forecasting.municipality_forecast(result, municipality, year=year, top=top)
     if output == "json":
         _print_json(view)

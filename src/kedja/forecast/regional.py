@@ -4,11 +4,13 @@ Scenarios change its inputs, and seeded Monte Carlo draws give bands around the 
 
 Each municipality's population (by sex and single age) is projected from its base year with
 national schedules, the gross migration implied by its recent net migration (see
-``migration``), and the scenario's in-migration factor; the workforce is the employment rate
-times the population aged 20–64; the labour balance (``labour``) turns it into supply against
-demand. Monte Carlo draws perturb in-migration (per municipality), establishment sizes (per
-establishment), the employment rate and each occupation's trend, all from one seeded
-``numpy.random.Generator``; bands are the 10th and 90th percentiles of the gap.
+``migration``), and the scenario's in-migration factor; the workforce is the employment rates
+by sex and age (or one rate times the population aged 20–64) applied to the population; the
+labour balance (``labour``) turns it into supply against demand. Monte Carlo draws vary only
+what the caller gives a spread for (``RegionInputs``: the population's back-tested error, the
+demand paths, the establishments' headcount spread), all from one seeded
+``numpy.random.Generator``; bands are the 10th and 90th percentiles of the gap. There are no
+built-in spreads.
 
 Complexity: O(draws × years × (municipalities × AGES + municipalities × occupations)).
 """
@@ -49,7 +51,8 @@ class RegionInputs:
         trend: Yearly employment growth per occupation, ``(O,)``.
         labour_year: First year of the labour balance (the year of the age structure).
         horizon: Last year of the forecast.
-        employment_rate: Employed as a share of the population aged 20–64.
+        employment_rate: Employed as a share of the population aged 20–64; needed only
+            without ``employment_by_age`` (no built-in default).
         exit_age: Retirement age.
         job_seekers_per_employed: Job seekers by last occupation per employed person in the
             municipality, ``(M, O)``; ``None`` when unknown.
@@ -73,6 +76,9 @@ class RegionInputs:
             spread over the municipality's local-service occupations (``_induced``).
         age_net: Each municipality's own net migration by age ``(M, AGES)`` beyond the pooled
             profiles (``cohort.age_net_migration``); with ``rates`` only.
+        establishment_spread: σ of the log of an establishment's headcount in the Monte Carlo
+            draws, the user's own figure; ``None`` = the draws keep the stated headcounts
+            (the scenarios ``half_size`` and ``delayed_2y`` carry that risk instead).
 
     """
 
@@ -86,7 +92,7 @@ class RegionInputs:
     trend: np.ndarray
     labour_year: int = 2024
     horizon: int = 2040
-    employment_rate: float = 0.80
+    employment_rate: float | None = None
     exit_age: int = 65
     job_seekers_per_employed: np.ndarray | None = None
     reach: np.ndarray | None = None
@@ -98,13 +104,26 @@ class RegionInputs:
     population_error_by_horizon: np.ndarray | None = None
     induced_multiplier: float = 0.0
     age_net: np.ndarray | None = None
+    establishment_spread: float | None = None
 
     def __post_init__(self) -> None:
         check_population(self.base_population, field="base_population")
-        if not 0.0 < self.employment_rate <= 1.0:
+        if self.employment_by_age is None and self.employment_rate is None:
+            raise InvalidInput(
+                "the forecast needs employment rates and none were given",
+                field="employment_by_age",
+                hint="give employment_by_age (employed share by sex and single age, e.g. the "
+                     "forecast pack's, SCB 2024) or employment_rate (employed / population "
+                     "20–64, your own figure)")
+        if self.employment_rate is not None and not 0.0 < self.employment_rate <= 1.0:
             raise InvalidInput(f"{self.employment_rate!r} is outside (0, 1]",
                                field="employment_rate", value=self.employment_rate,
-                               hint="give a share such as 0.8")
+                               hint="give a share such as 0.78")
+        if self.establishment_spread is not None and not 0.0 <= self.establishment_spread <= 2.0:
+            raise InvalidInput(f"{self.establishment_spread!r} is outside [0, 2]",
+                               field="establishment_spread", value=self.establishment_spread,
+                               hint="give σ of the log headcount, for instance 0.3 for about "
+                                    "±30 %, or leave it out")
         if not self.base_year <= self.labour_year < self.horizon:
             raise InvalidInput(
                 f"horizon {self.horizon} must come after {self.labour_year} "
@@ -191,15 +210,16 @@ def _cohort_populations(inputs: RegionInputs, in_factor: np.ndarray) -> np.ndarr
     return _joined(known, ahead)
 
 
-def _workforce(inputs: RegionInputs, population: np.ndarray, rate: np.ndarray) -> np.ndarray:
+def _workforce(inputs: RegionInputs, population: np.ndarray) -> np.ndarray:
+    """Employed per year and municipality, years next to municipalities: ``(..., T, M)``."""
     lo, hi = WORKING_AGES
     skip = inputs.labour_year - inputs.base_year
     if inputs.employment_by_age is not None:
-        # Employment rates by sex and age (SCB); ``rate`` then scales them (1 = as observed).
         working = (population[skip:] * inputs.employment_by_age).sum(axis=(-2, -1))
-        return np.moveaxis(working, 0, -2) * rate / inputs.employment_rate
+        return np.moveaxis(working, 0, -2)
+    assert inputs.employment_rate is not None  # checked by RegionInputs
     working = population[skip:, ..., lo:hi + 1].sum(axis=(-2, -1))
-    return np.moveaxis(working, 0, -2) * rate  # years next to municipalities: (..., T, M)
+    return np.moveaxis(working, 0, -2) * inputs.employment_rate
 
 
 def _trend(inputs: RegionInputs, demand: str) -> np.ndarray:
@@ -241,36 +261,29 @@ def regional_forecast(
     adjusted_establishments = [adjusted(e, scenario) for e in establishments]
     m = len(inputs.municipalities)
     population = _populations(inputs, np.full(m, scenario.in_migration_factor))
-    workforce = _workforce(inputs, population, np.asarray(inputs.employment_rate))
+    workforce = _workforce(inputs, population)
     labour = _labour_inputs(inputs, workforce, scenario.demand)
     direct = establishment_demand(adjusted_establishments, labour)
     balance = labour_balance(labour, establishment_extra=direct + _induced(inputs, labour, direct))
     result = RegionalForecast(inputs, scenario, population, balance)
     if draws <= 0:
         return result
-    low, high = _bands(inputs, adjusted_establishments, scenario, labour, draws, seed)
+    low, high = _bands(inputs, adjusted_establishments, labour, draws, seed)
     return RegionalForecast(inputs, scenario, population, balance, low, high)
 
 
-def _bands(inputs: RegionInputs, establishments: list[Establishment], scenario: Scenario,
-           labour: LabourInputs, draws: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
-    if inputs.population_error_by_horizon is not None and inputs.trend_by_demand is not None:
-        return _evidence_bands(inputs, establishments, scenario, labour, draws, seed)
-    rng = np.random.default_rng(seed)
-    m, o = len(inputs.municipalities), len(inputs.occupations)
-    in_factor = scenario.in_migration_factor * rng.normal(1.0, 0.15, (draws, m)).clip(0.2)
-    rate = (inputs.employment_rate + rng.normal(0.0, 0.02, draws)).clip(0.5, 0.95)
-    trend = labour.trend + rng.normal(0.0, 0.005, (draws, 1, 1, o))
-    sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
-    extra = _drawn_establishments(inputs, establishments, labour, sizes, m, o)
-    working = _workforce(inputs, _populations(inputs, in_factor), np.asarray(1.0))
-    # Employed today are known; the drawn employment rate applies to the change ahead.
-    workforce = labour.employed.sum(axis=1) + rate[:, None, None] * (working - working[:, :1])
-    return _percentiles(labour, trend, workforce, extra)
-
-
-ESTABLISHMENT_SIGMA = 0.3
-"""Log-normal spread of an establishment's headcount: the user's assumption, not estimated."""
+def _bands(inputs: RegionInputs, establishments: list[Establishment], labour: LabourInputs,
+           draws: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The gap's 10–90 % band over the spreads the inputs carry; none built in."""
+    if inputs.population_error_by_horizon is None and inputs.trend_by_demand is None \
+            and (inputs.establishment_spread is None or not establishments):
+        raise InvalidInput(
+            "Monte Carlo draws need at least one spread and the inputs give none",
+            field="draws", value=draws,
+            hint="give population_error_by_horizon (the back-test's error by horizon), "
+                 "trend_by_demand with 'high' and 'low' paths, or establishment_spread "
+                 "(the forecast pack has the first two), or run with draws=0")
+    return _evidence_bands(inputs, establishments, labour, draws, seed)
 
 
 LOCAL_SERVICE_GROUPS = ("4", "5", "9")
@@ -313,7 +326,7 @@ def _percentiles(labour: LabourInputs, trend: np.ndarray, workforce: np.ndarray,
 
 
 def _evidence_bands(inputs: RegionInputs, establishments: list[Establishment],
-                    scenario: Scenario, labour: LabourInputs, draws: int,
+                    labour: LabourInputs, draws: int,
                     seed: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Bands whose spreads come from evidence (``docs/forecast.md``).
 
@@ -321,21 +334,38 @@ def _evidence_bands(inputs: RegionInputs, establishments: list[Establishment],
     per draw and municipality, e(h) the back-test's root mean square percentage error at h
     years after the population base year (linear beyond the back-tested horizons). Demand: each
     occupation's growth moves by N(0, sd), sd = the spread between Arbetsförmedlingen's upper
-    and lower quartile paths / 1.349 (the interquartile range of a normal).
+    and lower quartile paths / 1.349 (the interquartile range of a normal). Establishments:
+    log-normal sizes with σ = ``establishment_spread``. A spread the inputs lack is not drawn.
     """
-    assert inputs.population_error_by_horizon is not None and inputs.trend_by_demand is not None
     rng = np.random.default_rng(seed)
     m, o = len(inputs.municipalities), len(inputs.occupations)
+    z = rng.standard_normal((draws, m))
+    workforce = labour.workforce[None] * (1.0 + z[:, None, :] * _population_spread(inputs, labour))
+    trend = labour.trend + rng.standard_normal((draws, 1, m, o)) * _demand_spread(inputs)
+    sizes = np.ones((draws, len(establishments))) if inputs.establishment_spread is None \
+        else rng.lognormal(0.0, inputs.establishment_spread, (draws, len(establishments)))
+    extra = _drawn_establishments(inputs, establishments, labour, sizes, m, o)
+    return _percentiles(labour, trend, workforce, extra)
+
+
+def _population_spread(inputs: RegionInputs, labour: LabourInputs) -> np.ndarray:
+    """e(h) − e(h at the labour year), ``(T, 1)``: employment today is known; 0 without errors."""
+    if inputs.population_error_by_horizon is None:
+        return np.zeros((len(labour.years), 1))
     errors = inputs.population_error_by_horizon / 100.0
     h = np.array(labour.years) - inputs.base_year
     known = len(errors) - 1
     spread = np.where(h <= known, errors[np.minimum(h, known)], errors[known] * h / max(known, 1))
-    z = rng.standard_normal((draws, m))
-    sd = np.abs(inputs.trend_by_demand["high"] - inputs.trend_by_demand["low"]) / 1.349
-    trend = labour.trend + rng.standard_normal((draws, 1, m, o)) * sd
-    sizes = rng.lognormal(0.0, ESTABLISHMENT_SIGMA, (draws, len(establishments)))
-    extra = _drawn_establishments(inputs, establishments, labour, sizes, m, o)
-    central = labour.workforce
-    scale = 1.0 + z[:, None, :] * (spread - spread[0])[None, :, None]
-    workforce = central[None] * scale
-    return _percentiles(labour, trend, workforce, extra)
+    return (spread - spread[0])[:, None]
+
+
+def _demand_spread(inputs: RegionInputs) -> np.ndarray | float:
+    """The yearly growth's sd per occupation: quartile paths' distance / 1.349; 0 without."""
+    if inputs.trend_by_demand is None:
+        return 0.0
+    missing = [k for k in ("high", "low") if k not in inputs.trend_by_demand]
+    if missing:
+        raise InvalidInput(f"trend_by_demand has no {' or '.join(missing)} path",
+                           field="trend_by_demand", value=sorted(inputs.trend_by_demand),
+                           hint="give the upper- and lower-quartile paths as 'high' and 'low'")
+    return np.abs(inputs.trend_by_demand["high"] - inputs.trend_by_demand["low"]) / 1.349

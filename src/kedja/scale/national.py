@@ -155,7 +155,9 @@ def national_forecast_inputs(*, occupations: int = 20, seed: int = 0,
     """Seeded forecast inputs per FA region from the pack's populations (base year 2019).
 
     The age profile is flat to 64 and thins out above it, split evenly by sex; net migration,
-    occupation mixes, employees' age bands and trends are drawn from ``seed``.
+    occupation mixes, employees' age bands and trends are drawn from ``seed``. The employment
+    rate (0.8) and the population error growing 0.5 points a year (the Monte Carlo spread) are
+    synthetic, of the size of the forecast's own (``docs/forecast.md``): load, not a forecast.
     """
     rng = np.random.default_rng(seed)
     pack = national_pack()
@@ -174,5 +176,6 @@ def national_forecast_inputs(*, occupations: int = 20, seed: int = 0,
             municipalities=tuple(pack.municipality_codes[m] for m in members), base_year=2019,
             base_population=base, net_migration=rng.normal(0, 0.002, members.size) * population,
             occupations=codes, occupation_mix=rng.dirichlet(np.ones(occupations), members.size),
-            age_bands=age_bands, trend=trend, horizon=horizon)
+            age_bands=age_bands, trend=trend, horizon=horizon, employment_rate=0.8,
+            population_error_by_horizon=0.5 * np.arange(11.0))
     return inputs

@@ -107,7 +107,7 @@ def _seekers_per_employed(seekers: np.ndarray, employed: np.ndarray) -> np.ndarr
 
 
 def _inputs(engine: Engine, horizon: int, exit_age: int,
-            employment_rate: float) -> tuple[RegionInputs, list[Establishment]]:
+            establishment_spread: float | None) -> tuple[RegionInputs, list[Establishment]]:
     with session_scope(engine) as session:
         counts = employed_counts(session)
         seekers = job_seeker_counts(session)
@@ -126,7 +126,7 @@ def _inputs(engine: Engine, horizon: int, exit_age: int,
         occupations=occupations.codes,
         occupation_mix=_mix(employed),
         age_bands=occupations.bands, trend=occupations.trend, horizon=horizon,
-        exit_age=exit_age, employment_rate=employment_rate,
+        exit_age=exit_age, establishment_spread=establishment_spread,
         reach=transition_reach(occupations.codes),
         entry_paths=pack.entry_matrix(occupations.codes),
         age_net=np.array([pack.age_net.get(c, np.zeros(AGES)) for c in demography.codes]),
@@ -137,11 +137,14 @@ def _inputs(engine: Engine, horizon: int, exit_age: int,
 
 def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon: int = 2040,
                  draws: int = 0, seed: int = 42, exit_age: int | None = None,
-                 employment_rate: float = 0.80) -> ForecastRun:
+                 establishment_spread: float | None = None) -> ForecastRun:
     """The regional forecast over the database's establishments and employment mix.
 
     ``exit_age`` defaults to the forecast pack's mean exit age from employment (SCB). Job
-    seekers are matched to the short occupations they can reach (``transition_reach``).
+    seekers are matched to the short occupations they can reach (``transition_reach``). The
+    Monte Carlo bands vary the population and the demand path by their evidence
+    (``docs/forecast.md``) and the establishments' headcounts only by the user's own
+    ``establishment_spread`` (σ of the log headcount); without it they keep the stated ones.
 
     Raises:
         NotFound: an unknown scenario.
@@ -149,16 +152,16 @@ def run_forecast(engine: Engine, *, scenario_name: str = "as_announced", horizon
 
     """
     age = forecast_pack().exit_age if exit_age is None else exit_age
-    key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{age}:{employment_rate}"
+    key = f"forecast:{scenario_name}:{horizon}:{draws}:{seed}:{age}:{establishment_spread}"
     return cached(engine, key, lambda: _run_forecast(
-        engine, scenario_name, horizon, draws, seed, age, employment_rate),
+        engine, scenario_name, horizon, draws, seed, age, establishment_spread),
         seconds=FORECAST_CACHE_SECONDS)
 
 
 def _run_forecast(engine: Engine, scenario_name: str, horizon: int, draws: int, seed: int,
-                  exit_age: int, employment_rate: float) -> ForecastRun:
+                  exit_age: int, establishment_spread: float | None) -> ForecastRun:
     chosen = scenario(scenario_name)
-    inputs, establishments = _inputs(engine, horizon, exit_age, employment_rate)
+    inputs, establishments = _inputs(engine, horizon, exit_age, establishment_spread)
     forecast = regional_forecast(inputs, establishments, chosen, draws=draws, seed=seed)
     baseline = regional_forecast(inputs, [], chosen)
     return ForecastRun(forecast, dict(zip(pack_demography().codes, pack_demography().names,

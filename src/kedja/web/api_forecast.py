@@ -58,10 +58,14 @@ def municipality(
     draws: int = Query(0, ge=0, le=200),
     seed: int = 42,
     top: int = Query(15, ge=1, le=131),
+    establishment_spread: float | None = Query(
+        None, ge=0.0, le=2.0,
+        description="Your σ of the log headcount of the establishments in the draws; "
+                    "default: the stated headcounts."),
 ) -> dict[str, Any]:
     """Population indicators and pyramid, and the largest gaps by occupation in one municipality."""
     run = forecasting.run_forecast(engine, scenario_name=scenario, horizon=horizon, draws=draws,
-                                   seed=seed)
+                                   seed=seed, establishment_spread=establishment_spread)
     return forecasting.municipality_forecast(run, code, year=year, top=top)
 
 
