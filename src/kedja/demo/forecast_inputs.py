@@ -30,9 +30,6 @@ from kedja.forecast.structure import population_from_bands
 __all__ = ["ForecastPack", "PackDemography", "PackOccupations", "expansion_growth",
            "forecast_pack", "pack_demography", "pack_occupations", "region_boundaries"]
 
-TREND_CAP = 0.03
-
-
 def _pack(name: str) -> dict[str, Any]:
     text = resources.files("kedja.demo").joinpath("data", name).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
@@ -88,12 +85,10 @@ def pack_occupations() -> PackOccupations:
     """Read the taxonomy pack's occupation figures (cached)."""
     groups = _pack("taxonomy_pack.json")["occupation_groups"]
     bands = np.array([g["employees_by_age_2024"] for g in groups], float)
-    first = np.array([g["employees_trend"]["2020"] for g in groups], float)
-    last = np.array([g["employees_trend"]["2022"] for g in groups], float)
-    growth = np.sqrt(np.divide(last, first, out=np.ones_like(last), where=first > 0)) - 1.0
+    # the fallback demand path is flat: the forecast's own paths come from the Employment
+    # Service's outlook (expansion_growth); no trend is extrapolated from a few years of counts
     return PackOccupations(tuple(g["ssyk"] for g in groups),
-                           {g["ssyk"]: g["name_sv"] for g in groups}, bands,
-                           growth.clip(-TREND_CAP, TREND_CAP))
+                           {g["ssyk"]: g["name_sv"] for g in groups}, bands, np.zeros(len(groups)))
 
 
 EMPLOYMENT_BANDS = {"16-24": (16, 24), "25-54": (25, 54), "55-64": (55, 64), "65-74": (65, 74)}
