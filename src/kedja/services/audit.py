@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from kedja.core.access import Permission, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.spreadsheets import safe_row
 from kedja.services.people import Page, audit_reads, page_offset
 from kedja.store import records, session_scope
+from kedja.store import tables as t
 
-__all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_page", "person_access_log"]
+__all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_page", "organisation_names",
+           "organisation_reads", "person_access_log"]
 
 AUDIT_COLUMNS = ("id", "at", "actor", "organisation_id", "action", "subject_type", "subject_id",
                  "purpose")
@@ -68,3 +71,32 @@ def person_access_log(engine: Engine, principal: Principal, person_id: str) -> l
         audit_reads(session, principal, [person_id], Purpose.GDPR_REQUEST,
                     action=AuditAction.EXPORT)
     return entries
+
+
+def organisation_reads(engine: Engine, principal: Principal, *, subject_id: str | None = None,
+                       page: int = 1, page_size: int = 50) -> Page[AuditEntry]:
+    """One page of the reads and changes of people's records made by the user's own organisation.
+
+    For anyone who may read people (officers, coordinators, employers' HR): each organisation
+    answers for its own use of people's data, so it sees its own entries, never another
+    organisation's. The entries name only people the organisation itself opened; looking is
+    not logged per person (the entries are the organisation's own history, not a record).
+    """
+    require_permission(principal, Permission.READ_PEOPLE)
+    offset = page_offset(page, page_size)
+    with session_scope(engine) as session:
+        filters = {"subject_type": "person", "subject_id": subject_id,
+                   "organisation_id": principal.organisation_id}
+        total = records.count_audit_entries(session, **filters)
+        items = records.audit_entries(session, **filters, offset=offset, limit=page_size)
+    return Page(items, total, page, page_size)
+
+
+def organisation_names(engine: Engine, ids: Iterable[str]) -> dict[str, str]:
+    """The names of organisations (public register facts), for showing names instead of ids."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    with session_scope(engine) as session:
+        return dict(session.execute(select(t.OrganisationRow.id, t.OrganisationRow.name)
+                                    .where(t.OrganisationRow.id.in_(wanted))).all())

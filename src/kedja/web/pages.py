@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from kedja import services
 from kedja.core.access import Permission, Purpose, is_permitted
-from kedja.services import SignedIn
+from kedja.services import SignedIn, audit
 from kedja.services.identity import person_names
 from kedja.web import assets, charts, i18n
 from kedja.web.deps import EngineDep
@@ -48,6 +48,7 @@ def _json_script(value: Any) -> Markup:
 
 
 environment.filters["json_script"] = _json_script
+i18n.install_filters(environment.filters)  # number, decimal, percent, day, moment (sv-SE first)
 
 
 def render(request: Request, name: str, context: dict[str, Any], *,
@@ -145,8 +146,26 @@ def audit_page(request: Request, engine: EngineDep, signed: AuditReader,
     """The audit log for administrators, filtered by subject or actor."""
     result = services.audit_page(engine, signed.principal, subject_id=subject_id or None,
                                  actor=actor or None, page=page)
-    return render(request, "audit.html", {"active": "audit", "result": result,
-                                          "subject_id": subject_id or "", "actor": actor or ""})
+    return render(request, "audit.html", {
+        "active": "audit", "result": result, "subject_id": subject_id or "", "actor": actor or "",
+        "organisation_names": audit.organisation_names(engine, (e.organisation_id or ""
+                                                                for e in result.items))})
+
+
+@router.get("/audit/organisation", response_class=HTMLResponse)
+def organisation_log_page(request: Request, engine: EngineDep, signed: PeopleReader,
+                          subject_id: Annotated[str | None, Query(max_length=255)] = None,
+                          page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
+    """The reads and changes of people's records made by the user's own organisation."""
+    result = audit.organisation_reads(engine, signed.principal, subject_id=subject_id or None,
+                                      page=page)
+    return render(request, "audit_organisation.html", {
+        "active": "audit", "result": result, "subject_id": subject_id or "",
+        "organisation_name": audit.organisation_names(
+            engine, [signed.principal.organisation_id or ""]).get(
+            signed.principal.organisation_id or "", signed.principal.organisation_id),
+        "organisation_names": audit.organisation_names(engine, [signed.principal.organisation_id
+                                                                or ""])})
 
 
 @router.get("/admin/audit.csv")
@@ -165,8 +184,10 @@ def person_log_page(request: Request, engine: EngineDep, signed: AuditReader,
                     person_id: str) -> HTMLResponse:
     """A person's access log, for a GDPR access request."""
     entries = services.person_access_log(engine, signed.principal, person_id)
-    return render(request, "person_log.html", {"active": "audit", "person_id": person_id,
-                                               "entries": entries})
+    return render(request, "person_log.html", {
+        "active": "audit", "person_id": person_id, "entries": entries,
+        "organisation_names": audit.organisation_names(engine, (e.organisation_id or ""
+                                                                for e in entries))})
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
