@@ -45,6 +45,8 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 ENUM_VALUE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+ADDRESS = re.compile(r"\S+@\S+|\bhttps?://\S+")
+"""E-mail addresses (user names) and web addresses: identifiers, not words."""
 CODE_TOKEN = re.compile(r"(?<![\w-])[A-Z]{0,4}\d{2,6}(?![\w-])")
 
 
@@ -179,7 +181,7 @@ def _block_problems(block: Block, names: Mapping[str, Collection[str]]) -> list[
     text = block.text
     shown = text if len(text) <= 160 else text[:157] + "..."
     found = [f'code "{m}" in {block.where}: {shown}' for m in ENUM_VALUE.findall(text)]
-    cleaned = ENUM_VALUE.sub(" ", text)
+    cleaned = ENUM_VALUE.sub(" ", ADDRESS.sub(" ", text))
     found += [f'English "{w}" in {block.where}: {shown}'
               for w in dict.fromkeys(WORD.findall(cleaned)) if is_english(w)]
     found += [f'number "{m}" in {block.where}: {shown}' for m in DECIMAL_POINT.findall(text)]
