@@ -45,8 +45,8 @@ WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 ENUM_VALUE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-ADDRESS = re.compile(r"\S+@\S+|\bhttps?://\S+")
-"""E-mail addresses (user names) and web addresses: identifiers, not words."""
+ADDRESS = re.compile(r"\S+@\S+|\bhttps?://\S+|\b[A-Z][A-Z0-9]*-[\w-]+")
+"""E-mail addresses (user names), web addresses and ids such as ``DEMO-analyst``: not words."""
 CODE_TOKEN = re.compile(r"(?<![\w-])[A-Z]{0,4}\d{2,6}(?![\w-])")
 
 
@@ -66,12 +66,19 @@ def is_english(word: str) -> bool:
     Examples:
         >>> is_english("the"), is_english("gardening"), is_english("kommun"), is_english("status")
         (True, True, False, False)
+        >>> is_english("organisations"), is_english("users")
+        (False, True)
     """
     lower = word.lower()
     if len(lower) < 2 or lower in allowed_english():
         return False
     english = zipf_frequency(lower, "en")
-    return english >= ENGLISH_MIN_ZIPF and zipf_frequency(lower, "sv") <= english - ENGLISH_MARGIN
+    if english < ENGLISH_MIN_ZIPF or zipf_frequency(lower, "sv") > english - ENGLISH_MARGIN:
+        return False
+    # a Swedish genitive ("organisations", "kommuns") of a word Swedish uses as much
+    stem = lower[:-1]
+    return not (lower.endswith("s") and len(stem) > 3
+                and zipf_frequency(stem, "sv") > zipf_frequency(stem, "en") - ENGLISH_MARGIN)
 
 
 @dataclass(frozen=True)
