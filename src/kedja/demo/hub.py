@@ -59,6 +59,8 @@ ASF_CATEGORIES = {
     "cykel- och småmotorverkstad": ServiceCategory.REPAIRS, "kafé": ServiceCategory.CAFE,
 }
 """The demo ASFs' services (Swedish words in the catalogue) as directory categories."""
+CATEGORY_WORDS = {category: word for word, category in ASF_CATEGORIES.items()}
+"""The Swedish word of each category, for the titles of the demo's needs."""
 
 Event = tuple[str | None, str, datetime, str, str | None]
 
@@ -145,7 +147,7 @@ def _postings(demo: DemoRegion, rng: np.random.Generator) -> list[Posting]:
         items.append(Posting(
             f"N-{k + 1:03d}", buyer.id, PostingSide.NEED,
             PostingKind.RECRUITMENT if recruit else PostingKind.SERVICE_PURCHASE, category,
-            f"{'Rekrytering' if recruit else 'Upphandling'}: {category.value.replace('_', ' ')}",
+            f"{'Rekrytering' if recruit else 'Upphandling'}: {CATEGORY_WORDS.get(category, category.value)}",
             buyer.municipality_code, DEMO_DATE - timedelta(days=int(rng.integers(1, 60))),
             quantity=int(rng.integers(1, 8)), reserved_contract=public and rng.random() < 0.5,
             social_criteria=public and rng.random() < 0.7))

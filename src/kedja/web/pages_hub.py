@@ -22,6 +22,7 @@ from kedja.core.organisations import OrganisationKind
 from kedja import services
 from kedja.follow_up import IndicatorTable
 from kedja.services import SignedIn, audit, follow_up, hub, referrals
+from kedja.services import forecast_collaboration as collaboration
 from kedja.web import charts, i18n
 from kedja.web.deps import EngineDep
 from kedja.web.pages import LANG_COOKIE, render
@@ -46,9 +47,21 @@ def directory_page(request: Request, engine: EngineDep, _anyone: PublicDep,
                    category: Annotated[ServiceCategory | None, Query()] = None) -> HTMLResponse:
     """The region's actors: what ASFs sell and their places, providers' courses, needs."""
     entries = hub.directory_entries(engine, kind=kind, category=category)
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.organisation.municipality_code] = counts.get(e.organisation.municipality_code, 0) + 1
+    names = {m.code: m.name for m in services.region_overview(engine).municipalities}
+    i18n.use_locale(i18n.choose_locale(request.query_params.get("lang"),
+                                       request.cookies.get(LANG_COOKIE)))
+    _ = i18n.gettext
+    spec = charts.count_map(counts, collaboration.region_boundaries(), names=names,
+                            title=_("Actors per municipality"), legend=_("Actors"),
+                            area_title=_("Municipality"))
     return render(request, "directory.html", {
         "active": "directory", "entries": entries, "kind": kind, "category": category,
-        "kinds": list(OrganisationKind), "categories": list(ServiceCategory)})
+        "kinds": list(OrganisationKind), "categories": list(ServiceCategory),
+        "map_spec": spec, "municipality_counts": sorted(
+            ((names.get(code, code), n) for code, n in counts.items()), key=lambda x: (-x[1], x[0]))})
 
 
 @router.get("/directory/{organisation_id}", response_class=HTMLResponse)
