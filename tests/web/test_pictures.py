@@ -41,3 +41,24 @@ def test_each_indicator_table_has_its_chart_of_the_published_figures(web_engine:
     assert bars and all(isinstance(v, float) for v in bars.values())
     assert not any(re.fullmatch(r"\d{4}", r) for r in bars), "municipalities by name, not code"
     assert page.count("-chart-spec") >= 6
+
+
+def test_the_region_map_shows_people_only_through_the_disclosure_control(
+        web_engine: Engine) -> None:
+    from kedja.follow_up.perturbation import MAX_DEVIATION
+    from kedja.follow_up.suppression import THRESHOLD
+
+    page = TestClient(create_app(web_engine)).get("/").text
+    spec = _spec(page, "people-map")
+    shown = {a["properties"]["code"]: a["properties"]["count"]
+             for a in spec["layer"][0]["data"]["values"]}
+    with session_scope(web_engine) as session:
+        true = dict(session.execute(
+            select(t.PersonRow.municipality_code, func.count()).where(
+                t.PersonRow.status != "employed").group_by(t.PersonRow.municipality_code)).all())
+    for code, n in true.items():
+        published = shown[code]
+        assert published is None or (abs(published - n) <= MAX_DEVIATION
+                                     and published >= THRESHOLD), code
+    assert spec["layer"][1]["mark"]["type"] == "circle"  # places on top
+    assert "Arbetssökande och platser per kommun" in page

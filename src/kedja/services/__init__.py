@@ -32,7 +32,7 @@ from kedja.services.people import (
     list_people,
     read_person,
 )
-from kedja.services.region import RegionOverview, region_overview
+from kedja.services.region import RegionOverview, people_and_places, region_overview
 from kedja.services.system import database_health, downgrade_database, prepare_database
 from kedja.services.taxonomy import (
     IMPORT_KINDS,
@@ -91,6 +91,7 @@ __all__ = [
     "prepare_database",
     "read_person",
     "record_consent",
+    "people_and_places",
     "region_overview",
     "run_allocation",
     "search_occupations",

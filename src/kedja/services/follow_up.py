@@ -323,6 +323,10 @@ def _record_keys(engine: Engine, people: set[str]) -> dict[str, int]:
                    "them at the same time", hint="try again")
 
 
+record_keys = _record_keys
+"""The people's record keys for the cell-key method (for other services' published counts)."""
+
+
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
                                                      list[ProgressAssessment]]:
     # the same rule for every caller: whole months, an open end at the last complete month

@@ -211,6 +211,11 @@ def warm_caches(engine: Engine) -> None:
     from kedja.services.chains_views import warm_chain_region
 
     warm_chain_region(engine)  # in the background: /chains shows its progress until it is ready
+    from kedja.services.follow_up import indicator_report_tables
+    from kedja.services.region import people_and_places
+
+    people_and_places(engine)  # the region page's map
+    indicator_report_tables(engine, None)  # the indicators dashboard's default view
 
 
 def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:

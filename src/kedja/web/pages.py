@@ -16,6 +16,7 @@ from markupsafe import Markup
 from kedja import services
 from kedja.core.access import Permission, Purpose, is_permitted
 from kedja.services import SignedIn, audit
+from kedja.services.forecast_collaboration import region_boundaries
 from kedja.services.identity import person_names
 from kedja.web import assets, charts, i18n
 from kedja.web.deps import EngineDep
@@ -94,9 +95,21 @@ def region_page(request: Request, engine: EngineDep, _anyone: PublicDep) -> HTML
         overview.municipalities, title=i18n.gettext("Population by municipality"),
         x_title=i18n.gettext("Population"), y_title=i18n.gettext("Municipality"),
         county_title=i18n.gettext("County"), county_names=county_names)
+    spread = services.people_and_places(engine)
+    names = {m.code: m.name for m in overview.municipalities}
+    _ = i18n.gettext
+    places = [{"name": m.name, "lat": m.seat.lat, "lon": m.seat.lon,
+               "count": spread.places.get(m.code, 0)} for m in overview.municipalities
+              if spread.places.get(m.code)]
+    map_spec = charts.count_map(
+        spread.job_seekers, region_boundaries(), names=names,
+        title=_("Job seekers and places per municipality"), legend=_("Job seekers"),
+        area_title=_("Municipality"), points=places, point_legend=_("Places"),
+        point_title=_("Municipality")) if overview.municipalities else None
     return render(request, "region.html", {
         "active": "region", "overview": overview, "county_names": county_names,
         "area_names": {a.code: a.name for a in overview.areas}, "chart_spec": spec,
+        "map_spec": map_spec, "spread": spread,
     })
 
 
