@@ -213,4 +213,6 @@ def users_page(request: Request, engine: EngineDep,
                ) -> HTMLResponse:
     """The accounts, their organisations and roles (no secrets), for administrators."""
     users = services.list_users(engine, actor=signed.principal)
-    return render(request, "users.html", {"active": "users", "users": users})
+    return render(request, "users.html", {
+        "active": "users", "users": users,
+        "organisation_names": audit.organisation_names(engine, (u.organisation_id for u in users))})
