@@ -175,9 +175,10 @@ def referral_state_form(engine: EngineDep, signed: ReferralWorker, referral_id: 
 def journey_page(request: Request, engine: EngineDep, signed: PeopleReader,
                  person_id: str) -> HTMLResponse:
     """A person's journey across organisations (an audited read)."""
+    journey = follow_up.person_journey(engine, signed.principal, person_id)
     return render(request, "journey.html", {
-        "active": "people", "journey": follow_up.person_journey(engine, signed.principal,
-                                                                person_id)})
+        "active": "people", "journey": journey, "organisation_names": audit.organisation_names(
+            engine, (e.organisation_id for e in journey.enrolments))})
 
 
 @router.get("/indicators", response_class=HTMLResponse)
