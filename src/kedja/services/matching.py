@@ -216,6 +216,13 @@ def warm_caches(engine: Engine) -> None:
 
     people_and_places(engine)  # the region page's map
     indicator_report_tables(engine, None)  # the indicators dashboard's default view
+    import threading
+
+    from kedja.services.quality import data_quality
+
+    # the data-quality report reads every record (seconds): in the background, like the chains
+    threading.Thread(target=data_quality, args=(engine,), daemon=True,
+                     name="kedja-warm-quality").start()
 
 
 def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kedja.core.access import Permission, Principal, require_permission
+from kedja.services import cache
 from kedja.services.matching import reference_date
 from kedja.store import session_scope
 from kedja.store import tables as t
@@ -172,11 +173,19 @@ def data_quality(engine: Engine, principal: Principal | None = None, *,
                  today: date | None = None) -> list[KindQuality]:
     """The quality of every kind of record (counts only).
 
+    Kept in the region cache (:mod:`kedja.services.cache`): it reads every person's record
+    (5–9 s on the demo's 52,000 people, bench/bench_pages.py) and changes only when data is
+    loaded, which drops the cache; other changes show within ``KEDJA_CACHE_SECONDS``.
+
     Raises:
         Forbidden: the principal may not read aggregates.
     """
     if principal is not None:
         require_permission(principal, Permission.READ_AGGREGATES)
+    return cache.cached(engine, f"data-quality:{today}", lambda: _data_quality(engine, today))
+
+
+def _data_quality(engine: Engine, today: date | None) -> list[KindQuality]:
     with session_scope(engine) as session:
         day = today or reference_date(session)
         return [

@@ -1,4 +1,4 @@
-"""The indicators dashboard is computed once per version of the follow-up data."""
+"""Slow pages computed once: the indicators per version of the follow-up data, data quality per load."""
 
 from __future__ import annotations
 
@@ -37,5 +37,27 @@ def test_a_repeated_view_reuses_the_tables_and_a_new_record_shows_at_once(
         session.add(t.ProgressAssessmentRow(person_id=person, assessed_on=date(2026, 11, 29),
                                             dimension="health", score=6))
     follow_up.indicator_report_tables(web_engine, OPERATOR)
+    assert len(calls) == 2
+    cache.invalidate()
+
+
+def test_data_quality_is_computed_once_until_data_is_loaded(monkeypatch: pytest.MonkeyPatch,
+                                                            web_engine: Engine) -> None:
+    from kedja.services import quality
+
+    monkeypatch.setenv("KEDJA_CACHE_SECONDS", "300")
+    cache.invalidate()
+    calls: list[int] = []
+    original = quality._data_quality
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quality, "_data_quality", counted)
+    first = quality.data_quality(web_engine, OPERATOR)
+    assert quality.data_quality(web_engine, OPERATOR) == first and len(calls) == 1
+    cache.invalidate(web_engine)  # what every import does when it has written
+    quality.data_quality(web_engine, OPERATOR)
     assert len(calls) == 2
     cache.invalidate()
