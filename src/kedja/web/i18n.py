@@ -30,6 +30,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -44,6 +45,7 @@ __all__ = [
     "format_share",
     "gettext",
     "install_filters",
+    "literal_markup",
     "ngettext",
     "use_locale",
 ]
@@ -160,4 +162,18 @@ def install_filters(filters: dict[str, object]) -> None:
         "percent": lambda v: format_share(v),
         "day": lambda v: format_day(v),
         "moment": lambda v: format_moment(v),
+        "literal": literal_markup,
     })
+
+
+def literal_markup(text: str | None) -> Markup:
+    """Help text with its `back-quoted` literal values (what one types in a file or at the
+    command line) as ``<code>``, the rest escaped.
+
+    Examples:
+        >>> str(literal_markup("status: `unemployed` <b>"))
+        'status: <code>unemployed</code> &lt;b&gt;'
+    """
+    parts = str(text or "").split("`")
+    return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>%s</code>") % p
+                           for i, p in enumerate(parts))
