@@ -33,7 +33,8 @@ from importlib import resources
 from lxml import html as lxml_html
 from wordfreq import zipf_frequency
 
-__all__ = ["ENGLISH_MARGIN", "allowed_english", "is_english", "page_problems", "text_blocks"]
+__all__ = ["ENGLISH_MARGIN", "allowed_english", "allowed_phrases", "is_english", "page_problems",
+           "text_blocks"]
 
 ENGLISH_MIN_ZIPF = 3.0
 ENGLISH_MARGIN = 1.3
@@ -57,6 +58,13 @@ def allowed_english() -> frozenset[str]:
         encoding="utf-8")
     return frozenset(line.split("#", 1)[0].strip().lower() for line in text.splitlines()
                      if line.split("#", 1)[0].strip())
+
+
+@cache
+def allowed_phrases() -> re.Pattern[str]:
+    """The allowed entries of more than one word (a cited title, a label from a source)."""
+    phrases = sorted((w for w in allowed_english() if not w.isalpha()), key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in phrases) or "(?!)", re.IGNORECASE)
 
 
 @cache
@@ -188,7 +196,7 @@ def _block_problems(block: Block, names: Mapping[str, Collection[str]]) -> list[
     text = block.text
     shown = text if len(text) <= 160 else text[:157] + "..."
     found = [f'code "{m}" in {block.where}: {shown}' for m in ENUM_VALUE.findall(text)]
-    cleaned = ENUM_VALUE.sub(" ", ADDRESS.sub(" ", text))
+    cleaned = allowed_phrases().sub(" ", ENUM_VALUE.sub(" ", ADDRESS.sub(" ", text)))
     found += [f'English "{w}" in {block.where}: {shown}'
               for w in dict.fromkeys(WORD.findall(cleaned)) if is_english(w)]
     found += [f'number "{m}" in {block.where}: {shown}' for m in DECIMAL_POINT.findall(text)]
