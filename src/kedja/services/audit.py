@@ -85,10 +85,11 @@ def organisation_reads(engine: Engine, principal: Principal, *, subject_id: str 
     require_permission(principal, Permission.READ_PEOPLE)
     offset = page_offset(page, page_size)
     with session_scope(engine) as session:
-        filters = {"subject_type": "person", "subject_id": subject_id,
-                   "organisation_id": principal.organisation_id}
-        total = records.count_audit_entries(session, **filters)
-        items = records.audit_entries(session, **filters, offset=offset, limit=page_size)
+        org = principal.organisation_id
+        total = records.count_audit_entries(session, subject_type="person",
+                                            subject_id=subject_id, organisation_id=org)
+        items = records.audit_entries(session, subject_type="person", subject_id=subject_id,
+                                      organisation_id=org, offset=offset, limit=page_size)
     return Page(items, total, page, page_size)
 
 

@@ -396,8 +396,11 @@ def indicator_report_tables(engine: Engine, principal: Principal | None, *,
 
 
 def _follow_up_version(engine: Engine) -> tuple[int, ...]:
-    """Row counts of the follow-up tables: changes whenever a participant, exit, outcome or
-    assessment is added (rows are never deleted but by erasure, which drops the cache)."""
+    """Row counts of the follow-up tables and of people.
+
+    They change whenever a participant, exit, outcome or assessment is added (rows are never
+    deleted but by erasure, which drops the cache).
+    """
     with engine.connect() as connection:
         return tuple(int(connection.scalar(select(func.count()).select_from(table)) or 0)
                      for table in (t.EnrolmentRow, t.ExitRow, t.OutcomeRow,

@@ -6,6 +6,7 @@ the same figures in a table for readers who cannot see the chart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kedja.core.geography import Municipality
@@ -91,12 +92,14 @@ def indicator_chart(rows: list[tuple[str, float]], *, title: str, value_title: s
     }
 
 
-def count_map(counts: dict[str, int | None], boundaries: dict[str, Any], *,
-              names: dict[str, str], title: str, legend: str, area_title: str = "",
+def count_map(counts: Mapping[str, int | None], boundaries: dict[str, Any], *,
+              names: Mapping[str, str], title: str, legend: str, area_title: str = "",
               points: list[dict[str, Any]] | None = None, point_legend: str = "",
               point_title: str = "") -> dict[str, Any]:
-    """A map of municipalities shaded by a count (``None``: hidden by disclosure control, grey),
-    optionally with points on top (e.g. actors, sized by how many there are at a place).
+    """A map of municipalities shaded by a count, optionally with sized points on top.
+
+    A count of ``None`` (hidden by the disclosure control) is drawn grey; points are e.g. the
+    places offered at each municipality's seat, sized by their number.
 
     Examples:
         >>> shape = {"type": "Polygon", "coordinates": [[[20, 65], [20, 66], [21, 66], [20, 65]]]}

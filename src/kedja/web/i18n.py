@@ -153,22 +153,23 @@ def format_moment(value: datetime | None, locale: str | None = None) -> str:
 
 
 def install_filters(filters: dict[str, object]) -> None:
-    """Register the formatting helpers as Jinja filters: ``{{ x|number }}``, ``{{ x|decimal }}``
-    (two places; ``decimal(1)`` for one), ``{{ x|percent }}``, ``{{ d|day }}``,
-    ``{{ t|moment }}``, all in the current locale."""
-    filters.update({
-        "number": lambda v: format_number(v),
-        "decimal": lambda v, places=2: format_decimal_places(v, places=places),
-        "percent": lambda v: format_share(v),
-        "day": lambda v: format_day(v),
-        "moment": lambda v: format_moment(v),
-        "literal": literal_markup,
-    })
+    """Register the formatting helpers as Jinja filters, all in the current locale.
+
+    ``{{ x|number }}``, ``{{ x|decimal }}`` (two places; ``decimal(1)`` for one),
+    ``{{ x|percent }}``, ``{{ d|day }}``, ``{{ t|moment }}`` and ``{{ text|literal }}``.
+    """
+
+    def decimal(value: float | None, places: int = 2) -> str:
+        return format_decimal_places(value, places=places)
+
+    filters.update({"number": format_number, "decimal": decimal, "percent": format_share,
+                    "day": format_day, "moment": format_moment, "literal": literal_markup})
 
 
 def literal_markup(text: str | None) -> Markup:
-    """Help text with its `back-quoted` literal values (what one types in a file or at the
-    command line) as ``<code>``, the rest escaped.
+    """Help text with its `back-quoted` literal values as ``<code>``, the rest escaped.
+
+    The literal values are what one types in a file or at the command line.
 
     Examples:
         >>> str(literal_markup("status: `unemployed` <b>"))

@@ -96,7 +96,7 @@ def region_page(request: Request, engine: EngineDep, _anyone: PublicDep) -> HTML
         x_title=i18n.gettext("Population"), y_title=i18n.gettext("Municipality"),
         county_title=i18n.gettext("County"), county_names=county_names)
     spread = services.people_and_places(engine)
-    names = {m.code: m.name for m in overview.municipalities}
+    names: dict[str, str] = {m.code: m.name for m in overview.municipalities}
     _ = i18n.gettext
     places = [{"name": m.name, "lat": m.seat.lat, "lon": m.seat.lon,
                "count": spread.places.get(m.code, 0)} for m in overview.municipalities

@@ -56,9 +56,10 @@ STEP_SAME = ("occupation_code", "occupation_name", "open_post", "course_id", "co
 
 
 def grouped_steps(steps: list[dict[str, object]]) -> list[tuple[dict[str, object], int]]:
-    """An employee's steps with identical ones (the same course to the same occupation, only the
-    post differing) shown once, with how many posts they lead to; a step in the region's plan
-    stands for its group.
+    """An employee's steps, identical ones shown once with how many posts they lead to.
+
+    Identical: the same course to the same occupation, only the post differing. A step in the
+    region's plan stands for its group.
 
     Examples:
         >>> a = {"occupation_name": "x", "course_id": "c", "position": 1, "in_region_plan": False}

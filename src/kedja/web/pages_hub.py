@@ -14,12 +14,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Engine
 
+from kedja import services
 from kedja.core.access import Permission
 from kedja.core.directory import PostingKind, ServiceCategory
 from kedja.core.errors import InvalidInput
 from kedja.core.journeys import ReferralState
 from kedja.core.organisations import OrganisationKind
-from kedja import services
 from kedja.follow_up import IndicatorTable
 from kedja.services import SignedIn, audit, follow_up, hub, referrals
 from kedja.services import forecast_collaboration as collaboration
@@ -50,7 +50,7 @@ def directory_page(request: Request, engine: EngineDep, _anyone: PublicDep,
     counts: dict[str, int] = {}
     for e in entries:
         counts[e.organisation.municipality_code] = counts.get(e.organisation.municipality_code, 0) + 1
-    names = {m.code: m.name for m in services.region_overview(engine).municipalities}
+    names: dict[str, str] = {m.code: m.name for m in services.region_overview(engine).municipalities}
     i18n.use_locale(i18n.choose_locale(request.query_params.get("lang"),
                                        request.cookies.get(LANG_COOKIE)))
     _ = i18n.gettext
