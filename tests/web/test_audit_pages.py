@@ -47,3 +47,10 @@ def test_the_audit_log_names_organisations_and_actions_in_swedish(web_engine: En
     text = admin.get("/admin/audit").text  # type: ignore[attr-defined]
     assert "Loggade in" in text and "sign_in" not in text
     assert "Region Norrbotten" in text
+
+
+def test_an_organisations_log_masks_people_not_open_to_it(web_engine: Engine) -> None:
+    officer = signed_in_client(create_app(web_engine), DEMO_USERS["officer"])
+    assert officer.get("/people/P999998").status_code in (403, 404)  # type: ignore[attr-defined]
+    page = officer.get("/audit/organisation").text  # type: ignore[attr-defined]
+    assert "nekad" in page and "P999998" not in page

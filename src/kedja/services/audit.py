@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, select
 from kedja.core.access import Permission, Principal, Purpose, require_permission
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.spreadsheets import safe_row
+from kedja.services import gate
 from kedja.services.people import Page, audit_reads, page_offset
 from kedja.store import records, session_scope
 from kedja.store import tables as t
@@ -79,8 +81,10 @@ def organisation_reads(engine: Engine, principal: Principal, *, subject_id: str 
 
     For anyone who may read people (officers, coordinators, employers' HR): each organisation
     answers for its own use of people's data, so it sees its own entries, never another
-    organisation's. The entries name only people the organisation itself opened; looking is
-    not logged per person (the entries are the organisation's own history, not a record).
+    organisation's. Gated: an entry names its person only while the person's record is open to
+    the organisation (:func:`kedja.services.gate.visible_people`, for any purpose); otherwise
+    (a refused attempt, a consent since withdrawn) the id is masked as "–". Looking is not a
+    read of a record and is not logged.
     """
     require_permission(principal, Permission.READ_PEOPLE)
     offset = page_offset(page, page_size)
@@ -90,7 +94,12 @@ def organisation_reads(engine: Engine, principal: Principal, *, subject_id: str 
                                             subject_id=subject_id, organisation_id=org)
         items = records.audit_entries(session, subject_type="person", subject_id=subject_id,
                                       organisation_id=org, offset=offset, limit=page_size)
-    return Page(items, total, page, page_size)
+        ids = {e.subject_id for e in items}
+        open_to_us: set[str] = set()
+        for purpose in Purpose:
+            open_to_us |= set(gate.visible_people(session, principal, purpose, among=ids))
+    shown = [e if e.subject_id in open_to_us else replace(e, subject_id="–") for e in items]
+    return Page(shown, total, page, page_size)
 
 
 def organisation_names(engine: Engine, ids: Iterable[str]) -> dict[str, str]:
