@@ -391,7 +391,8 @@ def indicator_report_tables(engine: Engine, principal: Principal | None, *,
         return indicator_report(*inputs), equal_treatment_report(*inputs)
 
     key = f"indicator-report:{period[0]}:{period[1]}:{_follow_up_version(engine)}"
-    tables, equality = cache.cached(engine, key, compute)
+    # the key changes with the data, so the entry may live long (an hour; imports clear it)
+    tables, equality = cache.cached(engine, key, compute, seconds=3600.0)
     return list(tables), list(equality)  # callers may extend their lists; the cache's stay
 
 

@@ -63,7 +63,8 @@ def people_and_places(engine: Engine) -> PeopleAndPlaces:
     (the capacity of open opportunities) describe organisations, not people, and are shown as
     they are. Kept in the region cache, as the figures change only when people are loaded.
     """
-    return cache.cached(engine, "region-people-and-places", lambda: _people_and_places(engine))
+    return cache.cached(engine, "region-people-and-places", lambda: _people_and_places(engine),
+                        seconds=3600.0)  # imports of people clear the cache at once
 
 
 def _people_and_places(engine: Engine) -> PeopleAndPlaces:
