@@ -2,7 +2,7 @@
 
 Run against a served demo (``kedja demo --db D --no-serve`` then ``kedja serve --db D``)::
 
-    python bench/bench_pages.py --db D --url http://127.0.0.1:8000 [--repeat 3]
+    python bench/bench_pages.py --db D --url http://127.0.0.1:8000 [--repeat 3] [--skip REGEX]
 
 The pages are read from the app's route table (every GET route answering HTML outside the
 API, as the Swedish-only test does), their path parameters filled with real ids from the
@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--roles", default=",".join(["anonymous", *USERS]))
+    parser.add_argument("--skip", default="", help="a regular expression of paths not to fetch")
     args = parser.parse_args()
     engine = open_engine(args.db)
     rows: list[tuple[str, str, float, float, int]] = []
@@ -107,7 +108,7 @@ def main() -> None:
                   if role == "anonymous" else signed_in(args.url, USERS[role]))
         values = samples(engine, USERS.get(role))
         for path, public in page_routes():
-            if role == "anonymous" and not public:
+            if (role == "anonymous" and not public) or (args.skip and re.search(args.skip, path)):
                 continue
             url = fill(path, values)
             cold, status = timed(client, url)
