@@ -4,6 +4,9 @@ Run against a served demo (``kedja demo --db D --no-serve`` then ``kedja serve -
 
     python bench/bench_pages.py --db D --url http://127.0.0.1:8000 [--repeat 3] [--skip REGEX]
 
+Without ``--url`` it starts ``kedja serve`` on ``--db`` itself; without ``--db`` as well it
+first builds the demo region in a temporary folder (about a minute), as ``make bench`` does.
+
 The pages are read from the app's route table (every GET route answering HTML outside the
 API, as the Swedish-only test does), their path parameters filled with real ids from the
 database, chosen per role. Each page is fetched once (cold: the first request after the server
@@ -17,7 +20,10 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
+import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +35,9 @@ from kedja.store import tables as t
 from kedja.web import create_app
 from kedja.web.errors import is_api_path
 from kedja.web.security import app_routes, route_access
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_load import server  # the same way of starting kedja serve
 
 BOUND_SECONDS = 1.0
 PASSWORD = "kedja-demo-2026"
@@ -95,17 +104,33 @@ def timed(client: httpx.Client, url: str) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--db", default=None, help="the demo database (default: build one)")
+    parser.add_argument("--url", default=None, help="a running server (default: start one)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--roles", default=",".join(["anonymous", *USERS]))
     parser.add_argument("--skip", default="", help="a regular expression of paths not to fetch")
     args = parser.parse_args()
-    engine = open_engine(args.db)
+    with tempfile.TemporaryDirectory() as folder:
+        db = args.db or str(Path(folder) / "demo.db")
+        if args.db is None:
+            from kedja import services
+
+            services.build_demo_database(services.prepare_database(db))
+        if args.url is not None:
+            measure(args, db, args.url)
+        else:
+            with server(db) as url:
+                time.sleep(30)  # the start-up warms caches, some in the background
+                measure(args, db, url)
+
+
+def measure(args: argparse.Namespace, db: str, url: str) -> None:
+    """Fetch every page as every role and print the figures."""
+    engine = open_engine(db)
     rows: list[tuple[str, str, float, float, int]] = []
     for role in args.roles.split(","):
-        client = (httpx.Client(base_url=args.url, timeout=120, cookies={"kedja_lang": "sv"})
-                  if role == "anonymous" else signed_in(args.url, USERS[role]))
+        client = (httpx.Client(base_url=url, timeout=120, cookies={"kedja_lang": "sv"})
+                  if role == "anonymous" else signed_in(url, USERS[role]))
         values = samples(engine, USERS.get(role))
         for path, public in page_routes():
             if (role == "anonymous" and not public) or (args.skip and re.search(args.skip, path)):
