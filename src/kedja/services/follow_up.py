@@ -390,7 +390,8 @@ def indicator_report_tables(engine: Engine, principal: Principal | None, *,
         inputs = _inputs(engine, period)
         return indicator_report(*inputs), equal_treatment_report(*inputs)
 
-    key = f"indicator-report:{period[0]}:{period[1]}:{_follow_up_version(engine)}"
+    span = parse_period(":".join(d.isoformat() if d else "" for d in period))  # as _inputs reads it
+    key = f"indicator-report:{span[0]}:{span[1]}:{_follow_up_version(engine)}"
     # the key changes with the data, so the entry may live long (an hour; imports clear it)
     tables, equality = cache.cached(engine, key, compute, seconds=3600.0)
     return list(tables), list(equality)  # callers may extend their lists; the cache's stay
