@@ -82,7 +82,7 @@ def organisation_reads(engine: Engine, principal: Principal, *, subject_id: str 
     For anyone who may read people (officers, coordinators, employers' HR): each organisation
     answers for its own use of people's data, so it sees its own entries, never another
     organisation's. Gated: an entry names its person only while the person's record is open to
-    the organisation (:func:`kedja.services.gate.visible_people`, for any purpose); otherwise
+    the organisation for the entry's purpose (:func:`kedja.services.gate.visible_people`); otherwise
     (a refused attempt, a consent since withdrawn) the id is masked as "–". Looking is not a
     read of a record and is not logged.
     """
@@ -94,12 +94,22 @@ def organisation_reads(engine: Engine, principal: Principal, *, subject_id: str 
                                             subject_id=subject_id, organisation_id=org)
         items = records.audit_entries(session, subject_type="person", subject_id=subject_id,
                                       organisation_id=org, offset=offset, limit=page_size)
-        ids = {e.subject_id for e in items}
-        open_to_us: set[str] = set()
-        for purpose in Purpose:
-            open_to_us |= set(gate.visible_people(session, principal, purpose, among=ids))
-    shown = [e if e.subject_id in open_to_us else replace(e, subject_id="–") for e in items]
+        asked: dict[Purpose, set[str]] = {}
+        for e in items:
+            purpose = _purpose_of(e.purpose)
+            if purpose is not None:
+                asked.setdefault(purpose, set()).add(e.subject_id)
+        open_to_us = {(purpose, pid) for purpose, ids in asked.items()
+                      for pid in gate.visible_people(session, principal, purpose, among=ids)}
+    shown = [e if (_purpose_of(e.purpose), e.subject_id) in open_to_us
+             else replace(e, subject_id="–") for e in items]
     return Page(shown, total, page, page_size)
+
+
+def _purpose_of(logged: str | None) -> Purpose | None:
+    """The purpose an entry was written for (``"matching: refused"`` → matching), if known."""
+    base = (logged or "").removesuffix(": refused")
+    return Purpose(base) if base in {p.value for p in Purpose} else None
 
 
 def organisation_names(engine: Engine, ids: Iterable[str]) -> dict[str, str]:
