@@ -135,11 +135,11 @@ def measure(args: argparse.Namespace, db: str, url: str) -> None:
         for path, public in page_routes():
             if (role == "anonymous" and not public) or (args.skip and re.search(args.skip, path)):
                 continue
-            url = fill(path, values)
-            cold, status = timed(client, url)
-            warm = statistics.median(timed(client, url)[0] for _ in range(args.repeat))
-            rows.append((role, url, cold, warm, status))
-            print(f"{role:12} {url:48} {status:4} cold {cold:6.3f} s  warm {warm:6.3f} s"
+            page = fill(path, values)
+            cold, status = timed(client, page)
+            warm = statistics.median(timed(client, page)[0] for _ in range(args.repeat))
+            rows.append((role, page, cold, warm, status))
+            print(f"{role:12} {page:48} {status:4} cold {cold:6.3f} s  warm {warm:6.3f} s"
                   f"{'  OVER 1 s' if warm > BOUND_SECONDS else ''}", flush=True)
     report(rows)
 
