@@ -123,6 +123,7 @@ PAGES = [
     ("officer", "/people/{other}"), ("officer", "/?lang=en"),
     ("employer_hr", "/people"), ("admin", "/admin/audit"),
     ("admin", "/admin/audit?subject_id={own}"), ("admin", "/admin/audit/people/{own}"),
+    ("officer", "/audit/organisation"), ("admin", "/admin/users"),
 ]
 
 

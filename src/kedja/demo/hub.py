@@ -266,7 +266,7 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
             events.append(("proposed", "proposed", _moment(day), actor_from, "consent recorded"))
         for before, after in pairwise(path):
             day = min(DEMO_DATE, day + timedelta(days=int(rng.integers(3, 40))))
-            note = "the person moved away" if after == "ended" else None
+            note = "personen har flyttat från orten" if after == "ended" else None
             events.append((before, after, _moment(day), actor_to, note))
             if after == "started":
                 hub.enrolments.append(Enrolment(f"E-R{len(hub.referrals) + 1:05d}",
@@ -279,7 +279,7 @@ def _referrals(demo: DemoRegion, consents: list[tuple[str, str, date]], hub: Dem
         referral = Referral(ReferralId(f"R-{len(hub.referrals) + 1:05d}"), PersonId(person),
                             OrganisationId(office), OrganisationId(receiver), events[0][2].date(),
                             opportunity_id=opportunity, state=state, consent_given=consent,
-                            end_reason="the person moved away" if state is ReferralState.ENDED
+                            end_reason="personen har flyttat från orten" if state is ReferralState.ENDED
                             else None)
         item = DemoReferral(referral, "ASF-praktik", tuple(events))
         if _holds_place(path):

@@ -87,7 +87,7 @@ _LICENCES = Column("driving_licences", ValueType.CODE_LIST, False,
                    "Körkortsbehörigheter, åtskilda med semikolon, t.ex. B;C.", ("B", ""),
                    LICENCES, aliases=("körkort",))
 _LANG = Column("languages", ValueType.LANGUAGES, False,
-               "Språk med nivå (CEFR), t.ex. sv:B1;ar:native.", ("sv:native;en:B2", "sv:A2;ar:native"),
+               "Språk med nivå (CEFR), t.ex. `sv:B1;ar:native`.", ("sv:native;en:B2", "sv:A2;ar:native"),
                aliases=("språk",))
 _SKILLS = Column("skills", ValueType.SKILLS, False,
                  "Kompetenser ur taxonomin (namn eller id), åtskilda med semikolon.",
@@ -112,8 +112,8 @@ KINDS: dict[Kind, tuple[Column, ...]] = {
     Kind.PEOPLE: (
         _ID, _NAME, _PNR, _MUN, _LOC,
         Column("status", ValueType.CODE, True,
-               "Läge på arbetsmarknaden: unemployed (arbetslös), outside_labour_force (utanför "
-               "arbetskraften) eller employed (anställd).", ("unemployed", "outside_labour_force"),
+               "Läge på arbetsmarknaden: `unemployed` (arbetslös), `outside_labour_force` (utanför "
+               "arbetskraften) eller `employed` (anställd).", ("unemployed", "outside_labour_force"),
                STATUSES, aliases=("läge", "status_kod")),
         Column("status_since", ValueType.DATE, False, "Sedan när, ÅÅÅÅ-MM-DD.",
                ("2026-03-01", "2025-08-15"), aliases=("sedan",)),

@@ -32,7 +32,7 @@ from kedja.services.people import (
     list_people,
     read_person,
 )
-from kedja.services.region import RegionOverview, region_overview
+from kedja.services.region import RegionOverview, people_and_places, region_overview
 from kedja.services.system import database_health, downgrade_database, prepare_database
 from kedja.services.taxonomy import (
     IMPORT_KINDS,
@@ -86,6 +86,7 @@ __all__ = [
     "occupation_transitions",
     "open_person",
     "pathways_for_person",
+    "people_and_places",
     "person_access_log",
     "person_transitions",
     "prepare_database",

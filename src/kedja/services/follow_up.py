@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,7 @@ from kedja.follow_up import (
 )
 from kedja.follow_up.indicators import FOLLOW_UP_DAYS
 from kedja.follow_up.progression import dimension_changes
-from kedja.services import gate
+from kedja.services import cache, gate
 from kedja.services.referrals import ReferralView, referral_views
 from kedja.store import hub, records, session_scope
 from kedja.store import tables as t
@@ -329,6 +329,10 @@ def _record_keys(engine: Engine, people: set[str]) -> dict[str, int]:
                    "them at the same time", hint="try again")
 
 
+record_keys = _record_keys
+"""The people's record keys for the cell-key method (for other services' published counts)."""
+
+
 def _inputs(engine: Engine, period: Period) -> tuple[list[Participant], list[Outcome],
                                                      list[ProgressAssessment]]:
     # the same rule for every caller: whole months, an open end at the last complete month
@@ -396,10 +400,37 @@ def equal_treatment(engine: Engine, principal: Principal | None, *,
 def indicator_report_tables(engine: Engine, principal: Principal | None, *,
                             period: Period = (None, None)
                             ) -> tuple[list[IndicatorTable], list[IndicatorTable]]:
-    """The indicators and the equal-treatment report, from one read of the data."""
+    """The indicators and the equal-treatment report, from one read of the data.
+
+    Kept in the region cache (:mod:`kedja.services.cache`) under the period and a version of
+    the follow-up data (row counts of enrolments, exits, outcomes and assessments, read in a few
+    milliseconds), so a recorded exit or outcome shows at once while a repeated view costs no
+    recomputation: the dashboard took 1.7 s per view on the demo (bench/bench_pages.py). The
+    published figures are the same either way (the cell-key noise depends on who is counted).
+    """
     _check_aggregates(principal)
-    inputs = _inputs(engine, period)
-    return indicator_report(*inputs), equal_treatment_report(*inputs)
+
+    def compute() -> tuple[list[IndicatorTable], list[IndicatorTable]]:
+        inputs = _inputs(engine, period)
+        return indicator_report(*inputs), equal_treatment_report(*inputs)
+
+    span = parse_period(":".join(d.isoformat() if d else "" for d in period))  # as _inputs reads it
+    key = f"indicator-report:{span[0]}:{span[1]}:{_follow_up_version(engine)}"
+    # the key changes with the data, so the entry may live long (an hour; imports clear it)
+    tables, equality = cache.cached(engine, key, compute, seconds=3600.0)
+    return list(tables), list(equality)  # callers may extend their lists; the cache's stay
+
+
+def _follow_up_version(engine: Engine) -> tuple[int, ...]:
+    """Row counts of the follow-up tables and of people.
+
+    They change whenever a participant, exit, outcome or assessment is added (rows are never
+    deleted but by erasure, which drops the cache).
+    """
+    with engine.connect() as connection:
+        return tuple(int(connection.scalar(select(func.count()).select_from(table)) or 0)
+                     for table in (t.EnrolmentRow, t.ExitRow, t.OutcomeRow,
+                                   t.ProgressAssessmentRow, t.PersonRow))
 
 
 def indicators_export(engine: Engine, principal: Principal | None, *, fmt: str,

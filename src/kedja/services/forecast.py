@@ -66,7 +66,8 @@ Industrial and Corporate Change 22(1), 339–362 (ten tradable jobs, about five 
 FORECAST_CACHE_SECONDS = 6 * 3600.0
 """A forecast changes only when its inputs do, and imports clear the cache; keep it 6 hours."""
 ESTABLISHMENT_MUNICIPALITIES = ("2482", "2580", "2582", "2523", "2584")
-SOURCES = "Källa: Kolada; Källa: SCB (YREG54BAS); Kedja demo region (synthetic employment mix)"
+SOURCES = ("Källa: Kolada; Källa: SCB (YREG54BAS); "
+           "Kedjas demoregion (syntetisk fördelning av de sysselsatta på yrken)")
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,18 @@ def warm_caches(engine: Engine) -> None:
     from kedja.services.chains_views import warm_chain_region
 
     warm_chain_region(engine)  # in the background: /chains shows its progress until it is ready
+    from kedja.services.follow_up import indicator_report_tables
+    from kedja.services.region import people_and_places
+
+    people_and_places(engine)  # the region page's map
+    indicator_report_tables(engine, None)  # the indicators dashboard's default view
+    import threading
+
+    from kedja.services.quality import data_quality
+
+    # the data-quality report reads every record (seconds): in the background, like the chains
+    threading.Thread(target=data_quality, args=(engine,), daemon=True,
+                     name="kedja-warm-quality").start()
 
 
 def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str, dict[str, str]]:

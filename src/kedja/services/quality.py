@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from kedja.core.access import Permission, Principal, require_permission
+from kedja.services import cache
 from kedja.services.matching import reference_date
 from kedja.store import session_scope
 from kedja.store import tables as t
@@ -168,15 +169,29 @@ def _organisations(session: Session) -> KindQuality:
     return quality
 
 
+QUALITY_CACHE_SECONDS = 6 * 3600.0
+"""As the forecast: the report changes when data is loaded, and every import clears the cache;
+the default five minutes made the next viewer wait 11 s (bench/bench_pages.py)."""
+
+
 def data_quality(engine: Engine, principal: Principal | None = None, *,
                  today: date | None = None) -> list[KindQuality]:
     """The quality of every kind of record (counts only).
+
+    Kept in the region cache (:mod:`kedja.services.cache`): it reads every person's record
+    (5–9 s on the demo's 52,000 people, bench/bench_pages.py) and changes only when data is
+    loaded, which drops the cache; other changes show within ``QUALITY_CACHE_SECONDS``.
 
     Raises:
         Forbidden: the principal may not read aggregates.
     """
     if principal is not None:
         require_permission(principal, Permission.READ_AGGREGATES)
+    return cache.cached(engine, f"data-quality:{today}", lambda: _data_quality(engine, today),
+                        seconds=QUALITY_CACHE_SECONDS)
+
+
+def _data_quality(engine: Engine, today: date | None) -> list[KindQuality]:
     with session_scope(engine) as session:
         day = today or reference_date(session)
         return [

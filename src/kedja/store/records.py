@@ -145,7 +145,10 @@ def append_audit(session: Session, entries: Sequence[AuditEntry]) -> None:
 
 
 def _audit_filter(query: Select[Any], *, subject_type: str | None, subject_id: str | None,
-                  actor: str | None, since: datetime | None) -> Select[Any]:
+                  actor: str | None, since: datetime | None,
+                  organisation_id: str | None = None) -> Select[Any]:
+    if organisation_id is not None:
+        query = query.where(t.AuditEntryRow.organisation_id == organisation_id)
     if subject_type is not None:
         query = query.where(t.AuditEntryRow.subject_type == subject_type)
     if subject_id is not None:
@@ -160,10 +163,12 @@ def _audit_filter(query: Select[Any], *, subject_type: str | None, subject_id: s
 def audit_entries(session: Session, *, subject_type: str | None = None,
                   subject_id: str | None = None, actor: str | None = None,
                   since: datetime | None = None, offset: int = 0,
-                  limit: int | None = None) -> list[AuditEntry]:
-    """Audit entries, newest first, filtered by subject, actor and time."""
+                  limit: int | None = None,
+                  organisation_id: str | None = None) -> list[AuditEntry]:
+    """Audit entries, newest first, filtered by subject, actor, organisation and time."""
     query = _audit_filter(select(t.AuditEntryRow), subject_type=subject_type,
-                          subject_id=subject_id, actor=actor, since=since)
+                          subject_id=subject_id, actor=actor, since=since,
+                          organisation_id=organisation_id)
     query = query.order_by(t.AuditEntryRow.id.desc()).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -175,11 +180,12 @@ def audit_entries(session: Session, *, subject_type: str | None = None,
 
 def count_audit_entries(session: Session, *, subject_type: str | None = None,
                         subject_id: str | None = None, actor: str | None = None,
-                        since: datetime | None = None) -> int:
+                        since: datetime | None = None,
+                        organisation_id: str | None = None) -> int:
     """How many audit entries match the filters."""
     query = _audit_filter(select(func.count()).select_from(t.AuditEntryRow),
                           subject_type=subject_type, subject_id=subject_id, actor=actor,
-                          since=since)
+                          since=since, organisation_id=organisation_id)
     return int(session.scalar(query) or 0)
 
 

@@ -6,11 +6,13 @@ the same figures in a table for readers who cannot see the chart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kedja.core.geography import Municipality
 
-__all__ = ["REACH_BANDS", "choropleth_spec", "population_chart", "reach_band", "reach_map"]
+__all__ = ["REACH_BANDS", "choropleth_spec", "count_map", "indicator_chart", "population_chart",
+           "reach_band", "reach_map"]
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
@@ -53,6 +55,85 @@ def population_chart(municipalities: list[Municipality], *, title: str, x_title:
                    "legend": {"labelColor": "#1b1f24", "titleColor": "#1b1f24"},
                    "title": {"color": "#1b1f24"}},
     }
+
+
+INK = {"axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": "#1b1f24",
+               "titleColor": "#1b1f24", "tickColor": "#4a5560", "domainColor": "#4a5560"},
+       "legend": {"labelColor": "#1b1f24", "titleColor": "#1b1f24"},
+       "title": {"color": "#1b1f24"}, "view": {"stroke": None}}
+"""Dark labels: Vega's default grey fails WCAG contrast on white."""
+
+
+def indicator_chart(rows: list[tuple[str, float]], *, title: str, value_title: str,
+                    row_title: str, share: bool) -> dict[str, Any]:
+    """A horizontal bar chart of one published indicator table: one bar per shown row.
+
+    ``rows`` are (name, value) pairs of the figures already published in the table beside the
+    chart (suppressed cells are left out, as the table shows them as "·"); ``share`` formats
+    the axis as a percentage.
+
+    Examples:
+        >>> spec = indicator_chart([("Luleå", 0.42), ("Boden", 0.3)], title="t",
+        ...                        value_title="v", row_title="r", share=True)
+        >>> spec["data"]["values"][0], spec["encoding"]["x"]["axis"]["format"]
+        ({'row': 'Luleå', 'value': 0.42}, '.0%')
+    """
+    return {
+        "$schema": SCHEMA, "title": title, "description": title,
+        "width": "container", "height": {"step": 16},
+        "data": {"values": [{"row": name, "value": value} for name, value in rows]},
+        "mark": {"type": "bar", "tooltip": True, "color": "#0b4f6c"},
+        "encoding": {
+            "y": {"field": "row", "type": "nominal", "sort": None, "title": row_title},
+            "x": {"field": "value", "type": "quantitative", "title": value_title,
+                  "axis": {"format": ".0%" if share else ",d"}},
+        },
+        "config": INK,
+    }
+
+
+def count_map(counts: Mapping[str, int | None], boundaries: dict[str, Any], *,
+              names: Mapping[str, str], title: str, legend: str, area_title: str = "",
+              points: list[dict[str, Any]] | None = None, point_legend: str = "",
+              point_title: str = "") -> dict[str, Any]:
+    """A map of municipalities shaded by a count, optionally with sized points on top.
+
+    A count of ``None`` (hidden by the disclosure control) is drawn grey; points are e.g. the
+    places offered at each municipality's seat, sized by their number.
+
+    Examples:
+        >>> shape = {"type": "Polygon", "coordinates": [[[20, 65], [20, 66], [21, 66], [20, 65]]]}
+        >>> geo = {"features": [{"type": "Feature", "properties": {"code": "2580"},
+        ...                      "geometry": shape}]}
+        >>> spec = count_map({"2580": 12}, geo, names={"2580": "Luleå"}, title="t", legend="l")
+        >>> spec["layer"][0]["data"]["values"][0]["properties"]["count"]
+        12
+    """
+    features = [{**f, "properties": {"code": f["properties"]["code"],
+                                     "name": names.get(f["properties"]["code"], f["properties"]["code"]),
+                                     "count": counts.get(f["properties"]["code"])}}
+                for f in boundaries["features"]]
+    layers: list[dict[str, Any]] = [
+        {"data": {"values": features, "format": {"type": "json"}},
+         "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+         "encoding": {
+             "color": {"condition": {"test": "datum.properties.count === null", "value": "#c8ccd0"},
+                       "field": "properties.count", "type": "quantitative", "title": legend,
+                       "scale": {"scheme": "blues"}},
+             "tooltip": [{"field": "properties.name", "title": area_title or legend},
+                         {"field": "properties.count", "title": legend, "format": ",d"}]}}]
+    if points:
+        layers.append({
+            "data": {"values": points},
+            "mark": {"type": "circle", "color": "#b5562f", "opacity": 0.85, "stroke": "#1b1f24",
+                     "strokeWidth": 0.5, "tooltip": True},
+            "encoding": {"longitude": {"field": "lon", "type": "quantitative"},
+                         "latitude": {"field": "lat", "type": "quantitative"},
+                         "size": {"field": "count", "type": "quantitative", "title": point_legend},
+                         "tooltip": [{"field": "name", "title": point_title or point_legend},
+                                     {"field": "count", "title": point_legend}]}})
+    return {"$schema": SCHEMA, "title": title, "description": title, "width": "container",
+            "height": 520, "projection": {"type": "mercator"}, "layer": layers, "config": INK}
 
 
 def choropleth_spec(scores: dict[str, dict[str, Any]], boundaries: dict[str, Any], *,

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kedja.core.errors import KedjaError
 
 __all__ = ["API_PREFIXES", "PROBLEM_MEDIA_TYPE", "ErrorBody", "ErrorResponse",
-           "install_error_handlers", "is_api_path"]
+           "install_error_handlers", "is_api_path", "is_download_path"]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -40,6 +40,22 @@ def is_api_path(path: str) -> bool:
         (True, False)
     """
     return path.startswith(API_PREFIXES)
+
+
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".json", ".zip")
+
+
+def is_download_path(path: str) -> bool:
+    """Whether a page path answers with a file: its errors are problem details, never a page.
+
+    A refused download must not answer 200 with the sign-in page (a script saving the answer
+    would store HTML as the file), so an anonymous request gets 401 instead of the redirect.
+
+    Examples:
+        >>> is_download_path("/admin/audit.csv"), is_download_path("/admin/audit")
+        (True, False)
+    """
+    return path.endswith(DOWNLOAD_SUFFIXES)
 
 
 class ErrorBody(BaseModel):
@@ -89,7 +105,8 @@ def install_error_handlers(app: FastAPI, page_error: PageError | None = None) ->
     """
 
     def answer(request: Request, status: int, body: ErrorBody) -> Response:
-        if page_error is not None and not is_api_path(request.url.path):
+        path = request.url.path
+        if page_error is not None and not is_api_path(path) and not is_download_path(path):
             return page_error(request, status, body)
         response = _respond(status, body.model_dump(), request.url.path)
         if status == 401:

@@ -12,21 +12,25 @@ Examples:
     '1\xa0234\xa0567'
     >>> format_share(0.2049, "en"), format_share(0.2049, "sv")
     ('20.5%', '20,5\xa0%')
+    >>> format_decimal_places(0.8912, "sv"), format_day("2026-11-30", "sv")
+    ('0,89', '30 nov. 2026')
 """
 
 from __future__ import annotations
 
 import contextvars
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from io import BytesIO
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -34,9 +38,14 @@ __all__ = [
     "choose_locale",
     "current_locale",
     "format_date",
+    "format_day",
+    "format_decimal_places",
+    "format_moment",
     "format_number",
     "format_share",
     "gettext",
+    "install_filters",
+    "literal_markup",
     "ngettext",
     "use_locale",
 ]
@@ -111,3 +120,61 @@ def format_date(value: date | str | None, locale: str | None = None) -> str:
         return "–"
     day = date.fromisoformat(value) if isinstance(value, str) else value
     return babel_format_date(day, format="long", locale=BABEL_LOCALES[locale or current_locale()])
+
+
+def format_decimal_places(value: float | None, locale: str | None = None, places: int = 2) -> str:
+    """A number rounded to ``places`` decimals (``0,89`` in Swedish); ``–`` for missing."""
+    if value is None:
+        return "–"
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, pattern, locale=BABEL_LOCALES[locale or current_locale()])
+
+
+def format_day(value: date | str | None, locale: str | None = None) -> str:
+    """A date in the locale's short running-text style (``30 nov. 2026`` in Swedish)."""
+    if value is None or value == "":
+        return "–"
+    day = value.date() if isinstance(value, datetime) else value
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return babel_format_date(day, format="medium", locale=BABEL_LOCALES[locale or current_locale()])
+
+
+def format_moment(value: datetime | None, locale: str | None = None) -> str:
+    """A time stamp to the minute (``30 nov. 2026 14:05`` in Swedish); ``–`` for missing.
+
+    Examples:
+        >>> format_moment(datetime(2026, 11, 30, 14, 5, 9), "sv")
+        '30 nov. 2026 14:05'
+    """
+    if value is None:
+        return "–"
+    return babel_format_datetime(value, "d MMM y HH:mm", tzinfo=None,
+                                 locale=BABEL_LOCALES[locale or current_locale()])
+
+
+def install_filters(filters: dict[str, object]) -> None:
+    """Register the formatting helpers as Jinja filters, all in the current locale.
+
+    ``{{ x|number }}``, ``{{ x|decimal }}`` (two places; ``decimal(1)`` for one),
+    ``{{ x|percent }}``, ``{{ d|day }}``, ``{{ t|moment }}`` and ``{{ text|literal }}``.
+    """
+
+    def decimal(value: float | None, places: int = 2) -> str:
+        return format_decimal_places(value, places=places)
+
+    filters.update({"number": format_number, "decimal": decimal, "percent": format_share,
+                    "day": format_day, "moment": format_moment, "literal": literal_markup})
+
+
+def literal_markup(text: str | None) -> Markup:
+    """Help text with its `back-quoted` literal values as ``<code>``, the rest escaped.
+
+    The literal values are what one types in a file or at the command line.
+
+    Examples:
+        >>> str(literal_markup("status: `unemployed` <b>"))
+        'status: <code>unemployed</code> &lt;b&gt;'
+    """
+    parts = str(text or "").split("`")
+    return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>%s</code>") % p
+                           for i, p in enumerate(parts))

@@ -54,7 +54,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in (
      "skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-01"),
     (r"^'(.+)' is not a language with a level$", "'\\1' är inget språk med nivå"),
     (r"^write code:level, e\.g\. sv:B1;ar:native \(levels A1–C2 or native\)$",
-     "skriv kod:nivå, t.ex. sv:B1;ar:native (nivåer A1–C2 eller native)"),
+     "skriv kod:nivå, t.ex. `sv:B1;ar:native` (nivåer A1–C2 eller `native`)"),
     (r"^is not a personal identity number \(10 or 12 digits\)$",
      "är inget personnummer (10 eller 12 siffror)"),
     (r"^holds no valid birth date$", "innehåller inget giltigt födelsedatum"),
@@ -94,10 +94,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in (
     (r"^use SSYK 2012 codes from the template's list.+$", "använd SSYK 2012-koder ur mallens lista"),
     (r"^courses leading to no known occupation$", "utbildningar som inte leder till något känt yrke"),
     (r"^give leads_to as SSYK 2012 codes from the template's list$",
-     "ange leads_to som SSYK 2012-koder ur mallens lista"),
+     "ange `leads_to` som SSYK 2012-koder ur mallens lista"),
     (r"^organisations without a user account$", "organisationer utan användarkonto"),
     (r"^create accounts with kedja users add for those that will sign in$",
-     "skapa konton (kedja users add) för dem som ska logga in"),
+     "skapa konton (`kedja users add`) för dem som ska logga in"),
 )]
 
 

@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from kedja import services
 from kedja.core.access import Permission, is_permitted
-from kedja.services import SignedIn
+from kedja.services import SignedIn, audit
+from kedja.services.forecast_collaboration import region_boundaries
 from kedja.web import assets, charts, i18n
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorBody
@@ -47,6 +48,7 @@ def _json_script(value: Any) -> Markup:
 
 
 environment.filters["json_script"] = _json_script
+i18n.install_filters(environment.filters)  # number, decimal, percent, day, moment (sv-SE first)
 
 
 def render(request: Request, name: str, context: dict[str, Any], *,
@@ -56,8 +58,12 @@ def render(request: Request, name: str, context: dict[str, Any], *,
     locale = i18n.choose_locale(requested, request.cookies.get(LANG_COOKIE))
     i18n.use_locale(locale)
     signed: SignedIn | None = getattr(request.state, "signed_in", None)
+    org = signed.principal.organisation_id if signed is not None else None
+    engine = getattr(request.app.state, "engine", None)
     response = templates.TemplateResponse(request, name, {
         "locale": locale, "signed": signed, "missing_assets": assets.missing_vendor_files(),
+        "organisation_name": audit.organisation_names(engine, [org]).get(org or "")
+        if org and engine is not None else None,
         "can": (lambda p: signed is not None and is_permitted(signed.principal, p)),
         "oidc_label": getattr(request.app.state, "oidc_label", None),
         **context}, status_code=status_code)
@@ -88,9 +94,21 @@ def region_page(request: Request, engine: EngineDep, _anyone: PublicDep) -> HTML
         overview.municipalities, title=i18n.gettext("Population by municipality"),
         x_title=i18n.gettext("Population"), y_title=i18n.gettext("Municipality"),
         county_title=i18n.gettext("County"), county_names=county_names)
+    spread = services.people_and_places(engine)
+    names: dict[str, str] = {m.code: m.name for m in overview.municipalities}
+    _ = i18n.gettext
+    places = [{"name": m.name, "lat": m.seat.lat, "lon": m.seat.lon,
+               "count": spread.places.get(m.code, 0)} for m in overview.municipalities
+              if spread.places.get(m.code)]
+    map_spec = charts.count_map(
+        spread.job_seekers, region_boundaries(), names=names,
+        title=_("Job seekers and places per municipality"), legend=_("Job seekers"),
+        area_title=_("Municipality"), points=places, point_legend=_("Places"),
+        point_title=_("Municipality")) if overview.municipalities else None
     return render(request, "region.html", {
         "active": "region", "overview": overview, "county_names": county_names,
         "area_names": {a.code: a.name for a in overview.areas}, "chart_spec": spec,
+        "map_spec": map_spec, "spread": spread,
     })
 
 
@@ -108,8 +126,26 @@ def audit_page(request: Request, engine: EngineDep, signed: AuditReader,
     """The audit log for administrators, filtered by subject or actor."""
     result = services.audit_page(engine, signed.principal, subject_id=subject_id or None,
                                  actor=actor or None, page=page)
-    return render(request, "audit.html", {"active": "audit", "result": result,
-                                          "subject_id": subject_id or "", "actor": actor or ""})
+    return render(request, "audit.html", {
+        "active": "audit", "result": result, "subject_id": subject_id or "", "actor": actor or "",
+        "organisation_names": audit.organisation_names(engine, (e.organisation_id or ""
+                                                                for e in result.items))})
+
+
+@router.get("/audit/organisation", response_class=HTMLResponse)
+def organisation_log_page(request: Request, engine: EngineDep, signed: PeopleReader,
+                          subject_id: Annotated[str | None, Query(max_length=255)] = None,
+                          page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
+    """The reads and changes of people's records made by the user's own organisation."""
+    result = audit.organisation_reads(engine, signed.principal, subject_id=subject_id or None,
+                                      page=page)
+    return render(request, "audit_organisation.html", {
+        "active": "audit", "result": result, "subject_id": subject_id or "",
+        "organisation_name": audit.organisation_names(
+            engine, [signed.principal.organisation_id or ""]).get(
+            signed.principal.organisation_id or "", signed.principal.organisation_id),
+        "organisation_names": audit.organisation_names(engine, [signed.principal.organisation_id
+                                                                or ""])})
 
 
 @router.get("/admin/audit.csv")
@@ -128,8 +164,10 @@ def person_log_page(request: Request, engine: EngineDep, signed: AuditReader,
                     person_id: str) -> HTMLResponse:
     """A person's access log, for a GDPR access request."""
     entries = services.person_access_log(engine, signed.principal, person_id)
-    return render(request, "person_log.html", {"active": "audit", "person_id": person_id,
-                                               "entries": entries})
+    return render(request, "person_log.html", {
+        "active": "audit", "person_id": person_id, "entries": entries,
+        "organisation_names": audit.organisation_names(engine, (e.organisation_id or ""
+                                                                for e in entries))})
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -138,4 +176,6 @@ def users_page(request: Request, engine: EngineDep,
                ) -> HTMLResponse:
     """The accounts, their organisations and roles (no secrets), for administrators."""
     users = services.list_users(engine, actor=signed.principal)
-    return render(request, "users.html", {"active": "users", "users": users})
+    return render(request, "users.html", {
+        "active": "users", "users": users,
+        "organisation_names": audit.organisation_names(engine, (u.organisation_id for u in users))})

@@ -50,6 +50,30 @@ def chains_page(request: Request, engine: EngineDep, signed: Reader) -> HTMLResp
     return render(request, "chains.html", context)
 
 
+STEP_SAME = ("occupation_code", "occupation_name", "open_post", "course_id", "course_title", "weeks",
+             "from", "to", "cost_sek")
+"""What makes two of an employee's steps the same step to the reader (only the post differs)."""
+
+
+def grouped_steps(steps: list[dict[str, object]]) -> list[tuple[dict[str, object], int]]:
+    """An employee's steps, identical ones shown once with how many posts they lead to.
+
+    Identical: the same course to the same occupation, only the post differing. A step in the
+    region's plan stands for its group.
+
+    Examples:
+        >>> a = {"occupation_name": "x", "course_id": "c", "position": 1, "in_region_plan": False}
+        >>> [(s["position"], n) for s, n in grouped_steps([a, {**a, "position": 2,
+        ...                                                    "in_region_plan": True}])]
+        [(2, 2)]
+    """
+    groups: dict[tuple[object, ...], list[dict[str, object]]] = {}
+    for step in steps:
+        groups.setdefault(tuple(step.get(k) for k in STEP_SAME), []).append(step)
+    return [(next((s for s in same if s.get("in_region_plan")), same[0]), len(same))
+            for same in groups.values()]
+
+
 @router.get("/chains/employer", response_class=HTMLResponse)
 def employer_page(request: Request, engine: EngineDep, signed: Planner,
                   organisation_id: OrganisationQuery = None) -> HTMLResponse:
@@ -57,7 +81,8 @@ def employer_page(request: Request, engine: EngineDep, signed: Planner,
     plan = planner.employer_chain_plan(engine, signed.principal, organisation_id, wait=False)
     if request.headers.get("HX-Request"):
         return _progress(request, bool(plan["ready"]), plan)
-    return render(request, "chains_employer.html", {"active": "chains", "plan": plan})
+    return render(request, "chains_employer.html", {"active": "chains", "plan": plan,
+                                                    "grouped_steps": grouped_steps})
 
 
 @router.post("/chains/employer/plans")

@@ -140,8 +140,10 @@ def report_page(request: Request, engine: EngineDep,
                 scenario: str = "as_announced") -> HTMLResponse:
     """Show the printable regional report: outlook, scenarios, municipalities, largest gaps."""
     report = exports.regional_report(engine, scenario)
+    labels = {s["name"]: s["label"] for s in forecasting.list_scenarios()}
     return render(request, "forecast_report.html", {
-        "active": "forecast", "scenario": scenario, **report})
+        "active": "forecast", "scenario": scenario,
+        "scenario_label": labels.get(scenario, scenario), **report})
 
 
 @router.get("/forecast", response_class=HTMLResponse, response_model=None)

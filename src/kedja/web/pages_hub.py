@@ -12,18 +12,23 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Engine
 
+from kedja import services
 from kedja.core.access import Permission
 from kedja.core.directory import PostingKind, ServiceCategory
 from kedja.core.errors import InvalidInput
 from kedja.core.journeys import ReferralState
 from kedja.core.organisations import OrganisationKind
-from kedja.services import SignedIn, follow_up, hub, referrals
+from kedja.follow_up import IndicatorTable
+from kedja.services import SignedIn, audit, follow_up, hub, referrals
+from kedja.services import forecast_collaboration as collaboration
 from kedja.services.case_file import TARGET_KINDS, referral_targets
 from kedja.services.caseload import municipality_names
 from kedja.services.referral_lists import referral_list
+from kedja.web import charts, i18n
 from kedja.web.deps import EngineDep
-from kedja.web.pages import render
+from kedja.web.pages import LANG_COOKIE, render
 from kedja.web.security import PublicDep, require
 
 __all__ = ["router"]
@@ -45,9 +50,21 @@ def directory_page(request: Request, engine: EngineDep, _anyone: PublicDep,
                    category: Annotated[ServiceCategory | None, Query()] = None) -> HTMLResponse:
     """The region's actors: what ASFs sell and their places, providers' courses, needs."""
     entries = hub.directory_entries(engine, kind=kind, category=category)
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.organisation.municipality_code] = counts.get(e.organisation.municipality_code, 0) + 1
+    names: dict[str, str] = {m.code: m.name for m in services.region_overview(engine).municipalities}
+    i18n.use_locale(i18n.choose_locale(request.query_params.get("lang"),
+                                       request.cookies.get(LANG_COOKIE)))
+    _ = i18n.gettext
+    spec = charts.count_map(counts, collaboration.region_boundaries(), names=names,
+                            title=_("Actors per municipality"), legend=_("Actors"),
+                            area_title=_("Municipality"))
     return render(request, "directory.html", {
         "active": "directory", "entries": entries, "kind": kind, "category": category,
-        "kinds": list(OrganisationKind), "categories": list(ServiceCategory)})
+        "kinds": list(OrganisationKind), "categories": list(ServiceCategory),
+        "map_spec": spec, "municipality_counts": sorted(
+            ((names.get(code, code), n) for code, n in counts.items()), key=lambda x: (-x[1], x[0]))})
 
 
 @router.get("/directory/{organisation_id}", response_class=HTMLResponse)
@@ -181,9 +198,10 @@ def referral_state_form(engine: EngineDep, signed: ReferralWorker, referral_id: 
 def journey_page(request: Request, engine: EngineDep, signed: PeopleReader,
                  person_id: str) -> HTMLResponse:
     """A person's journey across organisations (an audited read)."""
+    journey = follow_up.person_journey(engine, signed.principal, person_id)
     return render(request, "journey.html", {
-        "active": "people", "journey": follow_up.person_journey(engine, signed.principal,
-                                                                person_id)})
+        "active": "people", "journey": journey, "organisation_names": audit.organisation_names(
+            engine, (e.organisation_id for e in journey.enrolments))})
 
 
 @router.get("/indicators", response_class=HTMLResponse)
@@ -197,6 +215,33 @@ def indicators_page(request: Request, engine: EngineDep, signed: AggregateReader
             "active": "indicators", "period": period or "", "tables": [], "equality": [],
             "period_error": True}, status_code=422)
     tables, equality = follow_up.indicator_report_tables(engine, signed.principal, period=span)
+    row_names = _indicator_row_names(engine, tables + equality)
+    i18n.use_locale(i18n.choose_locale(request.query_params.get("lang"),
+                                       request.cookies.get(LANG_COOKIE)))
     return render(request, "indicators.html", {
         "active": "indicators", "period": period or "", "tables": tables,
-        "equality": equality})
+        "equality": equality, "row_names": row_names,
+        "charts": {f"{x.indicator}-{x.breakdown}": _indicator_chart(x, row_names)
+                   for x in tables + equality}})
+
+
+def _indicator_row_names(engine: Engine, tables: list[IndicatorTable]) -> dict[str, str]:
+    """Names for the rows that are codes: municipalities and organisations."""
+    codes = {r for x in tables if x.breakdown in ("municipality", "organisation") for r in x.rows}
+    names = audit.organisation_names(engine, codes)
+    names.update({m.code: m.name for m in services.region_overview(engine).municipalities
+                  if m.code in codes})
+    return names
+
+
+def _indicator_chart(table: IndicatorTable, row_names: dict[str, str]) -> dict[str, object]:
+    """The table's published figures as bars: the derived value per row, else the row total."""
+    _ = i18n.gettext
+    share = bool(table.value_name and table.value_name.startswith("share"))
+    figures = table.values if table.value_name else table.published.row_totals
+    rows = [(row_names.get(r) or _(r), float(v)) for r, v in zip(table.rows, figures, strict=False)
+            if v is not None]
+    value_title = _(table.value_name) if table.value_name else _("Total")
+    return charts.indicator_chart(rows, title=f"{_(table.indicator)} · {_(table.breakdown)}",
+                                  value_title=value_title, row_title=_(table.breakdown),
+                                  share=share)
