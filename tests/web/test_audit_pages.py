@@ -34,7 +34,7 @@ def test_an_organisation_sees_its_own_reads_of_people_and_no_others(web_engine: 
     page = officer.get("/audit/organisation")  # type: ignore[attr-defined]
     assert page.status_code == 200 and person_id in page.text
     assert "Arbetsförmedlingen" in page.text and "Läste en uppgift" in page.text
-    assert "Handläggning" in page.text and "case_management" not in page.text
+    assert "ärendehandläggning" in page.text and "case_management" not in page.text
     hr = signed_in_client(app, DEMO_USERS["employer_hr"])
     own = hr.get("/audit/organisation").text  # type: ignore[attr-defined]
     assert "Arbetsförmedlingen" not in own  # never another organisation's entries

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -29,3 +31,11 @@ def test_every_message_has_a_swedish_translation() -> None:
     assert len(ids) > 80
     missing = sorted(m for m in ids if not (catalog.get(m) and catalog.get(m).string))
     assert not missing, f"add Swedish for: {missing}"
+
+
+def test_no_message_is_translated_twice() -> None:
+    """A second entry for the same id is silently ignored by the reader: the first one wins."""
+    for locale in ("sv", "en"):
+        text = (WEB / "locale" / locale / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+        ids = Counter(re.findall(r'^msgid "((?:[^"\\]|\\.)+)"$', text, flags=re.M))
+        assert not [m for m, n in ids.items() if n > 1], f"{locale}: one entry per message id"
