@@ -61,7 +61,7 @@ match_app = typer.Typer(help="Allocate the region's places; calibrate the score'
 def match(
     ctx: typer.Context,
     db: DbOption = None,
-    scenario: Annotated[str, typer.Option(help="A name for this run.")] = "baseline",
+    scenario: Annotated[str, typer.Option(help="A name for this run.")] = "huvudkörning",
     long_term_priority: Annotated[float, typer.Option(
         help="Priority weight (≥ 1) for people unemployed a year or more.")] = 1.0,
     band: BandOption = None,

@@ -69,7 +69,7 @@ def _run(engine: Engine, job_id: str, work: Callable[[Callable[[str, float], Non
                 finished=datetime.now(UTC))
 
 
-def start_allocation_job(engine: Engine, principal: Principal, *, scenario: str = "baseline",
+def start_allocation_job(engine: Engine, principal: Principal, *, scenario: str = "huvudkörning",
                          long_term_priority: float = 1.0, band: str | None = None) -> JobStatus:
     """Queue a region-wide allocation run and start it in the background; audited.
 

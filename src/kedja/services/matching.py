@@ -248,7 +248,7 @@ def _groups(protected: dict[str, ProtectedAttributes], today: date) -> dict[str,
     }
 
 
-def run_allocation(engine: Engine, *, scenario: str = "baseline", long_term_priority: float = 1.0,
+def run_allocation(engine: Engine, *, scenario: str = "huvudkörning", long_term_priority: float = 1.0,
                    band: str | None = None, band_floor: float = 0.8,
                    band_time_limit: float = 60.0, principal: Principal | None = None,
                    travel_matrix: Path | None = None, cluster: str | None = None,

@@ -35,7 +35,7 @@ class ChainSimulationJobRequest(BaseModel):
 class AllocationJobRequest(BaseModel):
     """Parameters of a background allocation run."""
 
-    scenario: str = Field("baseline", max_length=64)
+    scenario: str = Field("huvudkörning", max_length=64)
     long_term_priority: float = Field(1.0, ge=1.0, le=10.0)
     band: Literal["gender", "age_band", "born_abroad", "disability"] | None = None
 

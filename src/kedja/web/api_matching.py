@@ -68,7 +68,7 @@ class AllocationList(BaseModel):
 class AllocationRequest(BaseModel):
     """Parameters of an allocation run."""
 
-    scenario: str = "baseline"
+    scenario: str = "huvudkörning"
     long_term_priority: float = 1.0
     band: Literal["gender", "age_band", "born_abroad", "disability"] | None = None
     band_floor: float = Field(0.8, ge=0.0, le=1.0)

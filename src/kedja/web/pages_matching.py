@@ -57,7 +57,7 @@ def allocations_page(request: Request, engine: EngineDep, signed: AggregateReade
 
 @router.post("/allocations")
 def run_allocation_form(engine: EngineDep, signed: Allocator,
-                        scenario: Annotated[str, Form(min_length=1, max_length=64)] = "baseline",
+                        scenario: Annotated[str, Form(min_length=1, max_length=64)] = "huvudkörning",
                         band: Annotated[str, Form(max_length=32)] = "") -> RedirectResponse:
     """Start the allocation as a background job (with a band if one is chosen); follow it."""
     status = jobs.start_allocation_job(engine, signed.principal, scenario=scenario,
