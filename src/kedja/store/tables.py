@@ -666,6 +666,15 @@ class SignInFailureRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class CacheGenerationRow(Base):
+    """How often the region's derived data has changed: every server process drops its cached
+    results when the number it last saw is behind (``kedja.services.cache``)."""
+
+    __tablename__ = "cache_generations"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # Reliability (issue 9): long jobs run in the background, with their progress -----------------
 
 
