@@ -9,7 +9,8 @@ holds its own session), and lets each loop over the pages its role uses for ``--
 pausing ``--think`` seconds on average between requests as a person reading a page does
 (``--think 0`` turns it into a stress test). Prints throughput and p50/p95/p99 latency
 in total and per page, the CPU the server processes used (per request) and the CPU this load
-generator used (one process, asyncio and httpx: it runs apart from the server). The target is p95 under 200 ms on the region and pathway pages.
+generator used (one process, asyncio and httpx: it runs apart from the server). The target
+is p95 under 200 ms on the region and pathway pages.
 PostgreSQL runs use a fresh database on ``KEDJA_BENCH_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/test``), dropped afterwards.
 """

@@ -437,8 +437,11 @@ def _pair_rules(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.n
 
 def _entry_pairs(data: ScoringInput, group: np.ndarray, reach: _Reach, locality: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The feasible pairs of the block with its short list: local row, local column, minutes and
-    on-site minutes, row-major; the grid is checked whole, as every person meets every entry."""
+    """The feasible pairs of the block with its short list, row-major.
+
+    Local row, local column, minutes and on-site minutes of each; the grid is checked whole,
+    as every person of the block meets every entry step.
+    """
     o = data.opportunities
     columns = reach.entry
     opps = reach.cols[columns]
