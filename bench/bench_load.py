@@ -142,7 +142,7 @@ async def user(client: httpx.AsyncClient, people: list[str], role: str, until: f
                     continue
                 path = path.format(person=rng.choice(people))
             started = time.perf_counter()
-            answer = await client.get(path)
+            answer = await client.get(path, follow_redirects=True)  # as a browser: /forecast → its page
             times[name].append(time.perf_counter() - started)
             if answer.status_code != 200:
                 errors[f"{name} {answer.status_code}"] += 1

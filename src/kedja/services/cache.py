@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = ["GENERATION_SECONDS", "cached", "enabled", "invalidate", "peek"]
@@ -78,8 +78,8 @@ def _bump_generation(engine: Engine) -> None:
                 t.CacheGenerationRow.name == _GENERATION).values(
                 generation=t.CacheGenerationRow.generation + 1)).rowcount
             if not done:
-                connection.execute(t.CacheGenerationRow.__table__.insert().values(
-                    name=_GENERATION, generation=1))
+                connection.execute(insert(t.CacheGenerationRow).values(name=_GENERATION,
+                                                                       generation=1))
     except SQLAlchemyError:  # a database without the table: only this process is told
         return
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, inspect, or_, select, text
+from sqlalchemy import Select, func, insert, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from kedja.core.access import ACTIVE_REFERRAL_STATES, Grant, GrantBasis
@@ -194,8 +194,8 @@ def append_audit(session: Session, entries: Sequence[AuditEntry]) -> None:
     """Append entries to the audit log (never updated, never deleted)."""
     if not entries:
         return
-    # a Core insert: the ORM's bulk path costs more than the write on every audited page
-    session.execute(t.AuditEntryRow.__table__.insert(), [
+    # on the session's connection: the ORM's bulk path costs more than the write on every page
+    session.connection().execute(insert(t.AuditEntryRow), [
         {"at": e.at, "actor": e.actor, "organisation_id": e.organisation_id,
          "action": e.action.value, "subject_type": e.subject_type, "subject_id": e.subject_id,
          "purpose": e.purpose}

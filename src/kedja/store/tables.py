@@ -667,8 +667,12 @@ class SignInFailureRow(Base):
 
 
 class CacheGenerationRow(Base):
-    """How often the region's derived data has changed: every server process drops its cached
-    results when the number it last saw is behind (``kedja.services.cache``)."""
+    """How often derived data has changed, shared by every server process.
+
+    ``region``: a process drops its cached region-wide results when the number it last saw is
+    behind (``kedja.services.cache``); ``grants``: counted up by triggers on consents, referrals
+    and people (``kedja.store.records.organisation_grants``).
+    """
 
     __tablename__ = "cache_generations"
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
