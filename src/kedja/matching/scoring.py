@@ -162,7 +162,7 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
     rows = np.arange(len(data.people.ids)) if people is None else np.asarray(people)
     workers = workers or min(2, os.cpu_count() or 1)
     jobs = list(_block_jobs(data, rows))
-    context = _Context(data)
+    context = _Context(data, thin=rows.size >= THIN_FROM)
     if workers > 1 and len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             scored = list(pool.map(lambda job: _score_block(context, *job), jobs))
@@ -183,6 +183,10 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
 
 
 BLOCK = 512
+THIN_FROM = 2_000
+"""People from which a run first classifies people and opportunities by their hard-constraint
+attributes (``_attribute_classes``): for one person (a pathway page) the sort of every
+opportunity costs more than it saves."""
 """People of one locality scored together (the short list is drawn for each such block)."""
 REACHES_KEPT = 8
 """Reaches (columns and their matrices) kept for the next blocks; a few suffice, since blocks
@@ -227,14 +231,18 @@ class _Reach:
 class _Context:
     """The scoring input with per-opportunity derived arrays and a cache of reaches."""
 
-    def __init__(self, data: ScoringInput) -> None:
+    def __init__(self, data: ScoringInput, *, thin: bool = True) -> None:
         self.data = data
         o = data.opportunities
         self.need = np.diff(o.required.indptr).astype(np.float32)
         self.merit_n = np.diff(o.merit.indptr).astype(np.float32)
         self.on_site_share = 1.0 - o.remote
         self.wholly_remote = o.remote >= 0.99
-        self.profile, self.demand, self.allowed = _attribute_classes(data)
+        # the attribute classes cost a sort of every opportunity: worth it for many people only
+        self.allowed: np.ndarray | None = None
+        self.demand = np.zeros(len(o.ids), dtype=np.int64)
+        if thin:
+            self.profile, self.demand, self.allowed = _attribute_classes(data)
         self.reaches: dict[tuple[int, float], _Reach] = {}
         self.lock = threading.Lock()
 
@@ -316,10 +324,11 @@ def _pairs(context: _Context, group: np.ndarray, reach: _Reach, similar: np.ndar
     opportunity's licence, language, hours, adaptation or schooling terms, dropped at once.
     """
     data, p = context.data, context.data.people
-    profile = context.profile[group]
+    allowed = context.allowed
+    profile = context.profile[group] if allowed is not None else group
 
     def admissible(matrix: sp.csr_matrix) -> sp.csr_matrix:
-        return _admissible(matrix, profile, reach.demand, context.allowed)
+        return matrix if allowed is None else _admissible(matrix, profile, reach.demand, allowed)
 
     skills = p.skills[group]
     covered = admissible(skills @ reach.required)
