@@ -8,7 +8,9 @@ free loopback port, signs ``--users`` virtual users in (spread over the demo acc
 holds its own session), and lets each loop over the pages its role uses for ``--seconds``,
 pausing ``--think`` seconds on average between requests as a person reading a page does
 (``--think 0`` turns it into a stress test). Prints throughput and p50/p95/p99 latency
-in total and per page. The target is p95 under 200 ms on the region and pathway pages.
+in total and per page, the CPU the server processes used (per request) and the CPU this load
+generator used (one process, asyncio and httpx: it runs apart from the server). The target
+is p95 under 200 ms on the region and pathway pages.
 PostgreSQL runs use a fresh database on ``KEDJA_BENCH_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/test``), dropped afterwards.
 """
@@ -32,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psutil
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -59,6 +62,12 @@ PAGES = {  # role: (page name, path template) it visits; {person} is one of its 
 }
 
 
+SETTLE_LIMIT = 240.0
+"""Seconds to wait at most for the server's background warm-up (the chain plan) to finish."""
+IDLE_CORES = 0.2
+"""Server CPU (cores) below which it counts as idle, so the measured load is the users'."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,7 +91,7 @@ def postgres_database() -> Iterator[str]:
 
 
 @contextmanager
-def server(db: str, workers: int = 1) -> Iterator[str]:
+def server(db: str, workers: int = 1) -> Iterator[tuple[str, psutil.Process]]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", "from kedja.cli import main; main()", "serve",
                                 "--db", db, "--port", str(port), "--workers", str(workers)],
@@ -95,7 +104,7 @@ def server(db: str, workers: int = 1) -> Iterator[str]:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        yield url
+        yield url, psutil.Process(process.pid)
     finally:
         process.terminate()
         try:
@@ -139,7 +148,7 @@ async def user(client: httpx.AsyncClient, people: list[str], role: str, until: f
                     continue
                 path = path.format(person=rng.choice(people))
             started = time.perf_counter()
-            answer = await client.get(path)
+            answer = await client.get(path, follow_redirects=True)  # as a browser: /forecast → its page
             times[name].append(time.perf_counter() - started)
             if answer.status_code != 200:
                 errors[f"{name} {answer.status_code}"] += 1
@@ -152,7 +161,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-async def run_load(url: str, users: int, seconds: float, think: float) -> None:
+def server_cpu(root: psutil.Process) -> float:
+    """CPU seconds used so far by the server: the parent process and its worker processes."""
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def own_cpu() -> float:
+    return time.process_time()
+
+
+async def run_load(url: str, users: int, seconds: float, think: float,
+                   root: psutil.Process) -> None:
     roles = [role for role, share in SHARE.items() for _ in range(round(share * users))][:users]
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -166,15 +192,28 @@ async def run_load(url: str, users: int, seconds: float, think: float) -> None:
             if "{person}" not in path or people:
                 await client.get(path.format(person=people[0] if people else ""))
     print(f"  warm-up (cold caches: forecast, matching inputs) {time.perf_counter() - warm:.1f} s")
-    started = time.perf_counter()
+    settled = time.perf_counter()  # each process plans the region's chains in the background
+    while time.perf_counter() - settled < SETTLE_LIMIT:
+        before = server_cpu(root)
+        await asyncio.sleep(2.0)
+        if server_cpu(root) - before < 2.0 * IDLE_CORES:
+            break
+    print(f"  server settled (background warm-up done: under {IDLE_CORES:.0%} of a core) after "
+          f"{time.perf_counter() - settled:.0f} s")
+    started, cpu_server, cpu_self = time.perf_counter(), server_cpu(root), own_cpu()
     until = started + seconds
     await asyncio.gather(*(user(client, people, role, until, i, think, times, errors)
                            for i, ((client, people), role) in enumerate(zip(users_, roles, strict=True))))
     total = [v for values in times.values() for v in values]
     elapsed = time.perf_counter() - started
+    used_server, used_self = server_cpu(root) - cpu_server, own_cpu() - cpu_self
     print(f"  {len(roles)} users (think time {think} s), {len(total):,} requests in {elapsed:.1f} s: "
           f"{len(total) / elapsed:.0f} requests/s; p50 {percentile(total, .5):.0f} ms, "
           f"p95 {percentile(total, .95):.0f} ms, p99 {percentile(total, .99):.0f} ms")
+    print(f"  server CPU {used_server:.1f} s ({1000 * used_server / max(len(total), 1):.1f} ms per "
+          f"request, {100 * used_server / elapsed:.0f} % of one core); load generator CPU "
+          f"{used_self:.1f} s ({100 * used_self / elapsed:.0f} % of one core); machine load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, values in sorted(times.items()):
         target = "  (target p95 < 200 ms)" if name in ("region", "pathways") else ""
         print(f"    {name:<20} {len(values):>6} req  p50 {percentile(values, .5):6.0f}  "
@@ -195,8 +234,9 @@ def bench(db: str | None, backend: str, args: argparse.Namespace) -> None:
             engine.dispose()
             print(f"{backend}: demo region ({args.job_seekers:,} job seekers, {args.employed:,} "
                   f"employed) built in {time.perf_counter() - started:.0f} s")
-        with server(target, args.workers) as base:
-            asyncio.run(run_load(base, args.users, args.seconds, args.think))
+        with server(target, args.workers) as (base, root):
+            print(f"kedja serve --workers {args.workers}")
+            asyncio.run(run_load(base, args.users, args.seconds, args.think, root))
 
 
 @contextmanager

@@ -205,3 +205,36 @@ def test_a_consent_for_some_purposes_opens_the_record_for_those_only(engine: Eng
     assert withdrawn.purposes == ("recruitment",) and withdrawn.withdrawn is not None
     with pytest.raises(Forbidden):
         services.read_person(engine, hr, pid, purpose=Purpose.RECRUITMENT)
+
+
+def test_a_list_follows_every_change_of_grants_at_once(engine: Engine) -> None:
+    """The organisation's grants are kept between lists, but any change of consents, referrals
+    or people (counted by the database's triggers) is seen by the very next list."""
+    services.build_demo_database(engine, seed=1, job_seekers=30, employed=30)
+    with engine.connect() as connection:
+        org = str(connection.scalar(select(t.ConsentRow.organisation_id)
+                                    .where(t.ConsentRow.organisation_id.like("AF%"))))
+    officer = principal(org, OrganisationKind.EMPLOYMENT_SERVICE, Role.OFFICER)
+
+    def listed() -> list[str]:
+        return [r.person.id for r in services.list_people(engine, officer, purpose=Purpose.MATCHING,
+                                                          page_size=100).items]
+
+    before = listed()
+    assert before and listed() == before
+    with engine.connect() as connection:
+        generation = connection.scalar(select(t.CacheGenerationRow.generation)
+                                       .where(t.CacheGenerationRow.name == "grants"))
+    with session_scope(engine) as session:  # a write no service tells about: a trigger counts it
+        session.get(t.ConsentRow, (before[0], org)).withdrawn = date(2026, 11, 20)  # type: ignore[union-attr]
+    with engine.connect() as connection:
+        assert connection.scalar(select(t.CacheGenerationRow.generation)
+                                 .where(t.CacheGenerationRow.name == "grants")) == generation + 1
+    assert listed() == before[1:]
+    with session_scope(engine) as session:
+        session.execute(delete(t.ConsentRow).where(t.ConsentRow.person_id == before[1],
+                                                   t.ConsentRow.organisation_id == org))
+    assert listed() == before[2:]
+    with session_scope(engine) as session:
+        session.get(t.ConsentRow, (before[0], org)).withdrawn = None  # type: ignore[union-attr]
+    assert listed() == [before[0], *before[2:]]

@@ -142,7 +142,8 @@ def _serve(engine: Any, host: str, port: int, workers: int = 1,
         services.warm_caches(engine)
         uvicorn.run(create_app(engine), host=host, port=port, log_level="warning", **forwarded)
         return
-    # each worker process opens the same database (its own pool, caches and sign-in counts)
+    # each worker process opens the same database (its own pool and caches; the sign-in limit
+    # and the cache generation are kept in the database, shared by all)
     os.environ[DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
     uvicorn.run("kedja.web.app:app_from_environment", factory=True, workers=workers, host=host,
                 port=port, log_level="warning", **forwarded)

@@ -162,7 +162,7 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
     rows = np.arange(len(data.people.ids)) if people is None else np.asarray(people)
     workers = workers or min(2, os.cpu_count() or 1)
     jobs = list(_block_jobs(data, rows))
-    context = _Context(data)
+    context = _Context(data, thin=rows.size >= THIN_FROM)
     if workers > 1 and len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             scored = list(pool.map(lambda job: _score_block(context, *job), jobs))
@@ -183,6 +183,10 @@ def generate_candidates(data: ScoringInput, people: np.ndarray | None = None,
 
 
 BLOCK = 512
+THIN_FROM = 2_000
+"""People from which a run first classifies people and opportunities by their hard-constraint
+attributes (``_attribute_classes``): for one person (a pathway page) the sort of every
+opportunity costs more than it saves."""
 """People of one locality scored together (the short list is drawn for each such block)."""
 REACHES_KEPT = 8
 """Reaches (columns and their matrices) kept for the next blocks; a few suffice, since blocks
@@ -214,18 +218,31 @@ class _Reach:
     """Only the columns a person may take without skills or experience (see ``_pairs``)."""
     need: np.ndarray
     merit_n: np.ndarray
+    demand: np.ndarray
+    """The attribute class of each column (see ``_attribute_classes``)."""
+    entry_slot: np.ndarray = field(init=False)
+    """Position of each local column in ``entry``, -1 for columns outside the short list."""
+
+    def __post_init__(self) -> None:
+        self.entry_slot = np.full(self.cols.size, -1, dtype=np.int64)
+        self.entry_slot[self.entry] = np.arange(self.entry.size)
 
 
 class _Context:
     """The scoring input with per-opportunity derived arrays and a cache of reaches."""
 
-    def __init__(self, data: ScoringInput) -> None:
+    def __init__(self, data: ScoringInput, *, thin: bool = True) -> None:
         self.data = data
         o = data.opportunities
         self.need = np.diff(o.required.indptr).astype(np.float32)
         self.merit_n = np.diff(o.merit.indptr).astype(np.float32)
         self.on_site_share = 1.0 - o.remote
         self.wholly_remote = o.remote >= 0.99
+        # the attribute classes cost a sort of every opportunity: worth it for many people only
+        self.allowed: np.ndarray | None = None
+        self.demand = np.zeros(len(o.ids), dtype=np.int64)
+        if thin:
+            self.profile, self.demand, self.allowed = _attribute_classes(data)
         self.reaches: dict[tuple[int, float], _Reach] = {}
         self.lock = threading.Lock()
 
@@ -259,23 +276,63 @@ class _Context:
                                      (occ[open_], np.flatnonzero(open_))), shape=shape)
         return _Reach(cols, minutes, np.sort(_shortlist(data, cols, minutes)),
                       o.required[cols].T.tocsr(), o.merit[cols].T.tocsr(), onehot, onehot_open,
-                      need, self.merit_n[cols])
+                      need, self.merit_n[cols], self.demand[cols])
 
 
-def _pairs(data: ScoringInput, group: np.ndarray, reach: _Reach,
-           similar: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs of a block (local row, local column, row-major) and their overlaps.
+def _attribute_classes(data: ScoringInput) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """People and opportunities by their hard-constraint attributes, and which meet which.
 
-    The overlaps are the covered required and merit skills of each pair. ``similar`` is the
-    block's experience × occupation similarity. A job in a related occupation is a pair only
-    where it could pass the readiness test: where the person's experience of its occupation
-    reaches 0.5, or it needs no particular skills (shared skills make it a pair anyway); the
-    jobs left out would be dropped after scoring, so the result is the same.
+    ``allowed[profile[i], demand[j]]`` holds where person ``i`` meets opportunity ``j``'s
+    licence, Swedish, hours, adaptation and education terms: the checks of ``_feasible`` that
+    depend on a few attributes with few distinct values, so a small table answers them for all
+    pairs. Other checks (commute, dates, prerequisites, exclusions) are left to ``_feasible``.
     """
-    p = data.people
+    p, o = data.people, data.opportunities
+    people, profile = np.unique(np.stack([p.licences, p.swedish, p.hours, p.adaptations, p.education],
+                                         axis=1).astype(np.int64), axis=0, return_inverse=True)
+    terms, demand = np.unique(np.stack([o.licences, o.swedish, o.max_swedish, o.hours, o.adaptations,
+                                        o.min_education], axis=1).astype(np.int64), axis=0,
+                              return_inverse=True)
+    lic, swe, hours, adapt, edu = (people[:, k, None] for k in range(5))
+    o_lic, o_swe, o_max, o_hours, o_adapt, o_edu = (terms[None, :, k] for k in range(6))
+    allowed = (((o_lic & ~lic) == 0) & (swe >= o_swe) & (swe <= o_max) & (o_hours <= hours)
+               & ((adapt & ~o_adapt) == 0) & (edu >= o_edu))
+    return profile.ravel(), demand.ravel(), allowed
+
+
+def _admissible(matrix: sp.csr_matrix, profile: np.ndarray, demand: np.ndarray,
+                allowed: np.ndarray) -> sp.csr_matrix:
+    """``matrix`` (block rows × reach columns) without the pairs that ``allowed`` rules out."""
+    rows = np.repeat(profile, np.diff(matrix.indptr))
+    matrix.data = matrix.data * allowed[rows, demand[matrix.indices]]
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _pairs(context: _Context, group: np.ndarray, reach: _Reach, similar: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs of a block outside the short list, and the overlaps of every pair.
+
+    Returns the pairs (local row, local column, row-major) that share a skill with the person or
+    are in a related occupation, less the short list's columns (every person of the block is
+    paired with those; ``_entry_pairs`` takes them), with their covered required and merit skills,
+    and the same overlaps on the block × short-list grid. ``similar`` is the block's experience ×
+    occupation similarity. A job in a related occupation is a pair only where it could pass the
+    readiness test: where the person's experience of its occupation reaches 0.5, or it needs no
+    particular skills (shared skills make it a pair anyway); the jobs left out would be dropped
+    after scoring, so the result is the same. So are the pairs whose person does not meet the
+    opportunity's licence, language, hours, adaptation or schooling terms, dropped at once.
+    """
+    data, p = context.data, context.data.people
+    allowed = context.allowed
+    profile = context.profile[group] if allowed is not None else group
+
+    def admissible(matrix: sp.csr_matrix) -> sp.csr_matrix:
+        return matrix if allowed is None else _admissible(matrix, profile, reach.demand, allowed)
+
     skills = p.skills[group]
-    covered = skills @ reach.required
-    merit = skills @ reach.merit
+    covered = admissible(skills @ reach.required)
+    merit = admissible(skills @ reach.merit)
     related = ((p.experience[group] @ data.related) + p.preferred[group]).tocsr()
     rows = np.repeat(np.arange(group.size), np.diff(related.indptr))
     strong = similar[rows, related.indices] >= 0.5
@@ -286,25 +343,32 @@ def _pairs(data: ScoringInput, group: np.ndarray, reach: _Reach,
                            shape=related.shape)
     experienced.eliminate_zeros()
     others.eliminate_zeros()
-    linked = experienced @ reach.onehot + others @ reach.onehot_open
-    g, n, e = group.size, reach.cols.size, reach.entry.size
-    short = sp.csr_matrix((np.ones(g * e, dtype=np.float32), np.tile(reach.entry, g),
-                           np.arange(g + 1, dtype=np.int64) * e), shape=(g, n))
-    union = covered + merit + linked + short
+    linked = admissible(experienced @ reach.onehot + others @ reach.onehot_open)
+    n = reach.cols.size
+    union = covered + merit + linked
     union.sort_indices()  # row-major pairs: ties in fit go to the lower opportunity row
     union = union.tocoo()
     r, c = union.row.astype(np.int64), union.col.astype(np.int64)
-    return r, c, _values_at(covered, r, c, n), _values_at(merit, r, c, n)
+    keys = r * n + c
+    covered_at, merit_at = _values_at(covered, keys, n), _values_at(merit, keys, n)
+    slot = reach.entry_slot[c]
+    listed = slot >= 0
+    grid = (group.size, reach.entry.size)
+    covered_grid = np.zeros(grid, dtype=covered.dtype)
+    merit_grid = np.zeros(grid, dtype=merit.dtype)
+    covered_grid[r[listed], slot[listed]] = covered_at[listed]
+    merit_grid[r[listed], slot[listed]] = merit_at[listed]
+    rest = ~listed
+    return r[rest], c[rest], covered_at[rest], merit_at[rest], covered_grid, merit_grid
 
 
-def _values_at(matrix: sp.csr_matrix, r: np.ndarray, c: np.ndarray, width: int) -> np.ndarray:
-    """``matrix[r, c]`` for row-major sorted pairs that include every stored entry of ``matrix``."""
-    matrix.sort_indices()
+def _values_at(matrix: sp.csr_matrix, pairs: np.ndarray, width: int) -> np.ndarray:
+    """``matrix`` at sorted pair keys ``row × width + column`` that include all its stored entries."""
     coo = matrix.tocoo()
     stored = coo.data != 0
     keys = coo.row[stored].astype(np.int64) * width + coo.col[stored]
-    out = np.zeros(r.size, dtype=matrix.dtype)
-    out[np.searchsorted(r * width + c, keys)] = coo.data[stored]
+    out = np.zeros(pairs.size, dtype=matrix.dtype)
+    out[np.searchsorted(pairs, keys)] = coo.data[stored]
     return out
 
 
@@ -343,6 +407,29 @@ def _feasible(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.nda
     mask &= (p.adaptations[group][r] & ~o.adaptations[opps]) == 0
     mask &= p.available[group][r] <= o.ends[opps]
     mask &= p.education[group][r] >= o.min_education[opps]
+    mask &= _pair_rules(data, group, r, opps)
+    return at[mask]
+
+
+def _feasible_grid(data: ScoringInput, group: np.ndarray, opps: np.ndarray,
+                   on_site: np.ndarray) -> np.ndarray:
+    """The checks of :func:`_feasible` but prerequisites and exclusions, on a people × opportunities grid."""
+    p, o = data.people, data.opportunities
+    mask = (on_site <= p.max_commute[group][:, None]) | (o.remote[opps] >= 0.99)[None, :]
+    mask &= (o.licences[opps][None, :] & ~p.licences[group][:, None]) == 0
+    swedish = p.swedish[group][:, None]
+    mask &= (swedish >= o.swedish[opps][None, :]) & (swedish <= o.max_swedish[opps][None, :])
+    mask &= o.hours[opps][None, :] <= p.hours[group][:, None]
+    mask &= (p.adaptations[group][:, None] & ~o.adaptations[opps][None, :]) == 0
+    mask &= p.available[group][:, None] <= o.ends[opps][None, :]
+    mask &= p.education[group][:, None] >= o.min_education[opps][None, :]
+    return mask
+
+
+def _pair_rules(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.ndarray) -> np.ndarray:
+    """Whether each pair meets the course prerequisites and is not excluded."""
+    p, o = data.people, data.opportunities
+    mask = np.ones(r.size, dtype=bool)
     if o.prerequisite.nnz:
         people = group[r]
         needs = np.diff(o.prerequisite.indptr)[opps] > 0
@@ -354,7 +441,33 @@ def _feasible(data: ScoringInput, group: np.ndarray, r: np.ndarray, opps: np.nda
         people = group[r]
         excluded = np.array(sorted(data.excluded), dtype=np.int64)
         mask &= ~np.isin(people * len(o.ids) + opps, excluded[:, 0] * len(o.ids) + excluded[:, 1])
-    return at[mask]
+    return mask
+
+
+def _entry_pairs(data: ScoringInput, group: np.ndarray, reach: _Reach, locality: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The feasible pairs of the block with its short list, row-major.
+
+    Local row, local column, minutes and on-site minutes of each; the grid is checked whole,
+    as every person of the block meets every entry step.
+    """
+    o = data.opportunities
+    columns = reach.entry
+    opps = reach.cols[columns]
+    minutes = reach.minutes[columns][None, :]
+    if data.public_minutes is None:
+        travel = np.broadcast_to(minutes, (group.size, columns.size))
+    else:
+        public = data.public_minutes[locality, o.locality[opps]][None, :]
+        drives = ((data.people.licences[group] & CAR_LICENCES) != 0)[:, None]
+        travel = np.where(drives, minutes, public)
+    remote = o.remote[opps][None, :]
+    with np.errstate(invalid="ignore"):
+        on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
+    r, j = np.nonzero(_feasible_grid(data, group, opps, on_site))
+    keep = _pair_rules(data, group, r, opps[j])
+    r, j = r[keep], j[keep]
+    return r, columns[j], travel[r, j], on_site[r, j]
 
 
 def _readiness(data: ScoringInput, group: np.ndarray, reach: _Reach, r: np.ndarray,
@@ -407,15 +520,24 @@ def _score_block(context: _Context, group: np.ndarray, locality: int) -> Candida
     if cols.size == 0:
         return None
     similar = data.people.experience[group] @ data.similarity
-    r, c, covered, merit = _pairs(data, group, reach, similar)
+    r, c, covered, merit, covered_grid, merit_grid = _pairs(context, group, reach, similar)
     travel = _pair_minutes(data, group, cols, locality, reach.minutes, r, c)
     remote = o.remote[cols[c]]
     # wholly remote steps need no travel, even where no public transport goes
     with np.errstate(invalid="ignore"):
         on_site = np.where(remote >= 0.99, 0.0, travel * (1.0 - remote))
     at = _feasible(data, group, r, cols[c], on_site)
-    r, c, on_site, travel = r[at], c[at], on_site[at], travel[at]
-    skills, experience = _readiness(data, group, reach, r, c, covered[at], merit[at], similar)
+    er, ec, etravel, eon_site = _entry_pairs(data, group, reach, locality)
+    slot = reach.entry_slot[ec]
+    # both parts are row-major: one stable merge puts the pairs in row-major order again
+    order = np.argsort(np.concatenate([r[at] * cols.size + c[at], er * cols.size + ec]), kind="stable")
+    r = np.concatenate([r[at], er])[order]
+    c = np.concatenate([c[at], ec])[order]
+    on_site = np.concatenate([on_site[at], eon_site])[order]
+    travel = np.concatenate([travel[at], etravel])[order]
+    covered = np.concatenate([covered[at], covered_grid[er, slot]])[order]
+    merit = np.concatenate([merit[at], merit_grid[er, slot]])[order]
+    skills, experience = _readiness(data, group, reach, r, c, covered, merit, similar)
     opps = cols[c]
     ready = (skills >= MIN_JOB_READINESS) | (experience >= 0.5)
     at = np.flatnonzero((o.kind[opps] != JOB) | ready | o.entry[opps])

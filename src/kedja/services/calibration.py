@@ -138,7 +138,7 @@ def _audit_ratios(session: Session, prepared: Any, weights: dict[str, float]) ->
     chosen = result.optimal
     kinds = placed_kinds(prepared, chosen)
     fits = [float(result.problem.fit[x]) if x >= 0 else 0.0 for x in chosen.arc_of]
-    groups = _groups(loaders.list_protected(session), prepared.data.today)
+    groups = _groups(loaders.list_protected(session, job_seekers_only=True), prepared.data.today)
     audit = audit_allocation(person_ids=prepared.people.ids, placed_kind=kinds, fit=fits, groups=groups)
     return {d: a["ratios"] for d, a in audit.items()}, float(chosen.placed)
 

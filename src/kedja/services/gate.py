@@ -32,9 +32,11 @@ Usage from another service (one transaction)::
 from __future__ import annotations
 
 import getpass
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -168,15 +170,32 @@ def visible_people(session: Session, principal: Principal, purpose: Purpose, *,
     if Role.OPERATOR in principal.roles or not is_permitted(principal, Permission.READ_PEOPLE):
         return {}  # the operator reads one record at a time, by id; lists are for case work
     grants = records.organisation_grants(session, principal.organisation_id)
-    wanted = None if among is None else set(among)
-    views: dict[str, PersonView] = {}
-    for pid in sorted(grants):
-        if wanted is not None and pid not in wanted:
-            continue
-        view = person_access(principal, grants[pid], purpose.value)
-        if view is not PersonView.NONE:
-            views[pid] = view
-    return views
+    # the views depend on the grants and on the organisation, its kind and the roles only: kept
+    # while organisation_grants returns the very same (unchanged) grants
+    key = (principal.organisation_id, principal.organisation_kind, principal.roles, purpose)
+    with _views_lock:
+        hit = _views.get(key)
+    if hit is not None and hit[0] is grants:
+        views = hit[1]
+    else:
+        views = {}
+        for pid in sorted(grants):
+            view = person_access(principal, grants[pid], purpose.value)
+            if view is not PersonView.NONE:
+                views[pid] = view
+        with _views_lock:
+            _views.pop(key, None)
+            _views[key] = (grants, views)
+            while len(_views) > records.GRANTS_KEPT:
+                del _views[next(iter(_views))]
+    if among is None:
+        return dict(views)
+    wanted = set(among)
+    return {pid: view for pid, view in views.items() if pid in wanted}
+
+
+_views: dict[tuple[Any, ...], tuple[dict[str, list[Grant]], dict[str, PersonView]]] = {}
+_views_lock = threading.Lock()
 
 
 def open_for_request(session: Session, principal: Principal, person_id: str,

@@ -29,6 +29,7 @@ from kedja.store.tables import Base
 
 __all__ = [
     "FORMAT",
+    "NOT_BACKED_UP",
     "BackupManifest",
     "decoded_value",
     "encoded_value",
@@ -53,9 +54,14 @@ class BackupManifest:
     tables: dict[str, int]
 
 
+NOT_BACKED_UP = frozenset({"cache_generations"})
+"""Counters of this database's own changes (``kedja.services.cache``), not data: a restore
+counts them up anew."""
+
+
 def ordered_tables() -> list[Table]:
-    """Every table of the schema, parents before children (the order to insert in)."""
-    return list(Base.metadata.sorted_tables)
+    """Every table of the schema that a backup holds, parents before children (the order to insert in)."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in NOT_BACKED_UP]
 
 
 def encoded_value(value: Any) -> Any:

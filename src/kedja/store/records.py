@@ -6,11 +6,12 @@ Functions take an open session; ``kedja.services`` owns the transaction and appl
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, func, insert, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from kedja.core.access import ACTIVE_REFERRAL_STATES, Grant, GrantBasis
@@ -52,10 +53,11 @@ def grants_for_person(session: Session, person_id: str, purpose: str | None = No
     person's consent to the referral is recorded. With ``purpose``, a consent counts only if it
     covers that purpose (a consent recorded without purposes covers every one).
     """
-    # one primary-key look-up instead of "IN (every person not erased)": 20 ms → < 1 ms a read
-    if session.scalar(select(t.PersonRow.id).where(t.PersonRow.id == person_id,
-                                                   t.PersonRow.erased_on.is_(None))) is None:
-        return []  # unknown or erased: no one holds a grant
+    # an erased person's pseudonymised row keeps its referrals for statistics, never a reader;
+    # one look-up of the person, not IN (every live person): 8 ms → 0.5 ms on SQLite
+    if session.execute(select(t.PersonRow.id).where(
+            t.PersonRow.id == person_id, t.PersonRow.erased_on.is_(None))).first() is None:
+        return []
     consents = [(org, purposes) for org, purposes in session.execute(
         select(t.ConsentRow.organisation_id, t.ConsentRow.purposes).where(
             t.ConsentRow.person_id == person_id, t.ConsentRow.withdrawn.is_(None)))
@@ -79,13 +81,68 @@ def _consent_grant(person_id: str, organisation_id: str, purposes: list[str] | N
                  None if purposes is None else frozenset(purposes))
 
 
+GRANTS_KEPT = 64
+"""Organisations whose grants a process keeps (each a dict of its people)."""
+_grants: dict[tuple[str, str], tuple[int, dict[str, list[Grant]]]] = {}
+_grants_lock = threading.Lock()
+_generation_table: dict[str, bool] = {}
+
+
 def organisation_grants(session: Session, organisation_id: str) -> dict[str, list[Grant]]:
-    """Per person, the organisation's own grants; erased people never appear.
+    """Per person, the organisation's own grants; erased people never appear (do not modify).
 
     Its active consents (with their purposes) and the active referrals it sent or received
     (the latter with the person's consent). The gate filters a list with these, one person at
     a time.
+
+    Reading them costs about 6 µs a person (35 ms for an office of 5 700), on every list of
+    people: so they are kept per organisation with the ``grants`` generation, which the
+    database's own triggers count up on any change of consents, referrals or people (migration
+    ``0022_speed``), and reused only while it is unchanged. A transaction that has written
+    itself reads afresh and keeps nothing (its changes are not committed yet); so does a
+    database without the triggers.
     """
+    generation = _grants_generation(session)
+    if generation is None:
+        return _read_grants(session, organisation_id)
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True), organisation_id)
+    with _grants_lock:
+        hit = _grants.get(key)
+    if hit is not None and hit[0] == generation:
+        return hit[1]
+    found = _read_grants(session, organisation_id)
+    with _grants_lock:
+        _grants.pop(key, None)
+        _grants[key] = (generation, found)
+        while len(_grants) > GRANTS_KEPT:
+            del _grants[next(iter(_grants))]
+    return found
+
+
+def _grants_generation(session: Session) -> int | None:
+    """The committed ``grants`` generation, or None where kept grants may not be used."""
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        # pysqlite opens a transaction only before a write: one open means this one has written
+        if connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            return None
+    elif dialect == "postgresql":
+        if connection.execute(text("SELECT txid_current_if_assigned()")).scalar() is not None:
+            return None
+    else:
+        return None
+    url = connection.engine.url.render_as_string(hide_password=True)
+    if url not in _generation_table:  # a database before migration 0022 has no such table
+        _generation_table[url] = inspect(connection).has_table(t.CacheGenerationRow.__tablename__)
+    if not _generation_table[url]:
+        return None
+    value = connection.execute(select(t.CacheGenerationRow.generation).where(
+        t.CacheGenerationRow.name == "grants")).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def _read_grants(session: Session, organisation_id: str) -> dict[str, list[Grant]]:
     found: dict[str, list[Grant]] = {}
     live = t.PersonRow.erased_on.is_(None)  # joined, not IN (subquery): 4× faster on SQLite
     for pid, purposes in session.execute(
@@ -136,7 +193,8 @@ def append_audit(session: Session, entries: Sequence[AuditEntry]) -> None:
     """Append entries to the audit log (never updated, never deleted)."""
     if not entries:
         return
-    session.execute(insert(t.AuditEntryRow), [
+    # on the session's connection: the ORM's bulk path costs more than the write on every page
+    session.connection().execute(insert(t.AuditEntryRow), [
         {"at": e.at, "actor": e.actor, "organisation_id": e.organisation_id,
          "action": e.action.value, "subject_type": e.subject_type, "subject_id": e.subject_id,
          "purpose": e.purpose}

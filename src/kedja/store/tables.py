@@ -688,6 +688,19 @@ class SignInFailureRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class CacheGenerationRow(Base):
+    """How often derived data has changed, shared by every server process.
+
+    ``region``: a process drops its cached region-wide results when the number it last saw is
+    behind (``kedja.services.cache``); ``grants``: counted up by triggers on consents, referrals
+    and people (``kedja.store.records.organisation_grants``).
+    """
+
+    __tablename__ = "cache_generations"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # Reliability (issue 9): long jobs run in the background, with their progress -----------------
 
 

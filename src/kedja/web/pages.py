@@ -30,6 +30,7 @@ environment = Environment(
     loader=FileSystemLoader(str(resources.files("kedja.web").joinpath("templates"))),
     autoescape=select_autoescape(["html"]),
     extensions=["jinja2.ext.i18n"],
+    auto_reload=False,  # the templates ship with the package: no stat of each file per page
 )
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True
