@@ -16,19 +16,11 @@ import os
 import re
 import time
 
+from _clients import signed_in  # bench/ is on the path when a benchmark runs
 from fastapi.testclient import TestClient
 
 from kedja import services
-from kedja.demo import DEMO_PASSWORD
 from kedja.web import create_app
-from kedja.web.security import SESSION_COOKIE
-
-
-def _client(app: object, engine: object, username: str) -> TestClient:
-    client = TestClient(app)  # type: ignore[arg-type]
-    token = services.sign_in(engine, username, DEMO_PASSWORD).token  # type: ignore[arg-type]
-    client.cookies.set(SESSION_COOKIE, str(token))
-    return client
 
 
 def _warm(client: TestClient, url: str) -> tuple[float, bytes]:
@@ -58,7 +50,7 @@ def main() -> None:
     engine = services.prepare_database(args.db)
     services.warm_caches(engine)
     app = create_app(engine)
-    officer = _client(app, engine, "officer.norrbotten@kedja.demo")
+    officer = signed_in(app, engine, "officer.norrbotten@kedja.demo")
     started = time.perf_counter()
     services.run_allocation(engine, scenario="bench-direct")
     direct = time.perf_counter() - started
@@ -75,7 +67,7 @@ def main() -> None:
         took, body = _warm(officer, f"{base}/export?format={fmt}")
         rows = body.decode("utf-8-sig").count("\n") - 1 if fmt == "csv" else None
         print(f"export {fmt}: {took:.2f} s ({len(body) // 1024} KB{f', {rows} rows' if rows else ''})")
-    hr = _client(app, engine, "hr@kedja.demo")
+    hr = signed_in(app, engine, "hr@kedja.demo")
     took, body = _warm(hr, "/employer")
     candidates = len(re.findall(rb"data-referral=", body))
     print(f"/employer (hr@kedja.demo, {candidates} open referrals): {took:.3f} s; "

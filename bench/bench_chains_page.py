@@ -14,19 +14,11 @@ import argparse
 import os
 import time
 
+from _clients import signed_in  # bench/ is on the path when a benchmark runs
 from fastapi.testclient import TestClient
 
 from kedja import services
-from kedja.demo import DEMO_PASSWORD
 from kedja.web import create_app
-from kedja.web.security import SESSION_COOKIE
-
-
-def _client(app: object, engine: object, username: str) -> TestClient:
-    client = TestClient(app)  # type: ignore[arg-type]
-    token = services.sign_in(engine, username, DEMO_PASSWORD).token  # type: ignore[arg-type]
-    client.cookies.set(SESSION_COOKIE, str(token))
-    return client
 
 
 def _timed(client: TestClient, url: str) -> tuple[float, str]:
@@ -46,7 +38,7 @@ def main() -> None:
     print(f"warm start (forecast, matching inputs; the chain plan goes on in the background): "
           f"{time.perf_counter() - started:.1f} s")
     app = create_app(engine)
-    analyst = _client(app, engine, "analyst@kedja.demo")
+    analyst = signed_in(app, engine, "analyst@kedja.demo")
     first, text = _timed(analyst, "/chains?lang=sv")
     shown = "progress shown" if "bakgrunden" in text else "plan shown"
     print(f"/chains right after start: {first:.2f} s ({shown})")
@@ -55,7 +47,7 @@ def main() -> None:
         time.sleep(2)
     print(f"plan ready in the background after {time.perf_counter() - waited:.0f} s more")
     ready, _ = _timed(analyst, "/chains?lang=sv")
-    hr = _client(app, engine, "hr@kedja.demo")
+    hr = signed_in(app, engine, "hr@kedja.demo")
     planner, _ = _timed(hr, "/chains/employer?lang=sv")
     print(f"/chains once ready: {ready:.2f} s; /chains/employer (hr@kedja.demo): {planner:.2f} s")
     worst = max(first, ready, planner)
