@@ -122,3 +122,23 @@ def test_quotas_share_each_place_exactly_among_the_areas_that_reach_it(
     again = partition_by_area(small_national.scoring, small_national.locality_area)
     assert all(a.opportunities.column("quota").equals(b.opportunities.column("quota"))
                for a, b in zip(tasks, again, strict=True))
+
+
+def test_bundles_keep_whole_regions_and_balance_people(small_national: NationalInstance) -> None:
+    from kedja.scale.partition import bundle_areas
+
+    data, areas = small_national.scoring, small_national.locality_area
+    bundled = bundle_areas(data, areas, 4)
+    homes, bundles = person_areas(data, areas), person_areas(data, bundled)
+    assert len(set(bundles)) == 4
+    for area in set(homes):  # a region lies whole in one bundle, named in it
+        (bundle,) = set(bundles[homes == area])
+        assert area in bundle.split("+")
+    sizes = np.unique(bundles, return_counts=True)[1]
+    largest_region = np.unique(homes, return_counts=True)[1].max()
+    assert sizes.max() - sizes.min() <= largest_region  # greedy: off by at most one region
+    tasks = partition_by_area(data, bundled)
+    assert sorted(np.concatenate([t.people.column("row").to_numpy() for t in tasks]).tolist()) == list(
+        range(len(data.people.ids)))
+    with pytest.raises(InvalidInput, match="bundles"):
+        bundle_areas(data, areas, 0)

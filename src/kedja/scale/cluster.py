@@ -74,10 +74,17 @@ class Runner:
         """``[function(item, *args) for item in items]``, on the workers when there are any."""
         if self.client is None:
             return [function(item, *args) for item in items]
+        from distributed import as_completed
+
         # data goes to the workers first, so the task graph holds only references to it
         scattered = self.client.scatter(list(items))
         futures = self.client.map(function, scattered, *[[a] * len(items) for a in args], pure=False)
-        return list(self.client.gather(futures))
+        # each result comes over as soon as its task ends, while the others still run
+        position = {future.key: i for i, future in enumerate(futures)}
+        results: list[Any] = [None] * len(futures)
+        for future, result in as_completed(futures, with_results=True):
+            results[position[future.key]] = result
+        return results
 
     def run_on_workers(self, function: Callable[[], Any]) -> dict[str, Any]:
         """``function()`` on every worker (here: in this process), by worker address."""
