@@ -51,6 +51,28 @@ def resident_mib() -> float:
     return float(psutil.Process().memory_info().rss) / 2**20
 
 
+def _burn(_: int) -> float:
+    """Seconds of a fixed pure-Python loop (one core's speed)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
+def free_cores(workers: int) -> float:
+    """How many cores ``workers`` processes get together right now: the same loop alone, then in
+    ``workers`` processes at once (2.0 for two workers on two idle cores; less when other work
+    runs on the machine). Printed beside every timing: the cluster needs the cores, one process
+    does not."""
+    import multiprocessing
+
+    alone = min(_burn(0) for _ in range(2))
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        together = pool.map(_burn, range(workers))
+    return workers * alone / max(together)
+
+
 def single_process(instance, repeat: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
     """Best-of seconds in process (scoring and one flow), the optimal total fit and the arcs."""
     data = instance.scoring
@@ -171,6 +193,7 @@ def main() -> None:
         instance = national_instance(people=people, opportunities=people // 4,
                                      places=people * 3 // 8, seed=7)
         single_s, optimum, arcs = single_process(instance, args.repeat)
+        cores = free_cores(args.workers)
         start = time.perf_counter()
         with open_runner(spec) as runner:
             runner.map(len, [[0]] * runner.workers)  # the workers' imports, as on a running cluster
@@ -179,19 +202,21 @@ def main() -> None:
                 seconds, run = on_cluster(instance, runner, args.repeat, bundles=bundles,
                                           **{mode: True})
                 gap = 1 - run.allocation.total_fit / optimum
-                rows.append((people, mode, single_s, seconds, up_s, gap, run))
+                rows.append((people, mode, single_s, seconds, up_s, gap, cores))
                 print(f"{people:,} job seekers ({arcs:,} arcs), {mode}: in process {single_s:.1f} s, "
                       f"cluster {seconds:.1f} s (partition {run.seconds['partition']:.1f}, areas "
                       f"{run.seconds['areas']:.1f}, client flow {run.seconds['reconciliation']:.1f}; "
-                      f"slowest bundle {max(a.seconds for a in run.areas):.1f} s), "
+                      f"bundles {sum(a.seconds for a in run.areas):.1f} s of work, slowest "
+                      f"{max(a.seconds for a in run.areas):.1f} s), "
                       f"{single_s / seconds:.2f}x; gap {gap:.4%}; cluster up in {up_s:.1f} s; "
-                      f"load average {os.getloadavg()[0]:.1f}", flush=True)
+                      f"load average {os.getloadavg()[0]:.1f}, {cores:.1f} cores free for "
+                      f"{args.workers} processes", flush=True)
     print(f"\n| job seekers | mode | in process | cluster ({spec}) | ratio | fit gap | "
-          "end to end with start-up | ratio end to end |")
-    print("|---|---|---|---|---|---|---|---|")
-    for people, mode, single_s, seconds, up_s, gap, _ in rows:
+          "end to end with start-up | ratio end to end | cores free |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for people, mode, single_s, seconds, up_s, gap, cores in rows:
         print(f"| {people:,} | {mode} | {single_s:.1f} s | {seconds:.1f} s | {single_s / seconds:.2f}x | "
-              f"{gap:.3%} | {seconds + up_s:.1f} s | {single_s / (seconds + up_s):.2f}x |")
+              f"{gap:.3%} | {seconds + up_s:.1f} s | {single_s / (seconds + up_s):.2f}x | {cores:.1f} |")
     pays = [r[0] for r in rows if r[1] == "exact" and r[3] < r[2]]
     sizes = ", ".join(f"{p:,}" for p in pays) or "no size"
     print(f"exact mode faster than in process (warm cluster) at: {sizes} job seekers")

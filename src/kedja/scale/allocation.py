@@ -272,12 +272,9 @@ def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runne
     shared = runner.share(shared_tables(data))
     seconds = {"partition": time.perf_counter() - clock}
     clock = time.perf_counter()
-    # largest first, so that no worker starts a big task last (results back in the tasks' order)
-    order = sorted(range(len(tasks)), key=lambda i: -tasks[i].people.num_rows)
-    done = runner.map(match_area, [tasks[i] for i in order], shared, not exact)
-    tables: list[pa.Table] = [pa.table({})] * len(tasks)
-    for i, table in zip(order, done, strict=True):
-        tables[i] = table
+    # the scorer's work per task: its people times the opportunities in its halo
+    work = [float(t.people.num_rows * t.opportunities.num_rows) for t in tasks]
+    tables = runner.map(match_area, tasks, shared, not exact, work=work)
     seconds["areas"] = time.perf_counter() - clock
     clock = time.perf_counter()
     figures = [AreaFigures(**json.loads(t.schema.metadata[b"kedja.area"])) for t in tables]

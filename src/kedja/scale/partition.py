@@ -92,13 +92,16 @@ def person_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray) 
 
 
 def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, bundles: int) -> np.ndarray:
-    """``locality_area`` with the FA regions grouped into ``bundles`` bundles of about equal people.
+    """``locality_area`` with the FA regions grouped into ``bundles`` bundles of about equal work.
 
-    Whole regions go to the bundle with the fewest job seekers so far, largest region first
-    (longest-processing-time scheduling; the largest region alone bounds the balance). A
-    bundle is named by its regions' codes joined with ``+``; partitioning by bundle keeps
-    every property of partitioning by region (a bundle's halo is the union of its regions'),
-    with fewer, larger tasks: one scoring context per bundle, fewer places split by quota.
+    A region's work is estimated as its job seekers times the opportunities in its halo (the
+    scorer weighs each person against what they can reach: Stockholm's halo makes its people
+    dearer than the mean). Whole regions go to the bundle with the least work so far, dearest
+    region first (longest-processing-time scheduling; the dearest region alone bounds the
+    balance). A bundle is named by its regions' codes joined with ``+``; partitioning by bundle
+    keeps every property of partitioning by region (a bundle's halo is the union of its
+    regions'), with fewer, larger tasks: one scoring context per bundle, fewer places split
+    by quota.
 
     Examples:
         >>> from kedja.scale.national import national_instance
@@ -110,12 +113,18 @@ def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, 
         raise InvalidInput(f"{bundles} bundles", field="bundles", value=bundles,
                            hint="give at least one bundle (one per worker is a good start)")
     areas = np.asarray(locality_area).astype(str)
-    codes, people = np.unique(person_areas(data, areas), return_counts=True)
+    homes = person_areas(data, areas)
+    codes = np.unique(homes)
+    work = np.zeros(codes.size)
+    for i, code in enumerate(codes):
+        rows = np.flatnonzero(homes == code)
+        localities = np.unique(data.people.locality[rows])
+        work[i] = rows.size * _halo(data, localities, float(data.people.max_commute[rows].max())).size
     load = np.zeros(min(bundles, max(codes.size, 1)))
     members: list[list[str]] = [[] for _ in range(load.size)]
-    for i in np.argsort(-people, kind="stable"):
+    for i in np.argsort(-work, kind="stable"):
         target = int(np.argmin(load))
-        load[target] += people[i]
+        load[target] += work[i]
         members[target].append(str(codes[i]))
     name = {code: "+".join(sorted(group)) for group in members for code in group}
     return np.array([name.get(a, a) for a in areas])
