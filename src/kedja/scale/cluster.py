@@ -68,7 +68,9 @@ class Runner:
         """``value`` sent once to every worker (a future), or as it is in this process."""
         if self.client is None:
             return value
-        return self.client.scatter(value, broadcast=True)
+        # a fresh key each time: the same value shared again must not race the release of the
+        # previous run's copy (hash=True would give both the same key)
+        return self.client.scatter(value, broadcast=True, hash=False)
 
     def map(self, function: Callable[..., Any], items: Sequence[Any], *args: Any,
             work: Sequence[float] | None = None) -> list[Any]:
@@ -84,15 +86,15 @@ class Runner:
 
         # data goes to the workers first, so the task graph holds only references to it
         if work is None:
-            scattered = self.client.scatter(list(items))
+            scattered = self.client.scatter(list(items), hash=False)
             futures = self.client.map(function, scattered, *[[a] * len(items) for a in args], pure=False)
         else:
             futures = self._placed(function, items, args, work)
         # each result comes over as soon as its task ends, while the others still run
         position = {future.key: i for i, future in enumerate(futures)}
         results: list[Any] = [None] * len(futures)
-        for future, result in as_completed(futures, with_results=True):
-            results[position[future.key]] = result
+        for future in as_completed(futures):
+            results[position[future.key]] = future.result()  # raises the task's error, if any
         return results
 
     def _placed(self, function: Callable[..., Any], items: Sequence[Any], args: tuple[Any, ...],
@@ -104,7 +106,7 @@ class Runner:
         for i in sorted(range(len(items)), key=lambda i: -work[i]):
             worker = min(workers, key=lambda w: load[w])
             load[worker] += work[i]
-            [data] = self.client.scatter([items[i]], workers=[worker])
+            [data] = self.client.scatter([items[i]], workers=[worker], hash=False)
             futures[i] = self.client.submit(function, data, *args, workers=[worker],
                                             allow_other_workers=False, pure=False)
         return futures
