@@ -401,7 +401,8 @@ def _by_area(session: Session, prepared: PreparedMatching, priority: dict[str, f
     ok = is_feasible_allocation(run.problem, run.allocation) and is_feasible_allocation(run.problem, greedy)
     report: dict[str, Any] = {
         "cluster": run.runner, "workers": workers, "reconcile": reconcile,
-        "areas": sum(len(a.area.split("+")) for a in run.areas), "tasks": len(run.areas),
+        "areas": len({code.split("/")[0] for a in run.areas for code in a.area.split("+")}),
+        "tasks": len(run.areas),
         "cross_area_arcs": sum(a.cross_arcs for a in run.areas),
         "area_total_fit": round(run.area_total_fit, 2), "released": run.released,
         "seconds": {k: round(v, 3) for k, v in run.seconds.items()},
