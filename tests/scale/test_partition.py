@@ -128,7 +128,9 @@ def test_bundles_keep_whole_regions_and_balance_people(small_national: NationalI
     from kedja.scale.partition import bundle_areas
 
     data, areas = small_national.scoring, small_national.locality_area
-    bundled = bundle_areas(data, areas, 4)
+    whole = bundle_areas(data, areas, 4)
+    assert not any("/" in name for name in set(whole))  # regions whole unless asked to split
+    bundled = bundle_areas(data, areas, 4, split=True)
     homes, bundles = person_areas(data, areas), person_areas(data, bundled)
     assert len(set(bundles)) == 4
     for area in set(homes):  # a region lies whole in one bundle, or is split into named parts

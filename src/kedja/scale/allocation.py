@@ -267,7 +267,8 @@ def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runne
     """
     clock = time.perf_counter()
     if bundles is not None:
-        locality_area = bundle_areas(data, locality_area, bundles)
+        # exact: any borders will do, so the dearest region is split too (see bundle_areas)
+        locality_area = bundle_areas(data, locality_area, bundles, split=exact)
     tasks = partition_by_area(data, locality_area, weight)
     shared = runner.share(shared_tables(data))
     seconds = {"partition": time.perf_counter() - clock}

@@ -91,18 +91,20 @@ def person_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray) 
     return areas[data.people.locality]
 
 
-def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, bundles: int) -> np.ndarray:
+def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, bundles: int, *,
+                 split: bool = False) -> np.ndarray:
     """``locality_area`` with the FA regions grouped into ``bundles`` bundles of about equal work.
 
     A region's work is estimated as the opportunities its job seekers reach, summed over them
     (the scorer weighs each person against what they can reach: Stockholm's density makes its
-    people dearer than the mean); a region dearer than a bundle's share is first split by locality
-    (:func:`_split_dearest`). Regions go to the bundle with the least work so far, dearest
-    region first (longest-processing-time scheduling; the dearest region alone bounds the
-    balance). A bundle is named by its regions' codes joined with ``+``; partitioning by bundle
-    keeps every property of partitioning by region (a bundle's halo is the union of its
-    regions'), with fewer, larger tasks: one scoring context per bundle, fewer places split
-    by quota.
+    people dearer than the mean). With ``split``, a region dearer than a bundle's share is
+    first split by locality (:func:`_split_dearest`: it balances the work, but the new borders
+    cut through a commuting zone, which only an exact union flow can afford). Regions go to
+    the bundle with the least work so far, dearest first (longest-processing-time scheduling;
+    without a split the dearest region alone bounds the balance). A bundle is named by its
+    regions' codes joined with ``+``. Partitioning by bundle keeps every property of
+    partitioning by region (a bundle's halo is the union of its regions'), with fewer, larger
+    tasks: one scoring context per bundle, fewer places split by quota.
 
     Examples:
         >>> from kedja.scale.national import national_instance
@@ -113,7 +115,9 @@ def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, 
     if bundles < 1:
         raise InvalidInput(f"{bundles} bundles", field="bundles", value=bundles,
                            hint="give at least one bundle (one per worker is a good start)")
-    areas = _split_dearest(data, np.asarray(locality_area).astype(str), bundles)
+    areas = np.asarray(locality_area).astype(str)
+    if split:
+        areas = _split_dearest(data, areas, bundles)
     homes = person_areas(data, areas)
     codes, where = np.unique(homes, return_inverse=True)
     work = np.bincount(where, weights=_person_reach(data), minlength=codes.size)
