@@ -109,7 +109,8 @@ def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, 
     Examples:
         >>> from kedja.scale.national import national_instance
         >>> instance = national_instance(people=2_000, opportunities=500, places=700, seed=1)
-        >>> len(set(bundle_areas(instance.scoring, instance.locality_area, 2)))
+        >>> bundled = bundle_areas(instance.scoring, instance.locality_area, 2)
+        >>> len(set(person_areas(instance.scoring, bundled)))  # (a region without people keeps its code)
         2
     """
     if bundles < 1:
