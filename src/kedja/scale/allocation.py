@@ -24,6 +24,10 @@ weakest value held at its place (a one-step swap could gain): residual flows shr
 most people to a sixth and then a few per cent (a continent needs this), the gap grows
 from ~0.02 % to ~0.7 % nationally (``bench/bench_scale.py`` prints both).
 
+With ``exact=True`` the tasks only score and one min-cost flow over the union of their arcs
+gives the single-process optimum (no quotas, no reconciliation); ``bundles`` groups the
+regions into that many tasks of about equal work (:func:`~kedja.scale.partition.bundle_areas`).
+
 The single-process optimum on the same arcs (:func:`kedja.matching.optimal_allocation`)
 bounds the result; the tests and ``bench/bench_scale.py`` report the gap.
 
