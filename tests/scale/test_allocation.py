@@ -102,3 +102,19 @@ def test_selective_reconciliation_releases_fewer_and_stays_close(
     # the trade: far smaller residual flows for a gap of about 1 % (0.7 % nationally, see scale.md)
     assert selective.allocation.total_fit >= 0.98 * single_process[1]
     assert selective.allocation.total_fit >= selective.area_total_fit
+
+
+def test_bundles_on_the_cluster_exact_is_the_optimum_and_selective_within_one_percent(
+        small_national: NationalInstance, local_cluster: Runner,
+        single_process: tuple[AllocationProblem, float]) -> None:
+    data, areas = small_national.scoring, small_national.locality_area
+    exact = partitioned_allocation(data, areas, local_cluster, exact=True, bundles=4)
+    assert len(exact.areas) == 4 and sum(a.placed for a in exact.areas) == 0  # the tasks only score
+    assert is_feasible_allocation(exact.problem, exact.allocation)
+    assert exact.allocation.total_fit == pytest.approx(single_process[1], abs=1e-6)
+    selective = partitioned_allocation(data, areas, local_cluster, selective=True, bundles=4)
+    assert is_feasible_allocation(selective.problem, selective.allocation)
+    assert 0.99 * single_process[1] <= selective.allocation.total_fit <= single_process[1] + 1e-6
+    with open_runner(None) as here:
+        again = partitioned_allocation(data, areas, here, selective=True, bundles=4)
+    assert np.array_equal(again.allocation.place_of, selective.allocation.place_of)

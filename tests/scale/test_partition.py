@@ -122,3 +122,26 @@ def test_quotas_share_each_place_exactly_among_the_areas_that_reach_it(
     again = partition_by_area(small_national.scoring, small_national.locality_area)
     assert all(a.opportunities.column("quota").equals(b.opportunities.column("quota"))
                for a, b in zip(tasks, again, strict=True))
+
+
+def test_bundles_keep_whole_regions_and_balance_people(small_national: NationalInstance) -> None:
+    from kedja.scale.partition import bundle_areas
+
+    data, areas = small_national.scoring, small_national.locality_area
+    whole = bundle_areas(data, areas, 4)
+    assert not any("/" in name for name in set(whole))  # regions whole unless asked to split
+    bundled = bundle_areas(data, areas, 4, split=True)
+    homes, bundles = person_areas(data, areas), person_areas(data, bundled)
+    assert len(set(bundles)) == 4
+    for area in set(homes):  # a region lies whole in one bundle, or is split into named parts
+        held = set(bundles[homes == area])
+        names = {n for b in held for n in b.split("+") if n.split("/")[0] == area}
+        assert (held, names) == ({next(iter(held))}, {area}) or (
+            len(names) == len(held) > 1 and all(n.startswith(f"{area}/") for n in names))
+    sizes = np.unique(bundles, return_counts=True)[1]
+    assert sizes.max() < 0.5 * sizes.sum()  # balanced on work (people × halo), so not one big one
+    tasks = partition_by_area(data, bundled)
+    assert sorted(np.concatenate([t.people.column("row").to_numpy() for t in tasks]).tolist()) == list(
+        range(len(data.people.ids)))
+    with pytest.raises(InvalidInput, match="bundles"):
+        bundle_areas(data, areas, 0)

@@ -73,6 +73,9 @@ def match(
              "cluster of N workers) or a scheduler address such as tcp://host:8786.")] = None,
     compare: Annotated[bool, typer.Option(
         "--compare", help="Also run the single-process optimum and report in_process_total_fit.")] = False,
+    reconcile: Annotated[str, typer.Option(
+        help="With --cluster: 'exact' (workers score, one flow here: the single-process optimum), "
+             "'selective' (workers also allocate; gap under 1 %) or 'broad'.")] = "exact",
 ) -> None:
     """Allocate the region's places among all job seekers, store the result with its audit."""
     if ctx.invoked_subcommand is not None:
@@ -84,7 +87,7 @@ def match(
         summary = services.run_allocation(engine, scenario=scenario,
                                           long_term_priority=long_term_priority, band=band,
                                           band_floor=band_floor, travel_matrix=travel_matrix,
-                                          cluster=cluster, compare=compare)
+                                          cluster=cluster, compare=compare, reconcile=reconcile)
     if fmt == "json":
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return
@@ -95,9 +98,9 @@ def match(
     out.print(f"By kind: {summary['placed_by_kind']}")
     if "scale" in summary:
         s = summary["scale"]
-        out.print(f"Per area on {s['cluster']}: {s['areas']} areas, {s['cross_area_arcs']} arcs across "
-                  f"areas; total fit {s['area_total_fit']:.0f} within areas, "
-                  f"{summary['total_fit']:.0f} after reconciliation"
+        out.print(f"Per area on {s['cluster']}: {s['areas']} areas in {s['tasks']} tasks, "
+                  f"{s['cross_area_arcs']} arcs across tasks; {s['reconcile']} reconciliation: total fit "
+                  f"{summary['total_fit']:.0f}"
                   + (f" (single process: {s['in_process_total_fit']:.0f}, gap {s['fit_gap']:.4%})"
                      if "in_process_total_fit" in s else "") + ".")
     if "band" in summary:

@@ -24,6 +24,10 @@ weakest value held at its place (a one-step swap could gain): residual flows shr
 most people to a sixth and then a few per cent (a continent needs this), the gap grows
 from ~0.02 % to ~0.7 % nationally (``bench/bench_scale.py`` prints both).
 
+With ``exact=True`` the tasks only score and one min-cost flow over the union of their arcs
+gives the single-process optimum (no quotas, no reconciliation); ``bundles`` groups the
+regions into that many tasks of about equal work (:func:`~kedja.scale.partition.bundle_areas`).
+
 The single-process optimum on the same arcs (:func:`kedja.matching.optimal_allocation`)
 bounds the result; the tests and ``bench/bench_scale.py`` report the gap.
 
@@ -49,7 +53,14 @@ from kedja.matching.allocation import (
 )
 from kedja.matching.scoring import FACTORS, Candidates, ScoringInput, generate_candidates
 from kedja.scale.cluster import Runner
-from kedja.scale.partition import AreaTask, SharedTables, decode_task, partition_by_area, shared_tables
+from kedja.scale.partition import (
+    AreaTask,
+    SharedTables,
+    bundle_areas,
+    decode_task,
+    partition_by_area,
+    shared_tables,
+)
 
 __all__ = [
     "AreaFigures",
@@ -101,8 +112,11 @@ def _resident_mib() -> float:
     return float(psutil.Process().memory_info().rss) / 2**20
 
 
-def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
+def match_area(task: AreaTask, shared: SharedTables, allocate: bool = True) -> pa.Table:
     """One region's candidate arcs (global rows) with the region's own optimal allocation.
+
+    Without ``allocate`` the region only scores (``chosen`` is all false): the caller solves
+    the union exactly.
 
     Columns: person, opportunity, fit, the factors, minutes, cross (the place lies in another
     region) and chosen (the arc is in the region's allocation); the figures are in the
@@ -118,17 +132,23 @@ def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
     problem = AllocationProblem(
         n_people=person_rows.size, capacities=quota.astype(np.int64), person=candidates.person,
         place=candidates.opportunity, fit=candidates.fit, weight=weight)
-    own = optimal_allocation(problem)
+    own = optimal_allocation(problem) if allocate else None
     chosen = np.zeros(len(candidates), dtype=bool)
-    chosen[own.arc_of[own.arc_of >= 0]] = True
-    columns = {"person": person_rows[candidates.person], "opportunity": opp_rows[candidates.opportunity],
-               "fit": candidates.fit, **{f: candidates.factors[f] for f in FACTORS},
-               "minutes": candidates.minutes, "cross": ~home[candidates.opportunity], "chosen": chosen}
+    if own is not None:
+        chosen[own.arc_of[own.arc_of >= 0]] = True
+    # rows as int32 and factors, minutes as float32 (stored rounded to 3 decimals) halve what
+    # goes back to the client; the fit stays float64, so the optimum is the single run's
+    columns = {"person": person_rows[candidates.person].astype(np.int32),
+               "opportunity": opp_rows[candidates.opportunity].astype(np.int32),
+               "fit": candidates.fit, **{f: candidates.factors[f].astype(np.float32) for f in FACTORS},
+               "minutes": candidates.minutes.astype(np.float32), "cross": ~home[candidates.opportunity],
+               "chosen": chosen}
     figures = AreaFigures(
         area=task.area, people=int(person_rows.size), opportunities=int(opp_rows.size),
         home_opportunities=int(home.sum()), arcs=len(candidates),
         cross_arcs=int(len(candidates) - inside.size),
-        placed=own.placed, total_fit=own.total_fit, seconds=time.perf_counter() - start,
+        placed=own.placed if own else 0, total_fit=own.total_fit if own else 0.0,
+        seconds=time.perf_counter() - start,
         input_bytes=task.nbytes, worker_mib=_resident_mib())
     table = pa.table({name: pa.array(values) for name, values in columns.items()})
     return table.replace_schema_metadata({"kedja.area": json.dumps(figures.__dict__)})
@@ -136,7 +156,7 @@ def match_area(task: AreaTask, shared: SharedTables) -> pa.Table:
 
 def _union(tables: list[pa.Table], n_people: int, capacities: np.ndarray,
            weight: np.ndarray | None) -> tuple[AllocationProblem, Candidates, np.ndarray, np.ndarray]:
-    """The union problem of all regions' arcs, sorted by (person, opportunity)."""
+    """The union problem of all regions' arcs, in the order of the tasks."""
     arcs = pa.concat_tables(tables) if tables else None
     if arcs is None or arcs.num_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -144,16 +164,14 @@ def _union(tables: list[pa.Table], n_people: int, capacities: np.ndarray,
         cands = Candidates(empty, empty, empty.astype(float), {f: empty.astype(float) for f in FACTORS},
                            empty.astype(float))
         return problem, cands, empty.astype(bool), empty.astype(bool)
-    person, place = arcs.column("person").to_numpy(), arcs.column("opportunity").to_numpy()
-    order = np.lexsort((place, person))
+    # arcs stay in the tasks' order (the same wherever they ran), the scorer's order inside a task
+    def column(name: str, dtype: type = np.float64) -> np.ndarray:
+        return arcs.column(name).to_numpy().astype(dtype)
 
-    def column(name: str) -> np.ndarray:
-        return arcs.column(name).to_numpy()[order]
-
-    cands = Candidates(person[order], place[order], column("fit"), {f: column(f) for f in FACTORS},
-                       column("minutes"))
+    cands = Candidates(column("person", np.int64), column("opportunity", np.int64), column("fit"),
+                       {f: column(f) for f in FACTORS}, column("minutes"))
     problem = AllocationProblem(n_people, capacities, cands.person, cands.opportunity, cands.fit, weight)
-    return problem, cands, column("cross").astype(bool), column("chosen").astype(bool)
+    return problem, cands, column("cross", bool), column("chosen", bool)
 
 
 def _residual_round(problem: AllocationProblem, arc_of: np.ndarray, release: np.ndarray) -> np.ndarray:
@@ -241,20 +259,39 @@ def _holders_of(problem: AllocationProblem, arc_of: np.ndarray, places: np.ndarr
 
 def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runner, *,
                            weight: np.ndarray | None = None, rounds: int | None = None,
-                           selective: bool = False) -> PartitionedAllocation:
-    """Match per FA region on ``runner`` and reconcile across regions (see module)."""
+                           selective: bool = False, exact: bool = False,
+                           bundles: int | None = None) -> PartitionedAllocation:
+    """Match per FA region on ``runner`` and reconcile across regions (see module).
+
+    ``bundles`` groups the regions into that many tasks of about equal people
+    (:func:`~kedja.scale.partition.bundle_areas`; one per worker is what pays on a small
+    cluster); by default every region is a task. ``exact``: the tasks only score, and one
+    min-cost flow over the union of their arcs gives the single-process optimum (no quotas,
+    no reconciliation; the client solves the whole flow).
+    """
     clock = time.perf_counter()
+    if bundles is not None:
+        # exact: any borders will do, so the dearest region is split too (see bundle_areas)
+        locality_area = bundle_areas(data, locality_area, bundles, split=exact)
     tasks = partition_by_area(data, locality_area, weight)
     shared = runner.share(shared_tables(data))
     seconds = {"partition": time.perf_counter() - clock}
     clock = time.perf_counter()
-    tables = runner.map(match_area, tasks, shared)
+    # the scorer's work per task: its people times the opportunities in its halo
+    work = [float(t.people.num_rows * t.opportunities.num_rows) for t in tasks]
+    tables = runner.map(match_area, tasks, shared, not exact, work=work)
     seconds["areas"] = time.perf_counter() - clock
     clock = time.perf_counter()
     figures = [AreaFigures(**json.loads(t.schema.metadata[b"kedja.area"])) for t in tables]
     capacities = data.opportunities.capacity.astype(np.int64)
     problem, candidates, cross, chosen = _union(tables, len(data.people.ids), capacities, weight)
-    allocation, released = reconciled_allocation(problem, cross, chosen, rounds=rounds, selective=selective)
+    if exact:
+        allocation, released = optimal_allocation(problem), [len(data.people.ids)]
+        allocation = allocation_from_assignment(
+            problem, allocation.arc_of[allocation.arc_of >= 0], "partitioned_min_cost_flow")
+    else:
+        allocation, released = reconciled_allocation(problem, cross, chosen, rounds=rounds,
+                                                      selective=selective)
     seconds["reconciliation"] = time.perf_counter() - clock
     return PartitionedAllocation(problem, candidates, allocation, figures,
                                  float(sum(f.total_fit for f in figures)), released, seconds,

@@ -68,16 +68,48 @@ class Runner:
         """``value`` sent once to every worker (a future), or as it is in this process."""
         if self.client is None:
             return value
-        return self.client.scatter(value, broadcast=True)
+        # a fresh key each time: the same value shared again must not race the release of the
+        # previous run's copy (hash=True would give both the same key)
+        return self.client.scatter(value, broadcast=True, hash=False)
 
-    def map(self, function: Callable[..., Any], items: Sequence[Any], *args: Any) -> list[Any]:
-        """``[function(item, *args) for item in items]``, on the workers when there are any."""
+    def map(self, function: Callable[..., Any], items: Sequence[Any], *args: Any,
+            work: Sequence[float] | None = None) -> list[Any]:
+        """``[function(item, *args) for item in items]``, on the workers when there are any.
+
+        ``work`` (an estimate per item) places the items on the workers beforehand, dearest
+        first on the least loaded, so that no worker is left with two big ones; without it
+        the scheduler places them.
+        """
         if self.client is None:
             return [function(item, *args) for item in items]
+        from distributed import as_completed
+
         # data goes to the workers first, so the task graph holds only references to it
-        scattered = self.client.scatter(list(items))
-        futures = self.client.map(function, scattered, *[[a] * len(items) for a in args], pure=False)
-        return list(self.client.gather(futures))
+        if work is None:
+            scattered = self.client.scatter(list(items), hash=False)
+            futures = self.client.map(function, scattered, *[[a] * len(items) for a in args], pure=False)
+        else:
+            futures = self._placed(function, items, args, work)
+        # each result comes over as soon as its task ends, while the others still run
+        position = {future.key: i for i, future in enumerate(futures)}
+        results: list[Any] = [None] * len(futures)
+        for future in as_completed(futures):
+            results[position[future.key]] = future.result()  # raises the task's error, if any
+        return results
+
+    def _placed(self, function: Callable[..., Any], items: Sequence[Any], args: tuple[Any, ...],
+                work: Sequence[float]) -> list[Any]:
+        """Futures of ``function`` over ``items``, each pinned to a worker chosen by its ``work``."""
+        workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"])
+        load = dict.fromkeys(workers, 0.0)
+        futures: list[Any] = [None] * len(items)
+        for i in sorted(range(len(items)), key=lambda i: -work[i]):
+            worker = min(workers, key=lambda w: load[w])
+            load[worker] += work[i]
+            [data] = self.client.scatter([items[i]], workers=[worker], hash=False)
+            futures[i] = self.client.submit(function, data, *args, workers=[worker],
+                                            allow_other_workers=False, pure=False)
+        return futures
 
     def run_on_workers(self, function: Callable[[], Any]) -> dict[str, Any]:
         """``function()`` on every worker (here: in this process), by worker address."""
