@@ -73,8 +73,11 @@ def samples(engine: Engine, username: str | None) -> dict[str, str]:
         occupation = session.scalar(select(t.PersonRow.occupation_code).where(
             t.PersonRow.occupation_code.is_not(None)).order_by(t.PersonRow.occupation_code))
         asf = session.scalar(select(t.OrganisationRow.id).where(t.OrganisationRow.kind == "asf"))
+        job = session.scalar(select(t.JobRow.id).where(t.JobRow.kind == "allocation")
+                             .order_by(t.JobRow.id))
     municipality = org[3:] if org and org.startswith("KOM") else "2580"
     return {"person_id": person or "", "referral_id": referral or "", "allocation_id": allocation or "",
+            "job_id": job or "",
             "organisation_id": org or asf or "", "forecast": municipality,
             "occupations": occupation or "5321"}
 
