@@ -17,7 +17,7 @@ from kedja import services
 from kedja.core.access import Permission, is_permitted
 from kedja.services import SignedIn, audit
 from kedja.services.forecast_collaboration import region_boundaries
-from kedja.web import assets, charts, i18n
+from kedja.web import assets, case_labels, charts, i18n
 from kedja.web.deps import EngineDep
 from kedja.web.errors import ErrorBody
 from kedja.web.security import CSRF_FIELD, PublicDep, require
@@ -36,7 +36,9 @@ environment.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True
 )
 environment.globals.update(number=i18n.format_number, share=i18n.format_share, date=i18n.format_date,
-                           csrf_field=CSRF_FIELD, Permission=Permission)
+                           csrf_field=CSRF_FIELD, Permission=Permission,
+                           label=case_labels.label, label_options=case_labels.options,
+                           language=case_labels.language)
 templates = Jinja2Templates(env=environment)
 
 router = APIRouter(include_in_schema=False)

@@ -29,17 +29,13 @@ from kedja.services.caseload import (
     municipality_names,
     occupation_names,
 )
-from kedja.web import case_labels
 from kedja.web.deps import EngineDep
-from kedja.web.pages import environment, render
+from kedja.web.pages import render
 from kedja.web.security import require
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-environment.globals.update(label=case_labels.label, label_options=case_labels.options,
-                           language=case_labels.language)
 
 PeopleReader = Annotated[SignedIn, Depends(require(Permission.READ_PEOPLE))]
 CaseWorker = Annotated[SignedIn, Depends(require(Permission.RECORD_CONSENT))]
