@@ -122,31 +122,12 @@ def replace_opportunity(session: Session, opportunity: Opportunity) -> None:
     """Overwrite a stored opportunity (same id) and its skills."""
     session.execute(delete(t.OpportunitySkillRow).where(
         t.OpportunitySkillRow.opportunity_id == opportunity.id))
-    values = _opportunity_values(opportunity)
+    values = repo.opportunity_values(opportunity)
     session.execute(update(t.OpportunityRow).where(t.OpportunityRow.id == opportunity.id)
                     .values({k: v for k, v in values.items() if k != "id"}))
     repo.insert_many(session, t.OpportunitySkillRow, [
         {"opportunity_id": opportunity.id, "skill_id": s, "required": True}
         for s in opportunity.required_skills])
-
-
-def _opportunity_values(o: Opportunity) -> dict[str, Any]:
-    # the columns save_opportunities writes
-    training = o.training
-    return {
-        "id": o.id, "kind": o.kind.value, "title": o.title, "organisation_id": o.organisation_id,
-        "municipality_code": o.municipality_code, "occupation_code": o.occupation_code,
-        "locality_id": o.locality_id, "remote_share": o.remote_share,
-        "hours_per_week": o.hours_per_week, "capacity": o.capacity, "starts": o.starts,
-        "ends": o.ends, "driving_licences": sorted(o.driving_licences),
-        "swedish_level": o.swedish_level, "adaptations_offered": sorted(o.adaptations_offered),
-        "training_weeks": training.duration_weeks if training else None,
-        "training_provider_id": training.provider_id if training else None,
-        "training_leads_to": list(training.leads_to) if training else None,
-        "training_cost_sek": training.cost_sek if training else None,
-        "training_requires_experience": list(training.requires_experience_in) if training else None,
-        "min_education_level": o.min_education_level, "max_swedish_level": o.max_swedish_level,
-    }
 
 
 def replace_organisation(session: Session, organisation: Organisation) -> None:

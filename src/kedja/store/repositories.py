@@ -50,6 +50,7 @@ __all__ = [
     "insert_many",
     "list_municipalities",
     "list_occupations",
+    "opportunity_values",
     "save_establishments",
     "save_occupations",
     "save_opportunities",
@@ -240,27 +241,32 @@ def organisation_from_row(row: t.OrganisationRow) -> Organisation:
     )
 
 
+def opportunity_values(o: Opportunity) -> dict[str, Any]:
+    """The ``opportunities`` row of an opportunity (its skills are rows of their own)."""
+    training = o.training
+    return {
+        "id": o.id, "kind": o.kind.value, "title": o.title, "organisation_id": o.organisation_id,
+        "municipality_code": o.municipality_code, "occupation_code": o.occupation_code,
+        "locality_id": o.locality_id, "remote_share": o.remote_share,
+        "hours_per_week": o.hours_per_week, "capacity": o.capacity, "starts": o.starts,
+        "ends": o.ends, "driving_licences": sorted(o.driving_licences),
+        "swedish_level": o.swedish_level, "adaptations_offered": sorted(o.adaptations_offered),
+        "training_weeks": training.duration_weeks if training else None,
+        "training_provider_id": training.provider_id if training else None,
+        "training_leads_to": list(training.leads_to) if training else None,
+        "training_cost_sek": training.cost_sek if training else None,
+        "training_requires_experience": list(training.requires_experience_in)
+        if training else None,
+        "min_education_level": o.min_education_level,
+        "max_swedish_level": o.max_swedish_level,
+    }
+
+
 def save_opportunities(session: Session, opportunities: Iterable[Opportunity]) -> None:
     """Insert opportunities and their required and merit skills."""
     rows, skills = [], []
     for o in opportunities:
-        training = o.training
-        rows.append({
-            "id": o.id, "kind": o.kind.value, "title": o.title, "organisation_id": o.organisation_id,
-            "municipality_code": o.municipality_code, "occupation_code": o.occupation_code,
-            "locality_id": o.locality_id, "remote_share": o.remote_share,
-            "hours_per_week": o.hours_per_week, "capacity": o.capacity, "starts": o.starts,
-            "ends": o.ends, "driving_licences": sorted(o.driving_licences),
-            "swedish_level": o.swedish_level, "adaptations_offered": sorted(o.adaptations_offered),
-            "training_weeks": training.duration_weeks if training else None,
-            "training_provider_id": training.provider_id if training else None,
-            "training_leads_to": list(training.leads_to) if training else None,
-            "training_cost_sek": training.cost_sek if training else None,
-            "training_requires_experience": list(training.requires_experience_in)
-            if training else None,
-            "min_education_level": o.min_education_level,
-            "max_swedish_level": o.max_swedish_level,
-        })
+        rows.append(opportunity_values(o))
         skills += [{"opportunity_id": o.id, "skill_id": s, "required": True}
                    for s in o.required_skills]
         skills += [{"opportunity_id": o.id, "skill_id": s, "required": False}
