@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import FormatOption, OutputFormat, progress
+from kedja.cli.options import DbOption, FormatOption, OutputFormat, progress
 
 __all__ = ["chains_app"]
 
@@ -23,7 +23,6 @@ else:
 
 chains_app = typer.Typer(help="Vacancy chains: upskill the employed, open their jobs to job seekers.",
                          no_args_is_help=True)
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
 
 
 @chains_app.command("plan")

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import FormatOption, GapsFormat, OutputFormat
+from kedja.cli.options import DbOption, FormatOption, GapsFormat, OutputFormat
 from kedja.core.errors import InvalidInput
 
 __all__ = ["forecast_app"]
@@ -41,7 +41,7 @@ def _print_json(data: Any) -> None:
 @forecast_app.command("run")
 def run(
     municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2482.")] = "2482",
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     horizon: Annotated[int, typer.Option(help="Last year of the forecast.")] = 2040,
     year: Annotated[int | None, typer.Option(help="Year of the gap table (default: horizon).")] \
@@ -103,7 +103,7 @@ def decompose(
     area: Annotated[list[str] | None, typer.Option(
         "--area", help="Municipality (2584) or county (25) code; repeat; default the region.")]
     = None,
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
     output: FormatOption = OutputFormat.TEXT,
@@ -126,7 +126,7 @@ def decompose(
 
 @forecast_app.command("areas")
 def areas(
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
     output: FormatOption = OutputFormat.TEXT,
@@ -146,7 +146,7 @@ def areas(
 
 @forecast_app.command("compare-barometer")
 def compare_barometer(
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
@@ -199,7 +199,7 @@ def backtest(
 @forecast_app.command("import-establishments")
 def import_establishments(
     path: Annotated[Path, typer.Argument(help=CSV_HELP)],
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
 ) -> None:
     """Import establishments from CSV, all rows or none."""
     if not path.is_file():
@@ -211,7 +211,7 @@ def import_establishments(
 
 @forecast_app.command("gaps")
 def gaps(
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
     scenario: Annotated[str, typer.Option(help="Scenario (see 'scenarios').")] = "as_announced",
     year: Annotated[int | None, typer.Option(help="Year (default: horizon).")] = None,
     limit: Annotated[int | None, typer.Option(help="Keep the largest N gaps.")] = None,
@@ -241,7 +241,7 @@ def gaps(
 @forecast_app.command("compare")
 def compare(
     municipality: Annotated[str, typer.Option(help="Municipality code, e.g. 2582.")] = "2582",
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """What changes if: the municipality's total gap under every scenario."""
@@ -263,7 +263,7 @@ def barometer(
     file: Annotated[Path, typer.Option("--file", help="barometer_regional.json.")],
     counties: Annotated[Path, typer.Option("--counties", help="region_name_id.json.")],
     key: Annotated[Path | None, typer.Option("--key", help="CSV barometer_id,ssyk.")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+    db: DbOption = None,
 ) -> None:
     """Compare the forecast with the Yrkesbarometer in Norrbotten and Västerbotten (JSON)."""
     _print_json(barometers.barometer_comparison(services.prepare_database(db), file, counties,

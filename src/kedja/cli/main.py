@@ -22,7 +22,7 @@ from kedja.cli.forecast import forecast_app as _forecast_app
 from kedja.cli.lazy import lazy_module
 from kedja.cli.occupations import occupations_app, transitions_app
 from kedja.cli.operations import register as register_operations
-from kedja.cli.options import ExitCode, progress, set_quiet
+from kedja.cli.options import DbOption, ExitCode, progress, set_quiet
 from kedja.cli.own_data import register as register_own_data
 from kedja.cli.reach import register as register_reach
 from kedja.cli.report import report_app
@@ -61,11 +61,6 @@ register_reach(app, import_app)  # issue 20
 
 console = Console(stderr=True)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLite file path or database URL (default: $KEDJA_DATABASE_URL, "
-                              "else kedja.db)."),
-]
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import BandOption, FormatOption, LangOption, Language, OutputFormat, progress
+from kedja.cli.options import BandOption, DbOption, FormatOption, LangOption, Language, OutputFormat, progress
 
 __all__ = ["register"]
 
@@ -21,7 +21,6 @@ else:
     services = lazy_module("kedja.services")
 
 out = Console()
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
 TravelMatrixOption = Annotated[Path | None, typer.Option(
     "--travel-matrix", exists=True, dir_okay=False,
     help="CSV from_locality,to_locality,minutes[,public_transport_minutes] replacing the "

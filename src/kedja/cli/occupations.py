@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import ListFormat, OccupationLevel
+from kedja.cli.options import DbOption, ListFormat, OccupationLevel
 from kedja.core.errors import InvalidInput
 from kedja.core.spreadsheets import safe_row
 
@@ -28,8 +28,6 @@ occupations_app = typer.Typer(help="Find occupations by Swedish or English text.
                               no_args_is_help=True)
 out = Console(highlight=False, soft_wrap=True, markup=False)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL "
-                                                           "(default: $KEDJA_DATABASE_URL).")]
 
 
 @occupations_app.command("search")

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import progress
+from kedja.cli.options import DbOption, progress
 
 __all__ = ["register"]
 
@@ -28,8 +28,6 @@ else:
     privacy = lazy_module("kedja.services.privacy")
 
 out = Console(highlight=False, soft_wrap=True, markup=False)
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL "
-                                                           "(default: $KEDJA_DATABASE_URL).")]
 
 
 def backup(

@@ -121,6 +121,11 @@ class AuditDimension(StrEnum):
     DISABILITY = "disability"
 
 
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLite file path or database URL (default: $KEDJA_DATABASE_URL, "
+                              "else kedja.db)."),
+]
 FormatOption = Annotated[OutputFormat, typer.Option(
     "--format", case_sensitive=False, help="text (for people) or json (for scripts).")]
 LangOption = Annotated[Language, typer.Option(

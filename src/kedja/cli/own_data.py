@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import FormatOption, OutputFormat
+from kedja.cli.options import DbOption, FormatOption, OutputFormat
 from kedja.loading import Kind, columns_of, parse_mapping
 
 if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
@@ -41,7 +41,6 @@ __all__ = ["load_app", "register"]
 load_app = typer.Typer(help="Load your own files: people, employees, opportunities, courses, "
                             "organisations, places; JobTech ads; data quality.", no_args_is_help=True)
 console = Console(stderr=True)
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
 
 
 def init(

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import FormatOption, OutputFormat
+from kedja.cli.options import DbOption, FormatOption, OutputFormat
 
 if TYPE_CHECKING:  # the modules load when a command runs (kedja.cli.lazy)
     import kedja.services.reach as reach_service
@@ -21,7 +21,6 @@ else:
 __all__ = ["reach_app", "register"]
 
 out = Console(highlight=False, soft_wrap=True, markup=False)
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
 reach_app = typer.Typer(help="Travel times between localities: by car, or by public transport from "
                              "an imported timetable.", invoke_without_command=True)
 

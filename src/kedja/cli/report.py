@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import DirectoryFormat, TableFormat
+from kedja.cli.options import DbOption, DirectoryFormat, TableFormat
 
 __all__ = ["report_app"]
 
@@ -27,7 +27,6 @@ else:
 report_app = typer.Typer(help="Reports: follow-up and ESF+ indicators (protected), the HSDS "
                               "directory.",
                          no_args_is_help=True)
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o",
                                                    help="Write to this file (default: stdout).")]
 

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from kedja.cli.lazy import lazy_module
-from kedja.cli.options import progress
+from kedja.cli.options import DbOption, progress
 from kedja.core.errors import InvalidInput
 
 __all__ = ["import_app"]
@@ -25,8 +25,6 @@ import_app = typer.Typer(help="Import official classifications (ESCO, JobTech, S
 console = Console(stderr=True)
 out = Console(highlight=False, soft_wrap=True, markup=False)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file path or database URL "
-                                                           "(default: $KEDJA_DATABASE_URL).")]
 VersionOption = Annotated[str | None, typer.Option(help="Source version (default: from the path).")]
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kedja.cli.lazy import lazy_module
+from kedja.cli.options import DbOption
 
 __all__ = ["users_app"]
 
@@ -22,11 +23,6 @@ users_app = typer.Typer(help="User accounts: add, list, disable.", no_args_is_he
 console = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLite file path or database URL (default: $KEDJA_DATABASE_URL, "
-                              "else kedja.db)."),
-]
 
 
 @users_app.command("add")
