@@ -88,6 +88,7 @@ class SignedIn:
     display_name: str
     csrf_token: str
     token: str | None = None
+    organisation_name: str = ""  # for the page header, read with the session (no second query)
 
 
 def _public(user: StoredUser) -> UserPublic:
@@ -227,7 +228,7 @@ def _start_session(session: Session, user: StoredUser, now: datetime) -> SignedI
     accounts_repo.update_user(session, user.id, failed_attempts=0, locked_until=None)
     records.append_audit(session, [_entry(user.username, user.organisation_id,
                                           AuditAction.SIGN_IN, user.id, now)])
-    return SignedIn(_principal(user), user.display_name, csrf, token)
+    return SignedIn(_principal(user), user.display_name, csrf, token, user.organisation_name)
 
 
 def _token_hash(token: str) -> str:
@@ -329,7 +330,8 @@ def signed_in(engine: Engine, token: str, *, clock: Clock = _now) -> SignedIn:
                 accounts_repo.delete_session(session, stored.token_hash)
             raise Unauthenticated("you are not signed in, or your session has ended",
                                   hint="sign in at /login")
-        return SignedIn(_principal(user), user.display_name, stored.csrf_token)
+        return SignedIn(_principal(user), user.display_name, stored.csrf_token,
+                        organisation_name=user.organisation_name)
 
 
 def sign_out(engine: Engine, token: str) -> None:

@@ -34,7 +34,7 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class StoredUser:
-    """A user account as stored, with its organisation's kind."""
+    """A user account as stored, with its organisation's kind and name."""
 
     id: str
     username: str
@@ -48,6 +48,7 @@ class StoredUser:
     failed_attempts: int
     locked_until: datetime | None
     created: datetime
+    organisation_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +67,18 @@ def insert_user(session: Session, values: dict[str, Any]) -> None:
     session.flush()
 
 
-def _user(row: t.UserRow, kind: str) -> StoredUser:
+def _user(row: t.UserRow, kind: str, organisation_name: str) -> StoredUser:
     return StoredUser(
         id=row.id, username=row.username, display_name=row.display_name,
         organisation_id=row.organisation_id, organisation_kind=OrganisationKind(kind),
         roles=frozenset(Role(r) for r in row.roles), password_hash=row.password_hash,
         oidc_subject=row.oidc_subject, active=row.active, failed_attempts=row.failed_attempts,
-        locked_until=row.locked_until, created=row.created,
+        locked_until=row.locked_until, created=row.created, organisation_name=organisation_name,
     )
 
 
 def _users_query() -> Any:
-    return select(t.UserRow, t.OrganisationRow.kind).join(
+    return select(t.UserRow, t.OrganisationRow.kind, t.OrganisationRow.name).join(
         t.OrganisationRow, t.OrganisationRow.id == t.UserRow.organisation_id)
 
 
@@ -94,7 +95,7 @@ def find_user(session: Session, *, user_id: str | None = None, username: str | N
     else:
         return None
     found = session.execute(query).first()
-    return _user(found[0], found[1]) if found else None
+    return _user(*found) if found else None
 
 
 def list_users(session: Session, organisation_id: str | None = None) -> list[StoredUser]:
@@ -102,7 +103,7 @@ def list_users(session: Session, organisation_id: str | None = None) -> list[Sto
     query = _users_query().order_by(t.UserRow.username)
     if organisation_id is not None:
         query = query.where(t.UserRow.organisation_id == organisation_id)
-    return [_user(row, kind) for row, kind in session.execute(query).all()]
+    return [_user(*found) for found in session.execute(query).all()]
 
 
 def update_user(session: Session, user_id: str, **values: Any) -> None:

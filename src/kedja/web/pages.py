@@ -61,12 +61,9 @@ def render(request: Request, name: str, context: dict[str, Any], *,
     locale = i18n.choose_locale(requested, request.cookies.get(LANG_COOKIE))
     i18n.use_locale(locale)
     signed: SignedIn | None = getattr(request.state, "signed_in", None)
-    org = signed.principal.organisation_id if signed is not None else None
-    engine = getattr(request.app.state, "engine", None)
     response = templates.TemplateResponse(request, name, {
         "locale": locale, "signed": signed, "missing_assets": assets.missing_vendor_files(),
-        "organisation_name": audit.organisation_names(engine, [org]).get(org or "")
-        if org and engine is not None else None,
+        "organisation_name": signed.organisation_name or None if signed is not None else None,
         "can": (lambda p: signed is not None and is_permitted(signed.principal, p)),
         "oidc_label": getattr(request.app.state, "oidc_label", None),
         **context}, status_code=status_code)
