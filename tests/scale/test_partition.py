@@ -145,3 +145,17 @@ def test_bundles_keep_whole_regions_and_balance_people(small_national: NationalI
         range(len(data.people.ids)))
     with pytest.raises(InvalidInput, match="bundles"):
         bundle_areas(data, areas, 0)
+
+
+def test_reach_counts_equal_a_count_over_every_pair(small_national: NationalInstance) -> None:
+    from kedja.scale.partition import _reach
+
+    data = small_national.scoring
+    homes = person_areas(data, small_national.locality_area)
+    o, p = data.opportunities, data.people
+    for area in np.unique(homes)[:5]:
+        rows, halo, count = _reach(data, np.flatnonzero(homes == area))
+        minutes = data.car_minutes[np.ix_(p.locality[rows], o.locality[halo])] * (1.0 - o.remote[halo])
+        expected = (p.max_commute[rows][:, None] >= minutes).sum(axis=0).astype(float)
+        expected[o.remote[halo] >= 0.99] = rows.size
+        assert np.array_equal(count, expected), area

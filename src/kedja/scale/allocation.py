@@ -59,6 +59,7 @@ from kedja.scale.partition import (
     bundle_areas,
     decode_task,
     partition_by_area,
+    person_reach,
     shared_tables,
 )
 
@@ -129,13 +130,17 @@ def match_area(task: AreaTask, shared: SharedTables, allocate: bool = True) -> p
     quota = task.opportunities.column("quota").to_numpy()
     weight = task.people.column("weight").to_numpy()
     inside = np.flatnonzero(home[candidates.opportunity])
-    problem = AllocationProblem(
-        n_people=person_rows.size, capacities=quota.astype(np.int64), person=candidates.person,
-        place=candidates.opportunity, fit=candidates.fit, weight=weight)
-    own = optimal_allocation(problem) if allocate else None
     chosen = np.zeros(len(candidates), dtype=bool)
-    if own is not None:
-        chosen[own.arc_of[own.arc_of >= 0]] = True
+    own = None
+    if allocate:
+        # arcs to a place of no quota here cannot carry flow: the region's flow goes without them
+        live = np.flatnonzero(quota[candidates.opportunity] > 0)
+        problem = AllocationProblem(
+            n_people=person_rows.size, capacities=quota.astype(np.int64),
+            person=candidates.person[live], place=candidates.opportunity[live],
+            fit=candidates.fit[live], weight=weight)
+        own = optimal_allocation(problem)
+        chosen[live[own.arc_of[own.arc_of >= 0]]] = True
     # rows as int32 and factors, minutes as float32 (stored rounded to 3 decimals) halve what
     # goes back to the client; the fit stays float64, so the optimum is the single run's
     columns = {"person": person_rows[candidates.person].astype(np.int32),
@@ -165,11 +170,12 @@ def _union(tables: list[pa.Table], n_people: int, capacities: np.ndarray,
                            empty.astype(float))
         return problem, cands, empty.astype(bool), empty.astype(bool)
     # arcs stay in the tasks' order (the same wherever they ran), the scorer's order inside a task
+    # factors and minutes stay float32 (as the tasks send them): no copy of 7 columns of arcs
     def column(name: str, dtype: type = np.float64) -> np.ndarray:
-        return arcs.column(name).to_numpy().astype(dtype)
+        return arcs.column(name).to_numpy().astype(dtype, copy=False)
 
     cands = Candidates(column("person", np.int64), column("opportunity", np.int64), column("fit"),
-                       {f: column(f) for f in FACTORS}, column("minutes"))
+                       {f: column(f, np.float32) for f in FACTORS}, column("minutes", np.float32))
     problem = AllocationProblem(n_people, capacities, cands.person, cands.opportunity, cands.fit, weight)
     return problem, cands, column("cross", bool), column("chosen", bool)
 
@@ -277,8 +283,10 @@ def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runne
     shared = runner.share(shared_tables(data))
     seconds = {"partition": time.perf_counter() - clock}
     clock = time.perf_counter()
-    # the scorer's work per task: its people times the opportunities in its halo
-    work = [float(t.people.num_rows * t.opportunities.num_rows) for t in tasks]
+    # the scorer's work per task: the opportunities its people reach, summed over them (the
+    # halo's size misjudges it: Stockholm's people reach many of its few, dense sites)
+    reach = person_reach(data)
+    work = [float(reach[t.people.column("row").to_numpy()].sum()) for t in tasks]
     tables = runner.map(match_area, tasks, shared, not exact, work=work)
     seconds["areas"] = time.perf_counter() - clock
     clock = time.perf_counter()

@@ -44,6 +44,7 @@ __all__ = [
     "decode_task",
     "partition_by_area",
     "person_areas",
+    "person_reach",
     "shared_tables",
 ]
 
@@ -121,7 +122,7 @@ def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, 
         areas = _split_dearest(data, areas, bundles)
     homes = person_areas(data, areas)
     codes, where = np.unique(homes, return_inverse=True)
-    work = np.bincount(where, weights=_person_reach(data), minlength=codes.size)
+    work = np.bincount(where, weights=person_reach(data), minlength=codes.size)
     load = np.zeros(min(bundles, max(codes.size, 1)))
     members: list[list[str]] = [[] for _ in range(load.size)]
     for i in np.argsort(-work, kind="stable"):
@@ -132,7 +133,7 @@ def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, 
     return np.array([name.get(a, a) for a in areas])
 
 
-def _person_reach(data: ScoringInput) -> np.ndarray:
+def person_reach(data: ScoringInput) -> np.ndarray:
     """How many opportunities each person reaches (on site within their commute, or remote).
 
     Counted per locality pair (opportunities per locality, sorted minutes), not per pair of
@@ -162,7 +163,7 @@ def _split_dearest(data: ScoringInput, areas: np.ndarray, bundles: int) -> np.nd
     every part's arcs are still exactly the single run's.
     """
     homes = areas[data.people.locality]
-    reach = _person_reach(data)
+    reach = person_reach(data)
     codes, where = np.unique(homes, return_inverse=True)
     work = dict(zip(codes, np.bincount(where, weights=reach, minlength=codes.size), strict=True))
     share = sum(work.values()) / bundles
@@ -212,17 +213,31 @@ def _with(table: pa.Table, **columns: np.ndarray) -> pa.Table:
 
 
 def _reach(data: ScoringInput, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The region's people, its halo, and how many of its people reach each halo opportunity."""
+    """The region's people, its halo, and how many of its people reach each halo opportunity.
+
+    The count depends only on an opportunity's site and remote share, so it is taken once per
+    distinct (site, remote share) of the halo and spread back: O(L · S log P) for L home
+    localities, S distinct sites and P people, not O(L · H) over the H halo opportunities.
+    """
     localities, where = np.unique(data.people.locality[rows], return_inverse=True)
     halo = _halo(data, localities, float(data.people.max_commute[rows].max()))
     o = data.opportunities
-    on_site = data.car_minutes[np.ix_(localities, o.locality[halo])] * (1.0 - o.remote[halo])
-    count = np.zeros(halo.size)
+    # remote shares lie in [0, 1], so site · 4 + share names a (site, share) pair uniquely
+    key = o.locality[halo].astype(np.float64) * 4.0 + o.remote[halo]
+    kinds, back = np.unique(key, return_inverse=True)
+    sites = (kinds // 4.0).astype(np.int64)
+    shares = kinds - sites * 4.0
+    on_site = data.car_minutes[np.ix_(localities, sites)] * (1.0 - shares)
+    commutes = data.people.max_commute[rows]
+    order = np.lexsort((commutes, where))
+    commutes, where = commutes[order], where[order]
+    starts = np.searchsorted(where, np.arange(localities.size + 1))
+    count = np.zeros(kinds.size)
     for i in range(localities.size):
-        commutes = np.sort(data.people.max_commute[rows[where == i]])
-        count += commutes.size - np.searchsorted(commutes, on_site[i], side="left")
-    count[o.remote[halo] >= 0.99] = rows.size
-    return rows, halo, count
+        mine = commutes[starts[i]:starts[i + 1]]
+        count += mine.size - np.searchsorted(mine, on_site[i], side="left")
+    count[shares >= 0.99] = rows.size
+    return rows, halo, count[back]
 
 
 def capacity_quotas(capacity: np.ndarray, halos: list[np.ndarray], reach: list[np.ndarray], *,
@@ -244,12 +259,17 @@ def capacity_quotas(capacity: np.ndarray, halos: list[np.ndarray], reach: list[n
     place = np.concatenate(halos) if halos else np.zeros(0, int)
     weight = np.concatenate(reach) if reach else np.zeros(0)
     order = np.lexsort((region, place))
-    place, region, weight = place[order], region[order], weight[order]
-    quota = np.zeros(place.size, dtype=np.int64)
+    place, region, weight = place[order], region[order], np.maximum(weight[order], 1e-9)
     starts = np.flatnonzero(np.r_[True, place[1:] != place[:-1]]) if place.size else np.zeros(0, int)
-    for start, end in zip(starts, np.r_[starts[1:], place.size], strict=True):
-        w = np.maximum(weight[start:end], 1e-9)
-        quota[start:end] = rng.multinomial(int(capacity[place[start]]), w / w.sum())
+    sizes = np.diff(np.r_[starts, place.size])
+    # a place in one region's halo is all that region's; the others are drawn together, by how
+    # many regions share them (one multinomial call per count of regions)
+    quota = capacity[place].astype(np.int64)
+    for shared in np.unique(sizes[sizes > 1]):
+        first = starts[sizes == shared]
+        cells = first[:, None] + np.arange(shared)
+        w = weight[cells]
+        quota[cells] = rng.multinomial(capacity[place[first]].astype(np.int64), w / w.sum(axis=1)[:, None])
     out = [np.zeros(h.size, dtype=np.int64) for h in halos]
     for i, h in enumerate(halos):
         mine = region == i
@@ -266,14 +286,17 @@ def partition_by_area(data: ScoringInput, locality_area: Sequence[str] | np.ndar
     one task; opportunities appear in the task of every region they are within reach of,
     with the region's quota of their capacity (:func:`capacity_quotas`, drawn with ``seed``).
     """
-    areas_of_people = person_areas(data, locality_area)
-    opp_area = np.asarray(locality_area)[data.opportunities.locality]
+    person_areas(data, locality_area)  # checks the codes against the travel matrix
+    names, locality_code = np.unique(np.asarray(locality_area).astype(str), return_inverse=True)
+    areas_of_people = locality_code[data.people.locality]  # integer codes: no string sorting
+    opp_area = locality_code[data.opportunities.locality]
     people_table = rows_to_table(data.people)
     opps_table = rows_to_table(data.opportunities)
     weights = np.ones(len(data.people.ids)) if weight is None else np.asarray(weight, dtype=np.float64)
     excluded = np.array(sorted(data.excluded), dtype=np.int64).reshape(-1, 2)
-    areas = np.unique(areas_of_people)
-    reach = [_reach(data, np.flatnonzero(areas_of_people == area)) for area in areas]
+    order = np.argsort(areas_of_people, kind="stable")  # each region's rows stay ascending
+    areas, starts = np.unique(areas_of_people[order], return_index=True)
+    reach = [_reach(data, rows) for rows in np.split(order, starts[1:])]
     quotas = capacity_quotas(data.opportunities.capacity, [r[1] for r in reach], [r[2] for r in reach],
                              seed=seed)
     tasks = []
@@ -286,7 +309,7 @@ def partition_by_area(data: ScoringInput, locality_area: Sequence[str] | np.ndar
                      home=opp_area[halo] == area, quota=quota)
         mine = excluded[np.isin(excluded[:, 0], rows)]
         tasks.append(AreaTask(
-            area=str(area), people=people, opportunities=opps,
+            area=str(names[area]), people=people, opportunities=opps,
             minutes=_minutes_table(data, localities, halo_localities),
             excluded=pa.table({"person": pa.array(mine[:, 0]), "opportunity": pa.array(mine[:, 1])}),
             k=data.k))
