@@ -122,7 +122,7 @@ def main() -> None:
         if args.url is not None:
             measure(args, db, args.url)
         else:
-            with server(db) as url:
+            with server(db) as (url, _process):
                 time.sleep(30)  # the start-up warms caches, some in the background
                 measure(args, db, url)
 

@@ -115,3 +115,18 @@ def test_one_error_shape(client: TestClient, web_engine: Engine, path: str, stat
     assert body["title"] and body["detail"] == body["message"]
     assert body["instance"] == path.split("?")[0]
     assert body["code"] == code and body["error"] == {k: body[k] for k in extensions}
+
+
+def test_a_server_runs_as_many_requests_at_once_as_it_is_given_threads(web_engine: Engine) -> None:
+    from anyio import to_thread
+
+    from kedja.core.errors import ConfigurationError
+
+    def limit() -> float:
+        return to_thread.current_default_thread_limiter().total_tokens
+
+    with TestClient(create_app(web_engine, threads=3)) as served:
+        assert served.get("/health").status_code == 200
+        assert served.portal is not None and served.portal.call(limit) == 3
+    with pytest.raises(ConfigurationError, match="at least one thread"):
+        create_app(web_engine, threads=0)

@@ -115,31 +115,38 @@ def serve(
     forwarded_allow_ips: Annotated[str, typer.Option(
         help="With --proxy-headers: the proxies' addresses (comma-separated) whose forwarded "
              "headers are trusted.")] = "127.0.0.1",
+    threads: Annotated[int, typer.Option(
+        min=1, max=64, help="Requests each process serves at once; more pay only when "
+                            "requests wait on a network (a remote PostgreSQL).")] = 2,
 ) -> None:
     """Serve the web app and JSON API over an existing database."""
     _serve(services.prepare_database(db), host, port, workers,
-           proxy=(forwarded_allow_ips if proxy_headers else None))
+           proxy=(forwarded_allow_ips if proxy_headers else None), threads=threads)
 
 
 def _serve(engine: Any, host: str, port: int, workers: int = 1,
-           proxy: str | None = None) -> None:
+           proxy: str | None = None, threads: int | None = None) -> None:
     import os
 
     import uvicorn
 
     from kedja.web import create_app
-    from kedja.web.app import DATABASE_ENV
+    from kedja.web.app import DATABASE_ENV, DEFAULT_THREADS, THREADS_ENV
+
+    threads = threads or DEFAULT_THREADS
 
     services.fail_orphaned_jobs(engine)  # jobs of a previous run of the server cannot finish
     console.print(f"Serving Kedja at [bold]http://{host}:{port}[/bold] (Ctrl+C stops it).")
     forwarded = uvicorn_forwarding(proxy)
     if workers == 1:
         services.warm_caches(engine)
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning", **forwarded)
+        uvicorn.run(create_app(engine, threads=threads), host=host, port=port, log_level="warning",
+                    **forwarded)
         return
     # each worker process opens the same database (its own pool and caches; the sign-in limit
     # and the cache generation are kept in the database, shared by all)
     os.environ[DATABASE_ENV] = engine.url.render_as_string(hide_password=False)
+    os.environ[THREADS_ENV] = str(threads)
     uvicorn.run("kedja.web.app:app_from_environment", factory=True, workers=workers, host=host,
                 port=port, log_level="warning", **forwarded)
 

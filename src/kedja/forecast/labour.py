@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -107,7 +108,13 @@ class LabourInputs:
 
 @dataclass(frozen=True)
 class LabourBalance:
-    """Components of the balance, each ``(..., T, M, O)``."""
+    """Components of the balance, each ``(..., T, M, O)``.
+
+    The derived arrays (``gap``, ``matched_job_seekers`` and those from them) are computed once
+    per balance and kept read-only: a forecast page reads the gap of each municipality, and the
+    region's forecast is kept in the cache, so computing them on every access cost a page tens
+    of whole-array computations.
+    """
 
     inputs: LabourInputs
     expansion: np.ndarray
@@ -117,12 +124,12 @@ class LabourBalance:
     demand: np.ndarray
     supply: np.ndarray
 
-    @property
+    @cached_property
     def gap(self) -> np.ndarray:
         """Demand − supply: positive means people will be missing."""
-        return self.demand - self.supply
+        return _read_only(self.demand - self.supply)
 
-    @property
+    @cached_property
     def matched_job_seekers(self) -> np.ndarray:
         """Job seekers placed in each short occupation, ``(..., T, M, O)``.
 
@@ -132,7 +139,7 @@ class LabourBalance:
         """
         seekers = self.inputs.job_seekers
         if seekers is None:
-            return np.zeros_like(self.gap)
+            return _read_only(np.zeros_like(self.gap))
         size = len(self.inputs.occupations)
         reach = np.eye(size) if self.inputs.reach is None \
             else np.asarray(self.inputs.reach, float)
@@ -141,7 +148,7 @@ class LabourBalance:
         reachable = short @ reach.T  # per origin: the gaps it can reach
         per_gap = np.divide(seekers, reachable, out=np.zeros_like(reachable),
                             where=reachable > 0)
-        return np.minimum(short * (per_gap @ reach), short)
+        return _read_only(np.minimum(short * (per_gap @ reach), short))
 
     def matched_share(self, t: int = -1) -> float:
         """Share of the job seekers matched in year index ``t`` (0 without job seekers)."""
@@ -150,16 +157,21 @@ class LabourBalance:
             return 0.0
         return float(self.matched_job_seekers[..., t, :, :].sum() / seekers.sum())
 
-    @property
+    @cached_property
     def gap_after_matching(self) -> np.ndarray:
         """The gap left once the matched job seekers are placed (zero or more where short)."""
-        return self.gap - self.matched_job_seekers
+        return _read_only(self.gap - self.matched_job_seekers)
 
-    @property
+    @cached_property
     def shortage_index(self) -> np.ndarray:
         """Gap as a share of demand (0 where demand is 0)."""
-        return np.divide(self.gap, self.demand, out=np.zeros_like(self.gap),
-                         where=self.demand > 0)
+        return _read_only(np.divide(self.gap, self.demand, out=np.zeros_like(self.gap),
+                                    where=self.demand > 0))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
 
 
 def retired_share(age_bands: np.ndarray, *, exit_age: int, years: int) -> np.ndarray:

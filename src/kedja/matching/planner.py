@@ -162,12 +162,15 @@ def prepare_people(prepared: PreparedMatching, people: Sequence[Person]) -> Prep
                                    for p in people}
     encoded = encode_people(people, prepared.vocabulary, home, data.today)
     person_index = {pid: i for i, pid in enumerate(encoded.ids)}
-    opp_index = {oid: j for j, oid in enumerate(prepared.opportunities.ids)}
+    excluded: set[tuple[int, int]] = set()
+    if data.excluded:  # the index of the region's opportunities only when a pair is excluded
+        opp_index = {oid: j for j, oid in enumerate(prepared.opportunities.ids)}
+        excluded = {(person_index[p], opp_index[o]) for p, o in data.excluded
+                    if p in person_index and o in opp_index}
     base = prepared.scoring
     scoring = ScoringInput(encoded, prepared.opportunities, base.car_minutes, base.similarity,
-                           base.shortage, {(person_index[p], opp_index[o]) for p, o in data.excluded
-                                           if p in person_index and o in opp_index},
-                           data.k, public_minutes=base.public_minutes, weights=base.weights)
+                           base.shortage, excluded, data.k, public_minutes=base.public_minutes,
+                           weights=base.weights)
     return PreparedMatching(data, encoded, prepared.opportunities, scoring, person_index,
                             prepared.vocabulary)
 

@@ -4,7 +4,8 @@ Every read opens the person through the gate (:func:`kedja.services.gate.open_pe
 same transaction, with the purpose of the reader's organisation (case management; recruitment
 for an employer, who gets the candidate view and none of the case data). The receiving
 organisations a case worker can refer to are listed with their distance from the person's home
-and their free places (:func:`kedja.services.referrals.receiver_capacity`, the hub's one source).
+and their free places (:func:`kedja.services.capacity.free_places`, the hub's one source, for
+all of a page's organisations at once).
 Notes belong to the organisation that wrote them and are shown to it only.
 """
 
@@ -24,8 +25,9 @@ from kedja.core.geography import Coordinates, great_circle_km
 from kedja.core.organisations import OrganisationKind
 from kedja.hub.capacity import CapacityStatus
 from kedja.services import gate
+from kedja.services.capacity import free_places
 from kedja.services.people import PersonRecord
-from kedja.services.referrals import reading_purpose, receiver_capacity
+from kedja.services.referrals import reading_purpose
 from kedja.store import identity as sealed
 from kedja.store import own_data, records, session_scope
 from kedja.store import repositories as repo
@@ -277,14 +279,17 @@ def referral_targets(engine: Engine, principal: Principal, person_id: str, *,
         near = sorted(((great_circle_km(home, seats[m]), oid, name, m) for oid, name, m in orgs),
                       key=lambda row: (row[0], row[2]))
         found: list[ReferralTarget] = []
-        for km, oid, name, municipality in near:
-            capacity = receiver_capacity(session, oid)
-            if free_only and capacity.free == 0:
-                continue
-            found.append(ReferralTarget(oid, name, kind.value, municipality, round(km, 1),
-                                        capacity))
-            if len(found) == limit:
-                break
+        for start in range(0, len(near), limit):  # the capacities of ``limit`` at a time
+            chunk = near[start:start + limit]
+            capacities = free_places(session, [oid for _, oid, _, _ in chunk])
+            for km, oid, name, municipality in chunk:
+                capacity = capacities[oid]
+                if free_only and capacity.free == 0:
+                    continue
+                found.append(ReferralTarget(oid, name, kind.value, municipality, round(km, 1),
+                                            capacity))
+                if len(found) == limit:
+                    return found
     return found
 
 
@@ -327,8 +332,9 @@ def asf_steps(engine: Engine, principal: Principal, person_id: str, *,
         home = _home(session, person_id)
         seats = {code: Coordinates(lat, lon) for code, lat, lon in session.execute(
             select(t.MunicipalityRow.code, t.MunicipalityRow.seat_lat, t.MunicipalityRow.seat_lon))}
+        capacities = free_places(session, [o.organisation_id for o, _ in rows])
         steps = [AsfStep(o.id, o.title, o.organisation_id, name, o.municipality_code,
                          round(great_circle_km(home, seats[o.municipality_code]), 1),
-                         o.remote_share >= 0.99, receiver_capacity(session, o.organisation_id))
+                         o.remote_share >= 0.99, capacities[o.organisation_id])
                  for o, name in rows]
     return sorted(steps, key=lambda s: (s.km, s.title))

@@ -4,9 +4,10 @@ One rule (:func:`kedja.core.access.person_access`) over one set of facts (the pe
 consents with their purposes, and the active referrals that name them) gives the view a reader
 gets: ``full`` (the case record), ``candidate`` (an employer's candidate profile) or ``none``.
 The functions below apply it for a single record, for a list, and for an access request, and
-write the audit log in the same transaction: every read names its reader, purpose and person;
-every refusal is logged too (in its own transaction, as the caller's is rolled back), and a
-refusal reads the same whether or not the person exists.
+write the audit log in the same transaction (at its end, so that the write lock is held for the
+insert and the commit only: :mod:`kedja.store.audit_log`): every read names its reader, purpose
+and person; every refusal is logged too (in its own transaction, as the caller's is rolled
+back), and a refusal reads the same whether or not the person exists.
 
 Callers, with the purpose they pass:
 
@@ -190,8 +191,8 @@ def visible_people(session: Session, principal: Principal, purpose: Purpose, *,
                 del _views[next(iter(_views))]
     if among is None:
         return dict(views)
-    wanted = set(among)
-    return {pid: view for pid, view in views.items() if pid in wanted}
+    # the few wanted ids looked up, not the organisation's thousands scanned; in id order
+    return {pid: views[pid] for pid in sorted(set(among)) if pid in views}
 
 
 _views: dict[tuple[Any, ...], tuple[dict[str, list[Grant]], dict[str, PersonView]]] = {}

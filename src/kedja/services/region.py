@@ -35,8 +35,14 @@ class RegionOverview:
 def region_overview(engine: Engine) -> RegionOverview:
     """The counties and municipalities in the database, with the citation of their figures.
 
-    Aggregate, public figures only: no access check is needed.
+    Aggregate, public figures only: no access check is needed. Kept in the region cache (the
+    region page, which every visitor opens, read them again on every visit); importing a region
+    clears it.
     """
+    return cache.cached(engine, "region-overview", lambda: _region_overview(engine))
+
+
+def _region_overview(engine: Engine) -> RegionOverview:
     with session_scope(engine) as session:
         municipalities = repo.list_municipalities(session)
         counties = repo.list_counties(session)

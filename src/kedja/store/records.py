@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, inspect, or_, select, text
+from sqlalchemy import Select, func, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from kedja.core.access import ACTIVE_REFERRAL_STATES, Grant, GrantBasis
 from kedja.core.audit import AuditAction, AuditEntry
 from kedja.core.organisations import Organisation
+from kedja.store import audit_log
 from kedja.store import tables as t
 from kedja.store.repositories import insert_many, organisation_from_row
 
@@ -190,16 +191,11 @@ def count_organisations(session: Session, *, kind: str | None) -> int:
 
 
 def append_audit(session: Session, entries: Sequence[AuditEntry]) -> None:
-    """Append entries to the audit log (never updated, never deleted)."""
-    if not entries:
-        return
-    # on the session's connection: the ORM's bulk path costs more than the write on every page
-    session.connection().execute(insert(t.AuditEntryRow), [
-        {"at": e.at, "actor": e.actor, "organisation_id": e.organisation_id,
-         "action": e.action.value, "subject_type": e.subject_type, "subject_id": e.subject_id,
-         "purpose": e.purpose}
-        for e in entries
-    ])
+    """Append entries to the audit log (never updated, never deleted), in the session's transaction.
+
+    Written at the transaction's end (see :mod:`kedja.store.audit_log`).
+    """
+    audit_log.append_audit(session, entries)
 
 
 def _audit_filter(query: Select[Any], *, subject_type: str | None, subject_id: str | None,

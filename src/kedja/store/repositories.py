@@ -6,11 +6,12 @@ the transaction.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from kedja.core.errors import NotFound
@@ -47,6 +48,7 @@ __all__ = [
     "get_info",
     "get_people",
     "get_person",
+    "id_in",
     "insert_many",
     "list_municipalities",
     "list_occupations",
@@ -61,6 +63,26 @@ __all__ = [
 ]
 
 BATCH = 5_000
+
+
+def id_in(session: Session, column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN ids``; on SQLite the ids go as one JSON parameter (``json_each``).
+
+    SQLAlchemy otherwise renders one parameter per id: for an office's thousands of people the
+    compiling and binding cost more than SQLite's lookups (the people page's ordering of
+    6,330 visible ids: 21 ms, 15 ms as one parameter), and SQLite takes 32,766 parameters at most.
+
+    Examples:
+        >>> from sqlalchemy import create_engine
+        >>> from sqlalchemy.orm import Session
+        >>> with Session(create_engine("sqlite://")) as session:
+        ...     print(id_in(session, t.PersonRow.id, ["P1", "P2"]))
+        people.id IN (SELECT value FROM json_each(:json_each_1))
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return column.in_(select(literal_column("value")).select_from(
+            func.json_each(json.dumps(list(ids)))))
+    return column.in_(list(ids))
 
 
 def insert_many(session: Session, table: type[t.Base], rows: Sequence[dict[str, Any]]) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -43,9 +45,21 @@ from kedja.web.limits import BodyLimit
 from kedja.web.oidc import OidcClient, OidcSettings, oidc_settings_from_env
 from kedja.web.openapi import install_openapi
 
-__all__ = ["DATABASE_ENV", "SECURITY_HEADERS", "app_from_environment", "create_app"]
+__all__ = ["DATABASE_ENV", "DEFAULT_THREADS", "SECURITY_HEADERS", "THREADS_ENV",
+           "app_from_environment", "create_app"]
 
 DATABASE_ENV = "KEDJA_SERVE_DATABASE"
+THREADS_ENV = "KEDJA_SERVE_THREADS"
+DEFAULT_THREADS = 2
+"""Requests one server process works on at once (``kedja serve --threads``).
+
+The pages are Python work on a local database: a process runs one thread at a time (the GIL),
+so more threads only take turns, and each request waits for the others' turns and for the
+lock again after every database call. With AnyIO's default of 40, 100 users on two processes
+(``bench/bench_load.py``) had a p95 of about 600 ms at 60 % of the cores; with 4 threads about
+200 ms and with 2 about 110 ms, the same requests per second and less CPU per request. The
+requests beyond wait their turn in order. More threads pay when requests wait on a network
+(a remote PostgreSQL, a slow sign-on provider)."""
 """The database URL ``kedja serve --workers N`` hands to each server process."""
 
 log = logging.getLogger("kedja.web")
@@ -78,11 +92,11 @@ def app_from_environment() -> FastAPI:
                                  hint="start the server with kedja serve --workers N")
     engine = services.prepare_database(url)
     services.warm_caches(engine)
-    return create_app(engine)
+    return create_app(engine, threads=int(os.environ.get(THREADS_ENV, DEFAULT_THREADS)))
 
 
 def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
-               oidc_transport: Any = None) -> FastAPI:
+               oidc_transport: Any = None, threads: int | None = None) -> FastAPI:
     """The Kedja web app serving the database behind ``engine``.
 
     Args:
@@ -90,8 +104,11 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
         oidc: single sign-on settings; by default read from ``KEDJA_OIDC_*`` variables.
         oidc_transport: an HTTP transport for talking to the provider (tests use a stub), from
             ``httpx2`` (the client Authlib uses).
+        threads: requests served at once (see ``DEFAULT_THREADS``); ``None`` leaves AnyIO's
+            default (tests).
     """
     app = FastAPI(
+        lifespan=None if threads is None else _thread_limit(threads),
         title="Kedja",
         version=__version__,
         docs_url=None,  # kedja.web.openapi serves Swagger UI from the app's own files
@@ -124,6 +141,22 @@ def create_app(engine: Engine, *, oidc: OidcSettings | None = None,
         log.warning("Front-end assets missing (%s): pages work without charts and htmx. "
                     "Run 'make assets' (npm ci) to add them.", ", ".join(missing))
     return app
+
+
+def _thread_limit(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that sets how many threads run the app's (synchronous) endpoints at once."""
+    if threads < 1:
+        from kedja.core.errors import ConfigurationError
+
+        raise ConfigurationError(f"a server needs at least one thread, not {threads}",
+                                 field="threads", value=threads, hint="give --threads 1 or more")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
 
 
 def _add_security_headers(app: FastAPI) -> None:

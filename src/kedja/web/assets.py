@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -27,8 +28,13 @@ VENDOR_FILES = {
 log = logging.getLogger("kedja.web")
 
 
+@cache
 def vendor_dir() -> Path:
-    """The folder the vendored assets are served from (``/static/vendor/``)."""
+    """The folder the vendored assets are served from (``/static/vendor/``).
+
+    Found once per process: every page checks its files (``missing_vendor_files``), and
+    finding the package's folder cost more than the check.
+    """
     return Path(str(resources.files("kedja.web").joinpath("static", "vendor")))
 
 

@@ -14,8 +14,6 @@ Examples:
 
 from __future__ import annotations
 
-from babel import Locale
-
 from kedja.web import i18n
 
 __all__ = ["LABELS", "label", "language", "options"]
@@ -88,7 +86,7 @@ def language(code: str, level: str | None = None) -> str:
         >>> language("sv", "B1"), language("th", "native")
         ('svenska (B1)', 'thailändska (modersmål)')
     """
-    name = Locale.parse(i18n.BABEL_LOCALES[i18n.current_locale()]).languages.get(code, code)
+    name = i18n.babel_locale().languages.get(code, code)
     if level is None:
         return str(name)
     return f"{name} ({label('level', level) if level == 'native' else level})"
