@@ -49,6 +49,7 @@ __all__ = ["DATABASE_ENV", "DEFAULT_THREADS", "SECURITY_HEADERS", "THREADS_ENV",
            "app_from_environment", "create_app"]
 
 DATABASE_ENV = "KEDJA_SERVE_DATABASE"
+"""The database URL ``kedja serve --workers N`` hands to each server process."""
 THREADS_ENV = "KEDJA_SERVE_THREADS"
 DEFAULT_THREADS = 2
 """Requests one server process works on at once (``kedja serve --threads``).
@@ -60,7 +61,6 @@ lock again after every database call. With AnyIO's default of 40, 100 users on t
 200 ms and with 2 about 110 ms, the same requests per second and less CPU per request. The
 requests beyond wait their turn in order. More threads pay when requests wait on a network
 (a remote PostgreSQL, a slow sign-on provider)."""
-"""The database URL ``kedja serve --workers N`` hands to each server process."""
 
 log = logging.getLogger("kedja.web")
 
