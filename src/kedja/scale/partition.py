@@ -45,6 +45,7 @@ __all__ = [
     "partition_by_area",
     "person_areas",
     "person_reach",
+    "person_work",
     "shared_tables",
 ]
 
@@ -93,19 +94,20 @@ def person_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray) 
 
 
 def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, bundles: int, *,
-                 split: bool = False) -> np.ndarray:
+                 split: bool = False, workers: int = 1) -> np.ndarray:
     """``locality_area`` with the FA regions grouped into ``bundles`` bundles of about equal work.
 
-    A region's work is estimated as the opportunities its job seekers reach, summed over them
-    (the scorer weighs each person against what they can reach: Stockholm's density makes its
-    people dearer than the mean). With ``split``, a region dearer than a bundle's share is
-    first split by locality (:func:`_split_dearest`: it balances the work, but the new borders
-    cut through a commuting zone, which only an exact union flow can afford). Regions go to
-    the bundle with the least work so far, dearest first (longest-processing-time scheduling;
-    without a split the dearest region alone bounds the balance). A bundle is named by its
-    regions' codes joined with ``+``. Partitioning by bundle keeps every property of
-    partitioning by region (a bundle's halo is the union of its regions'), with fewer, larger
-    tasks: one scoring context per bundle, fewer places split by quota.
+    A region's work is estimated by :func:`person_work` summed over its job seekers. With
+    ``split``, a region dearer than a bundle's share is first split by locality
+    (:func:`_split_dearest`: it balances the work, but the new borders cut through a commuting
+    zone, which only an exact union flow can afford). Regions go to the bundle with the least
+    work so far, dearest first (longest-processing-time scheduling). With ``workers`` > 1 the
+    regions are first dealt so to ``workers`` groups, and each group into ``bundles / workers``
+    bundles: the bundles of a group, placed on one worker, then add up to a worker's share even
+    when one region alone (Stockholm, unsplit) is dearer than a bundle's share. A bundle is
+    named by its regions' codes joined with ``+``. Partitioning by bundle keeps every property
+    of partitioning by region (a bundle's halo is the union of its regions'), with fewer,
+    larger tasks: one scoring context per bundle, fewer places split by quota.
 
     Examples:
         >>> from kedja.scale.national import national_instance
@@ -122,15 +124,40 @@ def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, 
         areas = _split_dearest(data, areas, bundles)
     homes = person_areas(data, areas)
     codes, where = np.unique(homes, return_inverse=True)
-    work = np.bincount(where, weights=person_reach(data), minlength=codes.size)
-    load = np.zeros(min(bundles, max(codes.size, 1)))
-    members: list[list[str]] = [[] for _ in range(load.size)]
-    for i in np.argsort(-work, kind="stable"):
-        target = int(np.argmin(load))
-        load[target] += work[i]
-        members[target].append(str(codes[i]))
+    work = np.bincount(where, weights=person_work(data), minlength=codes.size)
+    groups = max(1, min(workers, bundles))
+    members: list[list[str]] = []
+    for group in _deal(np.arange(codes.size), work, groups):
+        members.extend([[str(codes[i]) for i in part]
+                        for part in _deal(group, work, max(1, bundles // groups))])
     name = {code: "+".join(sorted(group)) for group in members for code in group}
     return np.array([name.get(a, a) for a in areas])
+
+
+def _deal(items: np.ndarray | list[int], work: np.ndarray, bins: int) -> list[list[int]]:
+    """``items`` dealt to ``bins`` bins, dearest first to the least loaded (none left empty)."""
+    items = np.asarray(items, dtype=np.int64)
+    load = np.zeros(min(bins, max(items.size, 1)))
+    out: list[list[int]] = [[] for _ in range(load.size)]
+    for i in items[np.argsort(-work[items], kind="stable")]:
+        target = int(np.argmin(load))
+        load[target] += work[i]
+        out[target].append(int(i))
+    return [part for part in out if part]
+
+
+PERSON_WORK = 11_000
+"""A job seeker's work that does not grow with what they reach (encoding, blocks, their share
+of the flow), in reached opportunities: the scorer's time per bundle fitted as
+``a · people + b · reach`` by least squares on six bundles of ``bench/bench_scale.py``'s
+national instance at 400,000 job seekers (two and four bundles; 64 µs a person, 5.7 ns a
+reached opportunity: a person costs as much as 11,200 reached opportunities). Weighed by
+reach alone, Stockholm looked like 56 % of the work; it took 41 %."""
+
+
+def person_work(data: ScoringInput) -> np.ndarray:
+    """Each job seeker's estimated scoring work: :data:`PERSON_WORK` plus what they reach."""
+    return PERSON_WORK + person_reach(data)
 
 
 def person_reach(data: ScoringInput) -> np.ndarray:
@@ -163,7 +190,7 @@ def _split_dearest(data: ScoringInput, areas: np.ndarray, bundles: int) -> np.nd
     every part's arcs are still exactly the single run's.
     """
     homes = areas[data.people.locality]
-    reach = person_reach(data)
+    reach = person_work(data)
     codes, where = np.unique(homes, return_inverse=True)
     work = dict(zip(codes, np.bincount(where, weights=reach, minlength=codes.size), strict=True))
     share = sum(work.values()) / bundles

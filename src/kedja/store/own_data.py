@@ -79,7 +79,7 @@ def identities(session: Session, person_ids: Sequence[str] | None = None) -> lis
     """Identity rows (of these people, or all)."""
     query = select(t.PersonIdentityRow).order_by(t.PersonIdentityRow.person_id)
     if person_ids is not None:
-        query = query.where(t.PersonIdentityRow.person_id.in_(person_ids))
+        query = query.where(repo.id_in(session, t.PersonIdentityRow.person_id, person_ids))
     return list(session.scalars(query))
 
 
