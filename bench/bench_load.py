@@ -218,8 +218,7 @@ async def run_load(url: str, users: int, seconds: float, think: float,
         target = "  (target p95 < 200 ms)" if name in ("region", "pathways") else ""
         print(f"    {name:<20} {len(values):>6} req  p50 {percentile(values, .5):6.0f}  "
               f"p95 {percentile(values, .95):6.0f}  p99 {percentile(values, .99):6.0f} ms{target}")
-    if errors:
-        print(f"    non-200 answers: {dict(errors)}")
+    print(f"    non-200 answers: {sum(errors.values())}" + (f" {dict(errors)}" if errors else ""))
 
 
 def bench(db: str | None, backend: str, args: argparse.Namespace) -> None:
