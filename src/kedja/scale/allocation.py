@@ -276,19 +276,19 @@ def partitioned_allocation(data: ScoringInput, locality_area: Any, runner: Runne
     no reconciliation; the client solves the whole flow).
     """
     clock = time.perf_counter()
+    # the scorer's work per job seeker, for the bundles and for placing the tasks (the halo's
+    # size misjudges it: Stockholm's people reach many of its few, dense sites)
+    estimate = person_work(data)
     if bundles is not None:
         # exact: any borders will do, so the dearest region is split too (see bundle_areas)
         # bundles come in pairs, a pair for a worker (two per worker is the default): the
         # same bundles wherever the run goes, so the result is the same too
         locality_area = bundle_areas(data, locality_area, bundles, split=exact,
-                                     workers=max(1, bundles // 2))
+                                     workers=max(1, bundles // 2), work=estimate)
     tasks = partition_by_area(data, locality_area, weight)
     shared = runner.share(shared_tables(data))
     seconds = {"partition": time.perf_counter() - clock}
     clock = time.perf_counter()
-    # the scorer's work per task (person_work summed over its people; the halo's size
-    # misjudges it: Stockholm's people reach many of its few, dense sites)
-    estimate = person_work(data)
     work = [float(estimate[t.people.column("row").to_numpy()].sum()) for t in tasks]
     tables = runner.map(match_area, tasks, shared, not exact, work=work)
     seconds["areas"] = time.perf_counter() - clock

@@ -94,10 +94,11 @@ def person_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray) 
 
 
 def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, bundles: int, *,
-                 split: bool = False, workers: int = 1) -> np.ndarray:
+                 split: bool = False, workers: int = 1, work: np.ndarray | None = None) -> np.ndarray:
     """``locality_area`` with the FA regions grouped into ``bundles`` bundles of about equal work.
 
-    A region's work is estimated by :func:`person_work` summed over its job seekers. With
+    A region's work is estimated by :func:`person_work` (or ``work``, one figure per job seeker,
+    when the caller has it already) summed over its job seekers. With
     ``split``, a region dearer than a bundle's share is first split by locality
     (:func:`_split_dearest`: it balances the work, but the new borders cut through a commuting
     zone, which only an exact union flow can afford). Regions go to the bundle with the least
@@ -120,16 +121,17 @@ def bundle_areas(data: ScoringInput, locality_area: Sequence[str] | np.ndarray, 
         raise InvalidInput(f"{bundles} bundles", field="bundles", value=bundles,
                            hint="give at least one bundle (one per worker is a good start)")
     areas = np.asarray(locality_area).astype(str)
+    per_person = person_work(data) if work is None else work
     if split:
-        areas = _split_dearest(data, areas, bundles)
+        areas = _split_dearest(data, areas, bundles, per_person)
     homes = person_areas(data, areas)
     codes, where = np.unique(homes, return_inverse=True)
-    work = np.bincount(where, weights=person_work(data), minlength=codes.size)
+    area_work = np.bincount(where, weights=per_person, minlength=codes.size)
     groups = max(1, min(workers, bundles))
     members: list[list[str]] = []
-    for group in _deal(np.arange(codes.size), work, groups):
+    for group in _deal(np.arange(codes.size), area_work, groups):
         members.extend([[str(codes[i]) for i in part]
-                        for part in _deal(group, work, max(1, bundles // groups))])
+                        for part in _deal(group, area_work, max(1, bundles // groups))])
     name = {code: "+".join(sorted(group)) for group in members for code in group}
     return np.array([name.get(a, a) for a in areas])
 
@@ -180,7 +182,8 @@ def person_reach(data: ScoringInput) -> np.ndarray:
     return reach
 
 
-def _split_dearest(data: ScoringInput, areas: np.ndarray, bundles: int) -> np.ndarray:
+def _split_dearest(data: ScoringInput, areas: np.ndarray, bundles: int,
+                   per_person: np.ndarray) -> np.ndarray:
     """``areas`` with every region dearer than a bundle's share split by locality (``23/1``, ``23/2``).
 
     A region dearer than the total work over ``bundles`` (Stockholm nationally: 27 % of the
@@ -190,9 +193,8 @@ def _split_dearest(data: ScoringInput, areas: np.ndarray, bundles: int) -> np.nd
     every part's arcs are still exactly the single run's.
     """
     homes = areas[data.people.locality]
-    reach = person_work(data)
     codes, where = np.unique(homes, return_inverse=True)
-    work = dict(zip(codes, np.bincount(where, weights=reach, minlength=codes.size), strict=True))
+    work = dict(zip(codes, np.bincount(where, weights=per_person, minlength=codes.size), strict=True))
     share = sum(work.values()) / bundles
     out = areas.astype(object)  # room for the longer names
     for code in codes:
@@ -201,7 +203,7 @@ def _split_dearest(data: ScoringInput, areas: np.ndarray, bundles: int) -> np.nd
             continue
         mine = homes == code
         localities, at = np.unique(data.people.locality[mine], return_inverse=True)
-        people = np.bincount(at, weights=reach[mine])
+        people = np.bincount(at, weights=per_person[mine])
         load = np.zeros(min(parts, localities.size))
         for i in np.argsort(-people, kind="stable"):
             target = int(np.argmin(load))
